@@ -1,0 +1,12 @@
+//! Wire types of Cairn: everything that crosses between the server and the app.
+//!
+//! Conventions: time is UTC epoch milliseconds (`i64`), formatted only for
+//! display; identifiers are opaque strings; enums travel as `snake_case` tags.
+
+mod error;
+mod model;
+mod ws;
+
+pub use error::{ErrorBody, ErrorDetail};
+pub use model::{Health, HealthStatus, Metric, PointSummary, Reading, SiteSummary, Snapshot};
+pub use ws::{ServerMsg, WS_PATH};

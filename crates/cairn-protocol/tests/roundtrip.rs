@@ -1,0 +1,91 @@
+//! Every wire type survives JSON and keeps the field names clients rely on.
+
+use cairn_protocol::*;
+use serde::{Serialize, de::DeserializeOwned};
+use std::fmt::Debug;
+
+fn check<T: Serialize + DeserializeOwned + PartialEq + Debug>(value: T, expected_json: &str) {
+    let json = serde_json::to_string(&value).unwrap();
+    assert_eq!(json, expected_json, "serialised form");
+    let back: T = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, value, "round trip");
+}
+
+fn snapshot() -> Snapshot {
+    Snapshot {
+        sites: vec![SiteSummary {
+            id: "bru".into(),
+            name: "Brussels HQ".into(),
+            city: "Brussels".into(),
+            time_zone: "Europe/Brussels".into(),
+            lat: 50.85,
+            lon: 4.35,
+        }],
+        points: vec![PointSummary {
+            id: 0,
+            key: "bru-b1-f1-z1/co2".into(),
+            device_id: "bru-b1-f1-z1".into(),
+            device_name: "<img src=x onerror=alert(1)>".into(),
+            site_id: "bru".into(),
+            metric: Metric::Co2,
+            interval_s: 10,
+            last: Some(Reading { point: 0, ts: 1_700_000_000_000, value: 612.5 }),
+        }],
+    }
+}
+
+#[test]
+fn readings_message() {
+    check(
+        ServerMsg::Readings {
+            seq: 7,
+            server_time: 1_700_000_000_250,
+            readings: vec![Reading { point: 3, ts: 1_700_000_000_000, value: 21.5 }],
+        },
+        r#"{"type":"readings","seq":7,"server_time":1700000000250,"readings":[{"point":3,"ts":1700000000000,"value":21.5}]}"#,
+    );
+}
+
+#[test]
+fn snapshot_message() {
+    let msg = ServerMsg::Snapshot { seq: 1, server_time: 5, snapshot: snapshot() };
+    let json = serde_json::to_string(&msg).unwrap();
+    assert!(json.starts_with(r#"{"type":"snapshot","seq":1"#), "{json}");
+    assert!(json.contains(r#""metric":"co2""#), "{json}");
+    let back: ServerMsg = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, msg);
+    assert_eq!(back.seq(), 1);
+}
+
+#[test]
+fn health_and_error_bodies() {
+    check(
+        Health {
+            status: HealthStatus::Ok,
+            version: "0.1.0".into(),
+            uptime_s: 12,
+            readings_stored: 3,
+            simulator: true,
+        },
+        r#"{"status":"ok","version":"0.1.0","uptime_s":12,"readings_stored":3,"simulator":true}"#,
+    );
+    check(
+        ErrorBody::new("not_found", "no route for GET /api/nope"),
+        r#"{"error":{"code":"not_found","message":"no route for GET /api/nope"}}"#,
+    );
+}
+
+#[test]
+fn every_metric_has_a_snake_case_tag_and_a_sane_range() {
+    for (metric, tag) in [
+        (Metric::AirTemperature, "\"air_temperature\""),
+        (Metric::RelativeHumidity, "\"relative_humidity\""),
+        (Metric::Co2, "\"co2\""),
+        (Metric::Occupancy, "\"occupancy\""),
+        (Metric::ElectricEnergy, "\"electric_energy\""),
+    ] {
+        check(metric, tag);
+        let (lo, hi) = metric.plausible_range();
+        assert!(lo < hi, "{metric:?}");
+    }
+}

@@ -1,0 +1,45 @@
+use std::{net::SocketAddr, path::PathBuf};
+
+use clap::{ArgAction, Parser};
+
+/// Server configuration, read once at start: flags, each with an environment fallback.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "cairn-server", version, about = "Cairn: live monitoring for buildings full of sensors")]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "CAIRN_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+
+    /// Folder for the embedded SQLite database (created if missing).
+    #[arg(long, env = "CAIRN_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+
+    /// Folder of the built app (Trunk's `dist/`), served with an SPA fallback.
+    #[arg(long, env = "CAIRN_DIST_DIR", default_value = "dist")]
+    pub dist_dir: PathBuf,
+
+    /// Run the built-in building simulator (`--simulator=false` to switch it off).
+    #[arg(long, env = "CAIRN_SIMULATOR", default_value_t = true, action = ArgAction::Set)]
+    pub simulator: bool,
+
+    /// Seed of the simulator: the same seed gives the same portfolio and the same noise.
+    #[arg(long, env = "CAIRN_SIM_SEED", default_value_t = 42)]
+    pub sim_seed: u64,
+}
+
+impl Config {
+    /// A configuration for tests: everything in `data_dir`, ephemeral port, simulator off.
+    pub fn for_tests(data_dir: PathBuf) -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data_dir,
+            dist_dir: PathBuf::from("dist"),
+            simulator: false,
+            sim_seed: 42,
+        }
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.data_dir.join("cairn.sqlite3")
+    }
+}

@@ -1,0 +1,49 @@
+//! `AppError`: every way a request can fail, as a status code and the JSON
+//! `ErrorBody` of cairn-protocol. Internal causes are logged, never returned.
+
+use axum::{
+    Json,
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use cairn_protocol::ErrorBody;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{message}")]
+    BadRequest { message: String, location: Option<String> },
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        AppError::Internal(cause.to_string())
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, body) = match self {
+            AppError::NotFound(m) => (StatusCode::NOT_FOUND, ErrorBody::new("not_found", m)),
+            AppError::BadRequest { message, location } => {
+                let mut body = ErrorBody::new("invalid_request", message);
+                body.error.location = location;
+                (StatusCode::BAD_REQUEST, body)
+            }
+            AppError::Forbidden(m) => (StatusCode::FORBIDDEN, ErrorBody::new("forbidden", m)),
+            AppError::Internal(cause) => {
+                tracing::error!("internal error: {cause}");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    ErrorBody::new("internal", "something went wrong on the server; it has been logged"),
+                )
+            }
+        };
+        (status, Json(body)).into_response()
+    }
+}

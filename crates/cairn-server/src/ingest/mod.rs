@@ -1,0 +1,88 @@
+//! The one ingest path: real devices and the simulator both come through
+//! [`Ingestor::ingest_senml`]. A pack is validated whole; if any record is bad
+//! nothing of it is stored, and every bad record is named.
+
+pub mod senml;
+
+use std::sync::Arc;
+
+use cairn_protocol::Reading;
+
+use crate::{catalog::Catalog, live::LiveBus, store::Store};
+pub use senml::{RecordError, SenmlRecord};
+
+/// How far ahead of the server's clock a reading may be (clock skew allowance).
+pub const MAX_FUTURE_MS: i64 = 5 * 60 * 1000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("{} record(s) rejected; nothing was stored", .0.len())]
+    Rejected(Vec<RecordError>),
+    #[error("the pack is empty")]
+    Empty,
+    #[error("storage failed: {0}")]
+    Store(#[from] crate::store::StoreError),
+    #[error("storage task failed")]
+    Join,
+}
+
+#[derive(Clone)]
+pub struct Ingestor {
+    store: Arc<Store>,
+    catalog: Arc<Catalog>,
+    bus: LiveBus,
+}
+
+impl Ingestor {
+    pub fn new(store: Arc<Store>, catalog: Arc<Catalog>, bus: LiveBus) -> Self {
+        Self { store, catalog, bus }
+    }
+
+    /// Validates, stores durably, then publishes. Returns how many readings were new.
+    pub async fn ingest_senml(&self, pack: &[SenmlRecord], now_ms: i64) -> Result<usize, IngestError> {
+        if pack.is_empty() {
+            return Err(IngestError::Empty);
+        }
+        let readings = self.validate(pack, now_ms).map_err(IngestError::Rejected)?;
+        let store = self.store.clone();
+        let stored = readings.clone();
+        let inserted = tokio::task::spawn_blocking(move || store.insert_readings(&stored))
+            .await
+            .map_err(|_| IngestError::Join)??;
+        self.bus.publish(readings);
+        Ok(inserted)
+    }
+
+    /// Resolves the pack and checks each record against the catalogue and the metric.
+    pub fn validate(&self, pack: &[SenmlRecord], now_ms: i64) -> Result<Vec<Reading>, Vec<RecordError>> {
+        let resolved = senml::resolve(pack, now_ms)?;
+        let mut errors = Vec::new();
+        let mut readings = Vec::with_capacity(resolved.len());
+        for (index, rec) in resolved.into_iter().enumerate() {
+            let Some(point) = self.catalog.point_by_key(&rec.name) else {
+                errors.push(RecordError::new(index, "n", format!("unknown point {:?}", rec.name)));
+                continue;
+            };
+            let unit = point.metric.unit();
+            if let Some(u) = rec.unit.as_deref().filter(|u| *u != unit) {
+                errors.push(RecordError::new(index, "u", format!("unit {u:?} does not match {:?}, expected {unit:?}", rec.name)));
+                continue;
+            }
+            if !rec.value.is_finite() {
+                errors.push(RecordError::new(index, "v", "value is not a finite number"));
+                continue;
+            }
+            let (lo, hi) = point.metric.plausible_range();
+            if !(lo..=hi).contains(&rec.value) {
+                errors.push(RecordError::new(index, "v", format!("{} {unit} is outside the plausible range {lo}..{hi}", rec.value)));
+                continue;
+            }
+            if rec.time_ms > now_ms + MAX_FUTURE_MS {
+                errors.push(RecordError::new(index, "t", "time is more than 5 minutes in the future"));
+                continue;
+            }
+            readings.push(Reading { point: point.id, ts: rec.time_ms, value: rec.value });
+        }
+        if errors.is_empty() { Ok(readings) } else { Err(errors) }
+    }
+}

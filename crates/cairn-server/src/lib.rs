@@ -1,0 +1,120 @@
+//! Cairn's backend: ingest → validate → store → live bus → WebSocket, plus the
+//! REST API under `/api/` and the built app with an SPA fallback.
+
+pub mod catalog;
+pub mod config;
+pub mod error;
+pub mod ingest;
+pub mod live;
+pub mod routes;
+pub mod sim;
+pub mod state;
+pub mod store;
+
+use std::{future::Future, net::SocketAddr, sync::Arc};
+
+use axum::Router;
+use tokio::{net::TcpListener, sync::watch, task::JoinHandle};
+use tower_http::{
+    compression::CompressionLayer,
+    services::{ServeDir, ServeFile},
+    trace::TraceLayer,
+};
+
+pub use config::Config;
+pub use state::AppState;
+
+/// The whole HTTP surface: `/api/*` (JSON, never the app) and the app itself.
+pub fn app(state: AppState) -> Router {
+    let dist = state.config.dist_dir.clone();
+    // Unknown non-API paths get index.html with 200, so deep links (/map) load the app.
+    let static_files = ServeDir::new(&dist).fallback(ServeFile::new(dist.join("index.html")));
+    Router::new()
+        .nest("/api", routes::router())
+        .fallback_service(static_files)
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot open the database: {0}")]
+    Store(#[from] store::StoreError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("server failed: {0}")]
+    Serve(std::io::Error),
+}
+
+/// A started server: its address, its state, and a way to stop it.
+pub struct Server {
+    addr: SocketAddr,
+    state: AppState,
+    stop: watch::Sender<bool>,
+    serve: JoinHandle<Result<(), std::io::Error>>,
+    simulator: Option<JoinHandle<()>>,
+}
+
+impl Server {
+    /// Opens the store, registers the simulated portfolio (when on), binds and serves.
+    pub async fn start(config: Config) -> Result<Server, StartError> {
+        let config = Arc::new(config);
+        let (stop, stopped) = watch::channel(false);
+        let portfolio = config.simulator.then(|| sim::portfolio(config.sim_seed));
+        let state = AppState::open(config.clone(), portfolio.as_ref(), stopped.clone()).await?;
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .map_err(|source| StartError::Bind { addr: config.addr, source })?;
+        let addr = listener.local_addr().map_err(StartError::Serve)?;
+        let simulator = portfolio.map(|p| {
+            tokio::spawn(sim::run(p, state.ingest.clone(), config.sim_seed, stopped.clone()))
+        });
+        let mut until_stopped = stopped.clone();
+        let serve = tokio::spawn(
+            axum::serve(listener, app(state.clone()))
+                .with_graceful_shutdown(async move {
+                    let _ = until_stopped.wait_for(|s| *s).await;
+                })
+                .into_future(),
+        );
+        Ok(Server { addr, state, stop, serve, simulator })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Stops the simulator and the listener, closes live sockets, and waits.
+    pub async fn stop(self) -> Result<(), StartError> {
+        let _ = self.stop.send(true);
+        if let Some(sim) = self.simulator {
+            let _ = sim.await;
+        }
+        match self.serve.await {
+            Ok(result) => result.map_err(StartError::Serve),
+            Err(join) => Err(StartError::Serve(std::io::Error::other(join))),
+        }
+    }
+}
+
+/// Runs until `shutdown` resolves, then stops cleanly.
+pub async fn serve(config: Config, shutdown: impl Future<Output = ()>) -> Result<(), StartError> {
+    let server = Server::start(config).await?;
+    let sim = if server.state.config.simulator { "on" } else { "off" };
+    tracing::info!(
+        "Cairn is serving http://{} (database {}, simulator {sim})",
+        server.addr,
+        server.state.config.db_path().display()
+    );
+    println!("Cairn is up: http://{}", server.addr);
+    shutdown.await;
+    server.stop().await
+}

@@ -1,0 +1,30 @@
+use axum::{Json, Router, extract::State, routing::get};
+use cairn_protocol::{Health, HealthStatus};
+
+use crate::{error::AppError, state::AppState};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/health", get(health))
+}
+
+/// Liveness and a few facts; `degraded` when the database does not answer.
+async fn health(State(state): State<AppState>) -> Result<Json<Health>, AppError> {
+    let store = state.store.clone();
+    let stored = tokio::task::spawn_blocking(move || store.readings_stored())
+        .await
+        .map_err(AppError::internal)?;
+    let (status, readings_stored) = match stored {
+        Ok(n) => (HealthStatus::Ok, n),
+        Err(err) => {
+            tracing::warn!("health: database check failed: {err}");
+            (HealthStatus::Degraded, 0)
+        }
+    };
+    Ok(Json(Health {
+        status,
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        uptime_s: state.started.elapsed().as_secs(),
+        readings_stored,
+        simulator: state.config.simulator,
+    }))
+}

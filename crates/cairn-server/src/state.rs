@@ -1,0 +1,60 @@
+use std::{sync::Arc, time::Instant};
+
+use tokio::sync::watch;
+
+use crate::{
+    catalog::Catalog,
+    config::Config,
+    ingest::Ingestor,
+    live::LiveBus,
+    sim::Portfolio,
+    store::{Store, StoreError},
+};
+
+/// How many batches may wait for one live socket before it must resync.
+const LIVE_QUEUE: usize = 1024;
+
+/// Everything a handler may need, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub store: Arc<Store>,
+    pub catalog: Arc<Catalog>,
+    pub bus: LiveBus,
+    pub ingest: Ingestor,
+    pub started: Instant,
+    /// Turns true when the server stops; live sockets close on it.
+    pub stopping: watch::Receiver<bool>,
+}
+
+impl AppState {
+    pub async fn open(
+        config: Arc<Config>,
+        portfolio: Option<&Portfolio>,
+        stopping: watch::Receiver<bool>,
+    ) -> Result<AppState, StoreError> {
+        let path = config.db_path();
+        let defs = portfolio.map(|p| (p.sites.clone(), p.devices.clone()));
+        let (store, catalog, latest) = tokio::task::spawn_blocking(move || {
+            let store = Store::open(&path)?;
+            if let Some((sites, devices)) = defs {
+                store.provision(&sites, &devices)?;
+            }
+            let catalog = store.load_catalog()?;
+            let latest = store.latest_readings()?;
+            Ok::<_, StoreError>((store, catalog, latest))
+        })
+        .await
+        .expect("store start-up task panicked")?;
+        let store = Arc::new(store);
+        let catalog = Arc::new(catalog);
+        let bus = LiveBus::new(LIVE_QUEUE, latest);
+        let ingest = Ingestor::new(store.clone(), catalog.clone(), bus.clone());
+        Ok(AppState { config, store, catalog, bus, ingest, started: Instant::now(), stopping })
+    }
+}
+
+/// Resolves once the server is stopping (holds no lock across awaits).
+pub async fn stopped(stopping: &mut watch::Receiver<bool>) {
+    let _ = stopping.wait_for(|s| *s).await;
+}

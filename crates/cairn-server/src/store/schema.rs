@@ -1,0 +1,46 @@
+use rusqlite::Connection;
+
+/// Schema versions, applied in order; `PRAGMA user_version` says how many ran.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE sites (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    city TEXT NOT NULL,
+    time_zone TEXT NOT NULL,
+    lat REAL NOT NULL,
+    lon REAL NOT NULL
+);
+CREATE TABLE devices (
+    id TEXT PRIMARY KEY,
+    site_id TEXT NOT NULL REFERENCES sites(id),
+    name TEXT NOT NULL
+);
+CREATE TABLE points (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    device_id TEXT NOT NULL REFERENCES devices(id),
+    metric TEXT NOT NULL,
+    interval_s INTEGER NOT NULL
+);
+CREATE TABLE readings (
+    point_id INTEGER NOT NULL,
+    ts INTEGER NOT NULL,
+    value REAL NOT NULL,
+    PRIMARY KEY (point_id, ts)
+) WITHOUT ROWID;
+CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT INTO counters (name, value) VALUES ('readings', 0);
+"#];
+
+pub(super) fn migrate(conn: &Connection) -> rusqlite::Result<()> {
+    // WAL + FULL: a committed transaction is on disk, readers never block the writer.
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    let done: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(done.max(0) as usize) {
+        conn.execute_batch(&format!("BEGIN; {sql}; PRAGMA user_version = {}; COMMIT;", i + 1))?;
+    }
+    Ok(())
+}

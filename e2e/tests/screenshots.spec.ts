@@ -1,0 +1,34 @@
+// Screenshots at desktop and tablet sizes, to look at; the desktop overview is the README's.
+import { expect, test } from '@playwright/test';
+import { CairnApp, ROUTES } from '../pages/app';
+
+const SIZES = [
+  { name: 'desktop', width: 1440, height: 900 },
+  { name: 'tablet', width: 820, height: 1180 },
+];
+
+for (const size of SIZES) {
+  test(`screenshots at ${size.name} size (${size.width}×${size.height})`, async ({ page }) => {
+    await page.setViewportSize({ width: size.width, height: size.height });
+    const app = new CairnApp(page);
+    await app.open('/');
+    await app.waitLive();
+    await expect(app.liveValues().first()).not.toHaveText('—');
+    // The navigation is on screen and its tap targets are large enough for fingers.
+    const link = page.getByTestId('nav-map');
+    const box = await link.boundingBox();
+    expect(box && box.height >= 44 && box.y + box.height <= size.height).toBeTruthy();
+    for (const theme of ['light', 'dark']) {
+      await page.evaluate((t) => document.documentElement.setAttribute('data-theme', t), theme);
+      await page.screenshot({ path: `e2e/screenshots/overview-${size.name}-${theme}.png` });
+    }
+    await page.evaluate(() => document.documentElement.setAttribute('data-theme', 'light'));
+    if (size.name === 'desktop') await page.screenshot({ path: 'docs/screenshot.png' });
+    for (const route of ROUTES.slice(1)) {
+      await app.navigate(route.nav);
+      await expect(app.heading()).toHaveText(route.heading);
+      await page.screenshot({ path: `e2e/screenshots${route.path}-${size.name}.png` });
+    }
+    expect(app.errors).toEqual([]);
+  });
+}

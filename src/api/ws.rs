@@ -1,0 +1,43 @@
+//! The tab's one WebSocket. It reconnects forever (every 2 s) and hands each
+//! decoded message to a callback; the live store in `state` is the only caller.
+
+use cairn_protocol::{ServerMsg, WS_PATH};
+use codee::string::JsonSerdeCodec;
+use leptos::prelude::*;
+use leptos_use::{
+    ReconnectLimit, UseWebSocketError, UseWebSocketOptions, UseWebSocketReturn,
+    core::ConnectionReadyState, use_websocket_with_options,
+};
+
+use super::ApiError;
+
+/// `ws://host/api/ws` or `wss://…` for the page's own origin.
+pub fn live_url() -> String {
+    let location = window().location();
+    let scheme = match location.protocol().as_deref() {
+        Ok("https:") => "wss",
+        _ => "ws",
+    };
+    let host = location.host().unwrap_or_default();
+    format!("{scheme}://{host}{WS_PATH}")
+}
+
+/// Opens the socket. `on_message` gets every message in order; `on_error` every failure.
+pub fn connect(
+    on_message: impl Fn(&ServerMsg) + Send + Sync + 'static,
+    on_error: impl Fn(ApiError) + Send + Sync + 'static,
+) -> Signal<ConnectionReadyState> {
+    let options = UseWebSocketOptions::default()
+        .reconnect_limit(ReconnectLimit::Infinite)
+        .reconnect_interval(2_000)
+        .on_message(on_message)
+        .on_error(move |err| {
+            on_error(match err {
+                UseWebSocketError::Codec(e) => ApiError::Decode(format!("{e:?}")),
+                other => ApiError::Socket(format!("{other:?}")),
+            })
+        });
+    let UseWebSocketReturn { ready_state, .. } =
+        use_websocket_with_options::<(), ServerMsg, JsonSerdeCodec, _, _>(&live_url(), options);
+    ready_state
+}

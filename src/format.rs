@@ -1,0 +1,100 @@
+//! Formatting for display: values with units, ages, times in a site's time zone.
+
+use cairn_protocol::Metric;
+
+/// `21.4 °C`, `812 ppm`, `123 456 kWh`: precision per metric, thin-space grouping.
+pub fn value(metric: Metric, v: f64) -> String {
+    let number = match metric {
+        Metric::AirTemperature => format!("{v:.1}"),
+        Metric::RelativeHumidity | Metric::Co2 | Metric::Occupancy => format!("{v:.0}"),
+        Metric::ElectricEnergy => group_thousands(v.round() as i64),
+    };
+    format!("{number}\u{a0}{}", metric.display_unit())
+}
+
+fn group_thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('\u{202f}');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// How long ago, coarsely: `just now`, `12 s ago`, `4 min ago`, `3 h ago`, `2 d ago`.
+pub fn age(ms: f64) -> String {
+    let s = (ms / 1000.0).max(0.0).floor() as u64;
+    match s {
+        0..=1 => "just now".to_owned(),
+        2..=59 => format!("{s} s ago"),
+        60..=3599 => format!("{} min ago", s / 60),
+        3600..=86_399 => format!("{} h ago", s / 3600),
+        _ => format!("{} d ago", s / 86_400),
+    }
+}
+
+/// A reading is stale when nothing came for three reporting intervals (DOMAIN.md).
+pub fn is_stale(age_ms: f64, interval_s: u32) -> bool {
+    age_ms > 3.0 * f64::from(interval_s) * 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_carry_their_unit_and_precision() {
+        for (metric, v, expected) in [
+            (Metric::AirTemperature, 21.44, "21.4\u{a0}°C"),
+            (Metric::RelativeHumidity, 45.6, "46\u{a0}%"),
+            (Metric::Co2, 812.0, "812\u{a0}ppm"),
+            (Metric::Occupancy, 3.0, "3\u{a0}people"),
+            (Metric::ElectricEnergy, 1_234_567.4, "1\u{202f}234\u{202f}567\u{a0}kWh"),
+            (Metric::ElectricEnergy, 999.0, "999\u{a0}kWh"),
+        ] {
+            assert_eq!(value(metric, v), expected, "{metric:?} {v}");
+        }
+    }
+
+    #[test]
+    fn ages_read_like_a_person_would_say_them() {
+        for (ms, expected) in [
+            (0.0, "just now"),
+            (-500.0, "just now"),
+            (12_400.0, "12 s ago"),
+            (240_000.0, "4 min ago"),
+            (3.0 * 3_600_000.0, "3 h ago"),
+            (2.0 * 86_400_000.0, "2 d ago"),
+        ] {
+            assert_eq!(age(ms), expected, "{ms}");
+        }
+    }
+
+    #[test]
+    fn stale_after_three_intervals() {
+        assert!(!is_stale(30_000.0, 10));
+        assert!(is_stale(30_001.0, 10));
+    }
+}
+
+/// `14:05` in the given IANA time zone (the browser's Intl does the zone maths).
+pub fn time_in_zone(ms: f64, time_zone: &str) -> String {
+    use js_sys::{Array, Date, Intl::DateTimeFormat, Object, Reflect};
+    let options = Object::new();
+    for (k, v) in [("timeZone", time_zone), ("hour", "2-digit"), ("minute", "2-digit"), ("hourCycle", "h23")] {
+        let _ = Reflect::set(&options, &k.into(), &v.into());
+    }
+    let formatter = DateTimeFormat::new(&Array::of1(&"en-GB".into()), &options);
+    formatter
+        .format()
+        .call1(&formatter, &Date::new(&ms.into()))
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default()
+}

@@ -1,0 +1,15 @@
+//! One module per route. Pages read the global stores and compose components.
+
+mod alerts;
+mod devices;
+mod map;
+mod not_found;
+mod overview;
+mod reports;
+
+pub use alerts::Alerts;
+pub use devices::Devices;
+pub use map::MapPage;
+pub use not_found::NotFound;
+pub use overview::Overview;
+pub use reports::Reports;

@@ -1,0 +1,160 @@
+//! The live store: every live value of the tab flows through here. The socket
+//! (in `api::ws`) feeds it; pages read per-point signals, never the socket.
+
+use std::collections::HashMap;
+
+use cairn_protocol::{Metric, PointSummary, Reading, ServerMsg, SiteSummary};
+use leptos::prelude::*;
+use leptos_use::core::ConnectionReadyState;
+
+use crate::api::{self, ApiError};
+
+/// Static facts of a point plus a signal with its latest reading.
+#[derive(Clone, Debug)]
+pub struct LivePoint {
+    pub id: u32,
+    pub device_id: String,
+    pub device_name: String,
+    pub site_id: String,
+    pub metric: Metric,
+    pub interval_s: u32,
+    pub reading: RwSignal<Option<Reading>>,
+}
+
+/// What the connection indicator shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Connection {
+    /// First attempt, nothing received yet.
+    Connecting,
+    Connected,
+    /// Was connected, lost it, retrying.
+    Reconnecting,
+    /// The browser says there is no network.
+    Offline,
+}
+
+#[derive(Clone, Copy)]
+pub struct LiveStore {
+    pub sites: RwSignal<Vec<SiteSummary>>,
+    pub points: RwSignal<Vec<LivePoint>>,
+    index: StoredValue<HashMap<u32, RwSignal<Option<Reading>>>>,
+    /// Browser time (ms) of the last message that carried data.
+    pub last_update: RwSignal<Option<f64>>,
+    pub seq: RwSignal<u64>,
+    /// Server clock minus browser clock (ms), so ages are right on a skewed tablet.
+    pub clock_offset: RwSignal<f64>,
+    pub connection: Signal<Connection>,
+    pub error: RwSignal<Option<ApiError>>,
+}
+
+impl LiveStore {
+    /// A store with no connection behind it (component tests, previews).
+    pub fn detached(connection: Signal<Connection>) -> Self {
+        LiveStore {
+            sites: RwSignal::new(Vec::new()),
+            points: RwSignal::new(Vec::new()),
+            index: StoredValue::new(HashMap::new()),
+            last_update: RwSignal::new(None),
+            seq: RwSignal::new(0),
+            clock_offset: RwSignal::new(0.0),
+            connection,
+            error: RwSignal::new(None),
+        }
+    }
+
+    /// Applies one server message: a snapshot replaces everything, readings update in place.
+    pub fn apply(&self, msg: &ServerMsg) {
+        match msg {
+            ServerMsg::Snapshot { seq, snapshot, .. } => {
+                let points: Vec<LivePoint> = snapshot.points.iter().map(live_point).collect();
+                self.index
+                    .set_value(points.iter().map(|p| (p.id, p.reading)).collect());
+                self.sites.set(snapshot.sites.clone());
+                self.points.set(points);
+                self.seq.set(*seq);
+            }
+            ServerMsg::Readings { seq, readings, .. } => {
+                self.index.with_value(|index| {
+                    for r in readings {
+                        if let Some(signal) = index.get(&r.point) {
+                            let newer = signal.with_untracked(|old| old.is_none_or(|o| o.ts <= r.ts));
+                            if newer {
+                                signal.set(Some(*r));
+                            }
+                        }
+                    }
+                });
+                self.seq.set(*seq);
+            }
+        }
+        let (ServerMsg::Snapshot { server_time, .. } | ServerMsg::Readings { server_time, .. }) = msg;
+        let now = js_sys::Date::now();
+        self.clock_offset.set(*server_time as f64 - now);
+        self.last_update.set(Some(now));
+    }
+
+    /// Server time now (ms) from a browser clock signal.
+    pub fn server_now(&self, browser_now: Signal<f64>) -> Signal<f64> {
+        let offset = self.clock_offset;
+        Signal::derive(move || browser_now.get() + offset.get())
+    }
+
+    pub fn points_of_site(&self, site_id: &str) -> Vec<LivePoint> {
+        self.points
+            .with(|ps| ps.iter().filter(|p| p.site_id == site_id).cloned().collect())
+    }
+}
+
+fn live_point(p: &PointSummary) -> LivePoint {
+    LivePoint {
+        id: p.id,
+        device_id: p.device_id.clone(),
+        device_name: p.device_name.clone(),
+        site_id: p.site_id.clone(),
+        metric: p.metric,
+        interval_s: p.interval_s,
+        reading: RwSignal::new(p.last),
+    }
+}
+
+/// Creates the store, opens the socket into it, and provides it.
+pub fn provide_live() {
+    let online = browser_online();
+    let last_update = RwSignal::new(None);
+    let store_cell = StoredValue::new(None::<LiveStore>);
+    let error = RwSignal::new(None);
+    let ready = api::ws::connect(
+        move |msg| {
+            if let Some(store) = store_cell.get_value() {
+                store.apply(msg);
+            }
+        },
+        move |err| error.set(Some(err)),
+    );
+    let connection = Signal::derive(move || {
+        // Data received before means this is a reconnection, not the first attempt.
+        let had_data = last_update.with(Option::is_some);
+        match (online.get(), ready.get(), had_data) {
+            (false, _, _) => Connection::Offline,
+            (true, ConnectionReadyState::Open, _) => Connection::Connected,
+            (true, _, true) => Connection::Reconnecting,
+            (true, _, false) => Connection::Connecting,
+        }
+    });
+    let store = LiveStore { error, last_update, ..LiveStore::detached(connection) };
+    store_cell.set_value(Some(store));
+    provide_context(store);
+}
+
+/// `navigator.onLine`, kept current by the window's online/offline events.
+fn browser_online() -> RwSignal<bool> {
+    use leptos_use::use_event_listener;
+    let online = RwSignal::new(window().navigator().on_line());
+    let _ = use_event_listener(window(), leptos::ev::online, move |_| online.set(true));
+    let _ = use_event_listener(window(), leptos::ev::offline, move |_| online.set(false));
+    online
+}
+
+pub fn use_live() -> LiveStore {
+    expect_context::<LiveStore>()
+}

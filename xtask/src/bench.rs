@@ -1,0 +1,64 @@
+//! `cargo xtask bench`: sizes of what a browser downloads (raw, gzip -9, brotli -11).
+
+use std::{io::Write, path::Path, process::ExitCode};
+
+use anyhow::Result;
+
+use crate::build;
+
+pub fn bench() -> Result<ExitCode> {
+    let dist = build::build_app()?;
+    let mut rows = Vec::new();
+    collect(&dist, &dist, &mut rows)?;
+    rows.sort();
+    println!("\n## App size (`cargo xtask bench`), Leaflet excluded\n");
+    println!("| file | raw | gzip -9 | brotli -11 |\n|---|---:|---:|---:|");
+    let mut total = (0, 0, 0);
+    for (name, raw, gz, br) in &rows {
+        println!("| {name} | {} | {} | {} |", kb(*raw), kb(*gz), kb(*br));
+        total = (total.0 + raw, total.1 + gz, total.2 + br);
+    }
+    println!("| **total** | {} | {} | {} |", kb(total.0), kb(total.1), kb(total.2));
+    Ok(ExitCode::SUCCESS)
+}
+
+type Row = (String, usize, usize, usize);
+
+/// wasm, JS and CSS under dist/, except the Leaflet copy (budgeted apart in P11).
+fn collect(dir: &Path, dist: &Path, rows: &mut Vec<Row>) -> Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            if path.file_name().is_some_and(|n| n != "leaflet") {
+                collect(&path, dist, rows)?;
+            }
+            continue;
+        }
+        if !path.extension().is_some_and(|e| e == "wasm" || e == "js" || e == "css" || e == "html") {
+            continue;
+        }
+        let bytes = std::fs::read(&path)?;
+        let name = path.strip_prefix(dist)?.display().to_string();
+        rows.push((name, bytes.len(), gzip(&bytes)?, brotli(&bytes)?));
+    }
+    Ok(())
+}
+
+fn gzip(bytes: &[u8]) -> Result<usize> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(bytes)?;
+    Ok(enc.finish()?.len())
+}
+
+fn brotli(bytes: &[u8]) -> Result<usize> {
+    let mut out = Vec::new();
+    {
+        let mut w = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
+        w.write_all(bytes)?;
+    }
+    Ok(out.len())
+}
+
+fn kb(n: usize) -> String {
+    format!("{:.1} KB", n as f64 / 1024.0)
+}

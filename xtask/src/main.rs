@@ -1,0 +1,45 @@
+//! `cargo xtask run|test|bench`: installs what is missing (idempotently), builds, runs.
+
+mod bench;
+mod build;
+mod proc;
+mod run;
+mod test;
+mod tools;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Cairn's developer commands")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Install what is missing, build the app and server, and serve the dashboard with the simulator.
+    Run(run::RunArgs),
+    /// Install what is missing and run every test layer (native, server, wasm components, end to end).
+    Test(test::TestArgs),
+    /// Measure the built app's size (raw, gzip, brotli).
+    Bench,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Test(args) => test::test(args),
+        Command::Bench => bench::bench(),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("xtask: error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

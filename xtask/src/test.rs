@@ -1,0 +1,141 @@
+//! `cargo xtask test`: every layer, a summary, non-zero exit if any failed.
+
+use std::{
+    io::{Read, Write},
+    net::{SocketAddr, TcpListener, TcpStream},
+    process::{Child, Command, ExitCode},
+    time::{Duration, Instant},
+};
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, ValueEnum};
+
+use crate::{
+    build,
+    proc::{cargo, root, run},
+    tools,
+};
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Layer {
+    /// `cargo test --workspace`: unit tests, protocol, server on the router and real sockets.
+    Native,
+    /// wasm-bindgen-test components in headless Chromium.
+    Wasm,
+    /// Playwright against a real server and the release build of the app.
+    E2e,
+}
+
+#[derive(Args)]
+pub struct TestArgs {
+    /// Run only these layers (default: all).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    only: Vec<Layer>,
+}
+
+pub fn test(args: TestArgs) -> Result<ExitCode> {
+    let layers = if args.only.is_empty() { vec![Layer::Native, Layer::Wasm, Layer::E2e] } else { args.only };
+    let mut results = Vec::new();
+    for layer in layers {
+        let started = Instant::now();
+        let (name, outcome) = match layer {
+            Layer::Native => ("native + server (cargo test --workspace)", native()),
+            Layer::Wasm => ("wasm components (headless Chromium)", wasm()),
+            Layer::E2e => ("end to end (Playwright, real server)", e2e()),
+        };
+        if let Err(err) = &outcome {
+            eprintln!("xtask: {name}: {err:#}");
+        }
+        results.push((name, outcome.is_ok(), started.elapsed()));
+    }
+    eprintln!("\nxtask: test summary");
+    for (name, ok, took) in &results {
+        eprintln!("  {} {name} ({:.0} s)", if *ok { "PASS" } else { "FAIL" }, took.as_secs_f64());
+    }
+    let failed = results.iter().filter(|r| !r.1).count();
+    println!("layers: {} passed, {failed} failed", results.len() - failed);
+    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+fn native() -> Result<()> {
+    run(cargo().args(["test", "--workspace"]))
+}
+
+fn wasm() -> Result<()> {
+    tools::ensure_build_tools()?;
+    tools::ensure_browser()?;
+    let mut cmd = tools::with_tools(cargo())?;
+    cmd.args(["test", "--package", "cairn", "--target", tools::WASM_TARGET, "--test", "components"])
+        .env("CHROMEDRIVER", tools::CHROMEDRIVER)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
+    run(&mut cmd)
+}
+
+fn e2e() -> Result<()> {
+    tools::ensure_browser()?;
+    let dist = build::build_app()?;
+    let bin = build::build_server(build::Profile::Dev)?;
+    let data = root().join("target/e2e-data");
+    let _ = std::fs::remove_dir_all(&data);
+    let addr = free_port()?;
+    let mut server = Command::new(bin)
+        .arg(format!("--addr={addr}"))
+        .arg("--data-dir")
+        .arg(&data)
+        .arg("--dist-dir")
+        .arg(&dist)
+        .env("RUST_LOG", "warn")
+        .spawn()
+        .context("starting cairn-server")?;
+    let result = wait_healthy(addr, &mut server).and_then(|()| {
+        run(Command::new(root().join("node_modules/.bin/playwright"))
+            .args(["test", "--config", "e2e/playwright.config.ts"])
+            .current_dir(root())
+            .env("CAIRN_E2E_URL", format!("http://{addr}"))
+            .env("CHROMIUM_PATH", tools::CHROMIUM))
+    });
+    stop(&mut server);
+    result
+}
+
+fn free_port() -> Result<SocketAddr> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?)
+}
+
+/// Polls `/api/health` until it answers 200 (30 s at most).
+fn wait_healthy(addr: SocketAddr, server: &mut Child) -> Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if let Some(status) = server.try_wait()? {
+            bail!("cairn-server exited early ({status})");
+        }
+        if health_ok(addr).unwrap_or(false) {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    bail!("cairn-server did not answer /api/health on {addr} within 30 s")
+}
+
+fn health_ok(addr: SocketAddr) -> std::io::Result<bool> {
+    let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(1))?;
+    s.set_read_timeout(Some(Duration::from_secs(2)))?;
+    write!(s, "GET /api/health HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")?;
+    let mut reply = String::new();
+    s.read_to_string(&mut reply)?;
+    Ok(reply.starts_with("HTTP/1.1 200"))
+}
+
+/// SIGTERM (clean shutdown), then SIGKILL if it lingers.
+fn stop(server: &mut Child) {
+    let _ = Command::new("kill").args(["-TERM", &server.id().to_string()]).status();
+    for _ in 0..50 {
+        if matches!(server.try_wait(), Ok(Some(_))) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+}
+

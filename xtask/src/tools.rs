@@ -1,0 +1,174 @@
+//! Installs, idempotently and fast when present, everything the project needs
+//! beyond rustup, Node/npm and apt: the wasm target, Trunk, wasm-bindgen-cli,
+//! npm packages (wasm-opt from binaryen, Leaflet, Playwright), Chromium.
+
+use std::{
+    ffi::OsString,
+    path::{Path, PathBuf},
+    process::Command,
+};
+
+use anyhow::{Context, Result, bail};
+
+use crate::proc::{self, cargo, output, root, run};
+
+pub const TRUNK_VERSION: &str = "0.21.14";
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// Where `cargo install` puts binaries.
+pub fn cargo_bin_dir() -> PathBuf {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from(".cargo"))
+        .join("bin")
+}
+
+/// PATH with npm's and cargo's tool folders first, so the pinned versions win.
+pub fn tool_path() -> Result<OsString> {
+    let mut dirs = vec![root().join("node_modules/.bin"), cargo_bin_dir()];
+    if let Some(path) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&path));
+    }
+    Ok(std::env::join_paths(dirs)?)
+}
+
+fn tool(name: &str) -> Command {
+    let mut cmd = Command::new(name);
+    if let Ok(path) = tool_path() {
+        cmd.env("PATH", path);
+    }
+    cmd
+}
+
+/// Everything needed to build the app.
+pub fn ensure_build_tools() -> Result<()> {
+    ensure_wasm_target()?;
+    ensure_cargo_tool("trunk", "trunk", TRUNK_VERSION, true)?;
+    ensure_cargo_tool("wasm-bindgen", "wasm-bindgen-cli", &wasm_bindgen_version()?, false)?;
+    ensure_npm_packages()?;
+    ensure_leaflet()?;
+    Ok(())
+}
+
+fn ensure_wasm_target() -> Result<()> {
+    let installed = output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if !installed.lines().any(|l| l.trim() == WASM_TARGET) {
+        run(Command::new("rustup").args(["target", "add", WASM_TARGET]))?;
+    }
+    Ok(())
+}
+
+/// `cargo install` unless `bin --version` already names `version`.
+fn ensure_cargo_tool(bin: &str, krate: &str, version: &str, locked: bool) -> Result<()> {
+    let current = output(tool(bin).arg("--version")).unwrap_or_default();
+    if current.split_whitespace().any(|w| w == version) {
+        return Ok(());
+    }
+    eprintln!("xtask: installing {krate} {version} (one time, a few minutes)");
+    let mut cmd = cargo();
+    cmd.args(["install", krate, "--version", &format!("={version}")]);
+    // wasm-bindgen-cli's lock file names a crate version no longer on crates.io.
+    if locked {
+        cmd.arg("--locked");
+    }
+    run(&mut cmd)
+}
+
+/// The wasm-bindgen version in Cargo.lock: the CLI must match it exactly.
+pub fn wasm_bindgen_version() -> Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).context("reading Cargo.lock")?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "name = \"wasm-bindgen\"" {
+            if let Some(v) = lines.next().and_then(|l| l.trim().strip_prefix("version = \"")) {
+                return Ok(v.trim_end_matches('"').to_owned());
+            }
+        }
+    }
+    bail!("wasm-bindgen is not in Cargo.lock")
+}
+
+/// `npm ci` when node_modules is missing or older than package-lock.json.
+pub fn ensure_npm_packages() -> Result<()> {
+    let root = root();
+    let stamp = root.join("node_modules/.package-lock.json");
+    let lock = root.join("package-lock.json");
+    if is_newer_or_missing(&stamp, &lock) {
+        run(Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&root)
+            // Playwright drives Debian's Chromium; it must never try to download one.
+            .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"))?;
+    }
+    Ok(())
+}
+
+fn is_newer_or_missing(target: &Path, source: &Path) -> bool {
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    match (modified(target), modified(source)) {
+        (Some(t), Some(s)) => s > t,
+        _ => true,
+    }
+}
+
+/// Copies Leaflet's dist files from npm into `public/leaflet` (installed, never committed).
+fn ensure_leaflet() -> Result<()> {
+    let from = root().join("node_modules/leaflet/dist");
+    let to = root().join("public/leaflet");
+    copy_tree(&from, &to).with_context(|| format!("copying {} to {}", from.display(), to.display()))
+}
+
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let (src, dst) = (entry.path(), to.join(entry.file_name()));
+        if entry.file_type()?.is_dir() {
+            copy_tree(&src, &dst)?;
+        } else if !src.extension().is_some_and(|e| e == "map") && is_newer_or_missing(&dst, &src) {
+            std::fs::copy(&src, &dst)?;
+        }
+    }
+    Ok(())
+}
+
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// Debian's Chromium and ChromeDriver for the browser test layers.
+pub fn ensure_browser() -> Result<()> {
+    ensure_apt(&[(CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver")])
+}
+
+/// Installs the apt packages whose file is missing (`apt-get update` first, once).
+pub fn ensure_apt(wanted: &[(&str, &str)]) -> Result<()> {
+    let missing: Vec<&str> = wanted.iter().filter(|(file, _)| !Path::new(file).exists()).map(|(_, p)| *p).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let root_user = output(Command::new("id").arg("-u")).is_some_and(|u| u.trim() == "0");
+    let sudo = |args: &[&str]| {
+        let mut cmd = if root_user { Command::new(args[0]) } else { Command::new("sudo") };
+        cmd.args(if root_user { &args[1..] } else { args });
+        cmd.env("DEBIAN_FRONTEND", "noninteractive");
+        cmd
+    };
+    eprintln!("xtask: installing {} with apt", missing.join(", "));
+    run(&mut sudo(&["apt-get", "update", "-q"]))?;
+    let mut install = vec!["apt-get", "install", "-y", "-q", "--no-install-recommends"];
+    install.extend(&missing);
+    run(&mut sudo(&install))
+}
+
+/// A command with the tool PATH (Trunk must find the pinned wasm-bindgen and wasm-opt).
+pub fn with_tools(mut cmd: Command) -> Result<Command> {
+    cmd.env("PATH", tool_path()?);
+    Ok(cmd)
+}
+
+pub fn trunk() -> Result<Command> {
+    let mut cmd = with_tools(Command::new("trunk"))?;
+    cmd.current_dir(proc::root());
+    Ok(cmd)
+}
