@@ -19,7 +19,7 @@ pub fn Nav() -> impl IntoView {
     view! {
         <nav class="cairn-nav" aria-label="Main">
             <a class="cairn-nav__brand" href="/">
-                <span class="cairn-nav__logo" aria-hidden="true"></span>
+                <img class="cairn-nav__logo" src="/favicon.svg" alt="" width="28" height="28" />
                 "Cairn"
             </a>
             <ul class="cairn-nav__list">

@@ -112,11 +112,21 @@ fn is_newer_or_missing(target: &Path, source: &Path) -> bool {
     }
 }
 
-/// Copies Leaflet's dist files from npm into `public/leaflet` (installed, never committed).
+/// Copies Leaflet's script, style and marker images from npm into `public/leaflet`
+/// (installed, never committed).
 fn ensure_leaflet() -> Result<()> {
     let from = root().join("node_modules/leaflet/dist");
     let to = root().join("public/leaflet");
-    copy_tree(&from, &to).with_context(|| format!("copying {} to {}", from.display(), to.display()))
+    let copy = || -> std::io::Result<()> {
+        std::fs::create_dir_all(&to)?;
+        for file in ["leaflet.js", "leaflet.css"] {
+            if is_newer_or_missing(&to.join(file), &from.join(file)) {
+                std::fs::copy(from.join(file), to.join(file))?;
+            }
+        }
+        copy_tree(&from.join("images"), &to.join("images"))
+    };
+    copy().with_context(|| format!("copying Leaflet from {} to {}", from.display(), to.display()))
 }
 
 fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
@@ -126,7 +136,7 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
         let (src, dst) = (entry.path(), to.join(entry.file_name()));
         if entry.file_type()?.is_dir() {
             copy_tree(&src, &dst)?;
-        } else if !src.extension().is_some_and(|e| e == "map") && is_newer_or_missing(&dst, &src) {
+        } else if is_newer_or_missing(&dst, &src) {
             std::fs::copy(&src, &dst)?;
         }
     }

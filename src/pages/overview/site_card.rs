@@ -39,7 +39,7 @@ pub fn SiteCard(site: SiteSummary, points: Vec<LivePoint>, now: Signal<f64>) -> 
                     <h2 class="cairn-card__title">{site.name.clone()}</h2>
                     <p class="cairn-card__subtitle">{site.city.clone()}</p>
                 </div>
-                <span class="cairn-site__clock" title=format!("Local time ({})", site.time_zone)>{local_time}</span>
+                <span class="cairn-site__clock" title=format!("Local time ({})", site.time_zone)>{local_time}" local"</span>
             </header>
             <table class="cairn-site__table">
                 <thead>

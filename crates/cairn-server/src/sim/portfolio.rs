@@ -88,7 +88,7 @@ pub fn portfolio(seed: u64) -> Portfolio {
                 p.devices.push(DeviceDef {
                     id: device_id.clone(),
                     site_id: id.into(),
-                    name: format!("Floor {floor} · {label} {floor}.{room:02}"),
+                    name: format!("{label} {floor}.{room:02}"),
                     points: [Metric::AirTemperature, Metric::RelativeHumidity, Metric::Co2, Metric::Occupancy]
                         .into_iter()
                         .map(|m| (m, ROOM_INTERVAL_S))
