@@ -23,6 +23,8 @@ struct RoomState {
     kind: RoomKind,
     capacity: f64,
     volume: f64,
+    temp_bias: f64,
+    rh_bias: f64,
     people: f64,
     co2: f64,
     temp: f64,
@@ -83,6 +85,8 @@ impl World {
                 kind: r.kind,
                 capacity: f64::from(r.capacity),
                 volume: r.volume_m3,
+                temp_bias: r.temp_bias,
+                rh_bias: r.rh_bias,
                 people: 0.0,
                 co2: OUTDOOR_CO2 + 30.0,
                 temp: 19.0,
@@ -135,10 +139,10 @@ impl World {
             let ach = if hvac { 2.5 } else { 0.3 };
             let gen_ppm = room.people * CO2_PER_PERSON * 1e6 / room.volume;
             room.co2 += (gen_ppm - ach * (room.co2 - OUTDOOR_CO2)) * dt_h;
-            let setpoint = if hvac { 21.5 } else { 17.0 };
+            let setpoint = (if hvac { 21.5 } else { 17.0 }) + room.temp_bias;
             let body_heat = room.people * 60.0 / room.volume;
             room.temp += ((setpoint - room.temp) / 1.5 + body_heat * 0.1) * dt_h + rng.random_range(-0.01..0.01);
-            let target_rh = 46.0 - (room.temp - 21.0) * 2.0 + room.people * 8.0 / room.volume;
+            let target_rh = 46.0 + room.rh_bias - (room.temp - 21.0) * 2.0 + room.people * 8.0 / room.volume;
             room.rh += (target_rh - room.rh) * (dt_h * 2.0).min(1.0) + rng.random_range(-0.05..0.05);
             room.rh = room.rh.clamp(15.0, 85.0);
             site_people[site] += room.people;

@@ -23,6 +23,9 @@ pub struct Room {
     pub kind: RoomKind,
     pub capacity: u32,
     pub volume_m3: f64,
+    /// Sunny side, drafty corner: each room sits a little off the set-point.
+    pub temp_bias: f64,
+    pub rh_bias: f64,
 }
 
 /// A building's main electricity meter.
@@ -94,7 +97,8 @@ pub fn portfolio(seed: u64) -> Portfolio {
                         .map(|m| (m, ROOM_INTERVAL_S))
                         .collect(),
                 });
-                p.rooms.push(Room { device_id, site, kind, capacity, volume_m3 });
+                let (temp_bias, rh_bias) = (rng.random_range(-0.8..0.8), rng.random_range(-5.0..5.0));
+                p.rooms.push(Room { device_id, site, kind, capacity, volume_m3, temp_bias, rh_bias });
             }
         }
         let device_id = format!("{id}-meter");
