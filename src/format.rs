@@ -55,7 +55,11 @@ mod tests {
             (Metric::RelativeHumidity, 45.6, "46\u{a0}%"),
             (Metric::Co2, 812.0, "812\u{a0}ppm"),
             (Metric::Occupancy, 3.0, "3\u{a0}people"),
-            (Metric::ElectricEnergy, 1_234_567.4, "1\u{202f}234\u{202f}567\u{a0}kWh"),
+            (
+                Metric::ElectricEnergy,
+                1_234_567.4,
+                "1\u{202f}234\u{202f}567\u{a0}kWh",
+            ),
             (Metric::ElectricEnergy, 999.0, "999\u{a0}kWh"),
         ] {
             assert_eq!(value(metric, v), expected, "{metric:?} {v}");
@@ -87,7 +91,12 @@ mod tests {
 pub fn time_in_zone(ms: f64, time_zone: &str) -> String {
     use js_sys::{Array, Date, Intl::DateTimeFormat, Object, Reflect};
     let options = Object::new();
-    for (k, v) in [("timeZone", time_zone), ("hour", "2-digit"), ("minute", "2-digit"), ("hourCycle", "h23")] {
+    for (k, v) in [
+        ("timeZone", time_zone),
+        ("hour", "2-digit"),
+        ("minute", "2-digit"),
+        ("hourCycle", "h23"),
+    ] {
         let _ = Reflect::set(&options, &k.into(), &v.into());
     }
     let formatter = DateTimeFormat::new(&Array::of1(&"en-GB".into()), &options);

@@ -25,7 +25,11 @@ fn text(el: &web_sys::HtmlElement) -> String {
 }
 
 fn attr(el: &web_sys::HtmlElement, selector: &str, name: &str) -> String {
-    el.query_selector(selector).unwrap().expect(selector).get_attribute(name).unwrap_or_default()
+    el.query_selector(selector)
+        .unwrap()
+        .expect(selector)
+        .get_attribute(name)
+        .unwrap_or_default()
 }
 
 #[wasm_bindgen_test]
@@ -39,13 +43,19 @@ async fn connection_indicator_follows_the_connection_and_the_clock() {
     });
     tick().await;
     assert_eq!(text(&el), "Connecting…no data yet");
-    assert_eq!(attr(&el, "[data-testid=connection]", "data-state"), "reconnecting");
+    assert_eq!(
+        attr(&el, "[data-testid=connection]", "data-state"),
+        "reconnecting"
+    );
 
     connection.set(Connection::Connected);
     last_update.set(Some(88_000.0));
     tick().await;
     assert_eq!(text(&el), "Liveupdated 12 s ago");
-    assert_eq!(attr(&el, "[data-testid=connection]", "data-state"), "connected");
+    assert_eq!(
+        attr(&el, "[data-testid=connection]", "data-state"),
+        "connected"
+    );
 
     // Connected but silent for over a minute reads as a warning.
     now.set(160_000.0);
@@ -59,7 +69,10 @@ async fn connection_indicator_follows_the_connection_and_the_clock() {
 
     connection.set(Connection::Offline);
     tick().await;
-    assert_eq!(attr(&el, "[data-testid=connection]", "class"), "cairn-connection cairn-connection--offline");
+    assert_eq!(
+        attr(&el, "[data-testid=connection]", "class"),
+        "cairn-connection cairn-connection--offline"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -73,16 +86,29 @@ async fn live_value_updates_in_place_and_greys_when_stale() {
     tick().await;
     assert_eq!(text(&el), "—");
 
-    reading.set(Some(Reading { point: 1, ts: 995_000, value: 812.0 }));
+    reading.set(Some(Reading {
+        point: 1,
+        ts: 995_000,
+        value: 812.0,
+    }));
     tick().await;
     assert_eq!(text(&el), "812\u{a0}ppm");
-    let value = el.query_selector("[data-testid=live-value]").unwrap().unwrap();
+    let value = el
+        .query_selector("[data-testid=live-value]")
+        .unwrap()
+        .unwrap();
     assert!(!value.class_list().contains("cairn-value--stale"));
-    assert_eq!(value.get_attribute("title").unwrap(), "CO₂: updated 5 s ago");
+    assert_eq!(
+        value.get_attribute("title").unwrap(),
+        "CO₂: updated 5 s ago"
+    );
 
     // Three reporting intervals without news: stale.
     now.set(1_026_000.0);
     tick().await;
-    assert!(value.class_list().contains("cairn-value--stale"), "same node, now greyed");
+    assert!(
+        value.class_list().contains("cairn-value--stale"),
+        "same node, now greyed"
+    );
     assert_eq!(text(&el), "812\u{a0}ppm");
 }

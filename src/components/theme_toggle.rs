@@ -5,7 +5,10 @@ use super::icons::{Icon, SvgIcon};
 
 /// Switches between light and dark; the choice is remembered by the theme store.
 #[component]
-pub fn ThemeToggle(#[prop(into)] mode: Signal<ColorMode>, set_mode: WriteSignal<ColorMode>) -> impl IntoView {
+pub fn ThemeToggle(
+    #[prop(into)] mode: Signal<ColorMode>,
+    set_mode: WriteSignal<ColorMode>,
+) -> impl IntoView {
     let dark = move || mode.get() == ColorMode::Dark;
     view! {
         <button type="button" class="cairn-theme-toggle" data-testid="theme-toggle"

@@ -77,7 +77,8 @@ impl LiveStore {
                 self.index.with_value(|index| {
                     for r in readings {
                         if let Some(signal) = index.get(&r.point) {
-                            let newer = signal.with_untracked(|old| old.is_none_or(|o| o.ts <= r.ts));
+                            let newer =
+                                signal.with_untracked(|old| old.is_none_or(|o| o.ts <= r.ts));
                             if newer {
                                 signal.set(Some(*r));
                             }
@@ -87,7 +88,8 @@ impl LiveStore {
                 self.seq.set(*seq);
             }
         }
-        let (ServerMsg::Snapshot { server_time, .. } | ServerMsg::Readings { server_time, .. }) = msg;
+        let (ServerMsg::Snapshot { server_time, .. } | ServerMsg::Readings { server_time, .. }) =
+            msg;
         let now = js_sys::Date::now();
         self.clock_offset.set(*server_time as f64 - now);
         self.last_update.set(Some(now));
@@ -100,8 +102,12 @@ impl LiveStore {
     }
 
     pub fn points_of_site(&self, site_id: &str) -> Vec<LivePoint> {
-        self.points
-            .with(|ps| ps.iter().filter(|p| p.site_id == site_id).cloned().collect())
+        self.points.with(|ps| {
+            ps.iter()
+                .filter(|p| p.site_id == site_id)
+                .cloned()
+                .collect()
+        })
     }
 }
 
@@ -141,7 +147,11 @@ pub fn provide_live() {
             (true, _, false) => Connection::Connecting,
         }
     });
-    let store = LiveStore { error, last_update, ..LiveStore::detached(connection) };
+    let store = LiveStore {
+        error,
+        last_update,
+        ..LiveStore::detached(connection)
+    };
     store_cell.set_value(Some(store));
     provide_context(store);
 }

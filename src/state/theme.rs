@@ -13,7 +13,9 @@ pub struct Theme {
 pub fn provide_theme() {
     // The element itself, not the default "html" selector: with the selector the
     // first value is never written (leptos-use 0.18 resolves it too late).
-    let html = document().document_element().expect("a document has a root element");
+    let html = document()
+        .document_element()
+        .expect("a document has a root element");
     let UseColorModeReturn { mode, set_mode, .. } = use_color_mode_with_options(
         UseColorModeOptions::default()
             .target(html)

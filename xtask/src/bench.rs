@@ -18,7 +18,12 @@ pub fn bench() -> Result<ExitCode> {
         println!("| {name} | {} | {} | {} |", kb(*raw), kb(*gz), kb(*br));
         total = (total.0 + raw, total.1 + gz, total.2 + br);
     }
-    println!("| **total** | {} | {} | {} |", kb(total.0), kb(total.1), kb(total.2));
+    println!(
+        "| **total** | {} | {} | {} |",
+        kb(total.0),
+        kb(total.1),
+        kb(total.2)
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -34,7 +39,10 @@ fn collect(dir: &Path, dist: &Path, rows: &mut Vec<Row>) -> Result<()> {
             }
             continue;
         }
-        if !path.extension().is_some_and(|e| e == "wasm" || e == "js" || e == "css" || e == "html") {
+        if !path
+            .extension()
+            .is_some_and(|e| e == "wasm" || e == "js" || e == "css" || e == "html")
+        {
             continue;
         }
         let bytes = std::fs::read(&path)?;

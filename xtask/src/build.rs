@@ -16,7 +16,10 @@ pub fn build_app() -> Result<PathBuf> {
     run(tools::trunk()?.args(["build", "--release"]))?;
     let dist = root().join("dist");
     if !dist.join("index.html").exists() {
-        bail!("trunk reported success but {} has no index.html", dist.display());
+        bail!(
+            "trunk reported success but {} has no index.html",
+            dist.display()
+        );
     }
     Ok(dist)
 }
@@ -44,5 +47,7 @@ pub fn build_server(profile: Profile) -> Result<PathBuf> {
 }
 
 fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
 }

@@ -1,6 +1,10 @@
 //! `cargo xtask run`: build everything, then become the server.
 
-use std::{net::SocketAddr, path::PathBuf, process::{Command, ExitCode}};
+use std::{
+    net::SocketAddr,
+    path::PathBuf,
+    process::{Command, ExitCode},
+};
 
 use anyhow::{Context, Result};
 use clap::Args;
@@ -23,7 +27,11 @@ pub struct RunArgs {
 pub fn run(args: RunArgs) -> Result<ExitCode> {
     let dist = build::build_app()?;
     let server = build::build_server(build::Profile::Server)?;
-    let data_dir = if args.data_dir.is_absolute() { args.data_dir } else { root().join(args.data_dir) };
+    let data_dir = if args.data_dir.is_absolute() {
+        args.data_dir
+    } else {
+        root().join(args.data_dir)
+    };
     let mut cmd = Command::new(server);
     cmd.arg("--addr")
         .arg(args.addr.to_string())
@@ -46,5 +54,9 @@ fn exec(mut cmd: Command) -> Result<ExitCode> {
 #[cfg(not(unix))]
 fn exec(mut cmd: Command) -> Result<ExitCode> {
     let status = cmd.status().context("cannot start cairn-server")?;
-    Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if status.success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

@@ -34,7 +34,11 @@ pub struct TestArgs {
 }
 
 pub fn test(args: TestArgs) -> Result<ExitCode> {
-    let layers = if args.only.is_empty() { vec![Layer::Native, Layer::Wasm, Layer::E2e] } else { args.only };
+    let layers = if args.only.is_empty() {
+        vec![Layer::Native, Layer::Wasm, Layer::E2e]
+    } else {
+        args.only
+    };
     let mut results = Vec::new();
     for layer in layers {
         let started = Instant::now();
@@ -50,11 +54,19 @@ pub fn test(args: TestArgs) -> Result<ExitCode> {
     }
     eprintln!("\nxtask: test summary");
     for (name, ok, took) in &results {
-        eprintln!("  {} {name} ({:.0} s)", if *ok { "PASS" } else { "FAIL" }, took.as_secs_f64());
+        eprintln!(
+            "  {} {name} ({:.0} s)",
+            if *ok { "PASS" } else { "FAIL" },
+            took.as_secs_f64()
+        );
     }
     let failed = results.iter().filter(|r| !r.1).count();
     println!("layers: {} passed, {failed} failed", results.len() - failed);
-    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn native() -> Result<()> {
@@ -65,9 +77,17 @@ fn wasm() -> Result<()> {
     tools::ensure_build_tools()?;
     tools::ensure_browser()?;
     let mut cmd = tools::with_tools(cargo())?;
-    cmd.args(["test", "--package", "cairn", "--target", tools::WASM_TARGET, "--test", "components"])
-        .env("CHROMEDRIVER", tools::CHROMEDRIVER)
-        .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
+    cmd.args([
+        "test",
+        "--package",
+        "cairn",
+        "--target",
+        tools::WASM_TARGET,
+        "--test",
+        "components",
+    ])
+    .env("CHROMEDRIVER", tools::CHROMEDRIVER)
+    .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
     run(&mut cmd)
 }
 
@@ -120,7 +140,10 @@ fn wait_healthy(addr: SocketAddr, server: &mut Child) -> Result<()> {
 fn health_ok(addr: SocketAddr) -> std::io::Result<bool> {
     let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(1))?;
     s.set_read_timeout(Some(Duration::from_secs(2)))?;
-    write!(s, "GET /api/health HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")?;
+    write!(
+        s,
+        "GET /api/health HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )?;
     let mut reply = String::new();
     s.read_to_string(&mut reply)?;
     Ok(reply.starts_with("HTTP/1.1 200"))
@@ -128,7 +151,9 @@ fn health_ok(addr: SocketAddr) -> std::io::Result<bool> {
 
 /// SIGTERM (clean shutdown), then SIGKILL if it lingers.
 fn stop(server: &mut Child) {
-    let _ = Command::new("kill").args(["-TERM", &server.id().to_string()]).status();
+    let _ = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status();
     for _ in 0..50 {
         if matches!(server.try_wait(), Ok(Some(_))) {
             return;
@@ -138,4 +163,3 @@ fn stop(server: &mut Child) {
     let _ = server.kill();
     let _ = server.wait();
 }
-

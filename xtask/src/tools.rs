@@ -45,14 +45,20 @@ fn tool(name: &str) -> Command {
 pub fn ensure_build_tools() -> Result<()> {
     ensure_wasm_target()?;
     ensure_cargo_tool("trunk", "trunk", TRUNK_VERSION, true)?;
-    ensure_cargo_tool("wasm-bindgen", "wasm-bindgen-cli", &wasm_bindgen_version()?, false)?;
+    ensure_cargo_tool(
+        "wasm-bindgen",
+        "wasm-bindgen-cli",
+        &wasm_bindgen_version()?,
+        false,
+    )?;
     ensure_npm_packages()?;
     ensure_leaflet()?;
     Ok(())
 }
 
 fn ensure_wasm_target() -> Result<()> {
-    let installed = output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    let installed =
+        output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
     if !installed.lines().any(|l| l.trim() == WASM_TARGET) {
         run(Command::new("rustup").args(["target", "add", WASM_TARGET]))?;
     }
@@ -81,7 +87,10 @@ pub fn wasm_bindgen_version() -> Result<String> {
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line.trim() == "name = \"wasm-bindgen\"" {
-            if let Some(v) = lines.next().and_then(|l| l.trim().strip_prefix("version = \"")) {
+            if let Some(v) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = \""))
+            {
                 return Ok(v.trim_end_matches('"').to_owned());
             }
         }
@@ -126,7 +135,13 @@ fn ensure_leaflet() -> Result<()> {
         }
         copy_tree(&from.join("images"), &to.join("images"))
     };
-    copy().with_context(|| format!("copying Leaflet from {} to {}", from.display(), to.display()))
+    copy().with_context(|| {
+        format!(
+            "copying Leaflet from {} to {}",
+            from.display(),
+            to.display()
+        )
+    })
 }
 
 fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
@@ -153,13 +168,21 @@ pub fn ensure_browser() -> Result<()> {
 
 /// Installs the apt packages whose file is missing (`apt-get update` first, once).
 pub fn ensure_apt(wanted: &[(&str, &str)]) -> Result<()> {
-    let missing: Vec<&str> = wanted.iter().filter(|(file, _)| !Path::new(file).exists()).map(|(_, p)| *p).collect();
+    let missing: Vec<&str> = wanted
+        .iter()
+        .filter(|(file, _)| !Path::new(file).exists())
+        .map(|(_, p)| *p)
+        .collect();
     if missing.is_empty() {
         return Ok(());
     }
     let root_user = output(Command::new("id").arg("-u")).is_some_and(|u| u.trim() == "0");
     let sudo = |args: &[&str]| {
-        let mut cmd = if root_user { Command::new(args[0]) } else { Command::new("sudo") };
+        let mut cmd = if root_user {
+            Command::new(args[0])
+        } else {
+            Command::new("sudo")
+        };
         cmd.args(if root_user { &args[1..] } else { args });
         cmd.env("DEBIAN_FRONTEND", "noninteractive");
         cmd

@@ -5,8 +5,10 @@
 
 mod error;
 mod model;
+mod series;
 mod ws;
 
 pub use error::{ErrorBody, ErrorDetail};
 pub use model::{Health, HealthStatus, Metric, PointSummary, Reading, SiteSummary, Snapshot};
+pub use series::{Resolution, Series, SeriesBatch};
 pub use ws::{ServerMsg, WS_PATH};

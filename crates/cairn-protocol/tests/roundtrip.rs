@@ -29,7 +29,11 @@ fn snapshot() -> Snapshot {
             site_id: "bru".into(),
             metric: Metric::Co2,
             interval_s: 10,
-            last: Some(Reading { point: 0, ts: 1_700_000_000_000, value: 612.5 }),
+            last: Some(Reading {
+                point: 0,
+                ts: 1_700_000_000_000,
+                value: 612.5,
+            }),
         }],
     }
 }
@@ -40,7 +44,11 @@ fn readings_message() {
         ServerMsg::Readings {
             seq: 7,
             server_time: 1_700_000_000_250,
-            readings: vec![Reading { point: 3, ts: 1_700_000_000_000, value: 21.5 }],
+            readings: vec![Reading {
+                point: 3,
+                ts: 1_700_000_000_000,
+                value: 21.5,
+            }],
         },
         r#"{"type":"readings","seq":7,"server_time":1700000000250,"readings":[{"point":3,"ts":1700000000000,"value":21.5}]}"#,
     );
@@ -48,7 +56,11 @@ fn readings_message() {
 
 #[test]
 fn snapshot_message() {
-    let msg = ServerMsg::Snapshot { seq: 1, server_time: 5, snapshot: snapshot() };
+    let msg = ServerMsg::Snapshot {
+        seq: 1,
+        server_time: 5,
+        snapshot: snapshot(),
+    };
     let json = serde_json::to_string(&msg).unwrap();
     assert!(json.starts_with(r#"{"type":"snapshot","seq":1"#), "{json}");
     assert!(json.contains(r#""metric":"co2""#), "{json}");

@@ -74,7 +74,11 @@ pub struct Catalog {
 impl Catalog {
     pub fn new(sites: Vec<SiteDef>, points: Vec<PointInfo>) -> Self {
         let by_key = points.iter().map(|p| (p.key.clone(), p.id)).collect();
-        Self { sites, points, by_key }
+        Self {
+            sites,
+            points,
+            by_key,
+        }
     }
 
     pub fn points(&self) -> &[PointInfo] {

@@ -4,7 +4,11 @@ use clap::{ArgAction, Parser};
 
 /// Server configuration, read once at start: flags, each with an environment fallback.
 #[derive(Debug, Clone, Parser)]
-#[command(name = "cairn-server", version, about = "Cairn: live monitoring for buildings full of sensors")]
+#[command(
+    name = "cairn-server",
+    version,
+    about = "Cairn: live monitoring for buildings full of sensors"
+)]
 pub struct Config {
     /// Address to listen on.
     #[arg(long, env = "CAIRN_ADDR", default_value = "127.0.0.1:8080")]

@@ -13,7 +13,10 @@ pub enum AppError {
     #[error("{0}")]
     NotFound(String),
     #[error("{message}")]
-    BadRequest { message: String, location: Option<String> },
+    BadRequest {
+        message: String,
+        location: Option<String>,
+    },
     #[error("forbidden: {0}")]
     Forbidden(String),
     #[error("internal error: {0}")]
@@ -40,7 +43,10 @@ impl IntoResponse for AppError {
                 tracing::error!("internal error: {cause}");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    ErrorBody::new("internal", "something went wrong on the server; it has been logged"),
+                    ErrorBody::new(
+                        "internal",
+                        "something went wrong on the server; it has been logged",
+                    ),
                 )
             }
         };

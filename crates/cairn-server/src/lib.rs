@@ -7,6 +7,7 @@ pub mod error;
 pub mod ingest;
 pub mod live;
 pub mod routes;
+pub mod series;
 pub mod sim;
 pub mod state;
 pub mod store;
@@ -68,10 +69,18 @@ impl Server {
         let state = AppState::open(config.clone(), portfolio.as_ref(), stopped.clone()).await?;
         let listener = TcpListener::bind(config.addr)
             .await
-            .map_err(|source| StartError::Bind { addr: config.addr, source })?;
+            .map_err(|source| StartError::Bind {
+                addr: config.addr,
+                source,
+            })?;
         let addr = listener.local_addr().map_err(StartError::Serve)?;
         let simulator = portfolio.map(|p| {
-            tokio::spawn(sim::run(p, state.ingest.clone(), config.sim_seed, stopped.clone()))
+            tokio::spawn(sim::run(
+                p,
+                state.ingest.clone(),
+                config.sim_seed,
+                stopped.clone(),
+            ))
         });
         let mut until_stopped = stopped.clone();
         let serve = tokio::spawn(
@@ -81,7 +90,13 @@ impl Server {
                 })
                 .into_future(),
         );
-        Ok(Server { addr, state, stop, serve, simulator })
+        Ok(Server {
+            addr,
+            state,
+            stop,
+            serve,
+            simulator,
+        })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -108,7 +123,11 @@ impl Server {
 /// Runs until `shutdown` resolves, then stops cleanly.
 pub async fn serve(config: Config, shutdown: impl Future<Output = ()>) -> Result<(), StartError> {
     let server = Server::start(config).await?;
-    let sim = if server.state.config.simulator { "on" } else { "off" };
+    let sim = if server.state.config.simulator {
+        "on"
+    } else {
+        "off"
+    };
     tracing::info!(
         "Cairn is serving http://{} (database {}, simulator {sim})",
         server.addr,

@@ -50,7 +50,15 @@ impl AppState {
         let catalog = Arc::new(catalog);
         let bus = LiveBus::new(LIVE_QUEUE, latest);
         let ingest = Ingestor::new(store.clone(), catalog.clone(), bus.clone());
-        Ok(AppState { config, store, catalog, bus, ingest, started: Instant::now(), stopping })
+        Ok(AppState {
+            config,
+            store,
+            catalog,
+            bus,
+            ingest,
+            started: Instant::now(),
+            stopping,
+        })
     }
 }
 

@@ -18,7 +18,9 @@ async fn state(dir: &tempfile::TempDir, simulated: bool) -> AppState {
     std::fs::write(config.dist_dir.join("app.js"), "console.log(1)").unwrap();
     let portfolio = simulated.then(|| sim::portfolio(3));
     let (_tx, rx) = tokio::sync::watch::channel(false);
-    AppState::open(Arc::new(config), portfolio.as_ref(), rx).await.unwrap()
+    AppState::open(Arc::new(config), portfolio.as_ref(), rx)
+        .await
+        .unwrap()
 }
 
 async fn get(state: &AppState, uri: &str) -> (StatusCode, String) {
@@ -61,9 +63,16 @@ async fn deep_links_serve_the_app_and_files_are_served_as_they_are() {
     let s = state(&dir, false).await;
     for path in ["/", "/map", "/devices/abc", "/alerts?x=1"] {
         let (status, body) = get(&s, path).await;
-        assert_eq!((status, body.as_str()), (StatusCode::OK, "<html>cairn app</html>"), "{path}");
+        assert_eq!(
+            (status, body.as_str()),
+            (StatusCode::OK, "<html>cairn app</html>"),
+            "{path}"
+        );
     }
-    assert_eq!(get(&s, "/app.js").await, (StatusCode::OK, "console.log(1)".to_owned()));
+    assert_eq!(
+        get(&s, "/app.js").await,
+        (StatusCode::OK, "console.log(1)".to_owned())
+    );
 }
 
 #[tokio::test]
@@ -77,7 +86,10 @@ async fn snapshot_lists_the_provisioned_portfolio() {
     assert_eq!(snap.sites.len(), p.sites.len());
     let points: usize = p.devices.iter().map(|d| d.points.len()).sum();
     assert_eq!(snap.points.len(), points);
-    assert!(snap.points.iter().all(|p| p.last.is_none()), "nothing ingested yet");
+    assert!(
+        snap.points.iter().all(|p| p.last.is_none()),
+        "nothing ingested yet"
+    );
 }
 
 #[tokio::test]

@@ -4,14 +4,20 @@
 use std::sync::Arc;
 
 use cairn_protocol::Metric;
-use cairn_server::{AppState, Config, ingest::{IngestError, SenmlRecord}, sim};
+use cairn_server::{
+    AppState, Config,
+    ingest::{IngestError, SenmlRecord},
+    sim,
+};
 
 const NOW: i64 = 1_763_370_000_000;
 
 async fn open(dir: &std::path::Path) -> AppState {
     let config = Config::for_tests(dir.to_path_buf());
     let (_tx, rx) = tokio::sync::watch::channel(false);
-    AppState::open(Arc::new(config), Some(&sim::portfolio(5)), rx).await.unwrap()
+    AppState::open(Arc::new(config), Some(&sim::portfolio(5)), rx)
+        .await
+        .unwrap()
 }
 
 fn first_room(state: &AppState) -> String {
@@ -26,7 +32,11 @@ async fn accepted_readings_are_stored_published_and_survive_a_restart() {
         let s = open(dir.path()).await;
         device = first_room(&s);
         let mut sub = s.bus.subscribe();
-        let pack = sim::senml_pack(&device, NOW, &[(Metric::AirTemperature, 21.4), (Metric::Co2, 812.0)]);
+        let pack = sim::senml_pack(
+            &device,
+            NOW,
+            &[(Metric::AirTemperature, 21.4), (Metric::Co2, 812.0)],
+        );
         assert_eq!(s.ingest.ingest_senml(&pack, NOW).await.unwrap(), 2);
         let batch = sub.rx.recv().await.unwrap();
         assert_eq!(batch.readings.len(), 2);
@@ -39,7 +49,13 @@ async fn accepted_readings_are_stored_published_and_survive_a_restart() {
     let stored = s.store.range(co2.id, NOW - 1, NOW + 1).unwrap();
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].value, 812.0);
-    assert!(s.bus.latest().iter().any(|r| r.point == co2.id && r.value == 812.0), "latest reloaded");
+    assert!(
+        s.bus
+            .latest()
+            .iter()
+            .any(|r| r.point == co2.id && r.value == 812.0),
+        "latest reloaded"
+    );
 }
 
 #[tokio::test]
@@ -62,7 +78,9 @@ async fn one_bad_record_rejects_the_pack_and_names_every_problem() {
     assert_eq!(
         got,
         vec![
-            format!("record 1, field \"u\": unit \"Cel\" does not match \"{device}/co2\", expected \"ppm\""),
+            format!(
+                "record 1, field \"u\": unit \"Cel\" does not match \"{device}/co2\", expected \"ppm\""
+            ),
             "record 2, field \"v\": 140 %RH is outside the plausible range 0..100".to_owned(),
             format!("record 3, field \"n\": unknown point \"{device}/no_such_metric\""),
             "record 4, field \"t\": time is more than 5 minutes in the future".to_owned(),
@@ -79,5 +97,8 @@ async fn non_finite_values_are_rejected() {
     let Err(IngestError::Rejected(errors)) = s.ingest.ingest_senml(&pack, NOW).await else {
         panic!("NaN must be rejected");
     };
-    assert_eq!(errors[0].to_string(), "record 0, field \"v\": value is not a finite number");
+    assert_eq!(
+        errors[0].to_string(),
+        "record 0, field \"v\": value is not a finite number"
+    );
 }

@@ -32,20 +32,37 @@ async fn websocket_client_receives_simulated_readings_in_sequence() {
     let url = format!("ws://{}/api/ws", server.addr());
     let (mut ws, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
 
-    let ServerMsg::Snapshot { seq: first_seq, snapshot, .. } = next_msg(&mut ws).await else {
+    let ServerMsg::Snapshot {
+        seq: first_seq,
+        snapshot,
+        ..
+    } = next_msg(&mut ws).await
+    else {
         panic!("the first message must be a snapshot");
     };
-    assert!(snapshot.points.len() > 20, "{} points", snapshot.points.len());
+    assert!(
+        snapshot.points.len() > 20,
+        "{} points",
+        snapshot.points.len()
+    );
 
     let mut last_seq = first_seq;
     let mut readings = 0;
     while readings < 8 {
         match next_msg(&mut ws).await {
-            ServerMsg::Readings { seq, readings: batch, .. } => {
+            ServerMsg::Readings {
+                seq,
+                readings: batch,
+                ..
+            } => {
                 assert!(seq > last_seq, "sequence grows: {seq} after {last_seq}");
                 last_seq = seq;
                 for r in &batch {
-                    assert!(snapshot.points.iter().any(|p| p.id == r.point), "known point {}", r.point);
+                    assert!(
+                        snapshot.points.iter().any(|p| p.id == r.point),
+                        "known point {}",
+                        r.point
+                    );
                     assert!(r.value.is_finite());
                 }
                 readings += batch.len();
@@ -57,5 +74,8 @@ async fn websocket_client_receives_simulated_readings_in_sequence() {
     assert!(server.state().store.readings_stored().unwrap() >= readings as u64);
 
     // Stopping closes the socket instead of hanging on it.
-    tokio::time::timeout(Duration::from_secs(10), server.stop()).await.expect("clean stop").unwrap();
+    tokio::time::timeout(Duration::from_secs(10), server.stop())
+        .await
+        .expect("clean stop")
+        .unwrap();
 }

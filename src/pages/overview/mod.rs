@@ -25,7 +25,11 @@ pub fn Overview() -> impl IntoView {
         let t = now.get();
         live.points.with(|ps| {
             ps.iter()
-                .filter(|p| p.reading.get().is_some_and(|r| !format::is_stale(t - r.ts as f64, p.interval_s)))
+                .filter(|p| {
+                    p.reading
+                        .get()
+                        .is_some_and(|r| !format::is_stale(t - r.ts as f64, p.interval_s))
+                })
                 .count()
         })
     };

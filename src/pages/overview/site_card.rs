@@ -5,8 +5,12 @@ use leptos::prelude::*;
 
 use crate::{components::live_value::LiveValue, format, state::live::LivePoint};
 
-const ROOM_COLUMNS: [Metric; 4] =
-    [Metric::AirTemperature, Metric::RelativeHumidity, Metric::Co2, Metric::Occupancy];
+const ROOM_COLUMNS: [Metric; 4] = [
+    Metric::AirTemperature,
+    Metric::RelativeHumidity,
+    Metric::Co2,
+    Metric::Occupancy,
+];
 
 /// Points grouped by device, in the order the server lists them.
 fn by_device(points: &[LivePoint]) -> Vec<(String, Vec<LivePoint>)> {

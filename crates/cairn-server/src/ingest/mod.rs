@@ -35,11 +35,19 @@ pub struct Ingestor {
 
 impl Ingestor {
     pub fn new(store: Arc<Store>, catalog: Arc<Catalog>, bus: LiveBus) -> Self {
-        Self { store, catalog, bus }
+        Self {
+            store,
+            catalog,
+            bus,
+        }
     }
 
     /// Validates, stores durably, then publishes. Returns how many readings were new.
-    pub async fn ingest_senml(&self, pack: &[SenmlRecord], now_ms: i64) -> Result<usize, IngestError> {
+    pub async fn ingest_senml(
+        &self,
+        pack: &[SenmlRecord],
+        now_ms: i64,
+    ) -> Result<usize, IngestError> {
         if pack.is_empty() {
             return Err(IngestError::Empty);
         }
@@ -54,18 +62,33 @@ impl Ingestor {
     }
 
     /// Resolves the pack and checks each record against the catalogue and the metric.
-    pub fn validate(&self, pack: &[SenmlRecord], now_ms: i64) -> Result<Vec<Reading>, Vec<RecordError>> {
+    pub fn validate(
+        &self,
+        pack: &[SenmlRecord],
+        now_ms: i64,
+    ) -> Result<Vec<Reading>, Vec<RecordError>> {
         let resolved = senml::resolve(pack, now_ms)?;
         let mut errors = Vec::new();
         let mut readings = Vec::with_capacity(resolved.len());
         for (index, rec) in resolved.into_iter().enumerate() {
             let Some(point) = self.catalog.point_by_key(&rec.name) else {
-                errors.push(RecordError::new(index, "n", format!("unknown point {:?}", rec.name)));
+                errors.push(RecordError::new(
+                    index,
+                    "n",
+                    format!("unknown point {:?}", rec.name),
+                ));
                 continue;
             };
             let unit = point.metric.unit();
             if let Some(u) = rec.unit.as_deref().filter(|u| *u != unit) {
-                errors.push(RecordError::new(index, "u", format!("unit {u:?} does not match {:?}, expected {unit:?}", rec.name)));
+                errors.push(RecordError::new(
+                    index,
+                    "u",
+                    format!(
+                        "unit {u:?} does not match {:?}, expected {unit:?}",
+                        rec.name
+                    ),
+                ));
                 continue;
             }
             if !rec.value.is_finite() {
@@ -74,15 +97,34 @@ impl Ingestor {
             }
             let (lo, hi) = point.metric.plausible_range();
             if !(lo..=hi).contains(&rec.value) {
-                errors.push(RecordError::new(index, "v", format!("{} {unit} is outside the plausible range {lo}..{hi}", rec.value)));
+                errors.push(RecordError::new(
+                    index,
+                    "v",
+                    format!(
+                        "{} {unit} is outside the plausible range {lo}..{hi}",
+                        rec.value
+                    ),
+                ));
                 continue;
             }
             if rec.time_ms > now_ms + MAX_FUTURE_MS {
-                errors.push(RecordError::new(index, "t", "time is more than 5 minutes in the future"));
+                errors.push(RecordError::new(
+                    index,
+                    "t",
+                    "time is more than 5 minutes in the future",
+                ));
                 continue;
             }
-            readings.push(Reading { point: point.id, ts: rec.time_ms, value: rec.value });
+            readings.push(Reading {
+                point: point.id,
+                ts: rec.time_ms,
+                value: rec.value,
+            });
         }
-        if errors.is_empty() { Ok(readings) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(readings)
+        } else {
+            Err(errors)
+        }
     }
 }

@@ -48,7 +48,11 @@ pub struct RecordError {
 
 impl RecordError {
     pub fn new(index: usize, field: &'static str, message: impl Into<String>) -> Self {
-        Self { index, field, message: message.into() }
+        Self {
+            index,
+            field,
+            message: message.into(),
+        }
     }
 }
 
@@ -75,14 +79,22 @@ pub fn resolve(pack: &[SenmlRecord], now_ms: i64) -> Result<Vec<Resolved>, Vec<R
         }
         let name = format!("{bn}{}", rec.n.as_deref().unwrap_or(""));
         if name.is_empty() {
-            errors.push(RecordError::new(index, "n", "the record has no name (neither bn nor n)"));
+            errors.push(RecordError::new(
+                index,
+                "n",
+                "the record has no name (neither bn nor n)",
+            ));
             continue;
         }
         let value = match (rec.v, rec.vb, &rec.vs) {
             (Some(v), None, None) => bv + v,
             (None, Some(b), None) => f64::from(u8::from(b)),
             (None, None, Some(_)) => {
-                errors.push(RecordError::new(index, "vs", "string values are not accepted for a measured point"));
+                errors.push(RecordError::new(
+                    index,
+                    "vs",
+                    "string values are not accepted for a measured point",
+                ));
                 continue;
             }
             (None, None, None) => {
@@ -90,7 +102,11 @@ pub fn resolve(pack: &[SenmlRecord], now_ms: i64) -> Result<Vec<Resolved>, Vec<R
                 continue;
             }
             _ => {
-                errors.push(RecordError::new(index, "v", "the record has more than one value field"));
+                errors.push(RecordError::new(
+                    index,
+                    "v",
+                    "the record has more than one value field",
+                ));
                 continue;
             }
         };
@@ -105,9 +121,18 @@ pub fn resolve(pack: &[SenmlRecord], now_ms: i64) -> Result<Vec<Resolved>, Vec<R
             (t * 1000.0).round() as i64
         };
         let unit = rec.u.clone().or_else(|| bu.clone());
-        out.push(Resolved { name, unit, value, time_ms });
+        out.push(Resolved {
+            name,
+            unit,
+            value,
+            time_ms,
+        });
     }
-    if errors.is_empty() { Ok(out) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
 }
 
 #[cfg(test)]
@@ -123,16 +148,28 @@ mod tests {
     #[test]
     fn base_fields_apply_to_later_records() {
         let got = resolve(
-            &pack(r#"[{"bn":"dev1/","bt":1.7e9,"bu":"Cel","n":"air_temperature","v":21.5},
-                      {"n":"co2","u":"ppm","v":612,"t":10}]"#),
+            &pack(
+                r#"[{"bn":"dev1/","bt":1.7e9,"bu":"Cel","n":"air_temperature","v":21.5},
+                      {"n":"co2","u":"ppm","v":612,"t":10}]"#,
+            ),
             NOW,
         )
         .unwrap();
         assert_eq!(
             got,
             vec![
-                Resolved { name: "dev1/air_temperature".into(), unit: Some("Cel".into()), value: 21.5, time_ms: 1_700_000_000_000 },
-                Resolved { name: "dev1/co2".into(), unit: Some("ppm".into()), value: 612.0, time_ms: 1_700_000_010_000 },
+                Resolved {
+                    name: "dev1/air_temperature".into(),
+                    unit: Some("Cel".into()),
+                    value: 21.5,
+                    time_ms: 1_700_000_000_000
+                },
+                Resolved {
+                    name: "dev1/co2".into(),
+                    unit: Some("ppm".into()),
+                    value: 612.0,
+                    time_ms: 1_700_000_010_000
+                },
             ]
         );
     }
@@ -146,10 +183,16 @@ mod tests {
 
     #[test]
     fn every_bad_record_is_named() {
-        let errors = resolve(&pack(r#"[{"v":1}, {"n":"ok","v":1}, {"n":"b"}, {"n":"s","vs":"on"}]"#), NOW)
-            .unwrap_err();
+        let errors = resolve(
+            &pack(r#"[{"v":1}, {"n":"ok","v":1}, {"n":"b"}, {"n":"s","vs":"on"}]"#),
+            NOW,
+        )
+        .unwrap_err();
         let at: Vec<_> = errors.iter().map(|e| (e.index, e.field)).collect();
         assert_eq!(at, vec![(0, "n"), (2, "v"), (3, "vs")]);
-        assert_eq!(errors[1].to_string(), "record 2, field \"v\": the record has no value");
+        assert_eq!(
+            errors[1].to_string(),
+            "record 2, field \"v\": the record has no value"
+        );
     }
 }

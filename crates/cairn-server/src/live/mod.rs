@@ -41,7 +41,10 @@ impl LiveBus {
     pub fn new(capacity: usize, latest: Vec<Reading>) -> Self {
         let (tx, _) = broadcast::channel(capacity);
         let latest = latest.into_iter().map(|r| (r.point, r)).collect();
-        Self { tx, inner: Arc::new(Mutex::new(Inner { seq: 0, latest })) }
+        Self {
+            tx,
+            inner: Arc::new(Mutex::new(Inner { seq: 0, latest })),
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {

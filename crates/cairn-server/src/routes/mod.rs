@@ -1,6 +1,7 @@
 //! The REST API under `/api/`, one module per resource, each with its own `router()`.
 
 mod health;
+mod series;
 mod snapshot;
 mod ws;
 
@@ -12,6 +13,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(health::router())
         .merge(snapshot::router())
+        .merge(series::router())
         .merge(ws::router())
         .fallback(not_found)
 }

@@ -49,14 +49,26 @@ fn same_origin(headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) else {
         return true; // not a browser: no ambient cookies to abuse
     };
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
-    origin.split_once("://").is_some_and(|(_, rest)| rest == host)
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    origin
+        .split_once("://")
+        .is_some_and(|(_, rest)| rest == host)
 }
 
 async fn live(mut socket: WebSocket, state: AppState) {
     let mut stopping = state.stopping.clone();
-    let Subscription { mut seq, latest, mut rx } = state.bus.subscribe();
-    if send(&mut socket, &snapshot_msg(&state, seq, latest)).await.is_err() {
+    let Subscription {
+        mut seq,
+        latest,
+        mut rx,
+    } = state.bus.subscribe();
+    if send(&mut socket, &snapshot_msg(&state, seq, latest))
+        .await
+        .is_err()
+    {
         return;
     }
     let mut pending: Vec<Reading> = Vec::new();
@@ -96,7 +108,10 @@ async fn live(mut socket: WebSocket, state: AppState) {
             let sub = state.bus.subscribe();
             seq = sub.seq;
             rx = sub.rx;
-            if send(&mut socket, &snapshot_msg(&state, seq, sub.latest)).await.is_err() {
+            if send(&mut socket, &snapshot_msg(&state, seq, sub.latest))
+                .await
+                .is_err()
+            {
                 return;
             }
         }
@@ -105,7 +120,11 @@ async fn live(mut socket: WebSocket, state: AppState) {
 }
 
 fn snapshot_msg(state: &AppState, seq: u64, latest: Vec<Reading>) -> ServerMsg {
-    ServerMsg::Snapshot { seq, server_time: now_ms(), snapshot: snapshot::build(&state.catalog, latest) }
+    ServerMsg::Snapshot {
+        seq,
+        server_time: now_ms(),
+        snapshot: snapshot::build(&state.catalog, latest),
+    }
 }
 
 async fn send(socket: &mut WebSocket, msg: &ServerMsg) -> Result<(), axum::Error> {

@@ -11,15 +11,23 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use tokio::sync::watch;
 
-use crate::{catalog::metric_name, ingest::{Ingestor, SenmlRecord}};
-pub use portfolio::{Portfolio, portfolio};
+use crate::{
+    catalog::metric_name,
+    ingest::{Ingestor, SenmlRecord},
+};
 use physics::World;
+pub use portfolio::{Portfolio, portfolio};
 
 /// How often simulated time advances (devices report on their own intervals).
 const TICK: Duration = Duration::from_secs(1);
 
 /// Runs until `stopping` turns true.
-pub async fn run(portfolio: Portfolio, ingest: Ingestor, seed: u64, mut stopping: watch::Receiver<bool>) {
+pub async fn run(
+    portfolio: Portfolio,
+    ingest: Ingestor,
+    seed: u64,
+    mut stopping: watch::Receiver<bool>,
+) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed.wrapping_add(0x51_u64));
     let mut world = World::new(&portfolio, now_ms(), &mut rng);
     let mut tick = tokio::time::interval(TICK);
@@ -41,7 +49,11 @@ pub async fn run(portfolio: Portfolio, ingest: Ingestor, seed: u64, mut stopping
 }
 
 /// One SenML pack per report, as a device would send it: base name and base time.
-pub fn senml_pack(device_id: &str, now_ms: i64, values: &[(cairn_protocol::Metric, f64)]) -> Vec<SenmlRecord> {
+pub fn senml_pack(
+    device_id: &str,
+    now_ms: i64,
+    values: &[(cairn_protocol::Metric, f64)],
+) -> Vec<SenmlRecord> {
     values
         .iter()
         .enumerate()

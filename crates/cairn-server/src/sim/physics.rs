@@ -49,7 +49,10 @@ pub struct World {
 
 /// Local hour as a fraction and whether it is a working day.
 fn local_time(tz: Tz, ms: i64) -> (f64, bool) {
-    let t = tz.timestamp_millis_opt(ms).single().unwrap_or_else(|| tz.timestamp_millis_opt(0).unwrap());
+    let t = tz
+        .timestamp_millis_opt(ms)
+        .single()
+        .unwrap_or_else(|| tz.timestamp_millis_opt(0).unwrap());
     let hour = f64::from(t.hour()) + f64::from(t.minute()) / 60.0;
     (hour, !matches!(t.weekday(), Weekday::Sat | Weekday::Sun))
 }
@@ -74,7 +77,12 @@ fn hvac_on(hour: f64, workday: bool) -> bool {
 impl World {
     /// Builds the world and runs six simulated hours so values start settled.
     pub fn new(p: &Portfolio, now_ms: i64, rng: &mut ChaCha8Rng) -> World {
-        let tz_of = |site: usize| p.sites[site].time_zone.parse::<Tz>().unwrap_or(chrono_tz::Europe::Brussels);
+        let tz_of = |site: usize| {
+            p.sites[site]
+                .time_zone
+                .parse::<Tz>()
+                .unwrap_or(chrono_tz::Europe::Brussels)
+        };
         let rooms = p
             .rooms
             .iter()
@@ -109,7 +117,12 @@ impl World {
             })
             .collect();
         let room_site = p.rooms.iter().map(|r| r.site).collect();
-        let mut world = World { rooms, room_site, meters, last_ms: now_ms - 6 * 3_600_000 };
+        let mut world = World {
+            rooms,
+            room_site,
+            meters,
+            last_ms: now_ms - 6 * 3_600_000,
+        };
         world.advance(now_ms, rng);
         world
     }
@@ -125,12 +138,21 @@ impl World {
 
     fn step(&mut self, dt_s: f64, rng: &mut ChaCha8Rng) {
         let dt_h = dt_s / 3600.0;
-        let mut site_people = vec![0.0; self.meters.len().max(1 + self.room_site.iter().copied().max().unwrap_or(0))];
+        let mut site_people = vec![
+            0.0;
+            self.meters
+                .len()
+                .max(1 + self.room_site.iter().copied().max().unwrap_or(0))
+        ];
         for (room, &site) in self.rooms.iter_mut().zip(&self.room_site) {
             let (hour, workday) = local_time(room.tz, self.last_ms);
             let target = room.capacity * presence(hour, workday);
             // Meetings come and go; offices change slowly.
-            let churn = if room.kind == RoomKind::Meeting { 0.02 } else { 0.005 };
+            let churn = if room.kind == RoomKind::Meeting {
+                0.02
+            } else {
+                0.005
+            };
             if rng.random_bool((churn * dt_s).min(1.0)) || (target == 0.0 && room.people > 0.0) {
                 let noise: f64 = rng.random_range(0.6..1.3);
                 room.people = (target * noise).round().clamp(0.0, room.capacity);
@@ -141,15 +163,22 @@ impl World {
             room.co2 += (gen_ppm - ach * (room.co2 - OUTDOOR_CO2)) * dt_h;
             let setpoint = (if hvac { 21.5 } else { 17.0 }) + room.temp_bias;
             let body_heat = room.people * 60.0 / room.volume;
-            room.temp += ((setpoint - room.temp) / 1.5 + body_heat * 0.1) * dt_h + rng.random_range(-0.01..0.01);
-            let target_rh = 46.0 + room.rh_bias - (room.temp - 21.0) * 2.0 + room.people * 8.0 / room.volume;
-            room.rh += (target_rh - room.rh) * (dt_h * 2.0).min(1.0) + rng.random_range(-0.05..0.05);
+            room.temp += ((setpoint - room.temp) / 1.5 + body_heat * 0.1) * dt_h
+                + rng.random_range(-0.01..0.01);
+            let target_rh =
+                46.0 + room.rh_bias - (room.temp - 21.0) * 2.0 + room.people * 8.0 / room.volume;
+            room.rh +=
+                (target_rh - room.rh) * (dt_h * 2.0).min(1.0) + rng.random_range(-0.05..0.05);
             room.rh = room.rh.clamp(15.0, 85.0);
             site_people[site] += room.people;
         }
         for m in &mut self.meters {
             let (hour, workday) = local_time(self.rooms[0].tz, self.last_ms);
-            let hvac_kw = if hvac_on(hour, workday) { m.base_kw * 1.5 } else { 0.0 };
+            let hvac_kw = if hvac_on(hour, workday) {
+                m.base_kw * 1.5
+            } else {
+                0.0
+            };
             let kw = m.base_kw + hvac_kw + site_people[m.site] * 0.12;
             m.kwh += kw * dt_h;
         }
@@ -172,7 +201,10 @@ impl World {
         }
         for m in self.meters.iter_mut().filter(|m| m.next_report <= now_ms) {
             m.next_report += i64::from(METER_INTERVAL_S) * 1000;
-            due.push((m.device_id.clone(), vec![(Metric::ElectricEnergy, round(m.kwh, 100.0))]));
+            due.push((
+                m.device_id.clone(),
+                vec![(Metric::ElectricEnergy, round(m.kwh, 100.0))],
+            ));
         }
         due
     }
@@ -225,12 +257,23 @@ mod tests {
                 seen.entry(device).or_default().push(now);
             }
         }
-        assert_eq!(seen.len(), w.rooms.len() + w.meters.len(), "every device reported");
+        assert_eq!(
+            seen.len(),
+            w.rooms.len() + w.meters.len(),
+            "every device reported"
+        );
         for (device, times) in &seen {
-            let interval = if device.ends_with("-meter") { METER_INTERVAL_S } else { ROOM_INTERVAL_S };
+            let interval = if device.ends_with("-meter") {
+                METER_INTERVAL_S
+            } else {
+                ROOM_INTERVAL_S
+            };
             for gap in times.windows(2).map(|t| t[1] - t[0]) {
                 // Checked once a second, so a gap may stretch by up to a second.
-                assert!((gap - i64::from(interval) * 1000).abs() <= 1000, "{device}: gap {gap} ms");
+                assert!(
+                    (gap - i64::from(interval) * 1000).abs() <= 1000,
+                    "{device}: gap {gap} ms"
+                );
             }
         }
     }

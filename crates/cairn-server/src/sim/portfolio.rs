@@ -49,17 +49,50 @@ pub const ROOM_INTERVAL_S: u32 = 10;
 pub const METER_INTERVAL_S: u32 = 30;
 
 const SITES: &[(&str, &str, &str, &str, f64, f64)] = &[
-    ("bru", "Mont des Arts Offices", "Brussels", "Europe/Brussels", 50.8443, 4.3565),
-    ("ant", "Eilandje Dock House", "Antwerp", "Europe/Brussels", 51.2298, 4.4052),
-    ("ghe", "Kouter Tower", "Ghent", "Europe/Brussels", 51.0506, 3.7250),
-    ("ams", "Zuidas Pavilion", "Amsterdam", "Europe/Amsterdam", 52.3383, 4.8727),
+    (
+        "bru",
+        "Mont des Arts Offices",
+        "Brussels",
+        "Europe/Brussels",
+        50.8443,
+        4.3565,
+    ),
+    (
+        "ant",
+        "Eilandje Dock House",
+        "Antwerp",
+        "Europe/Brussels",
+        51.2298,
+        4.4052,
+    ),
+    (
+        "ghe",
+        "Kouter Tower",
+        "Ghent",
+        "Europe/Brussels",
+        51.0506,
+        3.7250,
+    ),
+    (
+        "ams",
+        "Zuidas Pavilion",
+        "Amsterdam",
+        "Europe/Amsterdam",
+        52.3383,
+        4.8727,
+    ),
 ];
 
 const MEETING_NAMES: &[&str] = &["Meeting room", "Board room", "Huddle room"];
 
 pub fn portfolio(seed: u64) -> Portfolio {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut p = Portfolio { sites: Vec::new(), devices: Vec::new(), rooms: Vec::new(), meters: Vec::new() };
+    let mut p = Portfolio {
+        sites: Vec::new(),
+        devices: Vec::new(),
+        rooms: Vec::new(),
+        meters: Vec::new(),
+    };
     for (site, &(id, name, city, tz, lat, lon)) in SITES.iter().enumerate() {
         p.sites.push(SiteDef {
             id: id.into(),
@@ -79,7 +112,9 @@ pub fn portfolio(seed: u64) -> Portfolio {
                     _ => RoomKind::Office,
                 };
                 let (capacity, volume_m3, label) = match kind {
-                    RoomKind::OpenOffice => (rng.random_range(16..=30), 420.0, "Open office".to_owned()),
+                    RoomKind::OpenOffice => {
+                        (rng.random_range(16..=30), 420.0, "Open office".to_owned())
+                    }
                     RoomKind::Meeting => (
                         rng.random_range(6..=12),
                         rng.random_range(55.0..80.0),
@@ -92,13 +127,27 @@ pub fn portfolio(seed: u64) -> Portfolio {
                     id: device_id.clone(),
                     site_id: id.into(),
                     name: format!("{label} {floor}.{room:02}"),
-                    points: [Metric::AirTemperature, Metric::RelativeHumidity, Metric::Co2, Metric::Occupancy]
-                        .into_iter()
-                        .map(|m| (m, ROOM_INTERVAL_S))
-                        .collect(),
+                    points: [
+                        Metric::AirTemperature,
+                        Metric::RelativeHumidity,
+                        Metric::Co2,
+                        Metric::Occupancy,
+                    ]
+                    .into_iter()
+                    .map(|m| (m, ROOM_INTERVAL_S))
+                    .collect(),
                 });
-                let (temp_bias, rh_bias) = (rng.random_range(-0.8..0.8), rng.random_range(-5.0..5.0));
-                p.rooms.push(Room { device_id, site, kind, capacity, volume_m3, temp_bias, rh_bias });
+                let (temp_bias, rh_bias) =
+                    (rng.random_range(-0.8..0.8), rng.random_range(-5.0..5.0));
+                p.rooms.push(Room {
+                    device_id,
+                    site,
+                    kind,
+                    capacity,
+                    volume_m3,
+                    temp_bias,
+                    rh_bias,
+                });
             }
         }
         let device_id = format!("{id}-meter");
@@ -108,7 +157,11 @@ pub fn portfolio(seed: u64) -> Portfolio {
             name: "Main electricity meter".into(),
             points: vec![(Metric::ElectricEnergy, METER_INTERVAL_S)],
         });
-        p.meters.push(Meter { device_id, site, base_kw: rng.random_range(12.0..30.0) });
+        p.meters.push(Meter {
+            device_id,
+            site,
+            base_kw: rng.random_range(12.0..30.0),
+        });
     }
     p
 }
@@ -123,6 +176,10 @@ mod tests {
         assert_eq!(a.devices, b.devices);
         assert_ne!(a.devices, c.devices);
         assert_eq!(a.sites.len(), SITES.len());
-        assert!(a.devices.len() >= 4 * (2 * 3 + 1), "{} devices", a.devices.len());
+        assert!(
+            a.devices.len() >= 4 * (2 * 3 + 1),
+            "{} devices",
+            a.devices.len()
+        );
     }
 }

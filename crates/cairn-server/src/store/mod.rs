@@ -41,12 +41,16 @@ impl Store {
         }
         let conn = Connection::open(path)?;
         schema::migrate(&conn)?;
-        Ok(Store { conn: Mutex::new(conn) })
+        Ok(Store {
+            conn: Mutex::new(conn),
+        })
     }
 
     fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite half-written (transactions roll back).
-        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Creates or updates sites, devices and their points (idempotent).
@@ -115,7 +119,15 @@ impl Store {
         for row in rows {
             let (id, key, device_id, device_name, site_id, metric, interval_s) = row?;
             let metric = parse_metric(&metric).ok_or(StoreError::UnknownMetric(metric))?;
-            points.push(PointInfo { id, key, device_id, device_name, site_id, metric, interval_s });
+            points.push(PointInfo {
+                id,
+                key,
+                device_id,
+                device_name,
+                site_id,
+                metric,
+                interval_s,
+            });
         }
         Ok(Catalog::new(sites, points))
     }
@@ -151,7 +163,11 @@ impl Store {
               AND r.ts = (SELECT MAX(ts) FROM readings WHERE point_id = p.id)",
         )?;
         let rows = stmt.query_map([], |r| {
-            Ok(Reading { point: r.get(0)?, ts: r.get(1)?, value: r.get(2)? })
+            Ok(Reading {
+                point: r.get(0)?,
+                ts: r.get(1)?,
+                value: r.get(2)?,
+            })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -163,15 +179,21 @@ impl Store {
             "SELECT ts, value FROM readings WHERE point_id = ?1 AND ts >= ?2 AND ts < ?3 ORDER BY ts",
         )?;
         let rows = stmt.query_map(params![point, from, to], |r| {
-            Ok(Reading { point, ts: r.get(0)?, value: r.get(1)? })
+            Ok(Reading {
+                point,
+                ts: r.get(0)?,
+                value: r.get(1)?,
+            })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     pub fn readings_stored(&self) -> Result<u64, StoreError> {
-        let n: i64 = self
-            .conn()
-            .query_row("SELECT value FROM counters WHERE name = 'readings'", [], |r| r.get(0))?;
+        let n: i64 = self.conn().query_row(
+            "SELECT value FROM counters WHERE name = 'readings'",
+            [],
+            |r| r.get(0),
+        )?;
         Ok(n.max(0) as u64)
     }
 }

@@ -1,0 +1,31 @@
+use serde::{Deserialize, Serialize};
+
+/// Which stored resolution a series was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Resolution {
+    Raw,
+}
+
+/// One point's history over `[from, to)`, decimated for `px` pixel columns.
+///
+/// Columnar like uPlot's data: `t[i]` goes with `v[i]`; a `null` value is a gap
+/// (no data there), never a value to interpolate across.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Series {
+    pub point: u32,
+    pub from: i64,
+    pub to: i64,
+    pub px: u32,
+    pub resolution: Resolution,
+    /// Readings stored in the range before decimation.
+    pub stored: u64,
+    pub t: Vec<i64>,
+    pub v: Vec<Option<f64>>,
+}
+
+/// `GET /api/series?point=1,2&from=…&to=…&px=…`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeriesBatch {
+    pub series: Vec<Series>,
+}

@@ -1,0 +1,109 @@
+//! `GET /api/series`: history of one or more points over any span, M4-decimated
+//! to the chart's pixel width, gaps explicit.
+
+use axum::{
+    Json, Router,
+    extract::{Query, State},
+    routing::get,
+};
+use cairn_protocol::{Resolution, Series, SeriesBatch};
+use serde::Deserialize;
+
+use crate::{error::AppError, series::m4::m4, state::AppState};
+
+/// Limits of one request.
+pub const MAX_POINTS: usize = 16;
+pub const MAX_PX: u32 = 8_192;
+pub const MAX_SPAN_MS: i64 = 2 * 366 * 24 * 3_600_000;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/series", get(series))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SeriesQuery {
+    /// Comma-separated point ids.
+    point: String,
+    from: i64,
+    to: i64,
+    px: u32,
+}
+
+fn bad(location: &str, message: impl Into<String>) -> AppError {
+    AppError::BadRequest {
+        message: message.into(),
+        location: Some(location.to_owned()),
+    }
+}
+
+async fn series(
+    State(state): State<AppState>,
+    query: Result<Query<SeriesQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<SeriesBatch>, AppError> {
+    let Query(q) = query.map_err(|e| bad("query", e.body_text()))?;
+    if q.from >= q.to {
+        return Err(bad("query.to", "`to` must be after `from`"));
+    }
+    if q.to - q.from > MAX_SPAN_MS {
+        return Err(bad("query.to", "the span is longer than two years"));
+    }
+    if !(1..=MAX_PX).contains(&q.px) {
+        return Err(bad(
+            "query.px",
+            format!("`px` must be between 1 and {MAX_PX}"),
+        ));
+    }
+    let mut points = Vec::new();
+    for (i, raw) in q.point.split(',').enumerate() {
+        let id: u32 = raw.trim().parse().map_err(|_| {
+            bad(
+                "query.point",
+                format!("point #{i} ({raw:?}) is not a point id"),
+            )
+        })?;
+        let info = state
+            .catalog
+            .point(id)
+            .ok_or_else(|| AppError::NotFound(format!("no point with id {id}")))?;
+        points.push((id, info.interval_s));
+    }
+    if points.len() > MAX_POINTS {
+        return Err(bad(
+            "query.point",
+            format!("at most {MAX_POINTS} points per request"),
+        ));
+    }
+    let store = state.store.clone();
+    let batch = tokio::task::spawn_blocking(move || {
+        let column_ms = (q.to - q.from) / i64::from(q.px);
+        points
+            .into_iter()
+            .map(|(id, interval_s)| {
+                let raw: Vec<(i64, f64)> = store
+                    .range(id, q.from, q.to)?
+                    .into_iter()
+                    .map(|r| (r.ts, r.value))
+                    .collect();
+                // A gap shorter than a pixel column cannot be seen; longer than three
+                // reporting intervals it is data missing (the staleness rule).
+                let max_gap = (3 * i64::from(interval_s) * 1000).max(column_ms);
+                let samples = m4(&raw, q.from, q.to, q.px, max_gap);
+                let (t, v) = samples.into_iter().unzip();
+                Ok(Series {
+                    point: id,
+                    from: q.from,
+                    to: q.to,
+                    px: q.px,
+                    resolution: Resolution::Raw,
+                    stored: raw.len() as u64,
+                    t,
+                    v,
+                })
+            })
+            .collect::<Result<Vec<_>, crate::store::StoreError>>()
+    })
+    .await
+    .map_err(AppError::internal)?
+    .map_err(AppError::internal)?;
+    Ok(Json(SeriesBatch { series: batch }))
+}

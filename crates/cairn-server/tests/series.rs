@@ -1,0 +1,154 @@
+//! `GET /api/series` on a real SQLite file: decimation bound, gaps, errors.
+
+use std::sync::Arc;
+
+use axum::{
+    body::Body,
+    http::{Request, StatusCode},
+};
+use cairn_protocol::{ErrorBody, Reading, SeriesBatch};
+use cairn_server::{AppState, Config, app, sim};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+const T0: i64 = 1_763_370_000_000;
+
+async fn state_with_history(dir: &std::path::Path) -> (AppState, u32) {
+    let (_tx, rx) = tokio::sync::watch::channel(false);
+    let s = AppState::open(
+        Arc::new(Config::for_tests(dir.to_path_buf())),
+        Some(&sim::portfolio(9)),
+        rx,
+    )
+    .await
+    .unwrap();
+    let point = s.catalog.points()[0].id; // a 10 s point
+    // One day every 10 s, with a one-hour outage from 12:00 and a spike at 15:00.
+    let readings: Vec<Reading> = (0..8_640_i64)
+        .filter(|i| !(4_320..4_680).contains(i))
+        .map(|i| Reading {
+            point,
+            ts: T0 + i * 10_000,
+            value: if i == 5_400 {
+                99.0
+            } else {
+                20.0 + (i % 7) as f64 * 0.1
+            },
+        })
+        .collect();
+    s.store.insert_readings(&readings).unwrap();
+    (s, point)
+}
+
+async fn get(state: &AppState, uri: &str) -> (StatusCode, String) {
+    let res = app(state.clone())
+        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = res.status();
+    let body = res.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8(body.to_vec()).unwrap())
+}
+
+#[tokio::test]
+async fn a_day_at_480_px_is_decimated_with_the_spike_and_the_gap_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let (s, point) = state_with_history(dir.path()).await;
+    let to = T0 + 86_400_000;
+    let (status, body) = get(
+        &s,
+        &format!("/api/series?point={point}&from={T0}&to={to}&px=480"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let batch: SeriesBatch = serde_json::from_str(&body).unwrap();
+    let series = &batch.series[0];
+    assert_eq!(series.stored, 8_640 - 360);
+    assert!(
+        series.t.len() <= 4 * 480 + 1,
+        "{} samples for 480 px",
+        series.t.len()
+    );
+    assert_eq!(series.t.len(), series.v.len());
+    assert!(
+        series.v.contains(&Some(99.0)),
+        "the spike survives decimation"
+    );
+    let breaks: Vec<i64> = series
+        .t
+        .iter()
+        .zip(&series.v)
+        .filter(|(_, v)| v.is_none())
+        .map(|(t, _)| *t)
+        .collect();
+    assert_eq!(breaks.len(), 1, "exactly the outage is a gap");
+    assert!(breaks[0] > T0 + 4_319 * 10_000 && breaks[0] < T0 + 4_680 * 10_000);
+}
+
+#[tokio::test]
+async fn several_points_in_one_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let (s, point) = state_with_history(dir.path()).await;
+    let other = s.catalog.points()[1].id;
+    let (status, body) = get(
+        &s,
+        &format!(
+            "/api/series?point={point},{other}&from={T0}&to={}&px=100",
+            T0 + 3_600_000
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let batch: SeriesBatch = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        batch.series.iter().map(|s| s.point).collect::<Vec<_>>(),
+        vec![point, other]
+    );
+    assert!(
+        batch.series[1].t.is_empty(),
+        "no data is an empty series, not an error"
+    );
+}
+
+#[tokio::test]
+async fn bad_queries_get_a_json_error_that_says_where() {
+    let dir = tempfile::tempdir().unwrap();
+    let (s, point) = state_with_history(dir.path()).await;
+    for (query, status, location) in [
+        (
+            format!("point={point}&from=10&to=5&px=100"),
+            StatusCode::BAD_REQUEST,
+            Some("query.to"),
+        ),
+        (
+            format!("point={point}&from=0&to=10&px=0"),
+            StatusCode::BAD_REQUEST,
+            Some("query.px"),
+        ),
+        (
+            format!("point={point}&from=0&to=10&px=100000"),
+            StatusCode::BAD_REQUEST,
+            Some("query.px"),
+        ),
+        (
+            "point=abc&from=0&to=10&px=10".to_owned(),
+            StatusCode::BAD_REQUEST,
+            Some("query.point"),
+        ),
+        (
+            "point=1&from=0&px=10".to_owned(),
+            StatusCode::BAD_REQUEST,
+            Some("query"),
+        ),
+        (
+            "point=999999&from=0&to=10&px=10".to_owned(),
+            StatusCode::NOT_FOUND,
+            None,
+        ),
+    ] {
+        let (got, body) = get(&s, &format!("/api/series?{query}")).await;
+        assert_eq!(got, status, "{query}: {body}");
+        let err: ErrorBody = serde_json::from_str(&body).unwrap();
+        assert_eq!(err.error.location.as_deref(), location, "{query}");
+    }
+}
