@@ -9,6 +9,8 @@ mod series;
 mod ws;
 
 pub use error::{ErrorBody, ErrorDetail};
-pub use model::{Health, HealthStatus, Metric, PointSummary, Reading, SiteSummary, Snapshot};
+pub use model::{
+    Health, HealthStatus, IngestAck, Metric, PointSummary, Reading, SiteSummary, Snapshot,
+};
 pub use series::{Resolution, Series, SeriesBatch};
 pub use ws::{ServerMsg, WS_PATH};

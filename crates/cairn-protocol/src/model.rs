@@ -118,3 +118,12 @@ pub struct Health {
     pub readings_stored: u64,
     pub simulator: bool,
 }
+
+/// Answer to an accepted ingest request: everything in it is on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IngestAck {
+    /// Readings in the request.
+    pub accepted: u32,
+    /// Of those, readings not stored before (a resent reading is not stored twice).
+    pub new: u32,
+}

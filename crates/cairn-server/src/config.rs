@@ -1,14 +1,9 @@
 use std::{net::SocketAddr, path::PathBuf};
 
-use clap::{ArgAction, Parser};
+use clap::{ArgAction, Args};
 
 /// Server configuration, read once at start: flags, each with an environment fallback.
-#[derive(Debug, Clone, Parser)]
-#[command(
-    name = "cairn-server",
-    version,
-    about = "Cairn: live monitoring for buildings full of sensors"
-)]
+#[derive(Debug, Clone, Args)]
 pub struct Config {
     /// Address to listen on.
     #[arg(long, env = "CAIRN_ADDR", default_value = "127.0.0.1:8080")]

@@ -6,7 +6,7 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use cairn_protocol::ErrorBody;
+use cairn_protocol::{ErrorBody, ErrorDetail};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -19,6 +19,16 @@ pub enum AppError {
     },
     #[error("forbidden: {0}")]
     Forbidden(String),
+    #[error("unauthorized: {0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    TooLarge(String),
+    /// The request was understood but some of its parts are invalid; one detail each.
+    #[error("{message}")]
+    Rejected {
+        message: String,
+        details: Vec<ErrorDetail>,
+    },
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -39,6 +49,18 @@ impl IntoResponse for AppError {
                 (StatusCode::BAD_REQUEST, body)
             }
             AppError::Forbidden(m) => (StatusCode::FORBIDDEN, ErrorBody::new("forbidden", m)),
+            AppError::Unauthorized(m) => {
+                (StatusCode::UNAUTHORIZED, ErrorBody::new("unauthorized", m))
+            }
+            AppError::TooLarge(m) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorBody::new("too_large", m),
+            ),
+            AppError::Rejected { message, details } => {
+                let mut body = ErrorBody::new("rejected", message);
+                body.details = details;
+                (StatusCode::UNPROCESSABLE_ENTITY, body)
+            }
             AppError::Internal(cause) => {
                 tracing::error!("internal error: {cause}");
                 (

@@ -40,6 +40,8 @@ pub fn app(state: AppState) -> Router {
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
+    #[error("there is no device {0:?}")]
+    UnknownDevice(String),
     #[error("cannot open the database: {0}")]
     Store(#[from] store::StoreError),
     #[error("cannot listen on {addr}: {source}")]
@@ -136,4 +138,23 @@ pub async fn serve(config: Config, shutdown: impl Future<Output = ()>) -> Result
     println!("Cairn is up: http://{}", server.addr);
     shutdown.await;
     server.stop().await
+}
+
+/// Issues a new ingest token for `device_id` (replacing any earlier one) and returns it.
+pub async fn issue_device_token(config: &Config, device_id: &str) -> Result<String, StartError> {
+    let config = Arc::new(config.clone());
+    let portfolio = config.simulator.then(|| sim::portfolio(config.sim_seed));
+    let (_stop, stopped) = watch::channel(false);
+    let state = AppState::open(config, portfolio.as_ref(), stopped).await?;
+    let (token, hash) = ingest::token::issue(device_id);
+    let now = chrono::Utc::now().timestamp_millis();
+    let (store, id) = (state.store.clone(), device_id.to_owned());
+    let known = tokio::task::spawn_blocking(move || store.set_device_token(&id, &hash, now))
+        .await
+        .map_err(|e| StartError::Serve(std::io::Error::other(e)))??;
+    if known {
+        Ok(token)
+    } else {
+        Err(StartError::UnknownDevice(device_id.to_owned()))
+    }
 }

@@ -1,5 +1,29 @@
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(
+    name = "cairn-server",
+    version,
+    about = "Cairn: live monitoring for buildings full of sensors"
+)]
+struct Cli {
+    #[command(flatten)]
+    config: cairn_server::Config,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve (the default).
+    Serve,
+    /// Issue a new ingest token for a device, replacing its old one, and print it once.
+    DeviceToken {
+        /// The device's id, e.g. `bru-f1-r1`.
+        device_id: String,
+    },
+}
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -9,8 +33,19 @@ async fn main() -> std::process::ExitCode {
                 .unwrap_or_else(|_| EnvFilter::new("info,tower_http=warn")),
         )
         .init();
-    let config = cairn_server::Config::parse();
-    match cairn_server::serve(config, shutdown_signal()).await {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None | Some(Command::Serve) => cairn_server::serve(cli.config, shutdown_signal()).await,
+        Some(Command::DeviceToken { device_id }) => {
+            cairn_server::issue_device_token(&cli.config, &device_id)
+                .await
+                .map(|token| {
+                    // The only time the token is shown: it is stored hashed.
+                    println!("{token}");
+                })
+        }
+    };
+    match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {
             tracing::error!("{err}");

@@ -37,11 +37,11 @@ async fn accepted_readings_are_stored_published_and_survive_a_restart() {
             NOW,
             &[(Metric::AirTemperature, 21.4), (Metric::Co2, 812.0)],
         );
-        assert_eq!(s.ingest.ingest_senml(&pack, NOW).await.unwrap(), 2);
+        assert_eq!(s.ingest.ingest_senml(&device, &pack, NOW).await.unwrap(), 2);
         let batch = sub.rx.recv().await.unwrap();
         assert_eq!(batch.readings.len(), 2);
         // The same pack again is idempotent: nothing new stored.
-        assert_eq!(s.ingest.ingest_senml(&pack, NOW).await.unwrap(), 0);
+        assert_eq!(s.ingest.ingest_senml(&device, &pack, NOW).await.unwrap(), 0);
     }
     let s = open(dir.path()).await;
     assert_eq!(s.store.readings_stored().unwrap(), 2);
@@ -71,7 +71,8 @@ async fn one_bad_record_rejects_the_pack_and_names_every_problem() {
         {"n": "occupancy", "v": 3, "t": 3600}
     ]))
     .unwrap();
-    let Err(IngestError::Rejected(errors)) = s.ingest.ingest_senml(&pack, NOW).await else {
+    let Err(IngestError::Rejected(errors)) = s.ingest.ingest_senml(&device, &pack, NOW).await
+    else {
         panic!("expected the pack to be rejected");
     };
     let got: Vec<String> = errors.iter().map(ToString::to_string).collect();
@@ -93,12 +94,41 @@ async fn one_bad_record_rejects_the_pack_and_names_every_problem() {
 async fn non_finite_values_are_rejected() {
     let dir = tempfile::tempdir().unwrap();
     let s = open(dir.path()).await;
-    let pack = sim::senml_pack(&first_room(&s), NOW, &[(Metric::AirTemperature, f64::NAN)]);
-    let Err(IngestError::Rejected(errors)) = s.ingest.ingest_senml(&pack, NOW).await else {
+    let device = first_room(&s);
+    let pack = sim::senml_pack(&device, NOW, &[(Metric::AirTemperature, f64::NAN)]);
+    let Err(IngestError::Rejected(errors)) = s.ingest.ingest_senml(&device, &pack, NOW).await
+    else {
         panic!("NaN must be rejected");
     };
     assert_eq!(
         errors[0].to_string(),
         "record 0, field \"v\": value is not a finite number"
     );
+}
+
+#[tokio::test]
+async fn a_device_cannot_write_another_devices_points() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = open(dir.path()).await;
+    let device = first_room(&s);
+    let other = s
+        .catalog
+        .points()
+        .iter()
+        .find(|p| p.device_id != device)
+        .unwrap()
+        .device_id
+        .clone();
+    let pack = sim::senml_pack(&other, NOW, &[(Metric::AirTemperature, 21.0)]);
+    let Err(IngestError::Rejected(errors)) = s.ingest.ingest_senml(&device, &pack, NOW).await
+    else {
+        panic!("writing as another device must be rejected");
+    };
+    assert_eq!(
+        errors[0].to_string(),
+        format!(
+            "record 0, field \"n\": point \"{other}/air_temperature\" belongs to another device"
+        )
+    );
+    assert_eq!(s.store.readings_stored().unwrap(), 0);
 }

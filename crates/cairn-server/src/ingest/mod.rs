@@ -2,7 +2,9 @@
 //! [`Ingestor::ingest_senml`]. A pack is validated whole; if any record is bad
 //! nothing of it is stored, and every bad record is named.
 
+pub mod flat;
 pub mod senml;
+pub mod token;
 
 use std::sync::Arc;
 
@@ -13,6 +15,8 @@ pub use senml::{RecordError, SenmlRecord};
 
 /// How far ahead of the server's clock a reading may be (clock skew allowance).
 pub const MAX_FUTURE_MS: i64 = 5 * 60 * 1000;
+/// Most records one pack may carry.
+pub const MAX_RECORDS: usize = 10_000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
@@ -20,6 +24,8 @@ pub enum IngestError {
     Rejected(Vec<RecordError>),
     #[error("the pack is empty")]
     Empty,
+    #[error("{0} records in one pack; at most {MAX_RECORDS} are accepted")]
+    TooMany(usize),
     #[error("storage failed: {0}")]
     Store(#[from] crate::store::StoreError),
     #[error("storage task failed")]
@@ -42,16 +48,23 @@ impl Ingestor {
         }
     }
 
-    /// Validates, stores durably, then publishes. Returns how many readings were new.
+    /// Validates a pack sent by `device_id`, stores it durably, then publishes it.
+    /// Returns how many readings were new.
     pub async fn ingest_senml(
         &self,
+        device_id: &str,
         pack: &[SenmlRecord],
         now_ms: i64,
     ) -> Result<usize, IngestError> {
         if pack.is_empty() {
             return Err(IngestError::Empty);
         }
-        let readings = self.validate(pack, now_ms).map_err(IngestError::Rejected)?;
+        if pack.len() > MAX_RECORDS {
+            return Err(IngestError::TooMany(pack.len()));
+        }
+        let readings = self
+            .validate(device_id, pack, now_ms)
+            .map_err(IngestError::Rejected)?;
         let store = self.store.clone();
         let stored = readings.clone();
         let inserted = tokio::task::spawn_blocking(move || store.insert_readings(&stored))
@@ -61,9 +74,11 @@ impl Ingestor {
         Ok(inserted)
     }
 
-    /// Resolves the pack and checks each record against the catalogue and the metric.
+    /// Resolves the pack and checks each record against the catalogue, the
+    /// sending device and the metric.
     pub fn validate(
         &self,
+        device_id: &str,
         pack: &[SenmlRecord],
         now_ms: i64,
     ) -> Result<Vec<Reading>, Vec<RecordError>> {
@@ -79,6 +94,14 @@ impl Ingestor {
                 ));
                 continue;
             };
+            if point.device_id != device_id {
+                errors.push(RecordError::new(
+                    index,
+                    "n",
+                    format!("point {:?} belongs to another device", rec.name),
+                ));
+                continue;
+            }
             let unit = point.metric.unit();
             if let Some(u) = rec.unit.as_deref().filter(|u| *u != unit) {
                 errors.push(RecordError::new(

@@ -1,6 +1,7 @@
 //! The REST API under `/api/`, one module per resource, each with its own `router()`.
 
 mod health;
+mod ingest;
 mod series;
 mod snapshot;
 mod ws;
@@ -14,6 +15,7 @@ pub fn router() -> Router<AppState> {
         .merge(health::router())
         .merge(snapshot::router())
         .merge(series::router())
+        .merge(ingest::router())
         .merge(ws::router())
         .fallback(not_found)
 }

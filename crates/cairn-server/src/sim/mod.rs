@@ -40,7 +40,7 @@ pub async fn run(
         world.advance(now, &mut rng);
         for (device, values) in world.due_reports(now) {
             let pack = senml_pack(&device, now, &values);
-            if let Err(err) = ingest.ingest_senml(&pack, now).await {
+            if let Err(err) = ingest.ingest_senml(&device, &pack, now).await {
                 // A simulated device is held to the same rules as a real one.
                 tracing::warn!("simulated device {device}: {err}");
             }

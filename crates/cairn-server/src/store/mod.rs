@@ -188,6 +188,41 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Stores the hash of a device's new ingest token, replacing any earlier one.
+    /// Returns false if there is no such device.
+    pub fn set_device_token(
+        &self,
+        device_id: &str,
+        secret_sha256: &[u8],
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let conn = self.conn();
+        let known: bool = conn.query_row(
+            "SELECT EXISTS(SELECT 1 FROM devices WHERE id = ?1)",
+            [device_id],
+            |r| r.get(0),
+        )?;
+        if known {
+            conn.execute(
+                "INSERT INTO device_tokens (device_id, secret_sha256, created_ms) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(device_id) DO UPDATE SET secret_sha256 = ?2, created_ms = ?3",
+                params![device_id, secret_sha256, now_ms],
+            )?;
+        }
+        Ok(known)
+    }
+
+    pub fn device_token_hash(&self, device_id: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let conn = self.conn();
+        let mut stmt =
+            conn.prepare_cached("SELECT secret_sha256 FROM device_tokens WHERE device_id = ?1")?;
+        let mut rows = stmt.query([device_id])?;
+        Ok(match rows.next()? {
+            Some(row) => Some(row.get(0)?),
+            None => None,
+        })
+    }
+
     pub fn readings_stored(&self) -> Result<u64, StoreError> {
         let n: i64 = self.conn().query_row(
             "SELECT value FROM counters WHERE name = 'readings'",

@@ -1,7 +1,8 @@
 use rusqlite::Connection;
 
 /// Schema versions, applied in order; `PRAGMA user_version` says how many ran.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE sites (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
@@ -30,7 +31,15 @@ CREATE TABLE readings (
 ) WITHOUT ROWID;
 CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 INSERT INTO counters (name, value) VALUES ('readings', 0);
-"#];
+"#,
+    r#"
+CREATE TABLE device_tokens (
+    device_id TEXT PRIMARY KEY REFERENCES devices(id),
+    secret_sha256 BLOB NOT NULL,
+    created_ms INTEGER NOT NULL
+);
+"#,
+];
 
 pub(super) fn migrate(conn: &Connection) -> rusqlite::Result<()> {
     // WAL + FULL: a committed transaction is on disk, readers never block the writer.

@@ -1,0 +1,129 @@
+//! Device ingest over HTTP: `POST /api/ingest/senml` (RFC 8428 JSON) and
+//! `POST /api/ingest/json` (flat gateway JSON). Authenticated by the device's
+//! own token (`Authorization: Bearer <device-id>.<secret>`), never a user session.
+
+use axum::{
+    Json, Router,
+    body::Bytes,
+    extract::{DefaultBodyLimit, State, rejection::BytesRejection},
+    http::{HeaderMap, StatusCode, header},
+    routing::post,
+};
+use cairn_protocol::{ErrorDetail, IngestAck};
+
+use super::now_ms;
+use crate::{
+    error::AppError,
+    ingest::{IngestError, RecordError, SenmlRecord, flat, token},
+    state::AppState,
+};
+
+/// Largest request body accepted.
+pub const MAX_BODY: usize = 1024 * 1024;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/ingest/senml", post(senml))
+        .route("/ingest/json", post(flat_json))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+}
+
+async fn senml(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<IngestAck>, AppError> {
+    let device = authenticate(&state, &headers).await?;
+    let pack: Vec<SenmlRecord> = parse_json(body?)?;
+    ingest(&state, &device, &pack).await
+}
+
+async fn flat_json(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<IngestAck>, AppError> {
+    let device = authenticate(&state, &headers).await?;
+    let value: serde_json::Value = parse_json(body?)?;
+    let pack = flat::to_senml(&device, &value).map_err(rejected)?;
+    ingest(&state, &device, &pack).await
+}
+
+async fn ingest(
+    state: &AppState,
+    device: &str,
+    pack: &[SenmlRecord],
+) -> Result<Json<IngestAck>, AppError> {
+    match state.ingest.ingest_senml(device, pack, now_ms()).await {
+        Ok(new) => Ok(Json(IngestAck {
+            accepted: pack.len() as u32,
+            new: new as u32,
+        })),
+        Err(IngestError::Rejected(errors)) => Err(rejected(errors)),
+        Err(e @ (IngestError::Empty | IngestError::TooMany(_))) => Err(AppError::BadRequest {
+            message: e.to_string(),
+            location: Some("body".into()),
+        }),
+        Err(e @ (IngestError::Store(_) | IngestError::Join)) => Err(AppError::internal(e)),
+    }
+}
+
+impl From<BytesRejection> for AppError {
+    fn from(rejection: BytesRejection) -> Self {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge(format!("the body is larger than {MAX_BODY} bytes"))
+        } else {
+            AppError::BadRequest {
+                message: rejection.body_text(),
+                location: Some("body".into()),
+            }
+        }
+    }
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(body: Bytes) -> Result<T, AppError> {
+    serde_json::from_slice(&body).map_err(|e| AppError::BadRequest {
+        message: format!("the body is not valid JSON of the expected shape: {e}"),
+        location: Some(format!("body, line {} column {}", e.line(), e.column())),
+    })
+}
+
+fn rejected(errors: Vec<RecordError>) -> AppError {
+    AppError::Rejected {
+        message: format!("{} record(s) rejected; nothing was stored", errors.len()),
+        details: errors
+            .into_iter()
+            .map(|e| ErrorDetail {
+                code: "invalid_record".into(),
+                location: Some(format!("records[{}].{}", e.index, e.field)),
+                message: e.message,
+            })
+            .collect(),
+    }
+}
+
+/// The device a valid token names. Every failure looks the same from outside.
+async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<String, AppError> {
+    let denied = || {
+        AppError::Unauthorized(
+            "a valid device token is required (Authorization: Bearer <token>)".into(),
+        )
+    };
+    let presented = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or_else(denied)?;
+    let (device, secret) = token::parse(presented.trim()).ok_or_else(denied)?;
+    let (device, secret) = (device.to_owned(), secret.to_owned());
+    let store = state.store.clone();
+    let lookup = device.clone();
+    let stored = tokio::task::spawn_blocking(move || store.device_token_hash(&lookup))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
+    match stored {
+        Some(hash) if token::verify(&secret, &hash) => Ok(device),
+        _ => Err(denied()),
+    }
+}
