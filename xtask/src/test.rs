@@ -104,6 +104,8 @@ fn e2e() -> Result<()> {
         .arg(&data)
         .arg("--dist-dir")
         .arg(&dist)
+        // A day of history is enough for the tests and quick to write in a debug build.
+        .arg("--sim-backfill-days=1")
         .env("RUST_LOG", "warn")
         .spawn()
         .context("starting cairn-server")?;

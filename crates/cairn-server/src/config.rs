@@ -24,6 +24,10 @@ pub struct Config {
     /// Seed of the simulator: the same seed gives the same portfolio and the same noise.
     #[arg(long, env = "CAIRN_SIM_SEED", default_value_t = 42)]
     pub sim_seed: u64,
+
+    /// Days of history the simulator writes on a first start (empty database).
+    #[arg(long, env = "CAIRN_SIM_BACKFILL_DAYS", default_value_t = 14)]
+    pub sim_backfill_days: u32,
 }
 
 impl Config {
@@ -35,6 +39,7 @@ impl Config {
             dist_dir: PathBuf::from("dist"),
             simulator: false,
             sim_seed: 42,
+            sim_backfill_days: 0,
         }
     }
 

@@ -42,6 +42,8 @@ pub fn app(state: AppState) -> Router {
 pub enum StartError {
     #[error("there is no device {0:?}")]
     UnknownDevice(String),
+    #[error("the simulator could not write its history: {0}")]
+    Simulator(ingest::IngestError),
     #[error("cannot open the database: {0}")]
     Store(#[from] store::StoreError),
     #[error("cannot listen on {addr}: {source}")]
@@ -76,14 +78,23 @@ impl Server {
                 source,
             })?;
         let addr = listener.local_addr().map_err(StartError::Serve)?;
-        let simulator = portfolio.map(|p| {
-            tokio::spawn(sim::run(
-                p,
-                state.ingest.clone(),
-                config.sim_seed,
-                stopped.clone(),
-            ))
-        });
+        let simulator = match portfolio {
+            Some(p) => {
+                // History only on a first start: after a restart the time the
+                // server was down stays a gap, as it would for real devices.
+                let store = state.store.clone();
+                let empty = tokio::task::spawn_blocking(move || store.readings_stored())
+                    .await
+                    .map_err(|e| StartError::Serve(std::io::Error::other(e)))??
+                    == 0;
+                let days = if empty { config.sim_backfill_days } else { 0 };
+                let sim = sim::Simulator::prepare(&p, &state.ingest, config.sim_seed, days)
+                    .await
+                    .map_err(StartError::Simulator)?;
+                Some(tokio::spawn(sim.run(state.ingest.clone(), stopped.clone())))
+            }
+            None => None,
+        };
         let mut until_stopped = stopped.clone();
         let serve = tokio::spawn(
             axum::serve(listener, app(state.clone()))

@@ -74,6 +74,42 @@ impl Ingestor {
         Ok(inserted)
     }
 
+    /// Bulk form for history (a gateway's buffer, the simulator's backfill): every
+    /// pack is validated as its device's, all are stored in one transaction, and
+    /// only each point's newest reading is published. Returns how many were new.
+    pub async fn ingest_history(
+        &self,
+        packs: &[(String, Vec<SenmlRecord>)],
+        now_ms: i64,
+    ) -> Result<usize, IngestError> {
+        let mut readings = Vec::new();
+        for (device_id, pack) in packs {
+            readings.extend(
+                self.validate(device_id, pack, now_ms)
+                    .map_err(IngestError::Rejected)?,
+            );
+        }
+        let store = self.store.clone();
+        let (inserted, readings) = tokio::task::spawn_blocking(move || {
+            store.insert_readings(&readings).map(|n| (n, readings))
+        })
+        .await
+        .map_err(|_| IngestError::Join)??;
+        let mut newest = std::collections::HashMap::new();
+        for r in readings {
+            newest
+                .entry(r.point)
+                .and_modify(|old: &mut Reading| {
+                    if r.ts > old.ts {
+                        *old = r
+                    }
+                })
+                .or_insert(r);
+        }
+        self.bus.publish(newest.into_values().collect());
+        Ok(inserted)
+    }
+
     /// Resolves the pack and checks each record against the catalogue, the
     /// sending device and the metric.
     pub fn validate(

@@ -13,7 +13,7 @@ use tokio::sync::watch;
 
 use crate::{
     catalog::metric_name,
-    ingest::{Ingestor, SenmlRecord},
+    ingest::{IngestError, Ingestor, SenmlRecord},
 };
 use physics::World;
 pub use portfolio::{Portfolio, portfolio};
@@ -21,15 +21,76 @@ pub use portfolio::{Portfolio, portfolio};
 /// How often simulated time advances (devices report on their own intervals).
 const TICK: Duration = Duration::from_secs(1);
 
-/// Runs until `stopping` turns true.
-pub async fn run(
-    portfolio: Portfolio,
+/// Step of the history written at first start: the devices' own interval, so
+/// history and live data look the same to a chart (and to the gap rule).
+const BACKFILL_STEP_MS: i64 = portfolio::ROOM_INTERVAL_S as i64 * 1000;
+/// Days of backfill written per transaction.
+const BACKFILL_CHUNK_MS: i64 = 24 * 3_600_000;
+
+/// A simulator ready to run live: its world is at "now".
+pub struct Simulator {
+    world: World,
+    rng: ChaCha8Rng,
+}
+
+impl Simulator {
+    /// Builds the world. With `backfill_days > 0` it starts that far back and
+    /// writes the history through the ingest path, in bulk, up to now.
+    pub async fn prepare(
+        portfolio: &Portfolio,
+        ingest: &Ingestor,
+        seed: u64,
+        backfill_days: u32,
+    ) -> Result<Simulator, IngestError> {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed.wrapping_add(0x51_u64));
+        let now = now_ms();
+        let start = now - i64::from(backfill_days) * 24 * 3_600_000;
+        if backfill_days > 0 {
+            tracing::info!("simulator: first start, writing {backfill_days} days of history…");
+        }
+        let mut world = World::new(portfolio, start, &mut rng);
+        let mut t = start;
+        let mut stored = 0;
+        while t < now {
+            let chunk_end = (t + BACKFILL_CHUNK_MS).min(now);
+            let mut packs = Vec::new();
+            while t < chunk_end {
+                world.advance(t, &mut rng);
+                packs.extend(
+                    world
+                        .all_reports(&mut rng)
+                        .into_iter()
+                        .map(|(device, values)| {
+                            let pack = senml_pack(&device, t, &values);
+                            (device, pack)
+                        }),
+                );
+                t += BACKFILL_STEP_MS;
+            }
+            stored += ingest.ingest_history(&packs, now).await?;
+        }
+        if backfill_days > 0 {
+            tracing::info!(
+                "simulator: backfilled {backfill_days} days of history ({stored} readings)"
+            );
+        }
+        world.advance(now, &mut rng);
+        world.reschedule(now);
+        Ok(Simulator { world, rng })
+    }
+
+    /// Runs live until `stopping` turns true.
+    pub async fn run(self, ingest: Ingestor, stopping: watch::Receiver<bool>) {
+        run(self.world, self.rng, ingest, stopping).await;
+    }
+}
+
+async fn run(
+    mut world: World,
+    mut rng: ChaCha8Rng,
     ingest: Ingestor,
-    seed: u64,
     mut stopping: watch::Receiver<bool>,
 ) {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed.wrapping_add(0x51_u64));
-    let mut world = World::new(&portfolio, now_ms(), &mut rng);
     let mut tick = tokio::time::interval(TICK);
     loop {
         tokio::select! {
@@ -38,7 +99,7 @@ pub async fn run(
         }
         let now = now_ms();
         world.advance(now, &mut rng);
-        for (device, values) in world.due_reports(now) {
+        for (device, values) in world.due_reports(now, &mut rng) {
             let pack = senml_pack(&device, now, &values);
             if let Err(err) = ingest.ingest_senml(&device, &pack, now).await {
                 // A simulated device is held to the same rules as a real one.

@@ -185,29 +185,69 @@ impl World {
     }
 
     /// Devices whose report is due, with what they measure now.
-    pub fn due_reports(&mut self, now_ms: i64) -> Vec<(String, Vec<(Metric, f64)>)> {
+    pub fn due_reports(
+        &mut self,
+        now_ms: i64,
+        rng: &mut ChaCha8Rng,
+    ) -> Vec<(String, Vec<(Metric, f64)>)> {
         let mut due = Vec::new();
         for r in self.rooms.iter_mut().filter(|r| r.next_report <= now_ms) {
             r.next_report += i64::from(ROOM_INTERVAL_S) * 1000;
-            due.push((
-                r.device_id.clone(),
-                vec![
-                    (Metric::AirTemperature, round(r.temp, 10.0)),
-                    (Metric::RelativeHumidity, round(r.rh, 10.0)),
-                    (Metric::Co2, r.co2.round()),
-                    (Metric::Occupancy, r.people),
-                ],
-            ));
+            due.push((r.device_id.clone(), room_values(r, rng)));
         }
         for m in self.meters.iter_mut().filter(|m| m.next_report <= now_ms) {
             m.next_report += i64::from(METER_INTERVAL_S) * 1000;
-            due.push((
-                m.device_id.clone(),
-                vec![(Metric::ElectricEnergy, round(m.kwh, 100.0))],
-            ));
+            due.push((m.device_id.clone(), meter_values(m)));
         }
         due
     }
+
+    /// What every device measures now, due or not (history backfill).
+    pub fn all_reports(&self, rng: &mut ChaCha8Rng) -> Vec<(String, Vec<(Metric, f64)>)> {
+        let rooms = self
+            .rooms
+            .iter()
+            .map(|r| (r.device_id.clone(), room_values(r, rng)));
+        let meters = self
+            .meters
+            .iter()
+            .map(|m| (m.device_id.clone(), meter_values(m)));
+        rooms.chain(meters).collect()
+    }
+
+    /// Staggers the next live reports from `now_ms` (after a backfill).
+    pub fn reschedule(&mut self, now_ms: i64) {
+        for (i, r) in self.rooms.iter_mut().enumerate() {
+            r.next_report = now_ms + (i as i64 * 977) % (i64::from(ROOM_INTERVAL_S) * 1000);
+        }
+        for (i, m) in self.meters.iter_mut().enumerate() {
+            m.next_report = now_ms + (i as i64 * 7_919) % (i64::from(METER_INTERVAL_S) * 1000);
+        }
+    }
+}
+
+/// What the sensor reports: the room's state plus measurement noise
+/// (±0.1 °C, ±1 %RH, ±10 ppm class sensors), at the sensor's resolution.
+fn room_values(r: &RoomState, rng: &mut ChaCha8Rng) -> Vec<(Metric, f64)> {
+    vec![
+        (
+            Metric::AirTemperature,
+            round(r.temp + rng.random_range(-0.1..0.1), 10.0),
+        ),
+        (
+            Metric::RelativeHumidity,
+            round((r.rh + rng.random_range(-1.0..1.0)).clamp(0.0, 100.0), 10.0),
+        ),
+        (
+            Metric::Co2,
+            (r.co2 + rng.random_range(-10.0..10.0)).max(0.0).round(),
+        ),
+        (Metric::Occupancy, r.people),
+    ]
+}
+
+fn meter_values(m: &MeterState) -> Vec<(Metric, f64)> {
+    vec![(Metric::ElectricEnergy, round(m.kwh, 100.0))]
 }
 
 fn round(v: f64, per_unit: f64) -> f64 {
@@ -249,10 +289,10 @@ mod tests {
     fn every_device_reports_on_its_own_interval() {
         let (mut w, mut rng) = world_at(TUE_10H);
         let mut seen: std::collections::HashMap<String, Vec<i64>> = Default::default();
-        for s in 0..95 {
+        for s in 0..200 {
             let now = TUE_10H + s * 1000;
             w.advance(now, &mut rng);
-            for (device, values) in w.due_reports(now) {
+            for (device, values) in w.due_reports(now, &mut rng) {
                 assert!(!values.is_empty());
                 seen.entry(device).or_default().push(now);
             }

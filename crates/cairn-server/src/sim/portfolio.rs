@@ -44,9 +44,10 @@ pub struct Portfolio {
     pub meters: Vec<Meter>,
 }
 
-/// Multisensors report every 10 s, meters every 30 s (a lively demo cadence).
-pub const ROOM_INTERVAL_S: u32 = 10;
-pub const METER_INTERVAL_S: u32 = 30;
+/// Every device reports once a minute, as commercial air-quality sensors and
+/// meters commonly do; the history backfill uses the same cadence.
+pub const ROOM_INTERVAL_S: u32 = 60;
+pub const METER_INTERVAL_S: u32 = 60;
 
 const SITES: &[(&str, &str, &str, &str, f64, f64)] = &[
     (
