@@ -1,0 +1,66 @@
+//! Acknowledged means on disk: a reading acknowledged over HTTP is still there
+//! after the server is killed with SIGKILL (no shutdown, no flush).
+
+use std::{
+    io::{Read, Write},
+    net::{TcpListener, TcpStream},
+    process::{Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use cairn_server::store::Store;
+
+const BIN: &str = env!("CARGO_BIN_EXE_cairn-server");
+const DEVICE: &str = "bru-f1-r1";
+
+fn http(addr: &str, request: &str) -> std::io::Result<String> {
+    let mut s = TcpStream::connect(addr)?;
+    s.set_read_timeout(Some(Duration::from_secs(10)))?;
+    s.write_all(request.as_bytes())?;
+    let mut reply = String::new();
+    s.read_to_string(&mut reply)?;
+    Ok(reply)
+}
+
+#[test]
+fn a_reading_acknowledged_before_kill_9_is_there_after_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let out = Command::new(BIN).args(["--data-dir", data, "--sim-backfill-days=0", "device-token", DEVICE]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+
+    let addr = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().to_string();
+    let mut server = Command::new(BIN)
+        .args(["--addr", &addr, "--data-dir", data, "--simulator=false"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while http(&addr, "GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").is_err() {
+        assert!(Instant::now() < deadline, "server did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    let ts_s = chrono::Utc::now().timestamp_millis() / 1000;
+    let body = format!(r#"[{{"bn":"{DEVICE}/","bt":{ts_s},"n":"co2","u":"ppm","v":1234}}]"#);
+    let reply = http(
+        &addr,
+        &format!(
+            "POST /api/ingest/senml HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\
+             Content-Type: application/senml+json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    )
+    .unwrap();
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    server.kill().unwrap(); // SIGKILL: no graceful anything
+    server.wait().unwrap();
+
+    let store = Store::open(&dir.path().join("cairn.sqlite3")).unwrap();
+    let point = store.load_catalog().unwrap().point_by_key(&format!("{DEVICE}/co2")).unwrap().id;
+    let stored = store.range(point, ts_s * 1000, ts_s * 1000 + 1).unwrap();
+    assert_eq!(stored.len(), 1, "the acknowledged reading survived");
+    assert_eq!(stored[0].value, 1234.0);
+}
