@@ -1,7 +1,7 @@
 //! The tab's one WebSocket. It reconnects forever (every 2 s) and hands each
 //! decoded message to a callback; the live store in `state` is the only caller.
 
-use cairn_protocol::{ServerMsg, WS_PATH};
+use cairn_protocol::{ClientMsg, ResumeFrom, ServerMsg, WS_PATH};
 use codee::string::JsonSerdeCodec;
 use leptos::prelude::*;
 use leptos_use::{
@@ -22,8 +22,11 @@ pub fn live_url() -> String {
     format!("{scheme}://{host}{WS_PATH}")
 }
 
-/// Opens the socket. `on_message` gets every message in order; `on_error` every failure.
+/// Opens the socket. On every (re)connection it says hello with `resume()`,
+/// so the server sends only what was missed. `on_message` gets every message
+/// in order; `on_error` every failure.
 pub fn connect(
+    resume: impl Fn() -> Option<ResumeFrom> + Send + Sync + 'static,
     on_message: impl Fn(&ServerMsg) + Send + Sync + 'static,
     on_error: impl Fn(ApiError) + Send + Sync + 'static,
 ) -> Signal<ConnectionReadyState> {
@@ -37,7 +40,17 @@ pub fn connect(
                 other => ApiError::Socket(format!("{other:?}")),
             })
         });
-    let UseWebSocketReturn { ready_state, .. } =
-        use_websocket_with_options::<(), ServerMsg, JsonSerdeCodec, _, _>(&live_url(), options);
+    let UseWebSocketReturn {
+        ready_state, send, ..
+    } = use_websocket_with_options::<ClientMsg, ServerMsg, JsonSerdeCodec, _, _>(
+        &live_url(),
+        options,
+    );
+    // The socket is a non-reactive API: an effect says hello each time it opens.
+    Effect::new(move |_| {
+        if ready_state.get() == ConnectionReadyState::Open {
+            send(&ClientMsg::Hello { resume: resume() });
+        }
+    });
     ready_state
 }

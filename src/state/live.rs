@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use cairn_protocol::{Metric, PointSummary, Reading, ServerMsg, SiteSummary};
+use cairn_protocol::{Metric, PointSummary, Reading, ResumeFrom, ServerMsg, SiteSummary};
 use leptos::prelude::*;
 use leptos_use::core::ConnectionReadyState;
 
@@ -41,6 +41,8 @@ pub struct LiveStore {
     /// Browser time (ms) of the last message that carried data.
     pub last_update: RwSignal<Option<f64>>,
     pub seq: RwSignal<u64>,
+    /// The server run the sequence numbers belong to (from the last snapshot).
+    pub epoch: RwSignal<Option<u64>>,
     /// Server clock minus browser clock (ms), so ages are right on a skewed tablet.
     pub clock_offset: RwSignal<f64>,
     pub connection: Signal<Connection>,
@@ -56,6 +58,7 @@ impl LiveStore {
             index: StoredValue::new(HashMap::new()),
             last_update: RwSignal::new(None),
             seq: RwSignal::new(0),
+            epoch: RwSignal::new(None),
             clock_offset: RwSignal::new(0.0),
             connection,
             error: RwSignal::new(None),
@@ -65,7 +68,13 @@ impl LiveStore {
     /// Applies one server message: a snapshot replaces everything, readings update in place.
     pub fn apply(&self, msg: &ServerMsg) {
         match msg {
-            ServerMsg::Snapshot { seq, snapshot, .. } => {
+            ServerMsg::Snapshot {
+                epoch,
+                seq,
+                snapshot,
+                ..
+            } => {
+                self.epoch.set(Some(*epoch));
                 let points: Vec<LivePoint> = snapshot.points.iter().map(live_point).collect();
                 self.index
                     .set_value(points.iter().map(|p| (p.id, p.reading)).collect());
@@ -101,6 +110,15 @@ impl LiveStore {
         Signal::derive(move || browser_now.get() + offset.get())
     }
 
+    /// Where to resume after a reconnection: the last batch applied.
+    pub fn resume_from(&self) -> Option<ResumeFrom> {
+        let epoch = self.epoch.get_untracked()?;
+        Some(ResumeFrom {
+            epoch,
+            seq: self.seq.get_untracked(),
+        })
+    }
+
     pub fn points_of_site(&self, site_id: &str) -> Vec<LivePoint> {
         self.points.with(|ps| {
             ps.iter()
@@ -130,6 +148,7 @@ pub fn provide_live() {
     let store_cell = StoredValue::new(None::<LiveStore>);
     let error = RwSignal::new(None);
     let ready = api::ws::connect(
+        move || store_cell.get_value().and_then(|s| s.resume_from()),
         move |msg| {
             if let Some(store) = store_cell.get_value() {
                 store.apply(msg);

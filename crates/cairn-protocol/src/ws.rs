@@ -8,13 +8,18 @@ pub const WS_PATH: &str = "/api/ws";
 /// Messages the server sends on the WebSocket, tagged by `type`.
 ///
 /// `seq` is the server's live-bus sequence number: it grows by one per batch
-/// published, so a client can tell when it missed something.
+/// published; a message's `seq` is that of the newest batch it includes. A
+/// client that reconnects sends [`ClientMsg::Hello`] with the `epoch` of its
+/// snapshot and the last `seq` it applied, and gets exactly what it missed (as
+/// `Readings`), or a fresh `Snapshot` when that is no longer possible.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerMsg {
     /// Sent first on every connection, and again whenever the client fell
     /// behind: replace everything you hold with this.
     Snapshot {
+        /// Identifies this server run: sequence numbers only compare within one epoch.
+        epoch: u64,
         seq: u64,
         /// Server time when the snapshot was taken (UTC epoch ms).
         server_time: i64,
@@ -34,4 +39,23 @@ impl ServerMsg {
             ServerMsg::Snapshot { seq, .. } | ServerMsg::Readings { seq, .. } => *seq,
         }
     }
+}
+
+/// Messages the client sends, tagged by `type`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientMsg {
+    /// First message on every connection. Without `resume` (or if the server
+    /// cannot resume) the server answers with a snapshot.
+    Hello {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        resume: Option<ResumeFrom>,
+    },
+}
+
+/// Where a reconnecting client left off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResumeFrom {
+    pub epoch: u64,
+    pub seq: u64,
 }

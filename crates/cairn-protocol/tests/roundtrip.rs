@@ -57,12 +57,16 @@ fn readings_message() {
 #[test]
 fn snapshot_message() {
     let msg = ServerMsg::Snapshot {
+        epoch: 9,
         seq: 1,
         server_time: 5,
         snapshot: snapshot(),
     };
     let json = serde_json::to_string(&msg).unwrap();
-    assert!(json.starts_with(r#"{"type":"snapshot","seq":1"#), "{json}");
+    assert!(
+        json.starts_with(r#"{"type":"snapshot","epoch":9,"seq":1"#),
+        "{json}"
+    );
     assert!(json.contains(r#""metric":"co2""#), "{json}");
     let back: ServerMsg = serde_json::from_str(&json).unwrap();
     assert_eq!(back, msg);
@@ -100,4 +104,15 @@ fn every_metric_has_a_snake_case_tag_and_a_sane_range() {
         let (lo, hi) = metric.plausible_range();
         assert!(lo < hi, "{metric:?}");
     }
+}
+
+#[test]
+fn client_hello_with_and_without_resume() {
+    check(ClientMsg::Hello { resume: None }, r#"{"type":"hello"}"#);
+    check(
+        ClientMsg::Hello {
+            resume: Some(ResumeFrom { epoch: 9, seq: 41 }),
+        },
+        r#"{"type":"hello","resume":{"epoch":9,"seq":41}}"#,
+    );
 }

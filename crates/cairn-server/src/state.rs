@@ -13,6 +13,8 @@ use crate::{
 
 /// How many batches may wait for one live socket before it must resync.
 const LIVE_QUEUE: usize = 1024;
+/// How many recent readings a reconnecting socket can be replayed (~5 MB).
+const REPLAY_READINGS: usize = 200_000;
 
 /// Everything a handler may need, cheap to clone.
 #[derive(Clone)]
@@ -48,7 +50,7 @@ impl AppState {
         .expect("store start-up task panicked")?;
         let store = Arc::new(store);
         let catalog = Arc::new(catalog);
-        let bus = LiveBus::new(LIVE_QUEUE, latest);
+        let bus = LiveBus::new(LIVE_QUEUE, REPLAY_READINGS, latest);
         let ingest = Ingestor::new(store.clone(), catalog.clone(), bus.clone());
         Ok(AppState {
             config,

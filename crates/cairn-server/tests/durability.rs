@@ -26,11 +26,28 @@ fn http(addr: &str, request: &str) -> std::io::Result<String> {
 fn a_reading_acknowledged_before_kill_9_is_there_after_restart() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().to_str().unwrap();
-    let out = Command::new(BIN).args(["--data-dir", data, "--sim-backfill-days=0", "device-token", DEVICE]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(BIN)
+        .args([
+            "--data-dir",
+            data,
+            "--sim-backfill-days=0",
+            "device-token",
+            DEVICE,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
 
-    let addr = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().to_string();
+    let addr = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .to_string();
     let mut server = Command::new(BIN)
         .args(["--addr", &addr, "--data-dir", data, "--simulator=false"])
         .stdout(Stdio::null())
@@ -38,7 +55,12 @@ fn a_reading_acknowledged_before_kill_9_is_there_after_restart() {
         .spawn()
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
-    while http(&addr, "GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").is_err() {
+    while http(
+        &addr,
+        "GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    )
+    .is_err()
+    {
         assert!(Instant::now() < deadline, "server did not start");
         std::thread::sleep(Duration::from_millis(100));
     }
@@ -59,7 +81,12 @@ fn a_reading_acknowledged_before_kill_9_is_there_after_restart() {
     server.wait().unwrap();
 
     let store = Store::open(&dir.path().join("cairn.sqlite3")).unwrap();
-    let point = store.load_catalog().unwrap().point_by_key(&format!("{DEVICE}/co2")).unwrap().id;
+    let point = store
+        .load_catalog()
+        .unwrap()
+        .point_by_key(&format!("{DEVICE}/co2"))
+        .unwrap()
+        .id;
     let stored = store.range(point, ts_s * 1000, ts_s * 1000 + 1).unwrap();
     assert_eq!(stored.len(), 1, "the acknowledged reading survived");
     assert_eq!(stored[0].value, 1234.0);

@@ -2,10 +2,21 @@
 
 use std::time::Duration;
 
-use cairn_protocol::ServerMsg;
-use cairn_server::{Config, Server};
-use futures_util::StreamExt;
+use cairn_protocol::{ClientMsg, Metric, ResumeFrom, ServerMsg};
+use cairn_server::{Config, Server, sim};
+use futures_util::{SinkExt, StreamExt};
 use tokio_tungstenite::tungstenite::Message;
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn connect(server: &Server, resume: Option<ResumeFrom>) -> Socket {
+    let url = format!("ws://{}/api/ws", server.addr());
+    let (mut ws, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
+    let hello = serde_json::to_string(&ClientMsg::Hello { resume }).unwrap();
+    ws.send(Message::text(hello)).await.unwrap();
+    ws
+}
 
 async fn next_msg<S>(ws: &mut S) -> ServerMsg
 where
@@ -74,6 +85,81 @@ async fn websocket_client_receives_simulated_readings_in_sequence() {
     assert!(server.state().store.readings_stored().unwrap() >= readings as u64);
 
     // Stopping closes the socket instead of hanging on it.
+    tokio::time::timeout(Duration::from_secs(10), server.stop())
+        .await
+        .expect("clean stop")
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_away_for_10_s_resumes_without_missing_a_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::for_tests(dir.path().to_path_buf());
+    config.simulator = true; // provisions the portfolio …
+    config.sim_seed = 7;
+    let server = Server::start(config).await.unwrap();
+    let mut ws = connect(&server, None).await;
+    let ServerMsg::Snapshot { epoch, seq, .. } = next_msg(&mut ws).await else {
+        panic!("the first message must be a snapshot");
+    };
+    // Read until a quiet moment, remembering the last sequence applied.
+    let mut last = seq;
+    while let Ok(Some(Ok(Message::Text(text)))) =
+        tokio::time::timeout(Duration::from_millis(600), ws.next()).await
+    {
+        last = serde_json::from_str::<ServerMsg>(&text).unwrap().seq();
+    }
+    ws.close(None).await.unwrap();
+    drop(ws);
+
+    // Away for 10 s while a device reports every 100 ms (besides the simulator).
+    let device = "bru-f1-r1";
+    let mut sent = Vec::new();
+    let start = chrono::Utc::now().timestamp_millis();
+    for i in 0..100 {
+        let ts = start + i * 100;
+        let pack = sim::senml_pack(device, ts, &[(Metric::Co2, 500.0 + i as f64)]);
+        server
+            .state()
+            .ingest
+            .ingest_senml(device, &pack, ts)
+            .await
+            .unwrap();
+        sent.push((ts, 500.0 + i as f64));
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    let mut ws = connect(&server, Some(ResumeFrom { epoch, seq: last })).await;
+    let ServerMsg::Readings { readings, .. } = next_msg(&mut ws).await else {
+        panic!("a resumable client gets what it missed, not a snapshot");
+    };
+    let co2 = server
+        .state()
+        .catalog
+        .point_by_key(&format!("{device}/co2"))
+        .unwrap()
+        .id;
+    let mut got: Vec<(i64, f64)> = readings
+        .iter()
+        .filter(|r| r.point == co2)
+        .map(|r| (r.ts, r.value))
+        .collect();
+    got.retain(|(ts, _)| *ts >= start);
+    assert_eq!(got, sent, "every reading of the 10 s away, once, in order");
+
+    // A client of another server run (or too far behind) gets a snapshot instead.
+    let mut stale = connect(
+        &server,
+        Some(ResumeFrom {
+            epoch: epoch + 1,
+            seq: last,
+        }),
+    )
+    .await;
+    assert!(matches!(
+        next_msg(&mut stale).await,
+        ServerMsg::Snapshot { .. }
+    ));
     tokio::time::timeout(Duration::from_secs(10), server.stop())
         .await
         .expect("clean stop")

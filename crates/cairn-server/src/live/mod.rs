@@ -1,8 +1,9 @@
 //! The live bus: every accepted batch gets the next sequence number, updates
-//! the latest-value table and is broadcast to the WebSocket tasks.
+//! the latest-value table, is kept in a bounded replay ring and is broadcast
+//! to the WebSocket tasks. A reconnecting client resumes from the ring.
 
 use std::{
-    collections::HashMap,
+    collections::{HashMap, VecDeque},
     sync::{Arc, Mutex},
 };
 
@@ -19,6 +20,9 @@ pub struct LiveBatch {
 struct Inner {
     seq: u64,
     latest: HashMap<u32, Reading>,
+    /// The newest batches, oldest first, holding at most `ring_readings` readings.
+    ring: VecDeque<Arc<LiveBatch>>,
+    ring_len: usize,
 }
 
 /// Cheap to clone; all clones share one bus.
@@ -26,6 +30,8 @@ struct Inner {
 pub struct LiveBus {
     tx: broadcast::Sender<Arc<LiveBatch>>,
     inner: Arc<Mutex<Inner>>,
+    epoch: u64,
+    ring_readings: usize,
 }
 
 /// A consistent starting point for a subscriber: the latest values as of
@@ -36,15 +42,39 @@ pub struct Subscription {
     pub rx: broadcast::Receiver<Arc<LiveBatch>>,
 }
 
+/// What a resuming subscriber missed, and a receiver for what comes next.
+pub struct Resumption {
+    pub seq: u64,
+    pub missed: Vec<Reading>,
+    pub rx: broadcast::Receiver<Arc<LiveBatch>>,
+}
+
 impl LiveBus {
-    /// `capacity` batches may queue per subscriber before it lags (and must resync).
-    pub fn new(capacity: usize, latest: Vec<Reading>) -> Self {
+    /// `capacity` batches may queue per subscriber before it lags (and must
+    /// resync); the replay ring keeps the last `ring_readings` readings.
+    pub fn new(capacity: usize, ring_readings: usize, latest: Vec<Reading>) -> Self {
         let (tx, _) = broadcast::channel(capacity);
         let latest = latest.into_iter().map(|r| (r.point, r)).collect();
+        // This run's identity: the start time is unique enough and never repeats.
+        let epoch = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(1, |d| d.as_micros() as u64);
+        let inner = Inner {
+            seq: 0,
+            latest,
+            ring: VecDeque::new(),
+            ring_len: 0,
+        };
         Self {
             tx,
-            inner: Arc::new(Mutex::new(Inner { seq: 0, latest })),
+            inner: Arc::new(Mutex::new(inner)),
+            epoch,
+            ring_readings,
         }
+    }
+
+    pub fn epoch(&self) -> u64 {
+        self.epoch
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
@@ -61,10 +91,19 @@ impl LiveBus {
             }
         }
         inner.seq += 1;
-        let seq = inner.seq;
+        let batch = Arc::new(LiveBatch {
+            seq: inner.seq,
+            readings,
+        });
+        inner.ring_len += batch.readings.len();
+        inner.ring.push_back(batch.clone());
+        while inner.ring_len > self.ring_readings && inner.ring.len() > 1 {
+            let old = inner.ring.pop_front().expect("ring is not empty");
+            inner.ring_len -= old.readings.len();
+        }
         // No subscriber is not an error: the readings are stored either way.
-        let _ = self.tx.send(Arc::new(LiveBatch { seq, readings }));
-        seq
+        let _ = self.tx.send(batch);
+        inner.seq
     }
 
     pub fn subscribe(&self) -> Subscription {
@@ -74,6 +113,29 @@ impl LiveBus {
             latest: inner.latest.values().copied().collect(),
             rx: self.tx.subscribe(),
         }
+    }
+
+    /// Everything after `seq` of this epoch, if the ring still holds all of it.
+    pub fn resume(&self, epoch: u64, seq: u64) -> Option<Resumption> {
+        let inner = self.lock();
+        if epoch != self.epoch || seq > inner.seq {
+            return None;
+        }
+        let oldest_kept = inner.ring.front().map_or(inner.seq + 1, |b| b.seq);
+        if seq + 1 < oldest_kept {
+            return None; // some of what was missed has left the ring
+        }
+        let missed = inner
+            .ring
+            .iter()
+            .filter(|b| b.seq > seq)
+            .flat_map(|b| b.readings.iter().copied())
+            .collect();
+        Some(Resumption {
+            seq: inner.seq,
+            missed,
+            rx: self.tx.subscribe(),
+        })
     }
 
     pub fn latest(&self) -> Vec<Reading> {
@@ -91,7 +153,7 @@ mod tests {
 
     #[tokio::test]
     async fn subscriber_sees_batches_after_its_snapshot_in_order() {
-        let bus = LiveBus::new(16, vec![r(1, 10, 1.0)]);
+        let bus = LiveBus::new(16, 100, vec![r(1, 10, 1.0)]);
         bus.publish(vec![r(1, 20, 2.0)]);
         let mut sub = bus.subscribe();
         assert_eq!(sub.seq, 1);
@@ -106,8 +168,28 @@ mod tests {
 
     #[test]
     fn an_older_reading_does_not_replace_the_latest() {
-        let bus = LiveBus::new(4, vec![]);
+        let bus = LiveBus::new(4, 100, vec![]);
         bus.publish(vec![r(1, 50, 5.0), r(1, 40, 4.0)]);
         assert_eq!(bus.latest(), vec![r(1, 50, 5.0)]);
+    }
+
+    #[test]
+    fn resume_replays_exactly_what_was_missed_while_the_ring_holds_it() {
+        let bus = LiveBus::new(16, 3, vec![]);
+        for i in 1..=3 {
+            bus.publish(vec![r(1, i, i as f64)]);
+        }
+        let e = bus.epoch();
+        let got = bus.resume(e, 1).unwrap();
+        assert_eq!((got.seq, got.missed), (3, vec![r(1, 2, 2.0), r(1, 3, 3.0)]));
+        assert!(bus.resume(e, 3).unwrap().missed.is_empty(), "up to date");
+        bus.publish(vec![r(1, 4, 4.0)]); // seq 1 leaves the ring (3 readings kept)
+        assert!(
+            bus.resume(e, 0).is_none(),
+            "seq 1 is gone: snapshot instead"
+        );
+        assert!(bus.resume(e, 1).is_some(), "seq 2.. still there");
+        assert!(bus.resume(e + 1, 3).is_none(), "another server run");
+        assert!(bus.resume(e, 99).is_none(), "from the future");
     }
 }

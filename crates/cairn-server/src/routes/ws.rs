@@ -1,4 +1,5 @@
-//! `/api/ws`: one socket per tab. On connect: a snapshot; then every accepted
+//! `/api/ws`: one socket per tab. The client says hello (resuming or not); the
+//! server answers with what it missed or a snapshot, then every accepted
 //! reading, batched at most every 250 ms, each message with the bus sequence.
 //! A client that falls behind gets a fresh snapshot instead of a stalled server.
 
@@ -15,13 +16,19 @@ use axum::{
     response::{IntoResponse, Response},
     routing::get,
 };
-use cairn_protocol::{Reading, ServerMsg};
+use cairn_protocol::{ClientMsg, Reading, ResumeFrom, ServerMsg};
 use tokio::sync::broadcast::error::RecvError;
 
 use super::{now_ms, snapshot};
-use crate::{error::AppError, live::Subscription, state::AppState};
+use crate::{
+    error::AppError,
+    live::{Resumption, Subscription},
+    state::AppState,
+};
 
 const FLUSH_EVERY: Duration = Duration::from_millis(250);
+/// How long the server waits for the client's hello before sending a snapshot.
+const HELLO_WAIT: Duration = Duration::from_secs(2);
 /// More pending readings than this and the client is sent a snapshot instead.
 const MAX_PENDING: usize = 50_000;
 
@@ -60,15 +67,27 @@ fn same_origin(headers: &HeaderMap) -> bool {
 
 async fn live(mut socket: WebSocket, state: AppState) {
     let mut stopping = state.stopping.clone();
-    let Subscription {
-        mut seq,
-        latest,
-        mut rx,
-    } = state.bus.subscribe();
-    if send(&mut socket, &snapshot_msg(&state, seq, latest))
-        .await
-        .is_err()
-    {
+    let resume = match hello(&mut socket).await {
+        Hello::Resume(from) => state.bus.resume(from.epoch, from.seq),
+        Hello::Fresh => None,
+        Hello::Gone => return,
+    };
+    let (mut seq, mut rx, first) = match resume {
+        Some(Resumption { seq, missed, rx }) => (
+            seq,
+            rx,
+            ServerMsg::Readings {
+                seq,
+                server_time: now_ms(),
+                readings: missed,
+            },
+        ),
+        None => {
+            let Subscription { seq, latest, rx } = state.bus.subscribe();
+            (seq, rx, snapshot_msg(&state, seq, latest))
+        }
+    };
+    if send(&mut socket, &first).await.is_err() {
         return;
     }
     let mut pending: Vec<Reading> = Vec::new();
@@ -119,8 +138,32 @@ async fn live(mut socket: WebSocket, state: AppState) {
     let _ = socket.send(Message::Close(None)).await;
 }
 
+enum Hello {
+    Resume(ResumeFrom),
+    Fresh,
+    Gone,
+}
+
+/// The client's first message says whether it resumes. A client that says
+/// nothing within [`HELLO_WAIT`] (or something else) starts fresh.
+async fn hello(socket: &mut WebSocket) -> Hello {
+    match tokio::time::timeout(HELLO_WAIT, socket.recv()).await {
+        Ok(Some(Ok(Message::Text(text)))) => match serde_json::from_str::<ClientMsg>(&text) {
+            Ok(ClientMsg::Hello { resume: Some(from) }) => Hello::Resume(from),
+            Ok(ClientMsg::Hello { resume: None }) => Hello::Fresh,
+            Err(err) => {
+                tracing::debug!("live socket: unreadable hello: {err}");
+                Hello::Fresh
+            }
+        },
+        Ok(Some(Ok(Message::Close(_))) | None | Some(Err(_))) => Hello::Gone,
+        Ok(Some(Ok(_))) | Err(_) => Hello::Fresh,
+    }
+}
+
 fn snapshot_msg(state: &AppState, seq: u64, latest: Vec<Reading>) -> ServerMsg {
     ServerMsg::Snapshot {
+        epoch: state.bus.epoch(),
         seq,
         server_time: now_ms(),
         snapshot: snapshot::build(&state.catalog, latest),
