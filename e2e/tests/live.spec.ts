@@ -29,3 +29,16 @@ test('health answers JSON', async ({ request }) => {
   expect(body.simulator).toBe(true);
   expect(typeof body.uptime_s).toBe('number');
 });
+
+test('going offline shows at once, and the dashboard comes back live by itself', async ({ page, context }) => {
+  const app = new CairnApp(page);
+  await app.open('/');
+  await app.waitLive();
+  await context.setOffline(true);
+  await expect(app.connection()).toHaveAttribute('data-state', 'offline');
+  await expect(app.connection()).toContainText('Offline');
+  // Values stay on screen while offline: the last known data, not a blank page.
+  expect(await app.liveValues().count()).toBeGreaterThan(20);
+  await context.setOffline(false);
+  await expect(app.connection()).toHaveAttribute('data-state', 'connected', { timeout: 15_000 });
+});
