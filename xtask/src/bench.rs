@@ -1,10 +1,14 @@
-//! `cargo xtask bench`: sizes of what a browser downloads (raw, gzip -9, brotli -11).
+//! `cargo xtask bench`: sizes of what a browser downloads (raw, gzip -9,
+//! brotli -11), then the server benchmarks (ingest rate, range-query latency).
 
 use std::{io::Write, path::Path, process::ExitCode};
 
 use anyhow::Result;
 
-use crate::build;
+use crate::{
+    build,
+    proc::{cargo, run},
+};
 
 pub fn bench() -> Result<ExitCode> {
     let dist = build::build_app()?;
@@ -24,6 +28,15 @@ pub fn bench() -> Result<ExitCode> {
         kb(total.1),
         kb(total.2)
     );
+    println!("\n## Server (`cargo bench -p cairn-server --bench server`)");
+    run(cargo().args([
+        "bench",
+        "--quiet",
+        "--package",
+        "cairn-server",
+        "--bench",
+        "server",
+    ]))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -24,7 +24,7 @@ enum Command {
     Run(run::RunArgs),
     /// Install what is missing and run every test layer (native, server, wasm components, end to end).
     Test(test::TestArgs),
-    /// Measure the built app's size (raw, gzip, brotli).
+    /// Measure the app's size and the server's ingest rate and range-query latency.
     Bench,
 }
 

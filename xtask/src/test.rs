@@ -18,7 +18,7 @@ use crate::{
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Layer {
-    /// `cargo test --workspace`: unit tests, protocol, server on the router and real sockets.
+    /// `cargo test --workspace`: unit tests, protocol, server on the router, real sockets, real Mosquitto.
     Native,
     /// wasm-bindgen-test components in headless Chromium.
     Wasm,
@@ -70,6 +70,8 @@ pub fn test(args: TestArgs) -> Result<ExitCode> {
 }
 
 fn native() -> Result<()> {
+    // The MQTT tests start their own Mosquitto on a free loopback port.
+    tools::ensure_apt(&[(tools::MOSQUITTO, "mosquitto")])?;
     run(cargo().args(["test", "--workspace"]))
 }
 

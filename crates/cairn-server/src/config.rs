@@ -28,6 +28,14 @@ pub struct Config {
     /// Days of history the simulator writes on a first start (empty database).
     #[arg(long, env = "CAIRN_SIM_BACKFILL_DAYS", default_value_t = 14)]
     pub sim_backfill_days: u32,
+
+    /// MQTT broker to take device messages from (`mqtt://host:port`); none by default.
+    #[arg(long, env = "CAIRN_MQTT_URL")]
+    pub mqtt_url: Option<String>,
+
+    /// Client id at the broker; keep it stable so queued QoS 1 messages survive a restart.
+    #[arg(long, env = "CAIRN_MQTT_CLIENT_ID", default_value = "cairn-server")]
+    pub mqtt_client_id: String,
 }
 
 impl Config {
@@ -40,6 +48,8 @@ impl Config {
             simulator: false,
             sim_seed: 42,
             sim_backfill_days: 0,
+            mqtt_url: None,
+            mqtt_client_id: "cairn-server-test".into(),
         }
     }
 

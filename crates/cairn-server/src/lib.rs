@@ -6,6 +6,7 @@ pub mod config;
 pub mod error;
 pub mod ingest;
 pub mod live;
+pub mod mqtt;
 pub mod routes;
 pub mod series;
 pub mod sim;
@@ -42,6 +43,8 @@ pub fn app(state: AppState) -> Router {
 pub enum StartError {
     #[error("there is no device {0:?}")]
     UnknownDevice(String),
+    #[error("the MQTT broker URL {0:?} is not of the form mqtt://host:port")]
+    MqttUrl(String),
     #[error("the simulator could not write its history: {0}")]
     Simulator(ingest::IngestError),
     #[error("cannot open the database: {0}")]
@@ -62,6 +65,7 @@ pub struct Server {
     stop: watch::Sender<bool>,
     serve: JoinHandle<Result<(), std::io::Error>>,
     simulator: Option<JoinHandle<()>>,
+    mqtt: Option<JoinHandle<()>>,
 }
 
 impl Server {
@@ -95,6 +99,21 @@ impl Server {
             }
             None => None,
         };
+        let mqtt = match &config.mqtt_url {
+            Some(url) => {
+                let (host, port) =
+                    mqtt::parse_url(url).ok_or_else(|| StartError::MqttUrl(url.clone()))?;
+                let id = config.mqtt_client_id.clone();
+                Some(tokio::spawn(mqtt::run(
+                    host,
+                    port,
+                    id,
+                    state.ingest.clone(),
+                    stopped.clone(),
+                )))
+            }
+            None => None,
+        };
         let mut until_stopped = stopped.clone();
         let serve = tokio::spawn(
             axum::serve(listener, app(state.clone()))
@@ -109,6 +128,7 @@ impl Server {
             stop,
             serve,
             simulator,
+            mqtt,
         })
     }
 
@@ -123,8 +143,8 @@ impl Server {
     /// Stops the simulator and the listener, closes live sockets, and waits.
     pub async fn stop(self) -> Result<(), StartError> {
         let _ = self.stop.send(true);
-        if let Some(sim) = self.simulator {
-            let _ = sim.await;
+        for task in [self.simulator, self.mqtt].into_iter().flatten() {
+            let _ = task.await;
         }
         match self.serve.await {
             Ok(result) => result.map_err(StartError::Serve),

@@ -1,0 +1,173 @@
+//! MQTT ingest through a real Mosquitto broker (Debian's `mosquitto`, which
+//! `cargo xtask test` installs): a device's message reaches the store and the
+//! live socket; a bad one comes back on the device's error topic.
+
+use std::{
+    net::TcpListener,
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use cairn_protocol::{ClientMsg, ServerMsg};
+use cairn_server::{Config, Server};
+use futures_util::{SinkExt, StreamExt};
+use rumqttc::{AsyncClient, Event, MqttOptions, Packet, QoS};
+use tokio_tungstenite::tungstenite::Message;
+
+const MOSQUITTO: &str = "/usr/sbin/mosquitto";
+const DEVICE: &str = "bru-f1-r1";
+
+/// A broker of our own on a free loopback port, stopped on drop.
+struct Broker {
+    child: Child,
+    port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl Broker {
+    fn start() -> Broker {
+        assert!(
+            std::path::Path::new(MOSQUITTO).exists(),
+            "{MOSQUITTO} is missing: `cargo xtask test` installs it (apt package mosquitto)"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let conf = dir.path().join("mosquitto.conf");
+        std::fs::write(
+            &conf,
+            format!("listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n"),
+        )
+        .unwrap();
+        let child = Command::new(MOSQUITTO)
+            .arg("-c")
+            .arg(&conf)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "mosquitto did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Broker {
+            child,
+            port,
+            _dir: dir,
+        }
+    }
+}
+
+impl Drop for Broker {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A device: publishes, and listens on its error topic.
+fn device(port: u16) -> (AsyncClient, tokio::sync::mpsc::UnboundedReceiver<String>) {
+    let (client, mut events) = AsyncClient::new(MqttOptions::new(DEVICE, "127.0.0.1", port), 16);
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok(event) = events.poll().await {
+            if let Event::Incoming(Packet::Publish(p)) = event {
+                let _ = tx.send(String::from_utf8_lossy(&p.payload).into_owned());
+            }
+        }
+    });
+    (client, rx)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_through_mosquitto_reaches_the_store_and_the_socket() {
+    let broker = Broker::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::for_tests(dir.path().to_path_buf());
+    config.simulator = true; // provisions the portfolio
+    config.mqtt_url = Some(format!("mqtt://127.0.0.1:{}", broker.port));
+    let server = Server::start(config).await.unwrap();
+
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/api/ws", server.addr()))
+        .await
+        .unwrap();
+    ws.send(Message::text(
+        serde_json::to_string(&ClientMsg::Hello { resume: None }).unwrap(),
+    ))
+    .await
+    .unwrap();
+    let co2 = server
+        .state()
+        .catalog
+        .point_by_key(&format!("{DEVICE}/co2"))
+        .unwrap()
+        .id;
+
+    let (client, mut errors) = device(broker.port);
+    client
+        .subscribe(format!("cairn/{DEVICE}/errors"), QoS::AtLeastOnce)
+        .await
+        .unwrap();
+    let ts = chrono::Utc::now().timestamp_millis() / 1000;
+    let pack = format!(r#"[{{"bn":"{DEVICE}/","bt":{ts},"n":"co2","u":"ppm","v":777}}]"#);
+    // The server subscribes once connected; publish until the reading shows up live.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    'seen: loop {
+        assert!(
+            Instant::now() < deadline,
+            "the MQTT reading never reached the socket"
+        );
+        client
+            .publish(
+                format!("cairn/{DEVICE}/senml"),
+                QoS::AtLeastOnce,
+                false,
+                pack.clone(),
+            )
+            .await
+            .unwrap();
+        let until = Instant::now() + Duration::from_millis(700);
+        while let Ok(Some(Ok(Message::Text(text)))) =
+            tokio::time::timeout_at(until.into(), ws.next()).await
+        {
+            if let Ok(ServerMsg::Readings { readings, .. }) =
+                serde_json::from_str::<ServerMsg>(&text)
+            {
+                if readings.iter().any(|r| r.point == co2 && r.value == 777.0) {
+                    break 'seen;
+                }
+            }
+        }
+    }
+    let stored = server
+        .state()
+        .store
+        .range(co2, ts * 1000, ts * 1000 + 1)
+        .unwrap();
+    assert_eq!(stored.len(), 1, "stored once, however often it was sent");
+
+    client
+        .publish(
+            format!("cairn/{DEVICE}/json"),
+            QoS::AtLeastOnce,
+            false,
+            r#"{"co2": -3}"#,
+        )
+        .await
+        .unwrap();
+    let error = tokio::time::timeout(Duration::from_secs(10), errors.recv())
+        .await
+        .expect("an error message")
+        .unwrap();
+    assert!(error.contains("outside the plausible range"), "{error}");
+    assert!(error.contains(&format!("cairn/{DEVICE}/json")), "{error}");
+
+    tokio::time::timeout(Duration::from_secs(10), server.stop())
+        .await
+        .expect("clean stop")
+        .unwrap();
+}
