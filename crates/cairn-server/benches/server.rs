@@ -95,7 +95,7 @@ async fn range_latency() {
                 value: (i % 1440) as f64 / 100.0,
             })
             .collect();
-        s.store.insert_readings(&readings).unwrap();
+        s.store.insert_readings(Arc::new(readings)).await.unwrap();
     }
     println!(
         "\n### `GET /api/series`, one point at 1-min cadence, px = 1920, server side (router, JSON included)\n"

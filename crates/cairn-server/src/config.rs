@@ -29,6 +29,10 @@ pub struct Config {
     #[arg(long, env = "CAIRN_SIM_BACKFILL_DAYS", default_value_t = 14)]
     pub sim_backfill_days: u32,
 
+    /// PostgreSQL instead of the embedded SQLite (`postgres://user:pass@host:port/db`).
+    #[arg(long, env = "CAIRN_DATABASE_URL")]
+    pub database_url: Option<String>,
+
     /// MQTT broker to take device messages from (`mqtt://host:port`); none by default.
     #[arg(long, env = "CAIRN_MQTT_URL")]
     pub mqtt_url: Option<String>,
@@ -48,6 +52,7 @@ impl Config {
             simulator: false,
             sim_seed: 42,
             sim_backfill_days: 0,
+            database_url: None,
             mqtt_url: None,
             mqtt_client_id: "cairn-server-test".into(),
         }

@@ -86,11 +86,7 @@ impl Server {
             Some(p) => {
                 // History only on a first start: after a restart the time the
                 // server was down stays a gap, as it would for real devices.
-                let store = state.store.clone();
-                let empty = tokio::task::spawn_blocking(move || store.readings_stored())
-                    .await
-                    .map_err(|e| StartError::Serve(std::io::Error::other(e)))??
-                    == 0;
+                let empty = state.store.readings_stored().await? == 0;
                 let days = if empty { config.sim_backfill_days } else { 0 };
                 let sim = sim::Simulator::prepare(&p, &state.ingest, config.sim_seed, days)
                     .await
@@ -179,10 +175,7 @@ pub async fn issue_device_token(config: &Config, device_id: &str) -> Result<Stri
     let state = AppState::open(config, portfolio.as_ref(), stopped).await?;
     let (token, hash) = ingest::token::issue(device_id);
     let now = chrono::Utc::now().timestamp_millis();
-    let (store, id) = (state.store.clone(), device_id.to_owned());
-    let known = tokio::task::spawn_blocking(move || store.set_device_token(&id, &hash, now))
-        .await
-        .map_err(|e| StartError::Serve(std::io::Error::other(e)))??;
+    let known = state.store.set_device_token(device_id, hash, now).await?;
     if known {
         Ok(token)
     } else {

@@ -20,7 +20,7 @@ const REPLAY_READINGS: usize = 200_000;
 #[derive(Clone)]
 pub struct AppState {
     pub config: Arc<Config>,
-    pub store: Arc<Store>,
+    pub store: Store,
     pub catalog: Arc<Catalog>,
     pub bus: LiveBus,
     pub ingest: Ingestor,
@@ -35,20 +35,15 @@ impl AppState {
         portfolio: Option<&Portfolio>,
         stopping: watch::Receiver<bool>,
     ) -> Result<AppState, StoreError> {
-        let path = config.db_path();
-        let defs = portfolio.map(|p| (p.sites.clone(), p.devices.clone()));
-        let (store, catalog, latest) = tokio::task::spawn_blocking(move || {
-            let store = Store::open(&path)?;
-            if let Some((sites, devices)) = defs {
-                store.provision(&sites, &devices)?;
-            }
-            let catalog = store.load_catalog()?;
-            let latest = store.latest_readings()?;
-            Ok::<_, StoreError>((store, catalog, latest))
-        })
-        .await
-        .expect("store start-up task panicked")?;
-        let store = Arc::new(store);
+        let store = match &config.database_url {
+            Some(url) => Store::connect_postgres(url).await?,
+            None => Store::open_sqlite(&config.db_path()).await?,
+        };
+        if let Some(p) = portfolio {
+            store.provision(p.sites.clone(), p.devices.clone()).await?;
+        }
+        let catalog = store.load_catalog().await?;
+        let latest = store.latest_readings().await?;
         let catalog = Arc::new(catalog);
         let bus = LiveBus::new(LIVE_QUEUE, REPLAY_READINGS, latest);
         let ingest = Ingestor::new(store.clone(), catalog.clone(), bus.clone());

@@ -80,14 +80,19 @@ fn a_reading_acknowledged_before_kill_9_is_there_after_restart() {
     server.kill().unwrap(); // SIGKILL: no graceful anything
     server.wait().unwrap();
 
-    let store = Store::open(&dir.path().join("cairn.sqlite3")).unwrap();
-    let point = store
-        .load_catalog()
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let store = rt
+        .block_on(Store::open_sqlite(&dir.path().join("cairn.sqlite3")))
+        .unwrap();
+    let point = rt
+        .block_on(store.load_catalog())
         .unwrap()
         .point_by_key(&format!("{DEVICE}/co2"))
         .unwrap()
         .id;
-    let stored = store.range(point, ts_s * 1000, ts_s * 1000 + 1).unwrap();
+    let stored = rt
+        .block_on(store.range(point, ts_s * 1000, ts_s * 1000 + 1))
+        .unwrap();
     assert_eq!(stored.len(), 1, "the acknowledged reading survived");
     assert_eq!(stored[0].value, 1234.0);
 }

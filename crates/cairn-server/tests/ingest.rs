@@ -44,9 +44,9 @@ async fn accepted_readings_are_stored_published_and_survive_a_restart() {
         assert_eq!(s.ingest.ingest_senml(&device, &pack, NOW).await.unwrap(), 0);
     }
     let s = open(dir.path()).await;
-    assert_eq!(s.store.readings_stored().unwrap(), 2);
+    assert_eq!(s.store.readings_stored().await.unwrap(), 2);
     let co2 = s.catalog.point_by_key(&format!("{device}/co2")).unwrap();
-    let stored = s.store.range(co2.id, NOW - 1, NOW + 1).unwrap();
+    let stored = s.store.range(co2.id, NOW - 1, NOW + 1).await.unwrap();
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].value, 812.0);
     assert!(
@@ -87,7 +87,11 @@ async fn one_bad_record_rejects_the_pack_and_names_every_problem() {
             "record 4, field \"t\": time is more than 5 minutes in the future".to_owned(),
         ]
     );
-    assert_eq!(s.store.readings_stored().unwrap(), 0, "nothing half-stored");
+    assert_eq!(
+        s.store.readings_stored().await.unwrap(),
+        0,
+        "nothing half-stored"
+    );
 }
 
 #[tokio::test]
@@ -130,5 +134,5 @@ async fn a_device_cannot_write_another_devices_points() {
             "record 0, field \"n\": point \"{other}/air_temperature\" belongs to another device"
         )
     );
-    assert_eq!(s.store.readings_stored().unwrap(), 0);
+    assert_eq!(s.store.readings_stored().await.unwrap(), 0);
 }

@@ -25,7 +25,7 @@ async fn setup(dir: &std::path::Path) -> (AppState, String) {
     .await
     .unwrap();
     let (tok, hash) = token::issue(DEVICE);
-    assert!(s.store.set_device_token(DEVICE, &hash, 0).unwrap());
+    assert!(s.store.set_device_token(DEVICE, hash, 0).await.unwrap());
     (s, tok)
 }
 
@@ -74,7 +74,7 @@ async fn a_device_with_its_token_stores_senml_and_flat_json() {
     let (status, body) = post(&s, "/api/ingest/json", Some(&tok), flat.to_string()).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(
-        s.store.readings_stored().unwrap(),
+        s.store.readings_stored().await.unwrap(),
         4,
         "acknowledged means stored"
     );
@@ -181,5 +181,9 @@ async fn bad_input_is_refused_with_what_and_where_and_nothing_is_stored() {
         err.details[1].message,
         "point \"ant-f1-r1/co2\" belongs to another device"
     );
-    assert_eq!(s.store.readings_stored().unwrap(), 0, "nothing half-stored");
+    assert_eq!(
+        s.store.readings_stored().await.unwrap(),
+        0,
+        "nothing half-stored"
+    );
 }

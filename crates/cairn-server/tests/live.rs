@@ -82,7 +82,7 @@ async fn websocket_client_receives_simulated_readings_in_sequence() {
         }
     }
     // What was pushed was stored first.
-    assert!(server.state().store.readings_stored().unwrap() >= readings as u64);
+    assert!(server.state().store.readings_stored().await.unwrap() >= readings as u64);
 
     // Stopping closes the socket instead of hanging on it.
     tokio::time::timeout(Duration::from_secs(10), server.stop())

@@ -147,6 +147,7 @@ async fn a_message_through_mosquitto_reaches_the_store_and_the_socket() {
         .state()
         .store
         .range(co2, ts * 1000, ts * 1000 + 1)
+        .await
         .unwrap();
     assert_eq!(stored.len(), 1, "stored once, however often it was sent");
 

@@ -36,7 +36,7 @@ async fn state_with_history(dir: &std::path::Path) -> (AppState, u32) {
             },
         })
         .collect();
-    s.store.insert_readings(&readings).unwrap();
+    s.store.insert_readings(Arc::new(readings)).await.unwrap();
     (s, point)
 }
 

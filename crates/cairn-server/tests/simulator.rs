@@ -26,12 +26,13 @@ async fn a_day_of_backfill_is_complete_gap_free_and_visible_as_latest_values() {
         .unwrap();
     let points = s.catalog.points().len() as u64;
     // One report per minute per point over 24 h.
-    assert_eq!(s.store.readings_stored().unwrap(), points * 24 * 60);
+    assert_eq!(s.store.readings_stored().await.unwrap(), points * 24 * 60);
 
     for p in s.catalog.points() {
         let history = s
             .store
             .range(p.id, before - 86_400_000, before + 60_000)
+            .await
             .unwrap();
         let widest = history.windows(2).map(|w| w[1].ts - w[0].ts).max().unwrap();
         assert!(

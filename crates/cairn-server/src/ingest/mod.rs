@@ -34,13 +34,13 @@ pub enum IngestError {
 
 #[derive(Clone)]
 pub struct Ingestor {
-    store: Arc<Store>,
+    store: Store,
     catalog: Arc<Catalog>,
     bus: LiveBus,
 }
 
 impl Ingestor {
-    pub fn new(store: Arc<Store>, catalog: Arc<Catalog>, bus: LiveBus) -> Self {
+    pub fn new(store: Store, catalog: Arc<Catalog>, bus: LiveBus) -> Self {
         Self {
             store,
             catalog,
@@ -65,12 +65,9 @@ impl Ingestor {
         let readings = self
             .validate(device_id, pack, now_ms)
             .map_err(IngestError::Rejected)?;
-        let store = self.store.clone();
-        let stored = readings.clone();
-        let inserted = tokio::task::spawn_blocking(move || store.insert_readings(&stored))
-            .await
-            .map_err(|_| IngestError::Join)??;
-        self.bus.publish(readings);
+        let readings = Arc::new(readings);
+        let inserted = self.store.insert_readings(readings.clone()).await?;
+        self.bus.publish(Arc::unwrap_or_clone(readings));
         Ok(inserted)
     }
 
@@ -89,14 +86,10 @@ impl Ingestor {
                     .map_err(IngestError::Rejected)?,
             );
         }
-        let store = self.store.clone();
-        let (inserted, readings) = tokio::task::spawn_blocking(move || {
-            store.insert_readings(&readings).map(|n| (n, readings))
-        })
-        .await
-        .map_err(|_| IngestError::Join)??;
+        let readings = Arc::new(readings);
+        let inserted = self.store.insert_readings(readings.clone()).await?;
         let mut newest = std::collections::HashMap::new();
-        for r in readings {
+        for &r in readings.iter() {
             newest
                 .entry(r.point)
                 .and_modify(|old: &mut Reading| {

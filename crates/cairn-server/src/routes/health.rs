@@ -9,10 +9,7 @@ pub fn router() -> Router<AppState> {
 
 /// Liveness and a few facts; `degraded` when the database does not answer.
 async fn health(State(state): State<AppState>) -> Result<Json<Health>, AppError> {
-    let store = state.store.clone();
-    let stored = tokio::task::spawn_blocking(move || store.readings_stored())
-        .await
-        .map_err(AppError::internal)?;
+    let stored = state.store.readings_stored().await;
     let (status, readings_stored) = match stored {
         Ok(n) => (HealthStatus::Ok, n),
         Err(err) => {

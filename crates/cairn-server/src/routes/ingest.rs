@@ -116,11 +116,10 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<String, A
         .ok_or_else(denied)?;
     let (device, secret) = token::parse(presented.trim()).ok_or_else(denied)?;
     let (device, secret) = (device.to_owned(), secret.to_owned());
-    let store = state.store.clone();
-    let lookup = device.clone();
-    let stored = tokio::task::spawn_blocking(move || store.device_token_hash(&lookup))
+    let stored = state
+        .store
+        .device_token_hash(&device)
         .await
-        .map_err(AppError::internal)?
         .map_err(AppError::internal)?;
     match stored {
         Some(hash) if token::verify(&secret, &hash) => Ok(device),

@@ -73,37 +73,32 @@ async fn series(
             format!("at most {MAX_POINTS} points per request"),
         ));
     }
-    let store = state.store.clone();
-    let batch = tokio::task::spawn_blocking(move || {
-        let column_ms = (q.to - q.from) / i64::from(q.px);
-        points
+    let column_ms = (q.to - q.from) / i64::from(q.px);
+    let mut batch = Vec::with_capacity(points.len());
+    for (id, interval_s) in points {
+        let raw: Vec<(i64, f64)> = state
+            .store
+            .range(id, q.from, q.to)
+            .await
+            .map_err(AppError::internal)?
             .into_iter()
-            .map(|(id, interval_s)| {
-                let raw: Vec<(i64, f64)> = store
-                    .range(id, q.from, q.to)?
-                    .into_iter()
-                    .map(|r| (r.ts, r.value))
-                    .collect();
-                // A gap shorter than a pixel column cannot be seen; longer than three
-                // reporting intervals it is data missing (the staleness rule).
-                let max_gap = (3 * i64::from(interval_s) * 1000).max(column_ms);
-                let samples = m4(&raw, q.from, q.to, q.px, max_gap);
-                let (t, v) = samples.into_iter().unzip();
-                Ok(Series {
-                    point: id,
-                    from: q.from,
-                    to: q.to,
-                    px: q.px,
-                    resolution: Resolution::Raw,
-                    stored: raw.len() as u64,
-                    t,
-                    v,
-                })
-            })
-            .collect::<Result<Vec<_>, crate::store::StoreError>>()
-    })
-    .await
-    .map_err(AppError::internal)?
-    .map_err(AppError::internal)?;
+            .map(|r| (r.ts, r.value))
+            .collect();
+        // A gap shorter than a pixel column cannot be seen; longer than three
+        // reporting intervals it is data missing (the staleness rule).
+        let max_gap = (3 * i64::from(interval_s) * 1000).max(column_ms);
+        let samples = m4(&raw, q.from, q.to, q.px, max_gap);
+        let (t, v) = samples.into_iter().unzip();
+        batch.push(Series {
+            point: id,
+            from: q.from,
+            to: q.to,
+            px: q.px,
+            resolution: Resolution::Raw,
+            stored: raw.len() as u64,
+            t,
+            v,
+        });
+    }
     Ok(Json(SeriesBatch { series: batch }))
 }

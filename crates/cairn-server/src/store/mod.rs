@@ -1,17 +1,21 @@
-//! Storage. SQLite embedded (WAL, `synchronous=FULL`: a batch is on disk when
-//! `insert_readings` returns). PostgreSQL and rollups come with the data plane.
+//! Storage behind one type, two engines: SQLite (embedded, the default) and
+//! PostgreSQL (`--database-url`). Both keep the same schema idea and pass the
+//! same test suite (`tests/storage.rs`).
 
+mod postgres;
 mod schema;
+mod sqlite;
 
 use std::{
     path::{Path, PathBuf},
-    sync::Mutex,
+    sync::Arc,
 };
 
 use cairn_protocol::Reading;
-use rusqlite::{Connection, params};
 
-use crate::catalog::{Catalog, DeviceDef, PointInfo, SiteDef, parse_metric, point_key};
+use crate::catalog::{Catalog, DeviceDef, SiteDef};
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -22,213 +26,130 @@ pub enum StoreError {
     },
     #[error("SQLite: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("PostgreSQL: {0}")]
+    Postgres(String),
     #[error("the database names unknown metric {0:?}")]
     UnknownMetric(String),
+    #[error("storage task failed: {0}")]
+    Task(String),
 }
 
-pub struct Store {
-    conn: Mutex<Connection>,
+/// The store. Cheap to clone.
+#[derive(Clone)]
+pub enum Store {
+    Sqlite(Arc<SqliteStore>),
+    Postgres(Arc<PgStore>),
+}
+
+/// Runs a SQLite call on the blocking pool.
+async fn blocking<T: Send + 'static>(
+    store: &Arc<SqliteStore>,
+    f: impl FnOnce(&SqliteStore) -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, StoreError> {
+    let store = store.clone();
+    tokio::task::spawn_blocking(move || f(&store))
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
 }
 
 impl Store {
-    /// Opens (or creates) the database file and brings its schema up to date.
-    pub fn open(path: &Path) -> Result<Store, StoreError> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::DataDir {
-                path: dir.to_path_buf(),
-                source,
-            })?;
-        }
-        let conn = Connection::open(path)?;
-        schema::migrate(&conn)?;
-        Ok(Store {
-            conn: Mutex::new(conn),
-        })
+    /// Opens (or creates) a SQLite file.
+    pub async fn open_sqlite(path: &Path) -> Result<Store, StoreError> {
+        let path = path.to_path_buf();
+        let store = tokio::task::spawn_blocking(move || SqliteStore::open(&path))
+            .await
+            .map_err(|e| StoreError::Task(e.to_string()))??;
+        Ok(Store::Sqlite(Arc::new(store)))
     }
 
-    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
-        // A panic while holding the lock cannot leave SQLite half-written (transactions roll back).
-        self.conn
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    /// Connects to PostgreSQL (`postgres://user:pass@host:port/db`).
+    pub async fn connect_postgres(url: &str) -> Result<Store, StoreError> {
+        Ok(Store::Postgres(Arc::new(PgStore::connect(url).await?)))
+    }
+
+    /// Which engine, for logs and health.
+    pub fn engine(&self) -> &'static str {
+        match self {
+            Store::Sqlite(_) => "sqlite",
+            Store::Postgres(_) => "postgres",
+        }
     }
 
     /// Creates or updates sites, devices and their points (idempotent).
-    pub fn provision(&self, sites: &[SiteDef], devices: &[DeviceDef]) -> Result<(), StoreError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        {
-            let mut site = tx.prepare(
-                "INSERT INTO sites (id, name, city, time_zone, lat, lon) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT(id) DO UPDATE SET name = ?2, city = ?3, time_zone = ?4, lat = ?5, lon = ?6",
-            )?;
-            for s in sites {
-                site.execute(params![s.id, s.name, s.city, s.time_zone, s.lat, s.lon])?;
-            }
-            let mut device = tx.prepare(
-                "INSERT INTO devices (id, site_id, name) VALUES (?1, ?2, ?3)
-                 ON CONFLICT(id) DO UPDATE SET site_id = ?2, name = ?3",
-            )?;
-            let mut point = tx.prepare(
-                "INSERT INTO points (key, device_id, metric, interval_s) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT(key) DO UPDATE SET interval_s = ?4",
-            )?;
-            for d in devices {
-                device.execute(params![d.id, d.site_id, d.name])?;
-                for (metric, interval_s) in &d.points {
-                    let name = crate::catalog::metric_name(*metric);
-                    point.execute(params![point_key(&d.id, *metric), d.id, name, interval_s])?;
-                }
-            }
+    pub async fn provision(
+        &self,
+        sites: Vec<SiteDef>,
+        devices: Vec<DeviceDef>,
+    ) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(s) => blocking(s, move |s| s.provision(&sites, &devices)).await,
+            Store::Postgres(p) => p.provision(&sites, &devices).await,
         }
-        tx.commit()?;
-        Ok(())
     }
 
-    pub fn load_catalog(&self) -> Result<Catalog, StoreError> {
-        let conn = self.conn();
-        let sites = conn
-            .prepare("SELECT id, name, city, time_zone, lat, lon FROM sites ORDER BY name")?
-            .query_map([], |r| {
-                Ok(SiteDef {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    city: r.get(2)?,
-                    time_zone: r.get(3)?,
-                    lat: r.get(4)?,
-                    lon: r.get(5)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut stmt = conn.prepare(
-            "SELECT p.id, p.key, p.device_id, d.name, d.site_id, p.metric, p.interval_s
-             FROM points p JOIN devices d ON d.id = p.device_id ORDER BY p.id",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, u32>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, u32>(6)?,
-            ))
-        })?;
-        let mut points = Vec::new();
-        for row in rows {
-            let (id, key, device_id, device_name, site_id, metric, interval_s) = row?;
-            let metric = parse_metric(&metric).ok_or(StoreError::UnknownMetric(metric))?;
-            points.push(PointInfo {
-                id,
-                key,
-                device_id,
-                device_name,
-                site_id,
-                metric,
-                interval_s,
-            });
+    pub async fn load_catalog(&self) -> Result<Catalog, StoreError> {
+        match self {
+            Store::Sqlite(s) => blocking(s, SqliteStore::load_catalog).await,
+            Store::Postgres(p) => p.load_catalog().await,
         }
-        Ok(Catalog::new(sites, points))
     }
 
-    /// Stores a batch in one transaction; a reading already stored (same point
-    /// and time) is kept as it was. Returns how many were new.
-    pub fn insert_readings(&self, readings: &[Reading]) -> Result<usize, StoreError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        let mut inserted = 0;
-        {
-            let mut stmt = tx.prepare_cached(
-                "INSERT OR IGNORE INTO readings (point_id, ts, value) VALUES (?1, ?2, ?3)",
-            )?;
-            for r in readings {
-                inserted += stmt.execute(params![r.point, r.ts, r.value])?;
-            }
+    /// Stores a batch atomically; a reading already stored (same point and
+    /// time) is kept as it was. Returns how many were new. Durable on return.
+    pub async fn insert_readings(&self, readings: Arc<Vec<Reading>>) -> Result<usize, StoreError> {
+        match self {
+            Store::Sqlite(s) => blocking(s, move |s| s.insert_readings(&readings)).await,
+            Store::Postgres(p) => p.insert_readings(&readings).await,
         }
-        tx.execute(
-            "UPDATE counters SET value = value + ?1 WHERE name = 'readings'",
-            params![inserted as i64],
-        )?;
-        tx.commit()?;
-        Ok(inserted)
     }
 
     /// The newest reading of every point that has one.
-    pub fn latest_readings(&self) -> Result<Vec<Reading>, StoreError> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare(
-            "SELECT p.id, r.ts, r.value FROM points p
-             JOIN readings r ON r.point_id = p.id
-              AND r.ts = (SELECT MAX(ts) FROM readings WHERE point_id = p.id)",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(Reading {
-                point: r.get(0)?,
-                ts: r.get(1)?,
-                value: r.get(2)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+    pub async fn latest_readings(&self) -> Result<Vec<Reading>, StoreError> {
+        match self {
+            Store::Sqlite(s) => blocking(s, SqliteStore::latest_readings).await,
+            Store::Postgres(p) => p.latest_readings().await,
+        }
     }
 
     /// Readings of one point in `[from, to)`, oldest first.
-    pub fn range(&self, point: u32, from: i64, to: i64) -> Result<Vec<Reading>, StoreError> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached(
-            "SELECT ts, value FROM readings WHERE point_id = ?1 AND ts >= ?2 AND ts < ?3 ORDER BY ts",
-        )?;
-        let rows = stmt.query_map(params![point, from, to], |r| {
-            Ok(Reading {
-                point,
-                ts: r.get(0)?,
-                value: r.get(1)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+    pub async fn range(&self, point: u32, from: i64, to: i64) -> Result<Vec<Reading>, StoreError> {
+        match self {
+            Store::Sqlite(s) => blocking(s, move |s| s.range(point, from, to)).await,
+            Store::Postgres(p) => p.range(point, from, to).await,
+        }
     }
 
-    /// Stores the hash of a device's new ingest token, replacing any earlier one.
-    /// Returns false if there is no such device.
-    pub fn set_device_token(
+    pub async fn readings_stored(&self) -> Result<u64, StoreError> {
+        match self {
+            Store::Sqlite(s) => blocking(s, SqliteStore::readings_stored).await,
+            Store::Postgres(p) => p.readings_stored().await,
+        }
+    }
+
+    /// Stores the hash of a device's new ingest token, replacing any earlier
+    /// one. Returns false if there is no such device.
+    pub async fn set_device_token(
         &self,
         device_id: &str,
-        secret_sha256: &[u8],
+        secret_sha256: [u8; 32],
         now_ms: i64,
     ) -> Result<bool, StoreError> {
-        let conn = self.conn();
-        let known: bool = conn.query_row(
-            "SELECT EXISTS(SELECT 1 FROM devices WHERE id = ?1)",
-            [device_id],
-            |r| r.get(0),
-        )?;
-        if known {
-            conn.execute(
-                "INSERT INTO device_tokens (device_id, secret_sha256, created_ms) VALUES (?1, ?2, ?3)
-                 ON CONFLICT(device_id) DO UPDATE SET secret_sha256 = ?2, created_ms = ?3",
-                params![device_id, secret_sha256, now_ms],
-            )?;
+        match self {
+            Store::Sqlite(s) => {
+                let id = device_id.to_owned();
+                blocking(s, move |s| s.set_device_token(&id, &secret_sha256, now_ms)).await
+            }
+            Store::Postgres(p) => p.set_device_token(device_id, &secret_sha256, now_ms).await,
         }
-        Ok(known)
     }
 
-    pub fn device_token_hash(&self, device_id: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        let conn = self.conn();
-        let mut stmt =
-            conn.prepare_cached("SELECT secret_sha256 FROM device_tokens WHERE device_id = ?1")?;
-        let mut rows = stmt.query([device_id])?;
-        Ok(match rows.next()? {
-            Some(row) => Some(row.get(0)?),
-            None => None,
-        })
-    }
-
-    pub fn readings_stored(&self) -> Result<u64, StoreError> {
-        let n: i64 = self.conn().query_row(
-            "SELECT value FROM counters WHERE name = 'readings'",
-            [],
-            |r| r.get(0),
-        )?;
-        Ok(n.max(0) as u64)
+    pub async fn device_token_hash(&self, device_id: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        match self {
+            Store::Sqlite(s) => {
+                let id = device_id.to_owned();
+                blocking(s, move |s| s.device_token_hash(&id)).await
+            }
+            Store::Postgres(p) => p.device_token_hash(device_id).await,
+        }
     }
 }
