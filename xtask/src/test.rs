@@ -18,7 +18,7 @@ use crate::{
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Layer {
-    /// `cargo test --workspace`: unit tests, protocol, server on the router, real sockets, real Mosquitto.
+    /// `cargo test --workspace`: unit tests, protocol, server on the router, real sockets, real Mosquitto and PostgreSQL.
     Native,
     /// wasm-bindgen-test components in headless Chromium.
     Wasm,
@@ -70,8 +70,11 @@ pub fn test(args: TestArgs) -> Result<ExitCode> {
 }
 
 fn native() -> Result<()> {
-    // The MQTT tests start their own Mosquitto on a free loopback port.
-    tools::ensure_apt(&[(tools::MOSQUITTO, "mosquitto")])?;
+    // The MQTT and PostgreSQL tests start their own servers on free loopback ports.
+    tools::ensure_apt(&[
+        (tools::MOSQUITTO, "mosquitto"),
+        (tools::POSTGRES_DIR, "postgresql"),
+    ])?;
     run(cargo().args(["test", "--workspace"]))
 }
 

@@ -159,6 +159,8 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
 }
 
 pub const MOSQUITTO: &str = "/usr/sbin/mosquitto";
+/// Debian's postgresql puts each version's programs under this folder.
+pub const POSTGRES_DIR: &str = "/usr/lib/postgresql";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 

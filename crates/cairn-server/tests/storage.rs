@@ -1,0 +1,139 @@
+//! One storage suite, two engines: a real SQLite file and a real PostgreSQL
+//! server. Both must behave the same.
+
+mod support;
+
+use std::sync::Arc;
+
+use axum::{body::Body, http::Request};
+use cairn_protocol::{Metric, Reading, SeriesBatch};
+use cairn_server::{AppState, Config, app, sim, store::Store};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+fn r(point: u32, ts: i64, value: f64) -> Reading {
+    Reading { point, ts, value }
+}
+
+async fn suite(store: Store) {
+    let p = sim::portfolio(11);
+    // Provisioning is idempotent: twice gives the same catalogue.
+    store
+        .provision(p.sites.clone(), p.devices.clone())
+        .await
+        .unwrap();
+    store
+        .provision(p.sites.clone(), p.devices.clone())
+        .await
+        .unwrap();
+    let catalog = store.load_catalog().await.unwrap();
+    assert_eq!(catalog.sites.len(), p.sites.len());
+    let expected: usize = p.devices.iter().map(|d| d.points.len()).sum();
+    assert_eq!(catalog.points().len(), expected);
+    let device = &p.devices[0].id;
+    let a = catalog
+        .point_by_key(&format!("{device}/air_temperature"))
+        .unwrap()
+        .id;
+    let b = catalog.point_by_key(&format!("{device}/co2")).unwrap().id;
+    assert_eq!(catalog.point(a).unwrap().metric, Metric::AirTemperature);
+
+    // Inserts count only new readings; a resent reading is kept as it was.
+    let first = vec![r(a, 1_000, 20.0), r(a, 2_000, 21.0), r(b, 1_500, 600.0)];
+    assert_eq!(store.insert_readings(Arc::new(first)).await.unwrap(), 3);
+    let again = vec![r(a, 2_000, 99.0), r(a, 3_000, 22.0)];
+    assert_eq!(store.insert_readings(Arc::new(again)).await.unwrap(), 1);
+    assert_eq!(store.readings_stored().await.unwrap(), 4);
+
+    // Ranges are [from, to), oldest first, one point only.
+    let got = store.range(a, 1_000, 3_000).await.unwrap();
+    assert_eq!(got, vec![r(a, 1_000, 20.0), r(a, 2_000, 21.0)]);
+    assert!(store.range(a, 3_001, 9_000).await.unwrap().is_empty());
+
+    let mut latest = store.latest_readings().await.unwrap();
+    latest.sort_by_key(|x| x.point);
+    let mut want = vec![r(a, 3_000, 22.0), r(b, 1_500, 600.0)];
+    want.sort_by_key(|x| x.point);
+    assert_eq!(latest, want);
+
+    // Device tokens: unknown devices get none; a new token replaces the old.
+    assert!(
+        !store
+            .set_device_token("no-such-device", [1; 32], 0)
+            .await
+            .unwrap()
+    );
+    assert_eq!(store.device_token_hash(device).await.unwrap(), None);
+    assert!(store.set_device_token(device, [1; 32], 0).await.unwrap());
+    assert!(store.set_device_token(device, [2; 32], 1).await.unwrap());
+    assert_eq!(
+        store.device_token_hash(device).await.unwrap(),
+        Some(vec![2; 32])
+    );
+}
+
+#[tokio::test]
+async fn sqlite_passes_the_storage_suite() {
+    let dir = tempfile::tempdir().unwrap();
+    suite(
+        Store::open_sqlite(&dir.path().join("suite.sqlite3"))
+            .await
+            .unwrap(),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_passes_the_storage_suite_and_serves_the_app() {
+    let pg = support::Postgres::start();
+    suite(
+        Store::connect_postgres(&pg.database("suite").await)
+            .await
+            .unwrap(),
+    )
+    .await;
+
+    // The whole server on PostgreSQL: schema migrations are idempotent, ingest
+    // and range queries go through it.
+    let url = pg.database("app").await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::for_tests(dir.path().to_path_buf());
+    config.database_url = Some(url.clone());
+    let portfolio = sim::portfolio(3);
+    let (_tx, rx) = tokio::sync::watch::channel(false);
+    let _first = AppState::open(Arc::new(config.clone()), Some(&portfolio), rx.clone())
+        .await
+        .unwrap();
+    let state = AppState::open(Arc::new(config), Some(&portfolio), rx)
+        .await
+        .unwrap();
+    assert_eq!(state.store.engine(), "postgres");
+    let device = portfolio.devices[0].id.clone();
+    let now = chrono::Utc::now().timestamp_millis();
+    let pack = sim::senml_pack(&device, now, &[(Metric::Co2, 812.0)]);
+    assert_eq!(
+        state
+            .ingest
+            .ingest_senml(&device, &pack, now)
+            .await
+            .unwrap(),
+        1
+    );
+    let co2 = state
+        .catalog
+        .point_by_key(&format!("{device}/co2"))
+        .unwrap()
+        .id;
+    let uri = format!(
+        "/api/series?point={co2}&from={}&to={}&px=100",
+        now - 60_000,
+        now + 1
+    );
+    let res = app(state)
+        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let body = res.into_body().collect().await.unwrap().to_bytes();
+    let batch: SeriesBatch = serde_json::from_slice(&body).unwrap();
+    assert_eq!(batch.series[0].v, vec![Some(812.0)]);
+}
