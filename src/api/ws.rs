@@ -1,7 +1,7 @@
 //! The tab's one WebSocket. It reconnects forever (every 2 s) and hands each
 //! decoded message to a callback; the live store in `state` is the only caller.
 
-use cairn_protocol::{ClientMsg, ResumeFrom, ServerMsg, WS_PATH};
+use cairn_protocol::{ClientMsg, ResumeFrom, Scope, ServerMsg, WS_PATH};
 use codee::string::JsonSerdeCodec;
 use leptos::prelude::*;
 use leptos_use::{
@@ -49,7 +49,10 @@ pub fn connect(
     // The socket is a non-reactive API: an effect says hello each time it opens.
     Effect::new(move |_| {
         if ready_state.get() == ConnectionReadyState::Open {
-            send(&ClientMsg::Hello { resume: resume() });
+            send(&ClientMsg::Hello {
+                resume: resume(),
+                scope: Scope::everything(),
+            });
         }
     });
     ready_state

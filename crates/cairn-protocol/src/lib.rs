@@ -13,4 +13,4 @@ pub use model::{
     Health, HealthStatus, IngestAck, Metric, PointSummary, Reading, SiteSummary, Snapshot,
 };
 pub use series::{Resolution, Series, SeriesBatch};
-pub use ws::{ClientMsg, ResumeFrom, ServerMsg, WS_PATH};
+pub use ws::{ClientMsg, ResumeFrom, Scope, ServerMsg, WS_PATH};

@@ -50,7 +50,32 @@ pub enum ClientMsg {
     Hello {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         resume: Option<ResumeFrom>,
+        /// What this socket wants; everything when left out.
+        #[serde(default, skip_serializing_if = "Scope::is_everything")]
+        scope: Scope,
     },
+    /// Changes what this socket receives; the server answers with a snapshot of the new scope.
+    Subscribe { scope: Scope },
+}
+
+/// What a socket receives: the points of these sites plus these points.
+/// Both empty means everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scope {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sites: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub points: Vec<u32>,
+}
+
+impl Scope {
+    pub fn everything() -> Self {
+        Scope::default()
+    }
+
+    pub fn is_everything(&self) -> bool {
+        self.sites.is_empty() && self.points.is_empty()
+    }
 }
 
 /// Where a reconnecting client left off.

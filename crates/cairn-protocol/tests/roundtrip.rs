@@ -108,11 +108,27 @@ fn every_metric_has_a_snake_case_tag_and_a_sane_range() {
 
 #[test]
 fn client_hello_with_and_without_resume() {
-    check(ClientMsg::Hello { resume: None }, r#"{"type":"hello"}"#);
+    check(
+        ClientMsg::Hello {
+            resume: None,
+            scope: Scope::everything(),
+        },
+        r#"{"type":"hello"}"#,
+    );
     check(
         ClientMsg::Hello {
             resume: Some(ResumeFrom { epoch: 9, seq: 41 }),
+            scope: Scope::everything(),
         },
         r#"{"type":"hello","resume":{"epoch":9,"seq":41}}"#,
+    );
+    check(
+        ClientMsg::Subscribe {
+            scope: Scope {
+                sites: vec!["bru".into()],
+                points: vec![3],
+            },
+        },
+        r#"{"type":"subscribe","scope":{"sites":["bru"],"points":[3]}}"#,
     );
 }

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use cairn_protocol::{ClientMsg, Metric, ResumeFrom, ServerMsg};
+use cairn_protocol::{ClientMsg, Metric, ResumeFrom, Scope, ServerMsg};
 use cairn_server::{Config, Server, sim};
 use futures_util::{SinkExt, StreamExt};
 use tokio_tungstenite::tungstenite::Message;
@@ -11,9 +11,20 @@ type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 async fn connect(server: &Server, resume: Option<ResumeFrom>) -> Socket {
+    connect_with(
+        server,
+        ClientMsg::Hello {
+            resume,
+            scope: Scope::everything(),
+        },
+    )
+    .await
+}
+
+async fn connect_with(server: &Server, hello: ClientMsg) -> Socket {
     let url = format!("ws://{}/api/ws", server.addr());
     let (mut ws, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
-    let hello = serde_json::to_string(&ClientMsg::Hello { resume }).unwrap();
+    let hello = serde_json::to_string(&hello).unwrap();
     ws.send(Message::text(hello)).await.unwrap();
     ws
 }
@@ -160,6 +171,91 @@ async fn a_client_away_for_10_s_resumes_without_missing_a_reading() {
         next_msg(&mut stale).await,
         ServerMsg::Snapshot { .. }
     ));
+    tokio::time::timeout(Duration::from_secs(10), server.stop())
+        .await
+        .expect("clean stop")
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_socket_receives_only_its_scope_and_can_change_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::for_tests(dir.path().to_path_buf());
+    config.simulator = true;
+    let server = Server::start(config).await.unwrap();
+    let scope = Scope {
+        sites: vec!["ams".into()],
+        points: vec![],
+    };
+    let mut ws = connect_with(
+        &server,
+        ClientMsg::Hello {
+            resume: None,
+            scope,
+        },
+    )
+    .await;
+    let ServerMsg::Snapshot { snapshot, .. } = next_msg(&mut ws).await else {
+        panic!("a snapshot first");
+    };
+    assert_eq!(
+        snapshot
+            .sites
+            .iter()
+            .map(|s| s.id.as_str())
+            .collect::<Vec<_>>(),
+        vec!["ams"]
+    );
+    assert!(!snapshot.points.is_empty() && snapshot.points.iter().all(|p| p.site_id == "ams"));
+
+    // Readings of both sites; only Amsterdam's arrive.
+    let now = chrono::Utc::now().timestamp_millis();
+    for device in ["bru-f1-r1", "ams-f1-r1"] {
+        let pack = sim::senml_pack(device, now, &[(Metric::Co2, 901.0)]);
+        server
+            .state()
+            .ingest
+            .ingest_senml(device, &pack, now)
+            .await
+            .unwrap();
+    }
+    let ams = server
+        .state()
+        .catalog
+        .point_by_key("ams-f1-r1/co2")
+        .unwrap()
+        .id;
+    let mut seen = Vec::new();
+    while !seen.contains(&ams) {
+        let ServerMsg::Readings { readings, .. } = next_msg(&mut ws).await else {
+            panic!("readings")
+        };
+        for r in readings {
+            let p = server.state().catalog.point(r.point).unwrap();
+            assert_eq!(p.site_id, "ams", "{} is out of scope", p.key);
+            seen.push(r.point);
+        }
+    }
+
+    // A new scope: a snapshot of it, then its readings.
+    let subscribe = ClientMsg::Subscribe {
+        scope: Scope {
+            sites: vec![],
+            points: vec![ams],
+        },
+    };
+    ws.send(Message::text(serde_json::to_string(&subscribe).unwrap()))
+        .await
+        .unwrap();
+    loop {
+        if let ServerMsg::Snapshot { snapshot, .. } = next_msg(&mut ws).await {
+            assert_eq!(
+                snapshot.points.iter().map(|p| p.id).collect::<Vec<_>>(),
+                vec![ams]
+            );
+            break;
+        }
+    }
     tokio::time::timeout(Duration::from_secs(10), server.stop())
         .await
         .expect("clean stop")

@@ -96,7 +96,11 @@ async fn a_message_through_mosquitto_reaches_the_store_and_the_socket() {
         .await
         .unwrap();
     ws.send(Message::text(
-        serde_json::to_string(&ClientMsg::Hello { resume: None }).unwrap(),
+        serde_json::to_string(&ClientMsg::Hello {
+            resume: None,
+            scope: Default::default(),
+        })
+        .unwrap(),
     ))
     .await
     .unwrap();

@@ -3,7 +3,7 @@
 //! reading, batched at most every 250 ms, each message with the bus sequence.
 //! A client that falls behind gets a fresh snapshot instead of a stalled server.
 
-use std::time::Duration;
+use std::{collections::HashSet, time::Duration};
 
 use axum::{
     Router,
@@ -16,11 +16,12 @@ use axum::{
     response::{IntoResponse, Response},
     routing::get,
 };
-use cairn_protocol::{ClientMsg, Reading, ResumeFrom, ServerMsg};
+use cairn_protocol::{ClientMsg, Reading, ResumeFrom, Scope, ServerMsg};
 use tokio::sync::broadcast::error::RecvError;
 
 use super::{now_ms, snapshot};
 use crate::{
+    catalog::Catalog,
     error::AppError,
     live::{Resumption, Subscription},
     state::AppState,
@@ -67,24 +68,31 @@ fn same_origin(headers: &HeaderMap) -> bool {
 
 async fn live(mut socket: WebSocket, state: AppState) {
     let mut stopping = state.stopping.clone();
-    let resume = match hello(&mut socket).await {
-        Hello::Resume(from) => state.bus.resume(from.epoch, from.seq),
-        Hello::Fresh => None,
-        Hello::Gone => return,
+    let Some((resume, scope)) = hello(&mut socket).await else {
+        return;
     };
-    let (mut seq, mut rx, first) = match resume {
-        Some(Resumption { seq, missed, rx }) => (
+    let mut filter = Filter::new(&state.catalog, &scope);
+    let resumed = resume.and_then(|from| state.bus.resume(from.epoch, from.seq));
+    let (mut seq, mut rx, first) = match resumed {
+        Some(Resumption {
             seq,
+            mut missed,
             rx,
-            ServerMsg::Readings {
+        }) => {
+            missed.retain(|r| filter.allows(r.point));
+            (
                 seq,
-                server_time: now_ms(),
-                readings: missed,
-            },
-        ),
+                rx,
+                ServerMsg::Readings {
+                    seq,
+                    server_time: now_ms(),
+                    readings: missed,
+                },
+            )
+        }
         None => {
             let Subscription { seq, latest, rx } = state.bus.subscribe();
-            (seq, rx, snapshot_msg(&state, seq, latest))
+            (seq, rx, snapshot_msg(&state, &filter, seq, latest))
         }
     };
     if send(&mut socket, &first).await.is_err() {
@@ -98,7 +106,7 @@ async fn live(mut socket: WebSocket, state: AppState) {
             batch = rx.recv() => match batch {
                 Ok(batch) => {
                     seq = batch.seq;
-                    pending.extend_from_slice(&batch.readings);
+                    pending.extend(batch.readings.iter().filter(|r| filter.allows(r.point)));
                     resync = pending.len() > MAX_PENDING;
                 }
                 Err(RecvError::Lagged(missed)) => {
@@ -115,19 +123,28 @@ async fn live(mut socket: WebSocket, state: AppState) {
                 }
             }
             incoming = socket.recv() => match incoming {
-                // Client messages (subscriptions, resume) arrive with the data plane.
+                Some(Ok(Message::Text(text))) => match serde_json::from_str::<ClientMsg>(&text) {
+                    // A new scope: start again from a snapshot of it.
+                    Ok(ClientMsg::Subscribe { scope }) => {
+                        filter = Filter::new(&state.catalog, &scope);
+                        resync = true;
+                    }
+                    Ok(ClientMsg::Hello { .. }) | Err(_) => {
+                        tracing::debug!("live socket: ignored message {text}");
+                    }
+                },
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
                 Some(Ok(_)) => {}
             },
             _ = crate::state::stopped(&mut stopping) => break,
         }
         if resync {
-            // Too far behind: drop what is queued and start again from a snapshot.
+            // Too far behind, or a new scope: drop what is queued, send a snapshot.
             pending.clear();
             let sub = state.bus.subscribe();
             seq = sub.seq;
             rx = sub.rx;
-            if send(&mut socket, &snapshot_msg(&state, seq, sub.latest))
+            if send(&mut socket, &snapshot_msg(&state, &filter, seq, sub.latest))
                 .await
                 .is_err()
             {
@@ -138,35 +155,63 @@ async fn live(mut socket: WebSocket, state: AppState) {
     let _ = socket.send(Message::Close(None)).await;
 }
 
-enum Hello {
-    Resume(ResumeFrom),
-    Fresh,
-    Gone,
-}
-
-/// The client's first message says whether it resumes. A client that says
-/// nothing within [`HELLO_WAIT`] (or something else) starts fresh.
-async fn hello(socket: &mut WebSocket) -> Hello {
+/// The client's first message: where it resumes from and what it wants. A
+/// client that says nothing within [`HELLO_WAIT`] (or something else) starts
+/// fresh with everything; `None` when it went away.
+async fn hello(socket: &mut WebSocket) -> Option<(Option<ResumeFrom>, Scope)> {
     match tokio::time::timeout(HELLO_WAIT, socket.recv()).await {
         Ok(Some(Ok(Message::Text(text)))) => match serde_json::from_str::<ClientMsg>(&text) {
-            Ok(ClientMsg::Hello { resume: Some(from) }) => Hello::Resume(from),
-            Ok(ClientMsg::Hello { resume: None }) => Hello::Fresh,
+            Ok(ClientMsg::Hello { resume, scope }) => Some((resume, scope)),
+            Ok(ClientMsg::Subscribe { scope }) => Some((None, scope)),
             Err(err) => {
                 tracing::debug!("live socket: unreadable hello: {err}");
-                Hello::Fresh
+                Some((None, Scope::everything()))
             }
         },
-        Ok(Some(Ok(Message::Close(_))) | None | Some(Err(_))) => Hello::Gone,
-        Ok(Some(Ok(_))) | Err(_) => Hello::Fresh,
+        Ok(Some(Ok(Message::Close(_))) | None | Some(Err(_))) => None,
+        Ok(Some(Ok(_))) | Err(_) => Some((None, Scope::everything())),
     }
 }
 
-fn snapshot_msg(state: &AppState, seq: u64, latest: Vec<Reading>) -> ServerMsg {
+/// Which points a socket receives.
+struct Filter(Option<HashSet<u32>>);
+
+impl Filter {
+    fn new(catalog: &Catalog, scope: &Scope) -> Filter {
+        if scope.is_everything() {
+            return Filter(None);
+        }
+        let points = catalog
+            .points()
+            .iter()
+            .filter(|p| scope.sites.contains(&p.site_id) || scope.points.contains(&p.id))
+            .map(|p| p.id)
+            .collect();
+        Filter(Some(points))
+    }
+
+    fn allows(&self, point: u32) -> bool {
+        self.0.as_ref().is_none_or(|set| set.contains(&point))
+    }
+}
+
+fn snapshot_msg(
+    state: &AppState,
+    filter: &Filter,
+    seq: u64,
+    mut latest: Vec<Reading>,
+) -> ServerMsg {
+    latest.retain(|r| filter.allows(r.point));
+    let mut snapshot = snapshot::build(&state.catalog, latest);
+    snapshot.points.retain(|p| filter.allows(p.id));
+    let in_scope: HashSet<&str> = snapshot.points.iter().map(|p| p.site_id.as_str()).collect();
+    let in_scope: HashSet<String> = in_scope.into_iter().map(str::to_owned).collect();
+    snapshot.sites.retain(|s| in_scope.contains(&s.id));
     ServerMsg::Snapshot {
         epoch: state.bus.epoch(),
         seq,
         server_time: now_ms(),
-        snapshot: snapshot::build(&state.catalog, latest),
+        snapshot,
     }
 }
 
