@@ -138,8 +138,107 @@ async fn range_latency() {
     }
 }
 
+/// 1,000 WebSocket clients on loopback, in this same process (so clients and
+/// server share the 2 cores); the bus publishes 20 readings every 50 ms
+/// (400 readings/s: 400,000 deliveries/s offered, the P10 target).
+async fn fanout() {
+    use futures_util::{SinkExt, StreamExt};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use tokio_tungstenite::tungstenite::Message;
+
+    const CLIENTS: usize = 1_000;
+    const PER_BATCH: usize = 20;
+    const EVERY_MS: u64 = 50;
+    const SECONDS: u64 = 10;
+
+    let dir = tempfile::tempdir().unwrap();
+    let server = cairn_server::Server::start(Config::for_tests(dir.path().to_path_buf()))
+        .await
+        .unwrap();
+    let url = format!("ws://{}/api/ws", server.addr());
+    let origin = Instant::now();
+    let delivered = Arc::new(AtomicU64::new(0));
+    let (lat_tx, mut lat_rx) = tokio::sync::mpsc::unbounded_channel::<Vec<f64>>();
+    let (ready_tx, mut ready_rx) = tokio::sync::mpsc::channel::<()>(CLIENTS);
+    for _ in 0..CLIENTS {
+        let (url, delivered, lat_tx, ready_tx) = (
+            url.clone(),
+            delivered.clone(),
+            lat_tx.clone(),
+            ready_tx.clone(),
+        );
+        tokio::spawn(async move {
+            let (mut ws, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
+            ws.send(Message::text(r#"{"type":"hello"}"#)).await.unwrap();
+            let _snapshot = ws.next().await;
+            ready_tx.send(()).await.unwrap();
+            let mut latencies = Vec::new();
+            while let Some(Ok(msg)) = ws.next().await {
+                let Message::Text(text) = msg else { continue };
+                let now = origin.elapsed().as_secs_f64() * 1000.0;
+                if let Ok(cairn_protocol::ServerMsg::Readings { readings, .. }) =
+                    serde_json::from_str(&text)
+                {
+                    delivered.fetch_add(readings.len() as u64, Ordering::Relaxed);
+                    // The value carries the publish time (ms since `origin`).
+                    latencies.extend(readings.iter().map(|r| now - r.value));
+                }
+            }
+            let _ = lat_tx.send(latencies);
+        });
+    }
+    drop((lat_tx, ready_tx));
+    for _ in 0..CLIENTS {
+        ready_rx.recv().await.unwrap();
+    }
+    let bus = server.state().bus.clone();
+    let started = Instant::now();
+    let start_count = delivered.load(Ordering::Relaxed);
+    let mut tick = tokio::time::interval(std::time::Duration::from_millis(EVERY_MS));
+    let mut published = 0;
+    while started.elapsed().as_secs() < SECONDS {
+        tick.tick().await;
+        let t = origin.elapsed().as_secs_f64() * 1000.0;
+        bus.publish(
+            (0..PER_BATCH as u32)
+                .map(|p| cairn_protocol::Reading {
+                    point: p,
+                    ts: 0,
+                    value: t,
+                })
+                .collect(),
+        );
+        published += PER_BATCH;
+    }
+    let elapsed = started.elapsed().as_secs_f64(); // the publishing time
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await; // let the last deliveries land
+    let count = delivered.load(Ordering::Relaxed) - start_count;
+    server.stop().await.unwrap();
+    let mut all = Vec::new();
+    while let Some(l) = lat_rx.recv().await {
+        all.extend(l);
+    }
+    all.sort_by(f64::total_cmp);
+    println!(
+        "\n### WebSocket fan-out: {CLIENTS} clients on loopback, {} readings/s published, {SECONDS} s\n",
+        PER_BATCH as u64 * 1000 / EVERY_MS
+    );
+    println!(
+        "| deliveries | of expected | deliveries/s | p50 ms | p99 ms | max ms |\n|---:|---:|---:|---:|---:|---:|"
+    );
+    println!(
+        "| {count} | {:.1} % | {:.0} | {:.1} | {:.1} | {:.1} |",
+        100.0 * count as f64 / (published * CLIENTS) as f64,
+        count as f64 / elapsed,
+        percentile(&all, 0.5),
+        percentile(&all, 0.99),
+        all.last().copied().unwrap_or(0.0)
+    );
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     ingest_rate().await;
     range_latency().await;
+    fanout().await;
 }

@@ -1,6 +1,7 @@
 //! `/api/ws`: one socket per tab. The client says hello (resuming or not); the
 //! server answers with what it missed or a snapshot, then every accepted
-//! reading, batched at most every 250 ms, each message with the bus sequence.
+//! reading as soon as the socket is free (what queued meanwhile goes in one
+//! message), each message with the bus sequence.
 //! A client that falls behind gets a fresh snapshot instead of a stalled server.
 
 use std::{collections::HashSet, time::Duration};
@@ -17,7 +18,7 @@ use axum::{
     routing::get,
 };
 use cairn_protocol::{ClientMsg, Reading, ResumeFrom, Scope, ServerMsg};
-use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
 use super::{now_ms, snapshot};
 use crate::{
@@ -27,10 +28,9 @@ use crate::{
     state::AppState,
 };
 
-const FLUSH_EVERY: Duration = Duration::from_millis(250);
 /// How long the server waits for the client's hello before sending a snapshot.
 const HELLO_WAIT: Duration = Duration::from_secs(2);
-/// More pending readings than this and the client is sent a snapshot instead.
+/// More queued readings than this and the client is sent a snapshot instead.
 const MAX_PENDING: usize = 50_000;
 
 pub fn router() -> Router<AppState> {
@@ -73,7 +73,7 @@ async fn live(mut socket: WebSocket, state: AppState) {
     };
     let mut filter = Filter::new(&state.catalog, &scope);
     let resumed = resume.and_then(|from| state.bus.resume(from.epoch, from.seq));
-    let (mut seq, mut rx, first) = match resumed {
+    let (mut rx, first) = match resumed {
         Some(Resumption {
             seq,
             mut missed,
@@ -81,7 +81,6 @@ async fn live(mut socket: WebSocket, state: AppState) {
         }) => {
             missed.retain(|r| filter.allows(r.point));
             (
-                seq,
                 rx,
                 ServerMsg::Readings {
                     seq,
@@ -92,22 +91,43 @@ async fn live(mut socket: WebSocket, state: AppState) {
         }
         None => {
             let Subscription { seq, latest, rx } = state.bus.subscribe();
-            (seq, rx, snapshot_msg(&state, &filter, seq, latest))
+            (rx, snapshot_msg(&state, &filter, seq, latest))
         }
     };
     if send(&mut socket, &first).await.is_err() {
         return;
     }
-    let mut pending: Vec<Reading> = Vec::new();
-    let mut tick = tokio::time::interval(FLUSH_EVERY);
     loop {
         let mut resync = false;
         tokio::select! {
             batch = rx.recv() => match batch {
                 Ok(batch) => {
-                    seq = batch.seq;
-                    pending.extend(batch.readings.iter().filter(|r| filter.allows(r.point)));
-                    resync = pending.len() > MAX_PENDING;
+                    // Send at once; what queued up meanwhile goes in the same
+                    // message: low latency when quiet, batching under load.
+                    let mut seq = batch.seq;
+                    let mut readings: Vec<Reading> =
+                        batch.readings.iter().filter(|r| filter.allows(r.point)).copied().collect();
+                    loop {
+                        match rx.try_recv() {
+                            Ok(more) => {
+                                seq = more.seq;
+                                readings.extend(more.readings.iter().filter(|r| filter.allows(r.point)));
+                                if readings.len() > MAX_PENDING {
+                                    resync = true;
+                                    break;
+                                }
+                            }
+                            Err(TryRecvError::Lagged(_)) => {
+                                resync = true;
+                                break;
+                            }
+                            Err(TryRecvError::Empty | TryRecvError::Closed) => break,
+                        }
+                    }
+                    if !resync && !readings.is_empty() {
+                        let msg = ServerMsg::Readings { seq, server_time: now_ms(), readings };
+                        if send(&mut socket, &msg).await.is_err() { return; }
+                    }
                 }
                 Err(RecvError::Lagged(missed)) => {
                     tracing::debug!("live socket lagged by {missed} batches; resyncing");
@@ -115,13 +135,6 @@ async fn live(mut socket: WebSocket, state: AppState) {
                 }
                 Err(RecvError::Closed) => break,
             },
-            _ = tick.tick() => {
-                if !pending.is_empty() {
-                    let readings = std::mem::take(&mut pending);
-                    let msg = ServerMsg::Readings { seq, server_time: now_ms(), readings };
-                    if send(&mut socket, &msg).await.is_err() { return; }
-                }
-            }
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Text(text))) => match serde_json::from_str::<ClientMsg>(&text) {
                     // A new scope: start again from a snapshot of it.
@@ -140,13 +153,14 @@ async fn live(mut socket: WebSocket, state: AppState) {
         }
         if resync {
             // Too far behind, or a new scope: drop what is queued, send a snapshot.
-            pending.clear();
             let sub = state.bus.subscribe();
-            seq = sub.seq;
             rx = sub.rx;
-            if send(&mut socket, &snapshot_msg(&state, &filter, seq, sub.latest))
-                .await
-                .is_err()
+            if send(
+                &mut socket,
+                &snapshot_msg(&state, &filter, sub.seq, sub.latest),
+            )
+            .await
+            .is_err()
             {
                 return;
             }
