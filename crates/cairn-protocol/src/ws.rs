@@ -25,7 +25,8 @@ pub enum ServerMsg {
         server_time: i64,
         snapshot: Snapshot,
     },
-    /// Readings accepted since the previous message, batched (at most every 250 ms).
+    /// Readings accepted since the previous message (what queued while the
+    /// socket was busy comes together in one message).
     Readings {
         seq: u64,
         server_time: i64,
