@@ -10,7 +10,8 @@ mod ws;
 
 pub use error::{ErrorBody, ErrorDetail};
 pub use model::{
-    Health, HealthStatus, IngestAck, Metric, PointSummary, Reading, SiteSummary, Snapshot,
+    DeviceSummary, Health, HealthStatus, IngestAck, Metric, Page, PointSummary, Reading,
+    SiteSummary, Snapshot,
 };
 pub use series::{Resolution, Series, SeriesBatch};
 pub use ws::{ClientMsg, ResumeFrom, Scope, ServerMsg, WS_PATH};

@@ -127,3 +127,24 @@ pub struct IngestAck {
     /// Of those, readings not stored before (a resent reading is not stored twice).
     pub new: u32,
 }
+
+/// One page of a list: `items` from `offset`, `total` matching in all.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub offset: u64,
+    pub limit: u32,
+}
+
+/// A device as lists show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeviceSummary {
+    pub id: String,
+    pub name: String,
+    pub site_id: String,
+    /// Ids of its points.
+    pub points: Vec<u32>,
+    /// Newest reading time of any of its points (UTC epoch ms).
+    pub last_seen: Option<i64>,
+}

@@ -1,5 +1,6 @@
 //! The REST API under `/api/`, one module per resource, each with its own `router()`.
 
+mod catalog;
 mod health;
 mod ingest;
 mod series;
@@ -13,6 +14,7 @@ use crate::{error::AppError, state::AppState};
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(health::router())
+        .merge(catalog::router())
         .merge(snapshot::router())
         .merge(series::router())
         .merge(ingest::router())
