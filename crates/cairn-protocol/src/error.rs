@@ -2,6 +2,7 @@ use serde::{Deserialize, Serialize};
 
 /// The JSON body of every error the API returns: `{"error": {"code": …, "message": …}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub error: ErrorDetail,
     /// One entry per problem when there are several (e.g. each rejected record).
@@ -10,6 +11,7 @@ pub struct ErrorBody {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorDetail {
     /// Stable machine-readable code, e.g. `not_found`, `invalid_request`.
     pub code: String,

@@ -2,6 +2,7 @@ use serde::{Deserialize, Serialize};
 
 /// What a point measures. The unit travels beside it, normalised on ingest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Metric {
     AirTemperature,
@@ -59,6 +60,7 @@ impl Metric {
 
 /// One accepted measurement of one point.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Reading {
     /// Index of the point in the server's catalogue (see [`PointSummary::id`]).
     pub point: u32,
@@ -69,6 +71,7 @@ pub struct Reading {
 
 /// A site of the portfolio, as lists and the overview show it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SiteSummary {
     pub id: String,
     pub name: String,
@@ -81,6 +84,7 @@ pub struct SiteSummary {
 
 /// A point (one measured quantity of one device) with its latest reading.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PointSummary {
     pub id: u32,
     /// Stable name, `<device-id>/<metric>`, as devices address it in SenML.
@@ -96,12 +100,14 @@ pub struct PointSummary {
 
 /// Everything the overview needs at once: sites, points and their latest values.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Snapshot {
     pub sites: Vec<SiteSummary>,
     pub points: Vec<PointSummary>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum HealthStatus {
     Ok,
@@ -110,6 +116,7 @@ pub enum HealthStatus {
 
 /// `GET /api/health`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Health {
     pub status: HealthStatus,
     pub version: String,
@@ -121,6 +128,7 @@ pub struct Health {
 
 /// Answer to an accepted ingest request: everything in it is on disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IngestAck {
     /// Readings in the request.
     pub accepted: u32,
@@ -130,6 +138,7 @@ pub struct IngestAck {
 
 /// One page of a list: `items` from `offset`, `total` matching in all.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: u64,
@@ -139,6 +148,7 @@ pub struct Page<T> {
 
 /// A device as lists show it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeviceSummary {
     pub id: String,
     pub name: String,

@@ -2,6 +2,7 @@ use serde::{Deserialize, Serialize};
 
 /// Which stored resolution a series was read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Resolution {
     Raw,
@@ -12,6 +13,7 @@ pub enum Resolution {
 /// Columnar like uPlot's data: `t[i]` goes with `v[i]`; a `null` value is a gap
 /// (no data there), never a value to interpolate across.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Series {
     pub point: u32,
     pub from: i64,
@@ -26,6 +28,7 @@ pub struct Series {
 
 /// `GET /api/series?point=1,2&from=…&to=…&px=…`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SeriesBatch {
     pub series: Vec<Series>,
 }

@@ -13,6 +13,7 @@ pub const WS_PATH: &str = "/api/ws";
 /// snapshot and the last `seq` it applied, and gets exactly what it missed (as
 /// `Readings`), or a fresh `Snapshot` when that is no longer possible.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerMsg {
     /// Sent first on every connection, and again whenever the client fell
@@ -44,6 +45,7 @@ impl ServerMsg {
 
 /// Messages the client sends, tagged by `type`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ClientMsg {
     /// First message on every connection. Without `resume` (or if the server
@@ -62,6 +64,7 @@ pub enum ClientMsg {
 /// What a socket receives: the points of these sites plus these points.
 /// Both empty means everything.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Scope {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sites: Vec<String>,
@@ -81,6 +84,7 @@ impl Scope {
 
 /// Where a reconnecting client left off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResumeFrom {
     pub epoch: u64,
     pub seq: u64,

@@ -9,7 +9,7 @@ use axum::{
     extract::{Query, State, rejection::QueryRejection},
     routing::get,
 };
-use cairn_protocol::{DeviceSummary, Page, PointSummary, Reading, SiteSummary};
+use cairn_protocol::{DeviceSummary, ErrorBody, Page, PointSummary, Reading, SiteSummary};
 use serde::Deserialize;
 
 use crate::{catalog::parse_metric, error::AppError, state::AppState};
@@ -24,7 +24,8 @@ pub fn router() -> Router<AppState> {
         .route("/points", get(points))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     site: Option<String>,
     device: Option<String>,
@@ -78,7 +79,9 @@ fn matches(text: &str, q: &Option<String>) -> bool {
         .is_none_or(|q| text.to_lowercase().contains(&q.to_lowercase()))
 }
 
-async fn sites(
+#[utoipa::path(get, path = "/api/sites", tag = "portfolio", params(ListQuery),
+    responses((status = 200, body = Page<SiteSummary>), (status = 400, description = "Invalid query: the body says what and where", body = ErrorBody)))]
+pub(crate) async fn sites(
     State(state): State<AppState>,
     q: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Json<Page<SiteSummary>>, AppError> {
@@ -92,7 +95,9 @@ async fn sites(
     Ok(Json(page(items, &q)))
 }
 
-async fn devices(
+#[utoipa::path(get, path = "/api/devices", tag = "portfolio", params(ListQuery),
+    responses((status = 200, body = Page<DeviceSummary>), (status = 400, description = "Invalid query: the body says what and where", body = ErrorBody)))]
+pub(crate) async fn devices(
     State(state): State<AppState>,
     q: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Json<Page<DeviceSummary>>, AppError> {
@@ -128,7 +133,9 @@ async fn devices(
     Ok(Json(page(items, &q)))
 }
 
-async fn points(
+#[utoipa::path(get, path = "/api/points", tag = "portfolio", params(ListQuery),
+    responses((status = 200, body = Page<PointSummary>), (status = 400, description = "Invalid query: the body says what and where", body = ErrorBody)))]
+pub(crate) async fn points(
     State(state): State<AppState>,
     q: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Json<Page<PointSummary>>, AppError> {

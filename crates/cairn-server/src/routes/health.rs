@@ -8,7 +8,9 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Liveness and a few facts; `degraded` when the database does not answer.
-async fn health(State(state): State<AppState>) -> Result<Json<Health>, AppError> {
+#[utoipa::path(get, path = "/api/health", tag = "system",
+    responses((status = 200, description = "Status, version, uptime", body = Health)))]
+pub(crate) async fn health(State(state): State<AppState>) -> Result<Json<Health>, AppError> {
     let stored = state.store.readings_stored().await;
     let (status, readings_stored) = match stored {
         Ok(n) => (HealthStatus::Ok, n),

@@ -9,7 +9,7 @@ use axum::{
     http::{HeaderMap, StatusCode, header},
     routing::post,
 };
-use cairn_protocol::{ErrorDetail, IngestAck};
+use cairn_protocol::{ErrorBody, ErrorDetail, IngestAck};
 
 use super::now_ms;
 use crate::{
@@ -28,7 +28,16 @@ pub fn router() -> Router<AppState> {
         .layer(DefaultBodyLimit::max(MAX_BODY))
 }
 
-async fn senml(
+#[utoipa::path(post, path = "/api/ingest/senml", tag = "ingest",
+    request_body(content = Vec<Object>, content_type = "application/senml+json", description = "A SenML pack (RFC 8428)"),
+    responses(
+        (status = 200, description = "Stored (on disk)", body = IngestAck),
+        (status = 400, description = "Not JSON of the expected shape, empty, or too many records", body = ErrorBody),
+        (status = 401, description = "No valid device token", body = ErrorBody),
+        (status = 413, description = "Body over 1 MiB", body = ErrorBody),
+        (status = 422, description = "Records rejected, one detail each; nothing stored", body = ErrorBody)),
+    security(("device_token" = [])))]
+pub(crate) async fn senml(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
@@ -38,7 +47,16 @@ async fn senml(
     ingest(&state, &device, &pack).await
 }
 
-async fn flat_json(
+#[utoipa::path(post, path = "/api/ingest/json", tag = "ingest",
+    request_body(content = Object, description = "Flat gateway JSON: {\"temperature\": 21.5} or {\"ts\": ms, \"values\": {…}}"),
+    responses(
+        (status = 200, description = "Stored (on disk)", body = IngestAck),
+        (status = 400, description = "Not JSON of the expected shape, empty, or too many records", body = ErrorBody),
+        (status = 401, description = "No valid device token", body = ErrorBody),
+        (status = 413, description = "Body over 1 MiB", body = ErrorBody),
+        (status = 422, description = "Records rejected, one detail each; nothing stored", body = ErrorBody)),
+    security(("device_token" = [])))]
+pub(crate) async fn flat_json(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,

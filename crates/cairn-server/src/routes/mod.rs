@@ -3,6 +3,7 @@
 mod catalog;
 mod health;
 mod ingest;
+mod openapi;
 mod series;
 mod snapshot;
 mod ws;
@@ -14,6 +15,7 @@ use crate::{error::AppError, state::AppState};
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(health::router())
+        .merge(openapi::router())
         .merge(catalog::router())
         .merge(snapshot::router())
         .merge(series::router())

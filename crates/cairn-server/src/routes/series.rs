@@ -6,7 +6,7 @@ use axum::{
     extract::{Query, State},
     routing::get,
 };
-use cairn_protocol::{Resolution, Series, SeriesBatch};
+use cairn_protocol::{ErrorBody, Resolution, Series, SeriesBatch};
 use serde::Deserialize;
 
 use crate::{error::AppError, series::m4::m4, state::AppState};
@@ -20,7 +20,8 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/series", get(series))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SeriesQuery {
     /// Comma-separated point ids.
     point: String,
@@ -36,7 +37,12 @@ fn bad(location: &str, message: impl Into<String>) -> AppError {
     }
 }
 
-async fn series(
+#[utoipa::path(get, path = "/api/series", tag = "history", params(SeriesQuery),
+    responses(
+        (status = 200, description = "M4-decimated history, `null` = gap", body = SeriesBatch),
+        (status = 400, description = "Invalid query: the body says what and where", body = ErrorBody),
+        (status = 404, description = "Unknown point", body = ErrorBody)))]
+pub(crate) async fn series(
     State(state): State<AppState>,
     query: Result<Query<SeriesQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<SeriesBatch>, AppError> {

@@ -10,7 +10,9 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Sites and points with their latest values (the socket sends the same on connect).
-async fn snapshot(State(state): State<AppState>) -> Json<Snapshot> {
+#[utoipa::path(get, path = "/api/snapshot", tag = "live",
+    responses((status = 200, description = "Sites and points with their latest values", body = Snapshot)))]
+pub(crate) async fn snapshot(State(state): State<AppState>) -> Json<Snapshot> {
     Json(build(&state.catalog, state.bus.latest()))
 }
 

@@ -17,7 +17,7 @@ use axum::{
     response::{IntoResponse, Response},
     routing::get,
 };
-use cairn_protocol::{ClientMsg, Reading, ResumeFrom, Scope, ServerMsg};
+use cairn_protocol::{ClientMsg, ErrorBody, Reading, ResumeFrom, Scope, ServerMsg};
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
 use super::{now_ms, snapshot};
@@ -37,7 +37,12 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/ws", get(upgrade))
 }
 
-async fn upgrade(
+#[utoipa::path(get, path = "/api/ws", tag = "live",
+    description = "The live WebSocket: send a `ClientMsg` hello, receive `ServerMsg`s.",
+    responses(
+        (status = 101, description = "Switching to the WebSocket protocol"),
+        (status = 403, description = "Another origin", body = ErrorBody)))]
+pub(crate) async fn upgrade(
     State(state): State<AppState>,
     headers: HeaderMap,
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
