@@ -24,7 +24,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <Shell connection=live.connection last_update=live.last_update now=use_clock().0
-                mode=theme.mode set_mode=theme.set_mode>
+                mode=theme.mode choice=theme.choice>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Overview />
                     <Route path=path!("/map") view=MapPage />

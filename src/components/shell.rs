@@ -1,18 +1,17 @@
 //! The frame around every page: navigation, top bar with status and theme.
 
 use leptos::prelude::*;
-use leptos_use::ColorMode;
 
 use super::{connection::ConnectionIndicator, nav::Nav, theme_toggle::ThemeToggle};
-use crate::state::live::Connection;
+use crate::state::{live::Connection, theme::Mode};
 
 #[component]
 pub fn Shell(
     #[prop(into)] connection: Signal<Connection>,
     #[prop(into)] last_update: Signal<Option<f64>>,
     #[prop(into)] now: Signal<f64>,
-    #[prop(into)] mode: Signal<ColorMode>,
-    set_mode: WriteSignal<ColorMode>,
+    #[prop(into)] mode: Signal<Mode>,
+    choice: RwSignal<Option<Mode>>,
     children: Children,
 ) -> impl IntoView {
     view! {
@@ -23,7 +22,7 @@ pub fn Shell(
                     <span class="cairn-topbar__brand">"Cairn"</span>
                     <div class="cairn-topbar__actions">
                         <ConnectionIndicator connection last_update now />
-                        <ThemeToggle mode set_mode />
+                        <ThemeToggle mode choice />
                     </div>
                 </header>
                 <main class="cairn-shell__content" id="main">{children()}</main>

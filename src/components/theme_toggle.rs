@@ -1,19 +1,16 @@
 use leptos::prelude::*;
-use leptos_use::ColorMode;
 
 use super::icons::{Icon, SvgIcon};
+use crate::state::theme::Mode;
 
-/// Switches between light and dark; the choice is remembered by the theme store.
+/// Switches between light and dark; the theme store remembers the choice.
 #[component]
-pub fn ThemeToggle(
-    #[prop(into)] mode: Signal<ColorMode>,
-    set_mode: WriteSignal<ColorMode>,
-) -> impl IntoView {
-    let dark = move || mode.get() == ColorMode::Dark;
+pub fn ThemeToggle(#[prop(into)] mode: Signal<Mode>, choice: RwSignal<Option<Mode>>) -> impl IntoView {
+    let dark = move || mode.get() == Mode::Dark;
     view! {
         <button type="button" class="cairn-theme-toggle" data-testid="theme-toggle"
             aria-label=move || if dark() { "Switch to light theme" } else { "Switch to dark theme" }
-            on:click=move |_| set_mode.set(if dark() { ColorMode::Light } else { ColorMode::Dark })>
+            on:click=move |_| choice.set(Some(if dark() { Mode::Light } else { Mode::Dark }))>
             {move || if dark() { view! { <SvgIcon icon=Icon::Sun /> } } else { view! { <SvgIcon icon=Icon::Moon /> } }}
         </button>
     }

@@ -1,28 +1,68 @@
-//! Light / dark theme: `data-theme` on `<html>`, remembered in localStorage,
-//! following the system until the user picks one.
+//! Light / dark theme: `data-theme` on `<html>`. Follows the system until the
+//! user picks one; the pick is remembered in localStorage.
+//!
+//! Hand-written rather than leptos-use's `use_color_mode`, which pulls in
+//! cookie and date parsing (~25 KB of wasm) and, in 0.18, never wrote the
+//! first value when given the default `"html"` selector.
 
 use leptos::prelude::*;
-use leptos_use::{ColorMode, UseColorModeOptions, UseColorModeReturn, use_color_mode_with_options};
+use leptos_use::use_preferred_dark;
+
+const STORAGE_KEY: &str = "cairn-theme";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Light,
+    Dark,
+}
+
+impl Mode {
+    fn as_str(self) -> &'static str {
+        match self {
+            Mode::Light => "light",
+            Mode::Dark => "dark",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Mode> {
+        match s {
+            "light" => Some(Mode::Light),
+            "dark" => Some(Mode::Dark),
+            _ => None,
+        }
+    }
+}
 
 #[derive(Clone, Copy)]
 pub struct Theme {
-    pub mode: Signal<ColorMode>,
-    pub set_mode: WriteSignal<ColorMode>,
+    /// The theme in effect.
+    pub mode: Signal<Mode>,
+    /// The user's pick (remembered); `None` follows the system.
+    pub choice: RwSignal<Option<Mode>>,
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
 }
 
 pub fn provide_theme() {
-    // The element itself, not the default "html" selector: with the selector the
-    // first value is never written (leptos-use 0.18 resolves it too late).
-    let html = document()
-        .document_element()
-        .expect("a document has a root element");
-    let UseColorModeReturn { mode, set_mode, .. } = use_color_mode_with_options(
-        UseColorModeOptions::default()
-            .target(html)
-            .attribute("data-theme")
-            .storage_key("cairn-theme"),
-    );
-    provide_context(Theme { mode, set_mode });
+    let stored = storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
+    let choice = RwSignal::new(stored.as_deref().and_then(Mode::parse));
+    let system_dark = use_preferred_dark();
+    let mode = Signal::derive(move || {
+        choice.get().unwrap_or(if system_dark.get() { Mode::Dark } else { Mode::Light })
+    });
+    // The DOM and localStorage are not reactive: an effect keeps them in step.
+    Effect::new(move |_| {
+        let mode = mode.get();
+        if let Some(html) = document().document_element() {
+            let _ = html.set_attribute("data-theme", mode.as_str());
+        }
+        if let (Some(pick), Some(s)) = (choice.get(), storage()) {
+            let _ = s.set_item(STORAGE_KEY, pick.as_str());
+        }
+    });
+    provide_context(Theme { mode, choice });
 }
 
 pub fn use_theme() -> Theme {
