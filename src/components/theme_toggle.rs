@@ -5,7 +5,10 @@ use crate::state::theme::Mode;
 
 /// Switches between light and dark; the theme store remembers the choice.
 #[component]
-pub fn ThemeToggle(#[prop(into)] mode: Signal<Mode>, choice: RwSignal<Option<Mode>>) -> impl IntoView {
+pub fn ThemeToggle(
+    #[prop(into)] mode: Signal<Mode>,
+    choice: RwSignal<Option<Mode>>,
+) -> impl IntoView {
     let dark = move || mode.get() == Mode::Dark;
     view! {
         <button type="button" class="cairn-theme-toggle" data-testid="theme-toggle"

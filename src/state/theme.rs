@@ -50,7 +50,11 @@ pub fn provide_theme() {
     let choice = RwSignal::new(stored.as_deref().and_then(Mode::parse));
     let system_dark = use_preferred_dark();
     let mode = Signal::derive(move || {
-        choice.get().unwrap_or(if system_dark.get() { Mode::Dark } else { Mode::Light })
+        choice.get().unwrap_or(if system_dark.get() {
+            Mode::Dark
+        } else {
+            Mode::Light
+        })
     });
     // The DOM and localStorage are not reactive: an effect keeps them in step.
     Effect::new(move |_| {

@@ -6,9 +6,11 @@ use axum::{
 };
 use cairn_protocol::{ErrorBody, Health, HealthStatus, Snapshot};
 use cairn_server::{AppState, Config, app, sim};
-use http_body_util::BodyExt;
-use std::sync::Arc;
 use tower::ServiceExt;
+
+mod support;
+
+use support::get;
 
 async fn state(dir: &tempfile::TempDir, simulated: bool) -> AppState {
     let mut config = Config::for_tests(dir.path().join("data"));
@@ -16,21 +18,7 @@ async fn state(dir: &tempfile::TempDir, simulated: bool) -> AppState {
     std::fs::create_dir_all(&config.dist_dir).unwrap();
     std::fs::write(config.dist_dir.join("index.html"), "<html>cairn app</html>").unwrap();
     std::fs::write(config.dist_dir.join("app.js"), "console.log(1)").unwrap();
-    let portfolio = simulated.then(|| sim::portfolio(3));
-    let (_tx, rx) = tokio::sync::watch::channel(false);
-    AppState::open(Arc::new(config), portfolio.as_ref(), rx)
-        .await
-        .unwrap()
-}
-
-async fn get(state: &AppState, uri: &str) -> (StatusCode, String) {
-    let res = app(state.clone())
-        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = res.status();
-    let body = res.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8(body.to_vec()).unwrap())
+    support::open_state_with(config, simulated.then_some(3)).await
 }
 
 #[tokio::test]

@@ -1,41 +1,23 @@
 //! `GET /api/sites`, `/api/devices`, `/api/points`: filters, paging, errors.
 
-use std::sync::Arc;
-
-use axum::{
-    body::Body,
-    http::{Request, StatusCode},
-};
+use axum::http::StatusCode;
 use cairn_protocol::{DeviceSummary, ErrorBody, Metric, Page, PointSummary, SiteSummary};
-use cairn_server::{AppState, Config, app, sim};
-use http_body_util::BodyExt;
+use cairn_server::AppState;
 use serde::de::DeserializeOwned;
-use tower::ServiceExt;
+
+mod support;
 
 async fn state() -> (AppState, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let (_tx, rx) = tokio::sync::watch::channel(false);
-    let s = AppState::open(
-        Arc::new(Config::for_tests(dir.path().to_path_buf())),
-        Some(&sim::portfolio(42)),
-        rx,
-    )
-    .await
-    .unwrap();
-    (s, dir)
+    (support::open_state(dir.path(), Some(42)).await, dir)
 }
 
 async fn get<T: DeserializeOwned>(s: &AppState, uri: &str) -> (StatusCode, Result<T, ErrorBody>) {
-    let res = app(s.clone())
-        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = res.status();
-    let body = res.into_body().collect().await.unwrap().to_bytes();
+    let (status, body) = support::get(s, uri).await;
     let parsed = if status.is_success() {
-        Ok(serde_json::from_slice(&body).unwrap())
+        Ok(serde_json::from_str(&body).unwrap())
     } else {
-        Err(serde_json::from_slice(&body).unwrap())
+        Err(serde_json::from_str(&body).unwrap())
     };
     (status, parsed)
 }

@@ -1,37 +1,16 @@
 //! `/api/openapi.json` describes every endpoint and the wire types.
 
-use std::sync::Arc;
+use axum::http::StatusCode;
 
-use axum::{
-    body::Body,
-    http::{Request, StatusCode},
-};
-use cairn_server::{AppState, Config, app};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
+mod support;
 
 #[tokio::test]
 async fn the_document_lists_every_endpoint_and_the_wire_types() {
     let dir = tempfile::tempdir().unwrap();
-    let (_tx, rx) = tokio::sync::watch::channel(false);
-    let s = AppState::open(
-        Arc::new(Config::for_tests(dir.path().to_path_buf())),
-        None,
-        rx,
-    )
-    .await
-    .unwrap();
-    let res = app(s)
-        .oneshot(
-            Request::get("/api/openapi.json")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    let doc: serde_json::Value =
-        serde_json::from_slice(&res.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    let s = support::open_state(dir.path(), None).await;
+    let (status, body) = support::get(&s, "/api/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    let doc: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     let mut paths: Vec<&str> = doc["paths"]
         .as_object()

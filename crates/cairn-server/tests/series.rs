@@ -2,28 +2,20 @@
 
 use std::sync::Arc;
 
-use axum::{
-    body::Body,
-    http::{Request, StatusCode},
-};
+use axum::http::StatusCode;
 use cairn_protocol::{ErrorBody, Reading, SeriesBatch};
-use cairn_server::{AppState, Config, app, sim};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
+use cairn_server::AppState;
+
+mod support;
+
+use support::get;
 
 const T0: i64 = 1_763_370_000_000;
 
 async fn state_with_history(dir: &std::path::Path) -> (AppState, u32) {
-    let (_tx, rx) = tokio::sync::watch::channel(false);
-    let s = AppState::open(
-        Arc::new(Config::for_tests(dir.to_path_buf())),
-        Some(&sim::portfolio(9)),
-        rx,
-    )
-    .await
-    .unwrap();
-    let point = s.catalog.points()[0].id; // a 10 s point
-    // One day every 10 s, with a one-hour outage from 12:00 and a spike at 15:00.
+    let s = support::open_state(dir, Some(9)).await;
+    let point = s.catalog.points()[0].id;
+    // One day every 10 s (denser than the point's 1-min interval), with a one-hour outage from 12:00 and a spike at 15:00.
     let readings: Vec<Reading> = (0..8_640_i64)
         .filter(|i| !(4_320..4_680).contains(i))
         .map(|i| Reading {
@@ -38,16 +30,6 @@ async fn state_with_history(dir: &std::path::Path) -> (AppState, u32) {
         .collect();
     s.store.insert_readings(Arc::new(readings)).await.unwrap();
     (s, point)
-}
-
-async fn get(state: &AppState, uri: &str) -> (StatusCode, String) {
-    let res = app(state.clone())
-        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = res.status();
-    let body = res.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8(body.to_vec()).unwrap())
 }
 
 #[tokio::test]

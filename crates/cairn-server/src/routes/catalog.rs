@@ -74,6 +74,15 @@ fn page<T>(items: Vec<T>, q: &ListQuery) -> Page<T> {
     }
 }
 
+fn latest_by_point(state: &AppState) -> HashMap<u32, Reading> {
+    state
+        .bus
+        .latest()
+        .into_iter()
+        .map(|r| (r.point, r))
+        .collect()
+}
+
 fn matches(text: &str, q: &Option<String>) -> bool {
     q.as_deref()
         .is_none_or(|q| text.to_lowercase().contains(&q.to_lowercase()))
@@ -102,12 +111,7 @@ pub(crate) async fn devices(
     q: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Json<Page<DeviceSummary>>, AppError> {
     let q = query(q)?;
-    let latest: HashMap<u32, Reading> = state
-        .bus
-        .latest()
-        .into_iter()
-        .map(|r| (r.point, r))
-        .collect();
+    let latest = latest_by_point(&state);
     let mut devices: Vec<DeviceSummary> = Vec::new();
     let mut index: HashMap<&str, usize> = HashMap::new();
     for p in state.catalog.points() {
@@ -140,12 +144,7 @@ pub(crate) async fn points(
     q: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Json<Page<PointSummary>>, AppError> {
     let q = query(q)?;
-    let latest: HashMap<u32, Reading> = state
-        .bus
-        .latest()
-        .into_iter()
-        .map(|r| (r.point, r))
-        .collect();
+    let latest = latest_by_point(&state);
     let metric = q.metric.as_deref().and_then(parse_metric);
     let items = state
         .catalog

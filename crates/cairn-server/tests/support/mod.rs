@@ -140,3 +140,34 @@ impl Drop for Postgres {
         let _ = self.child.wait();
     }
 }
+
+/// An `AppState` on a fresh SQLite file in `dir`, with the simulated
+/// portfolio of `seed` provisioned (or nothing).
+pub async fn open_state(dir: &std::path::Path, seed: Option<u64>) -> cairn_server::AppState {
+    let config = cairn_server::Config::for_tests(dir.to_path_buf());
+    open_state_with(config, seed).await
+}
+
+pub async fn open_state_with(
+    config: cairn_server::Config,
+    seed: Option<u64>,
+) -> cairn_server::AppState {
+    let portfolio = seed.map(cairn_server::sim::portfolio);
+    let (_tx, rx) = tokio::sync::watch::channel(false);
+    cairn_server::AppState::open(std::sync::Arc::new(config), portfolio.as_ref(), rx)
+        .await
+        .unwrap()
+}
+
+/// `GET uri` on the router (no socket): status and body text.
+pub async fn get(state: &cairn_server::AppState, uri: &str) -> (axum::http::StatusCode, String) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let req = axum::http::Request::get(uri)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let res = cairn_server::app(state.clone()).oneshot(req).await.unwrap();
+    let status = res.status();
+    let body = res.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8(body.to_vec()).unwrap())
+}
