@@ -72,6 +72,13 @@ impl Server {
     /// Opens the store, registers the simulated portfolio (when on), binds and serves.
     pub async fn start(config: Config) -> Result<Server, StartError> {
         let config = Arc::new(config);
+        // Check the broker URL before anything slow happens.
+        let broker = match &config.mqtt_url {
+            Some(url) => {
+                Some(mqtt::parse_url(url).ok_or_else(|| StartError::MqttUrl(url.clone()))?)
+            }
+            None => None,
+        };
         let (stop, stopped) = watch::channel(false);
         let portfolio = config.simulator.then(|| sim::portfolio(config.sim_seed));
         let state = AppState::open(config.clone(), portfolio.as_ref(), stopped.clone()).await?;
@@ -95,21 +102,16 @@ impl Server {
             }
             None => None,
         };
-        let mqtt = match &config.mqtt_url {
-            Some(url) => {
-                let (host, port) =
-                    mqtt::parse_url(url).ok_or_else(|| StartError::MqttUrl(url.clone()))?;
-                let id = config.mqtt_client_id.clone();
-                Some(tokio::spawn(mqtt::run(
-                    host,
-                    port,
-                    id,
-                    state.ingest.clone(),
-                    stopped.clone(),
-                )))
-            }
-            None => None,
-        };
+        let mqtt = broker.map(|(host, port)| {
+            let id = config.mqtt_client_id.clone();
+            tokio::spawn(mqtt::run(
+                host,
+                port,
+                id,
+                state.ingest.clone(),
+                stopped.clone(),
+            ))
+        });
         let mut until_stopped = stopped.clone();
         let serve = tokio::spawn(
             axum::serve(listener, app(state.clone()))

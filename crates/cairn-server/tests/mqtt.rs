@@ -176,3 +176,17 @@ async fn a_message_through_mosquitto_reaches_the_store_and_the_socket() {
         .expect("clean stop")
         .unwrap();
 }
+
+#[tokio::test]
+async fn a_malformed_broker_url_stops_the_start_with_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::for_tests(dir.path().to_path_buf());
+    config.mqtt_url = Some("http://broker:1883".into());
+    let Err(err) = Server::start(config).await else {
+        panic!("the server must not start with a bad broker URL");
+    };
+    assert_eq!(
+        err.to_string(),
+        r#"the MQTT broker URL "http://broker:1883" is not of the form mqtt://host:port"#
+    );
+}

@@ -28,8 +28,6 @@ pub enum IngestError {
     TooMany(usize),
     #[error("storage failed: {0}")]
     Store(#[from] crate::store::StoreError),
-    #[error("storage task failed")]
-    Join,
 }
 
 #[derive(Clone)]

@@ -82,7 +82,7 @@ async fn ingest(
             message: e.to_string(),
             location: Some("body".into()),
         }),
-        Err(e @ (IngestError::Store(_) | IngestError::Join)) => Err(AppError::internal(e)),
+        Err(e @ IngestError::Store(_)) => Err(AppError::internal(e)),
     }
 }
 
