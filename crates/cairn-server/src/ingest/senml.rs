@@ -174,6 +174,71 @@ mod tests {
         );
     }
 
+    fn r(name: &str, unit: &str, value: f64, time_ms: i64) -> Resolved {
+        Resolved {
+            name: name.into(),
+            unit: Some(unit.into()),
+            value,
+            time_ms,
+        }
+    }
+
+    /// RFC 8428 §5.1.1 and §5.1.2: names from base names, no time = now.
+    #[test]
+    fn rfc8428_single_and_multiple_datapoints() {
+        let single = resolve(
+            &pack(r#"[{"n":"urn:dev:ow:10e2073a01080063","u":"Cel","v":23.1}]"#),
+            NOW,
+        )
+        .unwrap();
+        assert_eq!(
+            single,
+            vec![r("urn:dev:ow:10e2073a01080063", "Cel", 23.1, NOW)]
+        );
+        let multiple = resolve(
+            &pack(
+                r#"[{"bn":"urn:dev:ow:10e2073a01080063:","n":"voltage","u":"V","v":120.1},
+                      {"n":"current","u":"A","v":1.2}]"#,
+            ),
+            NOW,
+        )
+        .unwrap();
+        assert_eq!(
+            multiple,
+            vec![
+                r("urn:dev:ow:10e2073a01080063:voltage", "V", 120.1, NOW),
+                r("urn:dev:ow:10e2073a01080063:current", "A", 1.2, NOW),
+            ]
+        );
+    }
+
+    /// RFC 8428 §5.1.3: base time plus relative offsets, base unit, `bver` ignored.
+    #[test]
+    fn rfc8428_multiple_measurements() {
+        let got = resolve(
+            &pack(
+                r#"[{"bn":"urn:dev:ow:10e2073a0108006:","bt":1.276020076001e+09,"bu":"A","bver":5,
+                     "n":"voltage","u":"V","v":120.1},
+                    {"n":"current","t":-5,"v":1.2},{"n":"current","t":-4,"v":1.3},
+                    {"n":"current","t":-3,"v":1.4},{"n":"current","t":-2,"v":1.5},
+                    {"n":"current","t":-1,"v":1.6},{"n":"current","v":1.7}]"#,
+            ),
+            NOW,
+        )
+        .unwrap();
+        let base = 1_276_020_076_001;
+        let mut want = vec![r("urn:dev:ow:10e2073a0108006:voltage", "V", 120.1, base)];
+        for (i, v) in [1.2, 1.3, 1.4, 1.5, 1.6, 1.7].into_iter().enumerate() {
+            want.push(r(
+                "urn:dev:ow:10e2073a0108006:current",
+                "A",
+                v,
+                base - 5_000 + i as i64 * 1_000,
+            ));
+        }
+        assert_eq!(got, want);
+    }
+
     #[test]
     fn small_times_are_relative_to_now() {
         let got = resolve(&pack(r#"[{"n":"x","v":1,"t":-5}, {"n":"y","v":2}]"#), NOW).unwrap();
