@@ -80,7 +80,7 @@ async fn one_bad_record_rejects_the_pack_and_names_every_problem() {
         got,
         vec![
             format!(
-                "record 1, field \"u\": unit \"Cel\" does not match \"{device}/co2\", expected \"ppm\""
+                "record 1, field \"u\": unit \"Cel\" does not fit \"{device}/co2\"; use ppm or / (ratio)"
             ),
             "record 2, field \"v\": 140 %RH is outside the plausible range 0..100".to_owned(),
             format!("record 3, field \"n\": unknown point \"{device}/no_such_metric\""),
@@ -135,4 +135,28 @@ async fn a_device_cannot_write_another_devices_points() {
         )
     );
     assert_eq!(s.store.readings_stored().await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn secondary_units_are_normalised_before_storing() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = open(dir.path()).await;
+    let device = first_room(&s);
+    let pack: Vec<SenmlRecord> = serde_json::from_value(serde_json::json!([
+        {"bn": format!("{device}/"), "bt": NOW as f64 / 1000.0, "n": "air_temperature", "u": "K", "v": 294.65},
+        {"n": "relative_humidity", "u": "/", "v": 0.41}
+    ]))
+    .unwrap();
+    assert_eq!(s.ingest.ingest_senml(&device, &pack, NOW).await.unwrap(), 2);
+    let temp = s
+        .catalog
+        .point_by_key(&format!("{device}/air_temperature"))
+        .unwrap()
+        .id;
+    let stored = s.store.range(temp, NOW, NOW + 1).await.unwrap();
+    assert!(
+        (stored[0].value - 21.5).abs() < 1e-9,
+        "{} °C",
+        stored[0].value
+    );
 }

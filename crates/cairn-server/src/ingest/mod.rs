@@ -5,6 +5,7 @@
 pub mod flat;
 pub mod senml;
 pub mod token;
+pub mod units;
 
 use std::sync::Arc;
 
@@ -130,30 +131,29 @@ impl Ingestor {
                 continue;
             }
             let unit = point.metric.unit();
-            if let Some(u) = rec.unit.as_deref().filter(|u| *u != unit) {
-                errors.push(RecordError::new(
-                    index,
-                    "u",
-                    format!(
-                        "unit {u:?} does not match {:?}, expected {unit:?}",
-                        rec.name
-                    ),
-                ));
-                continue;
-            }
-            if !rec.value.is_finite() {
+            let value = match rec.unit.as_deref() {
+                None => rec.value,
+                Some(u) => match units::normalise(point.metric, u, rec.value) {
+                    Some(v) => v,
+                    None => {
+                        let accepted = units::accepted(point.metric);
+                        let message =
+                            format!("unit {u:?} does not fit {:?}; use {accepted}", rec.name);
+                        errors.push(RecordError::new(index, "u", message));
+                        continue;
+                    }
+                },
+            };
+            if !value.is_finite() {
                 errors.push(RecordError::new(index, "v", "value is not a finite number"));
                 continue;
             }
             let (lo, hi) = point.metric.plausible_range();
-            if !(lo..=hi).contains(&rec.value) {
+            if !(lo..=hi).contains(&value) {
                 errors.push(RecordError::new(
                     index,
                     "v",
-                    format!(
-                        "{} {unit} is outside the plausible range {lo}..{hi}",
-                        rec.value
-                    ),
+                    format!("{value} {unit} is outside the plausible range {lo}..{hi}"),
                 ));
                 continue;
             }
@@ -168,7 +168,7 @@ impl Ingestor {
             readings.push(Reading {
                 point: point.id,
                 ts: rec.time_ms,
-                value: rec.value,
+                value,
             });
         }
         if errors.is_empty() {
