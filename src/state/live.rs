@@ -46,7 +46,6 @@ pub struct LiveStore {
     /// Server clock minus browser clock (ms), so ages are right on a skewed tablet.
     pub clock_offset: RwSignal<f64>,
     pub connection: Signal<Connection>,
-    pub error: RwSignal<Option<ApiError>>,
 }
 
 impl LiveStore {
@@ -61,7 +60,6 @@ impl LiveStore {
             epoch: RwSignal::new(None),
             clock_offset: RwSignal::new(0.0),
             connection,
-            error: RwSignal::new(None),
         }
     }
 
@@ -146,7 +144,6 @@ pub fn provide_live() {
     let online = browser_online();
     let last_update = RwSignal::new(None);
     let store_cell = StoredValue::new(None::<LiveStore>);
-    let error = RwSignal::new(None);
     let ready = api::ws::connect(
         move || store_cell.get_value().and_then(|s| s.resume_from()),
         move |msg| {
@@ -154,7 +151,8 @@ pub fn provide_live() {
                 store.apply(msg);
             }
         },
-        move |err| error.set(Some(err)),
+        // The indicator shows the connection state; the cause is for the console.
+        move |err: ApiError| leptos::logging::warn!("{err}"),
     );
     let connection = Signal::derive(move || {
         // Data received before means this is a reconnection, not the first attempt.
@@ -167,7 +165,6 @@ pub fn provide_live() {
         }
     });
     let store = LiveStore {
-        error,
         last_update,
         ..LiveStore::detached(connection)
     };

@@ -68,16 +68,25 @@ pub fn parse_metric(name: &str) -> Option<Metric> {
 pub struct Catalog {
     pub sites: Vec<SiteDef>,
     points: Vec<PointInfo>,
-    by_key: HashMap<String, u32>,
+    /// Point key → index in `points` (ingest looks up every record by key).
+    by_key: HashMap<String, usize>,
+    /// Point id → index in `points`.
+    by_id: HashMap<u32, usize>,
 }
 
 impl Catalog {
     pub fn new(sites: Vec<SiteDef>, points: Vec<PointInfo>) -> Self {
-        let by_key = points.iter().map(|p| (p.key.clone(), p.id)).collect();
+        let by_key = points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.key.clone(), i))
+            .collect();
+        let by_id = points.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
         Self {
             sites,
             points,
             by_key,
+            by_id,
         }
     }
 
@@ -86,16 +95,11 @@ impl Catalog {
     }
 
     pub fn point_by_key(&self, key: &str) -> Option<&PointInfo> {
-        let id = *self.by_key.get(key)?;
-        self.point(id)
+        self.by_key.get(key).map(|&i| &self.points[i])
     }
 
     pub fn point(&self, id: u32) -> Option<&PointInfo> {
-        // Ids are dense from the store, but do not rely on it.
-        self.points
-            .get(id as usize)
-            .filter(|p| p.id == id)
-            .or_else(|| self.points.iter().find(|p| p.id == id))
+        self.by_id.get(&id).map(|&i| &self.points[i])
     }
 
     pub fn site_summaries(&self) -> Vec<SiteSummary> {

@@ -159,10 +159,14 @@ pub async fn serve(config: Config, shutdown: impl Future<Output = ()>) -> Result
     } else {
         "off"
     };
+    // The PostgreSQL URL may carry a password: name the engine only.
+    let database = match &server.state.store {
+        store::Store::Sqlite(_) => server.state.config.db_path().display().to_string(),
+        store::Store::Postgres(_) => "PostgreSQL".to_owned(),
+    };
     tracing::info!(
-        "Cairn is serving http://{} (database {}, simulator {sim})",
-        server.addr,
-        server.state.config.db_path().display()
+        "Cairn is serving http://{} (database {database}, simulator {sim})",
+        server.addr
     );
     println!("Cairn is up: http://{}", server.addr);
     shutdown.await;

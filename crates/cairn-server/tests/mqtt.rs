@@ -2,11 +2,9 @@
 //! `cargo xtask test` installs): a device's message reaches the store and the
 //! live socket; a bad one comes back on the device's error topic.
 
-use std::{
-    net::TcpListener,
-    process::{Child, Command, Stdio},
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
+
+mod support;
 
 use cairn_protocol::{ClientMsg, ServerMsg};
 use cairn_server::{Config, Server};
@@ -14,60 +12,7 @@ use futures_util::{SinkExt, StreamExt};
 use rumqttc::{AsyncClient, Event, MqttOptions, Packet, QoS};
 use tokio_tungstenite::tungstenite::Message;
 
-const MOSQUITTO: &str = "/usr/sbin/mosquitto";
 const DEVICE: &str = "bru-f1-r1";
-
-/// A broker of our own on a free loopback port, stopped on drop.
-struct Broker {
-    child: Child,
-    port: u16,
-    _dir: tempfile::TempDir,
-}
-
-impl Broker {
-    fn start() -> Broker {
-        assert!(
-            std::path::Path::new(MOSQUITTO).exists(),
-            "{MOSQUITTO} is missing: `cargo xtask test` installs it (apt package mosquitto)"
-        );
-        let dir = tempfile::tempdir().unwrap();
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let conf = dir.path().join("mosquitto.conf");
-        std::fs::write(
-            &conf,
-            format!("listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n"),
-        )
-        .unwrap();
-        let child = Command::new(MOSQUITTO)
-            .arg("-c")
-            .arg(&conf)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "mosquitto did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Broker {
-            child,
-            port,
-            _dir: dir,
-        }
-    }
-}
-
-impl Drop for Broker {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// A device: publishes, and listens on its error topic.
 fn device(port: u16) -> (AsyncClient, tokio::sync::mpsc::UnboundedReceiver<String>) {
@@ -85,7 +30,7 @@ fn device(port: u16) -> (AsyncClient, tokio::sync::mpsc::UnboundedReceiver<Strin
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_message_through_mosquitto_reaches_the_store_and_the_socket() {
-    let broker = Broker::start();
+    let broker = support::Mosquitto::start();
     let dir = tempfile::tempdir().unwrap();
     let mut config = Config::for_tests(dir.path().to_path_buf());
     config.simulator = true; // provisions the portfolio

@@ -1,6 +1,6 @@
-//! Real servers for the tests: PostgreSQL from Debian's package, started on a
-//! free loopback port in a temp folder, stopped on drop. `cargo xtask test`
-//! installs the package.
+//! Real servers for the tests, from Debian's packages (`cargo xtask test`
+//! installs them): PostgreSQL and Mosquitto, each started on a free loopback
+//! port in a temp folder and stopped on drop; and router helpers.
 
 #![allow(dead_code)] // each test binary uses its own part of this module
 
@@ -10,6 +10,75 @@ use std::{
     process::{Child, Command, Stdio},
     time::{Duration, Instant},
 };
+
+/// A free loopback port (bound, then released for the server to take).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Waits until something accepts TCP connections on `port`.
+fn wait_for_port(port: u16, what: &str, seconds: u64) {
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "{what} did not start within {seconds} s"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Kills and reaps a child on drop.
+struct Reaped(Child);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+const MOSQUITTO: &str = "/usr/sbin/mosquitto";
+
+/// A Mosquitto broker of our own (anonymous, no persistence).
+pub struct Mosquitto {
+    pub port: u16,
+    _child: Reaped,
+    _dir: tempfile::TempDir,
+}
+
+impl Mosquitto {
+    pub fn start() -> Mosquitto {
+        assert!(
+            std::path::Path::new(MOSQUITTO).exists(),
+            "{MOSQUITTO} is missing: `cargo xtask test` installs it (apt package mosquitto)"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let conf = dir.path().join("mosquitto.conf");
+        let config =
+            format!("listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n");
+        std::fs::write(&conf, config).unwrap();
+        let child = Command::new(MOSQUITTO)
+            .arg("-c")
+            .arg(&conf)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let child = Reaped(child);
+        wait_for_port(port, "mosquitto", 10);
+        Mosquitto {
+            port,
+            _child: child,
+            _dir: dir,
+        }
+    }
+}
 
 pub struct Postgres {
     child: Child,
@@ -73,11 +142,7 @@ impl Postgres {
             "initdb failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = free_port();
         let child = as_server_user(bin.join("postgres"))
             .arg("-D")
             .arg(&data)
@@ -88,11 +153,7 @@ impl Postgres {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "PostgreSQL did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        wait_for_port(port, "PostgreSQL", 30);
         Postgres {
             child,
             port,
