@@ -29,8 +29,12 @@ export class CairnApp {
     return this.page.getByTestId('connection');
   }
 
-  async waitLive() {
+  /** Connected, and the first snapshot is on screen (the socket opens before it arrives). */
+  async waitLive(minValues = 21) {
     await expect(this.connection()).toHaveAttribute('data-state', 'connected');
+    await expect
+      .poll(async () => this.liveValues().count(), { timeout: 15_000 })
+      .toBeGreaterThanOrEqual(minValues);
   }
 
   liveValues() {
