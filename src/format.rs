@@ -6,8 +6,15 @@ use cairn_protocol::Metric;
 pub fn value(metric: Metric, v: f64) -> String {
     let number = match metric {
         Metric::AirTemperature => format!("{v:.1}"),
-        Metric::RelativeHumidity | Metric::Co2 | Metric::Occupancy => format!("{v:.0}"),
+        Metric::WaterFlow => format!("{v:.2}"),
+        Metric::RelativeHumidity
+        | Metric::Co2
+        | Metric::Occupancy
+        | Metric::Battery
+        | Metric::Signal => format!("{v:.0}"),
         Metric::ElectricEnergy => group_thousands(v.round() as i64),
+        Metric::Leak => return (if v != 0.0 { "Water!" } else { "Dry" }).to_owned(),
+        Metric::Door => return (if v != 0.0 { "Open" } else { "Closed" }).to_owned(),
     };
     format!("{number}\u{a0}{}", metric.display_unit())
 }

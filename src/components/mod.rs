@@ -3,6 +3,7 @@
 
 pub mod connection;
 pub mod icons;
+pub mod live_aggregate;
 pub mod live_value;
 pub mod nav;
 pub mod placeholder;

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use cairn_protocol::{Metric, PointSummary, Reading, ResumeFrom, ServerMsg, SiteSummary};
+use cairn_protocol::{Building, Metric, PointSummary, Reading, ResumeFrom, ServerMsg, SiteSummary};
 use leptos::prelude::*;
 use leptos_use::core::ConnectionReadyState;
 
@@ -16,6 +16,7 @@ pub struct LivePoint {
     pub device_id: String,
     pub device_name: String,
     pub site_id: String,
+    pub building_id: Option<String>,
     pub metric: Metric,
     pub interval_s: u32,
     pub reading: RwSignal<Option<Reading>>,
@@ -36,6 +37,7 @@ pub enum Connection {
 #[derive(Clone, Copy)]
 pub struct LiveStore {
     pub sites: RwSignal<Vec<SiteSummary>>,
+    pub buildings: RwSignal<Vec<Building>>,
     pub points: RwSignal<Vec<LivePoint>>,
     index: StoredValue<HashMap<u32, RwSignal<Option<Reading>>>>,
     /// Browser time (ms) of the last message that carried data.
@@ -53,6 +55,7 @@ impl LiveStore {
     pub fn detached(connection: Signal<Connection>) -> Self {
         LiveStore {
             sites: RwSignal::new(Vec::new()),
+            buildings: RwSignal::new(Vec::new()),
             points: RwSignal::new(Vec::new()),
             index: StoredValue::new(HashMap::new()),
             last_update: RwSignal::new(None),
@@ -77,6 +80,7 @@ impl LiveStore {
                 self.index
                     .set_value(points.iter().map(|p| (p.id, p.reading)).collect());
                 self.sites.set(snapshot.sites.clone());
+                self.buildings.set(snapshot.buildings.clone());
                 self.points.set(points);
                 self.seq.set(*seq);
             }
@@ -133,6 +137,7 @@ fn live_point(p: &PointSummary) -> LivePoint {
         device_id: p.device_id.clone(),
         device_name: p.device_name.clone(),
         site_id: p.site_id.clone(),
+        building_id: p.building_id.clone(),
         metric: p.metric,
         interval_s: p.interval_s,
         reading: RwSignal::new(p.last),

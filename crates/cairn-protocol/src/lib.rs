@@ -10,8 +10,8 @@ mod ws;
 
 pub use error::{ErrorBody, ErrorDetail};
 pub use model::{
-    DeviceSummary, Health, HealthStatus, IngestAck, Metric, Page, PointSummary, Reading,
-    SiteSummary, Snapshot,
+    Building, DeviceKind, DeviceSummary, Floor, Health, HealthStatus, IngestAck, LatLon, Metric,
+    Page, PlanXy, PointSummary, Reading, SiteSummary, Snapshot, Zone,
 };
 pub use series::{Resolution, Series, SeriesBatch};
 pub use ws::{ClientMsg, ResumeFrom, Scope, ServerMsg, WS_PATH};

@@ -10,9 +10,55 @@ pub enum Metric {
     Co2,
     Occupancy,
     ElectricEnergy,
+    WaterFlow,
+    /// 1 = water detected.
+    Leak,
+    /// 1 = open.
+    Door,
+    Battery,
+    /// Radio signal strength of the device's last uplink.
+    Signal,
 }
 
 impl Metric {
+    pub const ALL: [Metric; 10] = [
+        Metric::AirTemperature,
+        Metric::RelativeHumidity,
+        Metric::Co2,
+        Metric::Occupancy,
+        Metric::ElectricEnergy,
+        Metric::WaterFlow,
+        Metric::Leak,
+        Metric::Door,
+        Metric::Battery,
+        Metric::Signal,
+    ];
+
+    /// The SenML record name and query-string name: the serde tag.
+    pub fn name(self) -> &'static str {
+        match self {
+            Metric::AirTemperature => "air_temperature",
+            Metric::RelativeHumidity => "relative_humidity",
+            Metric::Co2 => "co2",
+            Metric::Occupancy => "occupancy",
+            Metric::ElectricEnergy => "electric_energy",
+            Metric::WaterFlow => "water_flow",
+            Metric::Leak => "leak",
+            Metric::Door => "door",
+            Metric::Battery => "battery",
+            Metric::Signal => "signal",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Metric> {
+        Metric::ALL.into_iter().find(|m| m.name() == name)
+    }
+
+    /// Whether readings are 0/1 states (SenML `vb`) rather than quantities.
+    pub fn is_boolean(self) -> bool {
+        matches!(self, Metric::Leak | Metric::Door)
+    }
+
     /// Short label for tables and tiles.
     pub fn label(self) -> &'static str {
         match self {
@@ -21,6 +67,11 @@ impl Metric {
             Metric::Co2 => "CO₂",
             Metric::Occupancy => "Occupancy",
             Metric::ElectricEnergy => "Energy",
+            Metric::WaterFlow => "Water flow",
+            Metric::Leak => "Leak",
+            Metric::Door => "Door",
+            Metric::Battery => "Battery",
+            Metric::Signal => "Signal",
         }
     }
 
@@ -32,6 +83,10 @@ impl Metric {
             Metric::Co2 => "ppm",
             Metric::Occupancy => "count",
             Metric::ElectricEnergy => "kWh",
+            Metric::WaterFlow => "l/s",
+            Metric::Leak | Metric::Door => "bool",
+            Metric::Battery => "%EL",
+            Metric::Signal => "dBm",
         }
     }
 
@@ -43,6 +98,10 @@ impl Metric {
             Metric::Co2 => "ppm",
             Metric::Occupancy => "people",
             Metric::ElectricEnergy => "kWh",
+            Metric::WaterFlow => "l/s",
+            Metric::Leak | Metric::Door => "",
+            Metric::Battery => "%",
+            Metric::Signal => "dBm",
         }
     }
 
@@ -54,6 +113,10 @@ impl Metric {
             Metric::Co2 => (0.0, 40_000.0),
             Metric::Occupancy => (0.0, 10_000.0),
             Metric::ElectricEnergy => (0.0, 1.0e12),
+            Metric::WaterFlow => (0.0, 1_000.0),
+            Metric::Leak | Metric::Door => (0.0, 1.0),
+            Metric::Battery => (0.0, 100.0),
+            Metric::Signal => (-150.0, 0.0),
         }
     }
 }
@@ -75,6 +138,8 @@ pub struct Reading {
 pub struct SiteSummary {
     pub id: String,
     pub name: String,
+    /// Street address as a postman writes it.
+    pub address: String,
     pub city: String,
     /// IANA time zone name, e.g. `Europe/Brussels`.
     pub time_zone: String,
@@ -92,6 +157,7 @@ pub struct PointSummary {
     pub device_id: String,
     pub device_name: String,
     pub site_id: String,
+    pub building_id: Option<String>,
     pub metric: Metric,
     /// How often the device reports this point, in seconds.
     pub interval_s: u32,
@@ -103,6 +169,7 @@ pub struct PointSummary {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Snapshot {
     pub sites: Vec<SiteSummary>,
+    pub buildings: Vec<Building>,
     pub points: Vec<PointSummary>,
 }
 
@@ -146,15 +213,136 @@ pub struct Page<T> {
     pub limit: u32,
 }
 
+/// A point on the globe (WGS 84).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LatLon {
+    pub lat: f64,
+    pub lon: f64,
+}
+
+/// A position on a floor plan, in metres from the plan's south-west corner
+/// (x east, y north), as Leaflet's `CRS.Simple` takes it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlanXy {
+    pub x: f64,
+    pub y: f64,
+}
+
+/// A building of a site.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Building {
+    pub id: String,
+    pub site_id: String,
+    pub name: String,
+    /// Outline on the ground, a closed ring (first point not repeated).
+    pub footprint: Vec<LatLon>,
+    /// Ids of its floors, lowest first.
+    pub floors: Vec<String>,
+}
+
+/// A floor of a building, with its plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Floor {
+    pub id: String,
+    pub building_id: String,
+    pub site_id: String,
+    /// 0 = ground floor, negative below ground.
+    pub level: i32,
+    pub name: String,
+    /// Plan bounds in metres: the plan covers (0, 0) to (width_m, height_m).
+    pub width_m: f64,
+    pub height_m: f64,
+    /// The plan image (SVG) covering exactly those bounds.
+    pub plan_url: String,
+}
+
+/// A zone (room, corridor, plant room) of a floor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Zone {
+    pub id: String,
+    pub floor_id: String,
+    pub building_id: String,
+    pub site_id: String,
+    pub name: String,
+    /// Brick-style class: `Office`, `Meeting_Room`, `Open_Office`, `Restroom`, `Kitchen`, `Entrance`, `Mechanical_Room`…
+    pub kind: String,
+    /// Outline on the floor plan, a closed ring.
+    pub outline: Vec<PlanXy>,
+}
+
+/// What kind of box a device is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceKind {
+    /// Temperature, humidity, CO2, occupancy.
+    Multisensor,
+    Thermometer,
+    LeakSensor,
+    DoorContact,
+    ElectricityMeter,
+    WaterMeter,
+}
+
+impl DeviceKind {
+    pub const ALL: [DeviceKind; 6] = [
+        DeviceKind::Multisensor,
+        DeviceKind::Thermometer,
+        DeviceKind::LeakSensor,
+        DeviceKind::DoorContact,
+        DeviceKind::ElectricityMeter,
+        DeviceKind::WaterMeter,
+    ];
+
+    /// The name used in URLs and query strings.
+    pub fn name(self) -> &'static str {
+        match self {
+            DeviceKind::Multisensor => "multisensor",
+            DeviceKind::Thermometer => "thermometer",
+            DeviceKind::LeakSensor => "leak_sensor",
+            DeviceKind::DoorContact => "door_contact",
+            DeviceKind::ElectricityMeter => "electricity_meter",
+            DeviceKind::WaterMeter => "water_meter",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<DeviceKind> {
+        DeviceKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
 /// A device as lists show it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeviceSummary {
     pub id: String,
     pub name: String,
+    pub kind: DeviceKind,
+    pub model: String,
+    pub firmware: String,
+    pub serial: String,
+    /// Installation date, `YYYY-MM-DD`.
+    pub installed: String,
     pub site_id: String,
+    pub building_id: Option<String>,
+    pub floor_id: Option<String>,
+    pub zone_id: Option<String>,
+    pub location: LatLon,
+    /// Where it hangs on its floor's plan.
+    pub plan: Option<PlanXy>,
+    /// Haystack-style marker tags (`sensor`, `air`, `battery`…).
+    pub tags: Vec<String>,
     /// Ids of its points.
     pub points: Vec<u32>,
+    /// Latest battery reading, %.
+    pub battery: Option<f64>,
+    /// Latest signal reading, dBm.
+    pub signal: Option<f64>,
     /// Newest reading time of any of its points (UTC epoch ms).
     pub last_seen: Option<i64>,
 }

@@ -16,10 +16,31 @@ fn snapshot() -> Snapshot {
         sites: vec![SiteSummary {
             id: "bru".into(),
             name: "Brussels HQ".into(),
+            address: "Rue Ravenstein 60, 1000 Brussels".into(),
             city: "Brussels".into(),
             time_zone: "Europe/Brussels".into(),
             lat: 50.85,
             lon: 4.35,
+        }],
+        buildings: vec![Building {
+            id: "bru-b1".into(),
+            site_id: "bru".into(),
+            name: "North wing".into(),
+            footprint: vec![
+                LatLon {
+                    lat: 50.85,
+                    lon: 4.35,
+                },
+                LatLon {
+                    lat: 50.851,
+                    lon: 4.35,
+                },
+                LatLon {
+                    lat: 50.851,
+                    lon: 4.351,
+                },
+            ],
+            floors: vec!["bru-b1-f0".into()],
         }],
         points: vec![PointSummary {
             id: 0,
@@ -27,6 +48,7 @@ fn snapshot() -> Snapshot {
             device_id: "bru-b1-f1-z1".into(),
             device_name: "<img src=x onerror=alert(1)>".into(),
             site_id: "bru".into(),
+            building_id: Some("bru-b1".into()),
             metric: Metric::Co2,
             interval_s: 10,
             last: Some(Reading {
@@ -99,11 +121,27 @@ fn every_metric_has_a_snake_case_tag_and_a_sane_range() {
         (Metric::Co2, "\"co2\""),
         (Metric::Occupancy, "\"occupancy\""),
         (Metric::ElectricEnergy, "\"electric_energy\""),
+        (Metric::WaterFlow, "\"water_flow\""),
+        (Metric::Leak, "\"leak\""),
+        (Metric::Door, "\"door\""),
+        (Metric::Battery, "\"battery\""),
+        (Metric::Signal, "\"signal\""),
     ] {
         check(metric, tag);
+        assert_eq!(format!("\"{}\"", metric.name()), tag);
         let (lo, hi) = metric.plausible_range();
         assert!(lo < hi, "{metric:?}");
     }
+    assert_eq!(Metric::ALL.len(), 10);
+}
+
+#[test]
+fn device_kinds_round_trip_by_name() {
+    for kind in DeviceKind::ALL {
+        check(kind, &format!("\"{}\"", kind.name()));
+        assert_eq!(DeviceKind::parse(kind.name()), Some(kind));
+    }
+    assert_eq!(DeviceKind::parse("toaster"), None);
 }
 
 #[test]

@@ -1,14 +1,19 @@
-//! What exists: sites, devices and their points. Provisioned into the store
-//! (by the simulator today, by the device API later) and read back at start.
+//! What exists: sites → buildings → floors → zones, devices and their points.
+//! Provisioned into the store (by the simulator today, by the device API
+//! later) and read back at start; every read endpoint serves from here.
 
 use std::collections::HashMap;
 
-use cairn_protocol::{Metric, PointSummary, Reading, SiteSummary};
+use cairn_protocol::{
+    Building, DeviceKind, DeviceSummary, Floor, LatLon, Metric, PlanXy, PointSummary, Reading,
+    SiteSummary, Zone,
+};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SiteDef {
     pub id: String,
     pub name: String,
+    pub address: String,
     pub city: String,
     pub time_zone: String,
     pub lat: f64,
@@ -20,8 +25,67 @@ pub struct DeviceDef {
     pub id: String,
     pub site_id: String,
     pub name: String,
+    pub kind: DeviceKind,
+    pub model: String,
+    pub firmware: String,
+    pub serial: String,
+    /// `YYYY-MM-DD`.
+    pub installed: String,
+    pub building_id: Option<String>,
+    pub floor_id: Option<String>,
+    pub zone_id: Option<String>,
+    pub location: LatLon,
+    pub plan: Option<PlanXy>,
+    pub tags: Vec<String>,
     /// Metric and reporting interval (seconds) of each point the device carries.
     pub points: Vec<(Metric, u32)>,
+}
+
+/// Everything that is provisioned, as one value: what the store persists.
+/// `Building::floors`, `Floor::site_id`/`plan_url` and `Zone::building_id`/
+/// `site_id` are derived ([`Model::normalise`]), so they cannot disagree.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Model {
+    pub sites: Vec<SiteDef>,
+    pub buildings: Vec<Building>,
+    pub floors: Vec<Floor>,
+    pub zones: Vec<Zone>,
+    pub devices: Vec<DeviceDef>,
+}
+
+impl Model {
+    /// Fills the derived fields from the parents' ids.
+    pub fn normalise(&mut self) {
+        let site_of_building: HashMap<String, String> = self
+            .buildings
+            .iter()
+            .map(|b| (b.id.clone(), b.site_id.clone()))
+            .collect();
+        self.floors.sort_by_key(|f| f.level);
+        for b in &mut self.buildings {
+            b.floors = self
+                .floors
+                .iter()
+                .filter(|f| f.building_id == b.id)
+                .map(|f| f.id.clone())
+                .collect();
+        }
+        let mut building_of_floor = HashMap::new();
+        for f in &mut self.floors {
+            f.site_id = site_of_building
+                .get(&f.building_id)
+                .cloned()
+                .unwrap_or_default();
+            f.plan_url = format!("/api/floors/{}/plan.svg", f.id);
+            building_of_floor.insert(f.id.clone(), (f.building_id.clone(), f.site_id.clone()));
+        }
+        for z in &mut self.zones {
+            if let Some((b, s)) = building_of_floor.get(&z.floor_id) {
+                z.building_id.clone_from(b);
+                z.site_id.clone_from(s);
+            }
+        }
+    }
 }
 
 /// A point as the server knows it; `id` is the store's key.
@@ -32,62 +96,76 @@ pub struct PointInfo {
     pub device_id: String,
     pub device_name: String,
     pub site_id: String,
+    pub building_id: Option<String>,
     pub metric: Metric,
     pub interval_s: u32,
 }
 
 /// The name a device uses for one of its points in SenML: `<device-id>/<metric>`.
 pub fn point_key(device_id: &str, metric: Metric) -> String {
-    format!("{device_id}/{}", metric_name(metric))
-}
-
-/// The SenML record name of a metric.
-pub fn metric_name(metric: Metric) -> &'static str {
-    match metric {
-        Metric::AirTemperature => "air_temperature",
-        Metric::RelativeHumidity => "relative_humidity",
-        Metric::Co2 => "co2",
-        Metric::Occupancy => "occupancy",
-        Metric::ElectricEnergy => "electric_energy",
-    }
-}
-
-pub fn parse_metric(name: &str) -> Option<Metric> {
-    [
-        Metric::AirTemperature,
-        Metric::RelativeHumidity,
-        Metric::Co2,
-        Metric::Occupancy,
-        Metric::ElectricEnergy,
-    ]
-    .into_iter()
-    .find(|m| metric_name(*m) == name)
+    format!("{device_id}/{}", metric.name())
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
-    pub sites: Vec<SiteDef>,
+    pub model: Model,
     points: Vec<PointInfo>,
     /// Point key → index in `points` (ingest looks up every record by key).
     by_key: HashMap<String, usize>,
     /// Point id → index in `points`.
     by_id: HashMap<u32, usize>,
+    /// Device id → its point ids.
+    device_points: HashMap<String, Vec<u32>>,
+    floor_index: HashMap<String, usize>,
 }
 
 impl Catalog {
-    pub fn new(sites: Vec<SiteDef>, points: Vec<PointInfo>) -> Self {
+    pub fn new(mut model: Model, points: Vec<PointInfo>) -> Self {
+        model.normalise();
         let by_key = points
             .iter()
             .enumerate()
             .map(|(i, p)| (p.key.clone(), i))
             .collect();
-        let by_id = points.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+        let by_id: HashMap<u32, usize> =
+            points.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+        let mut device_points: HashMap<String, Vec<u32>> = HashMap::new();
+        for p in &points {
+            device_points
+                .entry(p.device_id.clone())
+                .or_default()
+                .push(p.id);
+        }
+        // A device carries exactly the points the store knows for it.
+        for d in &mut model.devices {
+            d.points = device_points
+                .get(&d.id)
+                .into_iter()
+                .flatten()
+                .map(|id| {
+                    let p = &points[by_id[id]];
+                    (p.metric, p.interval_s)
+                })
+                .collect();
+        }
+        let floor_index = model
+            .floors
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.id.clone(), i))
+            .collect();
         Self {
-            sites,
+            model,
             points,
             by_key,
             by_id,
+            device_points,
+            floor_index,
         }
+    }
+
+    pub fn sites(&self) -> &[SiteDef] {
+        &self.model.sites
     }
 
     pub fn points(&self) -> &[PointInfo] {
@@ -102,12 +180,18 @@ impl Catalog {
         self.by_id.get(&id).map(|&i| &self.points[i])
     }
 
+    pub fn floor(&self, id: &str) -> Option<&Floor> {
+        self.floor_index.get(id).map(|&i| &self.model.floors[i])
+    }
+
     pub fn site_summaries(&self) -> Vec<SiteSummary> {
-        self.sites
+        self.model
+            .sites
             .iter()
             .map(|s| SiteSummary {
                 id: s.id.clone(),
                 name: s.name.clone(),
+                address: s.address.clone(),
                 city: s.city.clone(),
                 time_zone: s.time_zone.clone(),
                 lat: s.lat,
@@ -123,9 +207,47 @@ impl Catalog {
             device_id: p.device_id.clone(),
             device_name: p.device_name.clone(),
             site_id: p.site_id.clone(),
+            building_id: p.building_id.clone(),
             metric: p.metric,
             interval_s: p.interval_s,
             last,
+        }
+    }
+
+    /// A device with what its latest readings say (battery, signal, last seen).
+    pub fn device_summary(&self, d: &DeviceDef, latest: &HashMap<u32, Reading>) -> DeviceSummary {
+        let points = self.device_points.get(&d.id).cloned().unwrap_or_default();
+        let mut battery = None;
+        let mut signal = None;
+        let mut last_seen = None::<i64>;
+        for id in &points {
+            let Some(r) = latest.get(id) else { continue };
+            last_seen = Some(last_seen.map_or(r.ts, |t| t.max(r.ts)));
+            match self.point(*id).map(|p| p.metric) {
+                Some(Metric::Battery) => battery = Some(r.value),
+                Some(Metric::Signal) => signal = Some(r.value),
+                _ => {}
+            }
+        }
+        DeviceSummary {
+            id: d.id.clone(),
+            name: d.name.clone(),
+            kind: d.kind,
+            model: d.model.clone(),
+            firmware: d.firmware.clone(),
+            serial: d.serial.clone(),
+            installed: d.installed.clone(),
+            site_id: d.site_id.clone(),
+            building_id: d.building_id.clone(),
+            floor_id: d.floor_id.clone(),
+            zone_id: d.zone_id.clone(),
+            location: d.location,
+            plan: d.plan,
+            tags: d.tags.clone(),
+            points,
+            battery,
+            signal,
+            last_seen,
         }
     }
 }

@@ -40,7 +40,7 @@ impl AppState {
             None => Store::open_sqlite(&config.db_path()).await?,
         };
         if let Some(p) = portfolio {
-            store.provision(p.sites.clone(), p.devices.clone()).await?;
+            store.provision(Arc::new(p.model.clone())).await?;
         }
         let catalog = store.load_catalog().await?;
         let latest = store.latest_readings().await?;

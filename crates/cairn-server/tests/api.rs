@@ -71,8 +71,9 @@ async fn snapshot_lists_the_provisioned_portfolio() {
     assert_eq!(status, StatusCode::OK);
     let snap: Snapshot = serde_json::from_str(&body).unwrap();
     let p = sim::portfolio(3);
-    assert_eq!(snap.sites.len(), p.sites.len());
-    let points: usize = p.devices.iter().map(|d| d.points.len()).sum();
+    assert_eq!(snap.sites.len(), p.model.sites.len());
+    assert_eq!(snap.buildings.len(), p.model.buildings.len());
+    let points: usize = p.model.devices.iter().map(|d| d.points.len()).sum();
     assert_eq!(snap.points.len(), points);
     assert!(
         snap.points.iter().all(|p| p.last.is_none()),

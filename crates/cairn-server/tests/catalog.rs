@@ -1,7 +1,11 @@
-//! `GET /api/sites`, `/api/devices`, `/api/points`: filters, paging, errors.
+//! The portfolio's read endpoints (sites, buildings, floors and plans, zones,
+//! devices, points): filters, paging, errors.
 
 use axum::http::StatusCode;
-use cairn_protocol::{DeviceSummary, ErrorBody, Metric, Page, PointSummary, SiteSummary};
+use cairn_protocol::{
+    Building, DeviceKind, DeviceSummary, ErrorBody, Floor, Metric, Page, PointSummary, SiteSummary,
+    Zone,
+};
 use cairn_server::AppState;
 use serde::de::DeserializeOwned;
 
@@ -27,7 +31,8 @@ async fn sites_devices_and_points_filter_and_page() {
     let (s, _dir) = state().await;
     let (_, sites) = get::<Page<SiteSummary>>(&s, "/api/sites").await;
     let sites = sites.unwrap();
-    assert_eq!(sites.total, 4);
+    assert_eq!(sites.total, 12);
+    assert!(sites.items.iter().all(|s| !s.address.is_empty()));
     let (_, found) = get::<Page<SiteSummary>>(&s, "/api/sites?q=amster").await;
     assert_eq!(
         found
@@ -39,12 +44,17 @@ async fn sites_devices_and_points_filter_and_page() {
         vec!["ams"]
     );
 
-    let (_, bru) = get::<Page<DeviceSummary>>(&s, "/api/devices?site=bru").await;
+    let (_, bru) = get::<Page<DeviceSummary>>(&s, "/api/devices?site=bru&limit=1000").await;
     let bru = bru.unwrap();
     assert!(bru.total > 0 && bru.items.iter().all(|d| d.site_id == "bru"));
-    let meter = bru.items.iter().find(|d| d.id == "bru-meter").unwrap();
+    let meter = bru
+        .items
+        .iter()
+        .find(|d| d.kind == DeviceKind::ElectricityMeter && d.tags.iter().any(|t| t == "main"))
+        .unwrap();
     assert_eq!(meter.points.len(), 1);
     assert_eq!(meter.last_seen, None, "nothing ingested yet");
+    assert!(!meter.model.is_empty() && !meter.serial.is_empty() && meter.installed.len() == 10);
 
     let (_, all) = get::<Page<DeviceSummary>>(&s, "/api/devices?limit=1000").await;
     let all = all.unwrap();
@@ -65,8 +75,86 @@ async fn sites_devices_and_points_filter_and_page() {
                 .iter()
                 .all(|p| p.metric == Metric::Co2 && p.site_id == "ghe")
     );
-    let (_, one) = get::<Page<PointSummary>>(&s, "/api/points?device=bru-f1-r1").await;
-    assert_eq!(one.unwrap().total, 4);
+    let multisensor = all
+        .items
+        .iter()
+        .find(|d| d.kind == DeviceKind::Multisensor)
+        .unwrap();
+    let (_, one) =
+        get::<Page<PointSummary>>(&s, &format!("/api/points?device={}", multisensor.id)).await;
+    assert_eq!(one.unwrap().total, 6);
+    let (status, found) =
+        get::<DeviceSummary>(&s, &format!("/api/devices/{}", multisensor.id)).await;
+    assert_eq!(
+        (status, found.unwrap()),
+        (StatusCode::OK, multisensor.clone())
+    );
+    let (status, missing) = get::<DeviceSummary>(&s, "/api/devices/nope").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(missing.unwrap_err().error.message.contains("nope"));
+}
+
+#[tokio::test]
+async fn buildings_floors_zones_and_devices_nest() {
+    let (s, _dir) = state().await;
+    let (_, buildings) = get::<Page<Building>>(&s, "/api/buildings?site=ant").await;
+    let buildings = buildings.unwrap();
+    assert!(buildings.total >= 1);
+    let b = &buildings.items[0];
+    assert!(b.footprint.len() >= 3 && !b.floors.is_empty());
+
+    let (_, floors) = get::<Page<Floor>>(&s, &format!("/api/floors?building={}", b.id)).await;
+    let floors = floors.unwrap();
+    assert_eq!(
+        floors
+            .items
+            .iter()
+            .map(|f| f.id.clone())
+            .collect::<Vec<_>>(),
+        b.floors
+    );
+    let f = &floors.items[0];
+    assert_eq!((f.level, f.site_id.as_str()), (0, "ant"));
+
+    let (_, zones) = get::<Page<Zone>>(&s, &format!("/api/zones?floor={}&limit=1000", f.id)).await;
+    let zones = zones.unwrap();
+    assert!(zones.total > 3);
+    for z in &zones.items {
+        assert_eq!(
+            (z.building_id.as_str(), z.site_id.as_str()),
+            (b.id.as_str(), "ant")
+        );
+        assert!(
+            z.outline
+                .iter()
+                .all(|p| (0.0..=f.width_m).contains(&p.x) && (0.0..=f.height_m).contains(&p.y))
+        );
+    }
+
+    let (_, devices) =
+        get::<Page<DeviceSummary>>(&s, &format!("/api/devices?floor={}&limit=1000", f.id)).await;
+    let devices = devices.unwrap();
+    assert!(devices.total > 3);
+    assert!(
+        devices
+            .items
+            .iter()
+            .all(|d| d.floor_id.as_deref() == Some(f.id.as_str()) && d.plan.is_some())
+    );
+    let (_, leaks) =
+        get::<Page<DeviceSummary>>(&s, "/api/devices?kind=leak_sensor&tag=water&limit=1000").await;
+    let leaks = leaks.unwrap();
+    assert!(leaks.total > 10 && leaks.items.iter().all(|d| d.kind == DeviceKind::LeakSensor));
+
+    // The plan image covers the floor's bounds and is SVG.
+    let (status, svg) = support::get(&s, &f.plan_url).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        svg.starts_with("<svg")
+            && svg.contains(&format!("viewBox=\"0 0 {} {}\"", f.width_m, f.height_m))
+    );
+    let (status, _) = support::get(&s, "/api/floors/nope/plan.svg").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
@@ -76,6 +164,7 @@ async fn bad_list_queries_say_what_and_where() {
         ("/api/devices?limit=0", "query.limit"),
         ("/api/points?limit=5000", "query.limit"),
         ("/api/points?metric=radon", "query.metric"),
+        ("/api/devices?kind=toaster", "query.kind"),
         ("/api/sites?offset=-1", "query"),
     ] {
         let (status, body) = get::<Page<SiteSummary>>(&s, uri).await;

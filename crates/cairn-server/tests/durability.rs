@@ -11,7 +11,7 @@ use std::{
 use cairn_server::store::Store;
 
 const BIN: &str = env!("CARGO_BIN_EXE_cairn-server");
-const DEVICE: &str = "bru-f1-r1";
+const DEVICE: &str = "bru-a-f0-z02-ms";
 
 fn http(addr: &str, request: &str) -> std::io::Result<String> {
     let mut s = TcpStream::connect(addr)?;

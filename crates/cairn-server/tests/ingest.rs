@@ -20,8 +20,14 @@ async fn open(dir: &std::path::Path) -> AppState {
         .unwrap()
 }
 
+/// A room's multisensor (temperature, humidity, CO2, occupancy, battery, signal).
 fn first_room(state: &AppState) -> String {
-    state.catalog.points()[0].device_id.clone()
+    let p = state
+        .catalog
+        .points()
+        .iter()
+        .find(|p| p.metric == Metric::Co2);
+    p.unwrap().device_id.clone()
 }
 
 #[tokio::test]
@@ -119,7 +125,7 @@ async fn a_device_cannot_write_another_devices_points() {
         .catalog
         .points()
         .iter()
-        .find(|p| p.device_id != device)
+        .find(|p| p.device_id != device && p.metric == Metric::AirTemperature)
         .unwrap()
         .device_id
         .clone();

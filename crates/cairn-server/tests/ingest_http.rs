@@ -12,7 +12,7 @@ use http_body_util::BodyExt;
 use serde_json::json;
 use tower::ServiceExt;
 
-const DEVICE: &str = "bru-f1-r1";
+const DEVICE: &str = "bru-a-f0-z02-ms";
 
 /// A state with the simulated portfolio and a token issued for DEVICE.
 async fn setup(dir: &std::path::Path) -> (AppState, String) {
@@ -84,7 +84,7 @@ async fn a_device_with_its_token_stores_senml_and_flat_json() {
 async fn missing_wrong_or_malformed_tokens_are_401() {
     let dir = tempfile::tempdir().unwrap();
     let (s, tok) = setup(dir.path()).await;
-    let other = token::issue("ant-f1-r1").0; // never stored
+    let other = token::issue("ant-a-f0-z02-ms").0; // never stored
     let mut wrong = tok.clone();
     let last = wrong.pop().unwrap();
     wrong.push(if last == '0' { '1' } else { '0' });
@@ -125,7 +125,7 @@ async fn bad_input_is_refused_with_what_and_where_and_nothing_is_stored() {
             json!([
                 {"bn": format!("{DEVICE}/"), "n": "air_temperature", "u": "Cel", "v": 21.0},
                 {"n": "co2", "u": "ppm", "v": -5},
-                {"bn": "ant-f1-r1/", "n": "co2", "v": 500}
+                {"bn": "ant-a-f0-z02-ms/", "n": "co2", "v": 500}
             ])
             .to_string(),
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -165,7 +165,7 @@ async fn bad_input_is_refused_with_what_and_where_and_nothing_is_stored() {
         json!([
             {"bn": format!("{DEVICE}/"), "n": "air_temperature", "u": "Cel", "v": 21.0},
             {"n": "co2", "u": "ppm", "v": -5},
-            {"bn": "ant-f1-r1/", "n": "co2", "v": 500}
+            {"bn": "ant-a-f0-z02-ms/", "n": "co2", "v": 500}
         ])
         .to_string(),
     )
@@ -179,7 +179,7 @@ async fn bad_input_is_refused_with_what_and_where_and_nothing_is_stored() {
     assert_eq!(locations, vec!["records[1].v", "records[2].n"]);
     assert_eq!(
         err.details[1].message,
-        "point \"ant-f1-r1/co2\" belongs to another device"
+        "point \"ant-a-f0-z02-ms/co2\" belongs to another device"
     );
     assert_eq!(
         s.store.readings_stored().await.unwrap(),

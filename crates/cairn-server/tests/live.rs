@@ -124,7 +124,7 @@ async fn a_client_away_for_10_s_resumes_without_missing_a_reading() {
     drop(ws);
 
     // Away for 10 s while a device reports every 100 ms (besides the simulator).
-    let device = "bru-f1-r1";
+    let device = "bru-a-f0-z02-ms";
     let mut sent = Vec::new();
     let start = chrono::Utc::now().timestamp_millis();
     for i in 0..100 {
@@ -210,7 +210,7 @@ async fn a_socket_receives_only_its_scope_and_can_change_it() {
 
     // Readings of both sites; only Amsterdam's arrive.
     let now = chrono::Utc::now().timestamp_millis();
-    for device in ["bru-f1-r1", "ams-f1-r1"] {
+    for device in ["bru-a-f0-z02-ms", "ams-a-f0-z02-ms"] {
         let pack = sim::senml_pack(device, now, &[(Metric::Co2, 901.0)]);
         server
             .state()
@@ -222,7 +222,7 @@ async fn a_socket_receives_only_its_scope_and_can_change_it() {
     let ams = server
         .state()
         .catalog
-        .point_by_key("ams-f1-r1/co2")
+        .point_by_key("ams-a-f0-z02-ms/co2")
         .unwrap()
         .id;
     let mut seen = Vec::new();

@@ -12,7 +12,7 @@ use futures_util::{SinkExt, StreamExt};
 use rumqttc::{AsyncClient, Event, MqttOptions, Packet, QoS};
 use tokio_tungstenite::tungstenite::Message;
 
-const DEVICE: &str = "bru-f1-r1";
+const DEVICE: &str = "bru-a-f0-z02-ms";
 
 /// A device: publishes, and listens on its error topic.
 fn device(port: u16) -> (AsyncClient, tokio::sync::mpsc::UnboundedReceiver<String>) {

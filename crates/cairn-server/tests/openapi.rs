@@ -22,7 +22,11 @@ async fn the_document_lists_every_endpoint_and_the_wire_types() {
     assert_eq!(
         paths,
         vec![
+            "/api/buildings",
             "/api/devices",
+            "/api/devices/{id}",
+            "/api/floors",
+            "/api/floors/{id}/plan.svg",
             "/api/health",
             "/api/ingest/json",
             "/api/ingest/senml",
@@ -31,6 +35,7 @@ async fn the_document_lists_every_endpoint_and_the_wire_types() {
             "/api/sites",
             "/api/snapshot",
             "/api/ws",
+            "/api/zones",
         ]
     );
     let schemas = doc["components"]["schemas"].as_object().unwrap();
@@ -42,6 +47,11 @@ async fn the_document_lists_every_endpoint_and_the_wire_types() {
         "IngestAck",
         "Health",
         "Snapshot",
+        "Building",
+        "Floor",
+        "Zone",
+        "DeviceSummary",
+        "DeviceKind",
     ] {
         assert!(schemas.contains_key(name), "schema {name} is missing");
     }

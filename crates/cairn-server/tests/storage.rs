@@ -6,8 +6,8 @@ mod support;
 use std::sync::Arc;
 
 use axum::{body::Body, http::Request};
-use cairn_protocol::{Metric, Reading, SeriesBatch};
-use cairn_server::{AppState, Config, app, sim, store::Store};
+use cairn_protocol::{DeviceKind, Metric, Reading, SeriesBatch};
+use cairn_server::{AppState, Config, app, catalog::Model, sim, store::Store};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
@@ -15,22 +15,42 @@ fn r(point: u32, ts: i64, value: f64) -> Reading {
     Reading { point, ts, value }
 }
 
+/// A model in id order (engines return rows in their own order).
+fn sorted(mut m: Model) -> Model {
+    m.sites.sort_by(|a, b| a.id.cmp(&b.id));
+    m.buildings.sort_by(|a, b| a.id.cmp(&b.id));
+    m.floors.sort_by(|a, b| a.id.cmp(&b.id));
+    m.zones.sort_by(|a, b| a.id.cmp(&b.id));
+    m.devices.sort_by(|a, b| a.id.cmp(&b.id));
+    m
+}
+
 async fn suite(store: Store) {
     let p = sim::portfolio(11);
     // Provisioning is idempotent: twice gives the same catalogue.
-    store
-        .provision(p.sites.clone(), p.devices.clone())
-        .await
-        .unwrap();
-    store
-        .provision(p.sites.clone(), p.devices.clone())
-        .await
-        .unwrap();
+    let model = Arc::new(p.model.clone());
+    store.provision(model.clone()).await.unwrap();
+    store.provision(model).await.unwrap();
     let catalog = store.load_catalog().await.unwrap();
-    assert_eq!(catalog.sites.len(), p.sites.len());
-    let expected: usize = p.devices.iter().map(|d| d.points.len()).sum();
+    // The whole model comes back as it went in: geometry, attributes, tags, points.
+    let (got, want) = (sorted(catalog.model.clone()), sorted(p.model.clone()));
+    assert_eq!(got.sites, want.sites);
+    assert_eq!(got.buildings, want.buildings);
+    assert_eq!(got.floors, want.floors);
+    assert_eq!(got.zones, want.zones);
+    for (g, w) in got.devices.iter().zip(&want.devices) {
+        assert_eq!(g, w);
+    }
+    assert_eq!(got, want);
+    let expected: usize = p.model.devices.iter().map(|d| d.points.len()).sum();
     assert_eq!(catalog.points().len(), expected);
-    let device = &p.devices[0].id;
+    let device = &p
+        .model
+        .devices
+        .iter()
+        .find(|d| d.kind == DeviceKind::Multisensor)
+        .unwrap()
+        .id;
     let a = catalog
         .point_by_key(&format!("{device}/air_temperature"))
         .unwrap()
@@ -108,7 +128,7 @@ async fn postgres_passes_the_storage_suite_and_serves_the_app() {
         .await
         .unwrap();
     assert_eq!(state.store.engine(), "postgres");
-    let device = portfolio.devices[0].id.clone();
+    let device = "bru-a-f0-z02-ms".to_owned();
     let now = chrono::Utc::now().timestamp_millis();
     let pack = sim::senml_pack(&device, now, &[(Metric::Co2, 812.0)]);
     assert_eq!(

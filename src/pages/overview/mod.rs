@@ -46,7 +46,9 @@ pub fn Overview() -> impl IntoView {
             fallback=|| view! { <p class="cairn-empty" data-testid="overview-empty">"Waiting for the first data from the server…"</p> }>
             <div class="cairn-sites">
                 <For each=move || live.sites.get() key=|s| s.id.clone() let(site)>
-                    <SiteCard points=live.points_of_site(&site.id) site now />
+                    <SiteCard points=live.points_of_site(&site.id)
+                        buildings=live.buildings.with(|bs| bs.iter().filter(|b| b.site_id == site.id).cloned().collect())
+                        site now />
                 </For>
             </div>
         </Show>

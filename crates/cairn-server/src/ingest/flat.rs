@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use super::senml::{RecordError, SenmlRecord};
-use crate::catalog::{metric_name, parse_metric};
+
 use cairn_protocol::Metric;
 
 /// Gateway key names for each metric, besides the metric's own name.
@@ -16,6 +16,9 @@ const ALIASES: &[(&str, Metric)] = &[
     ("occupancy", Metric::Occupancy),
     ("people", Metric::Occupancy),
     ("energy", Metric::ElectricEnergy),
+    ("flow", Metric::WaterFlow),
+    ("water_leak", Metric::Leak),
+    ("rssi", Metric::Signal),
 ];
 
 pub fn to_senml(device_id: &str, body: &Value) -> Result<Vec<SenmlRecord>, Vec<RecordError>> {
@@ -41,7 +44,7 @@ pub fn to_senml(device_id: &str, body: &Value) -> Result<Vec<SenmlRecord>, Vec<R
     let mut errors = Vec::new();
     for (index, (key, value)) in values.iter().enumerate() {
         let metric =
-            parse_metric(key).or_else(|| ALIASES.iter().find(|(k, _)| k == key).map(|(_, m)| *m));
+            Metric::parse(key).or_else(|| ALIASES.iter().find(|(k, _)| k == key).map(|(_, m)| *m));
         let Some(metric) = metric else {
             errors.push(RecordError::new(
                 index,
@@ -63,7 +66,7 @@ pub fn to_senml(device_id: &str, body: &Value) -> Result<Vec<SenmlRecord>, Vec<R
             }
         };
         records.push(SenmlRecord {
-            n: Some(format!("{device_id}/{}", metric_name(metric))),
+            n: Some(format!("{device_id}/{}", metric.name())),
             t: ts_ms.map(|t| t as f64 / 1000.0),
             v,
             vb,

@@ -17,6 +17,11 @@ pub fn normalise(metric: Metric, unit: &str, value: f64) -> Option<f64> {
         (Metric::ElectricEnergy, "kWh") => (1.0, 0.0),
         (Metric::ElectricEnergy, "Wh") => (1e-3, 0.0),
         (Metric::ElectricEnergy, "J") => (1.0 / 3.6e6, 0.0),
+        (Metric::WaterFlow, "l/s") => (1.0, 0.0),
+        (Metric::WaterFlow, "m3/s") => (1000.0, 0.0),
+        (Metric::Battery, "%EL") => (1.0, 0.0),
+        (Metric::Battery, "/") => (100.0, 0.0),
+        (Metric::Signal, "dBm") => (1.0, 0.0),
         _ => return None,
     };
     Some(value * factor_offset.0 + factor_offset.1)
@@ -30,6 +35,10 @@ pub fn accepted(metric: Metric) -> &'static str {
         Metric::Co2 => "ppm or / (ratio)",
         Metric::Occupancy => "count",
         Metric::ElectricEnergy => "kWh, Wh or J",
+        Metric::WaterFlow => "l/s or m3/s",
+        Metric::Leak | Metric::Door => "no unit (send vb, a boolean)",
+        Metric::Battery => "%EL or / (ratio)",
+        Metric::Signal => "dBm",
     }
 }
 

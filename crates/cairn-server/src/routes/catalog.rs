@@ -1,18 +1,22 @@
-//! Read endpoints of the portfolio: `GET /api/sites`, `/api/devices`,
-//! `/api/points`, with filters and paging. Served from the in-memory catalogue
-//! (loaded from the store at start) plus the live bus's latest values.
+//! Read endpoints of the portfolio: sites, buildings, floors (and their plan
+//! images), zones, devices and points, with filters and paging. Served from
+//! the in-memory catalogue (loaded from the store at start) plus the live
+//! bus's latest values.
 
 use std::collections::HashMap;
 
 use axum::{
     Json, Router,
-    extract::{Query, State, rejection::QueryRejection},
+    extract::{Path, Query, State, rejection::QueryRejection},
     routing::get,
 };
-use cairn_protocol::{DeviceSummary, ErrorBody, Page, PointSummary, Reading, SiteSummary};
+use cairn_protocol::{
+    Building, DeviceKind, DeviceSummary, ErrorBody, Floor, Metric, Page, PointSummary, Reading,
+    SiteSummary, Zone,
+};
 use serde::Deserialize;
 
-use crate::{catalog::parse_metric, error::AppError, state::AppState};
+use crate::{error::AppError, state::AppState};
 
 pub const DEFAULT_LIMIT: u32 = 100;
 pub const MAX_LIMIT: u32 = 1_000;
@@ -20,16 +24,30 @@ pub const MAX_LIMIT: u32 = 1_000;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/sites", get(sites))
+        .route("/buildings", get(buildings))
+        .route("/floors", get(floors))
+        .route("/floors/{id}/plan.svg", get(super::plan::plan_svg))
+        .route("/zones", get(zones))
         .route("/devices", get(devices))
+        .route("/devices/{id}", get(device))
         .route("/points", get(points))
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
+/// Filters shared by every list; each list uses those that apply to it.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     site: Option<String>,
+    building: Option<String>,
+    floor: Option<String>,
+    zone: Option<String>,
     device: Option<String>,
+    /// Device kind, e.g. `multisensor`, `leak_sensor`.
+    kind: Option<String>,
+    /// Metric name, e.g. `co2`.
     metric: Option<String>,
+    /// Marker tag the device carries, e.g. `battery`.
+    tag: Option<String>,
     /// Case-insensitive text in the id or name.
     q: Option<String>,
     offset: Option<u64>,
@@ -51,8 +69,18 @@ fn query(q: Result<Query<ListQuery>, QueryRejection>) -> Result<ListQuery, AppEr
             format!("`limit` {limit} is not between 1 and {MAX_LIMIT}"),
         ));
     }
-    if let Some(metric) = q.metric.as_deref().filter(|m| parse_metric(m).is_none()) {
+    if let Some(metric) = q.metric.as_deref().filter(|m| Metric::parse(m).is_none()) {
         return Err(bad("query.metric", format!("unknown metric {metric:?}")));
+    }
+    if let Some(kind) = q.kind.as_deref().filter(|k| DeviceKind::parse(k).is_none()) {
+        let known: Vec<_> = DeviceKind::ALL.iter().map(|k| k.name()).collect();
+        return Err(bad(
+            "query.kind",
+            format!(
+                "unknown device kind {kind:?}; use one of {}",
+                known.join(", ")
+            ),
+        ));
     }
     Ok(q)
 }
@@ -83,6 +111,17 @@ fn latest_by_point(state: &AppState) -> HashMap<u32, Reading> {
         .collect()
 }
 
+/// `None` filter matches everything; otherwise the value must equal it.
+fn is(filter: &Option<String>, value: &str) -> bool {
+    filter.as_deref().is_none_or(|f| f == value)
+}
+
+fn is_opt(filter: &Option<String>, value: Option<&String>) -> bool {
+    filter
+        .as_deref()
+        .is_none_or(|f| value.is_some_and(|v| v == f))
+}
+
 fn matches(text: &str, q: &Option<String>) -> bool {
     q.as_deref()
         .is_none_or(|q| text.to_lowercase().contains(&q.to_lowercase()))
@@ -99,7 +138,61 @@ pub(crate) async fn sites(
         .catalog
         .site_summaries()
         .into_iter()
-        .filter(|s| matches(&format!("{} {} {}", s.id, s.name, s.city), &q.q))
+        .filter(|s| is(&q.site, &s.id))
+        .filter(|s| {
+            matches(
+                &format!("{} {} {} {}", s.id, s.name, s.city, s.address),
+                &q.q,
+            )
+        })
+        .collect();
+    Ok(Json(page(items, &q)))
+}
+
+#[utoipa::path(get, path = "/api/buildings", tag = "portfolio", params(ListQuery),
+    responses((status = 200, body = Page<Building>), (status = 400, description = "Invalid query: the body says what and where", body = ErrorBody)))]
+pub(crate) async fn buildings(
+    State(state): State<AppState>,
+    q: Result<Query<ListQuery>, QueryRejection>,
+) -> Result<Json<Page<Building>>, AppError> {
+    let q = query(q)?;
+    let items = (state.catalog.model.buildings.iter())
+        .filter(|b| is(&q.site, &b.site_id) && is(&q.building, &b.id))
+        .filter(|b| matches(&format!("{} {}", b.id, b.name), &q.q))
+        .cloned()
+        .collect();
+    Ok(Json(page(items, &q)))
+}
+
+#[utoipa::path(get, path = "/api/floors", tag = "portfolio", params(ListQuery),
+    responses((status = 200, body = Page<Floor>), (status = 400, description = "Invalid query: the body says what and where", body = ErrorBody)))]
+pub(crate) async fn floors(
+    State(state): State<AppState>,
+    q: Result<Query<ListQuery>, QueryRejection>,
+) -> Result<Json<Page<Floor>>, AppError> {
+    let q = query(q)?;
+    let items = (state.catalog.model.floors.iter())
+        .filter(|f| {
+            is(&q.site, &f.site_id) && is(&q.building, &f.building_id) && is(&q.floor, &f.id)
+        })
+        .filter(|f| matches(&format!("{} {}", f.id, f.name), &q.q))
+        .cloned()
+        .collect();
+    Ok(Json(page(items, &q)))
+}
+
+#[utoipa::path(get, path = "/api/zones", tag = "portfolio", params(ListQuery),
+    responses((status = 200, body = Page<Zone>), (status = 400, description = "Invalid query: the body says what and where", body = ErrorBody)))]
+pub(crate) async fn zones(
+    State(state): State<AppState>,
+    q: Result<Query<ListQuery>, QueryRejection>,
+) -> Result<Json<Page<Zone>>, AppError> {
+    let q = query(q)?;
+    let items = (state.catalog.model.zones.iter())
+        .filter(|z| is(&q.site, &z.site_id) && is(&q.building, &z.building_id))
+        .filter(|z| is(&q.floor, &z.floor_id) && is(&q.zone, &z.id))
+        .filter(|z| matches(&format!("{} {} {}", z.id, z.name, z.kind), &q.q))
+        .cloned()
         .collect();
     Ok(Json(page(items, &q)))
 }
@@ -111,30 +204,53 @@ pub(crate) async fn devices(
     q: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Json<Page<DeviceSummary>>, AppError> {
     let q = query(q)?;
-    let latest = latest_by_point(&state);
-    let mut devices: Vec<DeviceSummary> = Vec::new();
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    for p in state.catalog.points() {
-        let seen = latest.get(&p.id).map(|r| r.ts);
-        let i = *index.entry(&p.device_id).or_insert_with(|| {
-            devices.push(DeviceSummary {
-                id: p.device_id.clone(),
-                name: p.device_name.clone(),
-                site_id: p.site_id.clone(),
-                points: Vec::new(),
-                last_seen: None,
-            });
-            devices.len() - 1
-        });
-        devices[i].points.push(p.id);
-        devices[i].last_seen = devices[i].last_seen.max(seen);
-    }
-    let items = devices
-        .into_iter()
-        .filter(|d| q.site.as_ref().is_none_or(|s| *s == d.site_id))
-        .filter(|d| matches(&format!("{} {}", d.id, d.name), &q.q))
+    let kind = q.kind.as_deref().and_then(DeviceKind::parse);
+    let metric = q.metric.as_deref().and_then(Metric::parse);
+    let matching: Vec<_> = (state.catalog.model.devices.iter())
+        .filter(|d| is(&q.site, &d.site_id) && is(&q.device, &d.id))
+        .filter(|d| {
+            is_opt(&q.building, d.building_id.as_ref()) && is_opt(&q.floor, d.floor_id.as_ref())
+        })
+        .filter(|d| is_opt(&q.zone, d.zone_id.as_ref()))
+        .filter(|d| kind.is_none_or(|k| k == d.kind))
+        .filter(|d| metric.is_none_or(|m| d.points.iter().any(|(pm, _)| *pm == m)))
+        .filter(|d| q.tag.as_ref().is_none_or(|t| d.tags.contains(t)))
+        .filter(|d| {
+            matches(
+                &format!("{} {} {} {}", d.id, d.name, d.model, d.serial),
+                &q.q,
+            )
+        })
         .collect();
-    Ok(Json(page(items, &q)))
+    // Only the page is summarised: latest values are looked up for what is sent.
+    let mut page = page(matching, &q);
+    let latest = latest_by_point(&state);
+    let items = page
+        .items
+        .drain(..)
+        .map(|d| state.catalog.device_summary(d, &latest))
+        .collect();
+    Ok(Json(Page {
+        items,
+        total: page.total,
+        offset: page.offset,
+        limit: page.limit,
+    }))
+}
+
+#[utoipa::path(get, path = "/api/devices/{id}", tag = "portfolio",
+    params(("id" = String, Path, description = "Device id")),
+    responses((status = 200, body = DeviceSummary), (status = 404, description = "No such device", body = ErrorBody)))]
+pub(crate) async fn device(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<DeviceSummary>, AppError> {
+    let d = (state.catalog.model.devices.iter())
+        .find(|d| d.id == id)
+        .ok_or_else(|| AppError::NotFound(format!("no device {id:?}")))?;
+    Ok(Json(
+        state.catalog.device_summary(d, &latest_by_point(&state)),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/points", tag = "portfolio", params(ListQuery),
@@ -145,13 +261,13 @@ pub(crate) async fn points(
 ) -> Result<Json<Page<PointSummary>>, AppError> {
     let q = query(q)?;
     let latest = latest_by_point(&state);
-    let metric = q.metric.as_deref().and_then(parse_metric);
+    let metric = q.metric.as_deref().and_then(Metric::parse);
     let items = state
         .catalog
         .points()
         .iter()
-        .filter(|p| q.site.as_ref().is_none_or(|s| *s == p.site_id))
-        .filter(|p| q.device.as_ref().is_none_or(|d| *d == p.device_id))
+        .filter(|p| is(&q.site, &p.site_id) && is(&q.device, &p.device_id))
+        .filter(|p| is_opt(&q.building, p.building_id.as_ref()))
         .filter(|p| metric.is_none_or(|m| m == p.metric))
         .filter(|p| matches(&format!("{} {}", p.key, p.device_name), &q.q))
         .map(|p| state.catalog.point_summary(p, latest.get(&p.id).copied()))

@@ -4,6 +4,7 @@ mod catalog;
 mod health;
 mod ingest;
 mod openapi;
+mod plan;
 mod series;
 mod snapshot;
 mod ws;

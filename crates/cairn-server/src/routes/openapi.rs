@@ -8,7 +8,7 @@ use utoipa::{
     openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
 };
 
-use super::{catalog, health, ingest, series, snapshot, ws};
+use super::{catalog, health, ingest, plan, series, snapshot, ws};
 use crate::state::AppState;
 
 #[derive(OpenApi)]
@@ -18,7 +18,12 @@ use crate::state::AppState;
         health::health,
         snapshot::snapshot,
         catalog::sites,
+        catalog::buildings,
+        catalog::floors,
+        plan::plan_svg,
+        catalog::zones,
         catalog::devices,
+        catalog::device,
         catalog::points,
         series::series,
         ingest::senml,
@@ -28,7 +33,7 @@ use crate::state::AppState;
     components(schemas(ClientMsg, ServerMsg, Scope, ResumeFrom, Reading, Metric)),
     modifiers(&DeviceToken),
     tags(
-        (name = "system"), (name = "portfolio", description = "Sites, devices, points"),
+        (name = "system"), (name = "portfolio", description = "Sites, buildings, floors, zones, devices, points"),
         (name = "history", description = "Range queries"), (name = "live", description = "Latest values and the live socket"),
         (name = "ingest", description = "Device data, authenticated by device tokens"),
     )

@@ -20,6 +20,7 @@ pub(crate) fn build(catalog: &Catalog, latest: Vec<Reading>) -> Snapshot {
     let latest: HashMap<u32, Reading> = latest.into_iter().map(|r| (r.point, r)).collect();
     Snapshot {
         sites: catalog.site_summaries(),
+        buildings: catalog.model.buildings.clone(),
         points: catalog
             .points()
             .iter()

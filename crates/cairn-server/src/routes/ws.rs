@@ -226,6 +226,7 @@ fn snapshot_msg(
     let in_scope: HashSet<&str> = snapshot.points.iter().map(|p| p.site_id.as_str()).collect();
     let in_scope: HashSet<String> = in_scope.into_iter().map(str::to_owned).collect();
     snapshot.sites.retain(|s| in_scope.contains(&s.id));
+    snapshot.buildings.retain(|b| in_scope.contains(&b.site_id));
     ServerMsg::Snapshot {
         epoch: state.bus.epoch(),
         seq,

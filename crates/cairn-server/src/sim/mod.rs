@@ -2,8 +2,10 @@
 //! through the same ingest path as real ones ([`Ingestor::ingest_senml`]).
 //! Deterministic for a seed: same portfolio, same noise sequence.
 
+mod devices;
 mod physics;
 mod portfolio;
+mod sites;
 
 use std::time::Duration;
 
@@ -11,19 +13,17 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use tokio::sync::watch;
 
-use crate::{
-    catalog::metric_name,
-    ingest::{IngestError, Ingestor, SenmlRecord},
-};
-use physics::World;
+use crate::ingest::{IngestError, Ingestor, SenmlRecord};
+use devices::World;
 pub use portfolio::{Portfolio, portfolio};
 
 /// How often simulated time advances (devices report on their own intervals).
 const TICK: Duration = Duration::from_secs(1);
 
-/// Step of the history written at first start: the devices' own interval, so
-/// history and live data look the same to a chart (and to the gap rule).
-const BACKFILL_STEP_MS: i64 = portfolio::ROOM_INTERVAL_S as i64 * 1000;
+/// Step of the history written at first start. Devices still report on their
+/// own intervals, so history and live data look the same to a chart (and to
+/// the gap rule); events land on the minute.
+const BACKFILL_STEP_MS: i64 = 60_000;
 /// Days of backfill written per transaction.
 const BACKFILL_CHUNK_MS: i64 = 24 * 3_600_000;
 
@@ -48,7 +48,7 @@ impl Simulator {
         if backfill_days > 0 {
             tracing::info!("simulator: first start, writing {backfill_days} days of history…");
         }
-        let mut world = World::new(portfolio, start, &mut rng);
+        let mut world = World::new(portfolio.clone(), start, &mut rng);
         let mut t = start;
         let mut stored = 0;
         while t < now {
@@ -58,7 +58,7 @@ impl Simulator {
                 world.advance(t, &mut rng);
                 packs.extend(
                     world
-                        .all_reports(&mut rng)
+                        .due_reports(t, &mut rng)
                         .into_iter()
                         .map(|(device, values)| {
                             let pack = senml_pack(&device, t, &values);
@@ -75,7 +75,6 @@ impl Simulator {
             );
         }
         world.advance(now, &mut rng);
-        world.reschedule(now);
         Ok(Simulator { world, rng })
     }
 
@@ -118,13 +117,18 @@ pub fn senml_pack(
     values
         .iter()
         .enumerate()
-        .map(|(i, (metric, value))| SenmlRecord {
-            bn: (i == 0).then(|| format!("{device_id}/")),
-            bt: (i == 0).then_some(now_ms as f64 / 1000.0),
-            n: Some(metric_name(*metric).to_owned()),
-            u: Some(metric.unit().to_owned()),
-            v: Some(*value),
-            ..SenmlRecord::default()
+        .map(|(i, (metric, value))| {
+            // States travel as SenML booleans (`vb`, no unit), quantities as `v` + unit.
+            let boolean = metric.is_boolean();
+            SenmlRecord {
+                bn: (i == 0).then(|| format!("{device_id}/")),
+                bt: (i == 0).then_some(now_ms as f64 / 1000.0),
+                n: Some(metric.name().to_owned()),
+                u: (!boolean).then(|| metric.unit().to_owned()),
+                v: (!boolean).then_some(*value),
+                vb: boolean.then_some(*value != 0.0),
+                ..SenmlRecord::default()
+            }
         })
         .collect()
 }

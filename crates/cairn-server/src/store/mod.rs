@@ -3,6 +3,7 @@
 //! same test suite (`tests/storage.rs`).
 
 mod postgres;
+mod rows;
 mod schema;
 mod sqlite;
 
@@ -13,7 +14,7 @@ use std::{
 
 use cairn_protocol::Reading;
 
-use crate::catalog::{Catalog, DeviceDef, SiteDef};
+use crate::catalog::{Catalog, Model};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -28,8 +29,8 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error("PostgreSQL: {0}")]
     Postgres(String),
-    #[error("the database names unknown metric {0:?}")]
-    UnknownMetric(String),
+    #[error("the database holds an invalid value: {0}")]
+    Invalid(String),
     #[error("storage task failed: {0}")]
     Task(String),
 }
@@ -75,15 +76,12 @@ impl Store {
         }
     }
 
-    /// Creates or updates sites, devices and their points (idempotent).
-    pub async fn provision(
-        &self,
-        sites: Vec<SiteDef>,
-        devices: Vec<DeviceDef>,
-    ) -> Result<(), StoreError> {
+    /// Creates or updates the whole model: sites, buildings, floors, zones,
+    /// devices and their points (idempotent, one transaction).
+    pub async fn provision(&self, model: Arc<Model>) -> Result<(), StoreError> {
         match self {
-            Store::Sqlite(s) => blocking(s, move |s| s.provision(&sites, &devices)).await,
-            Store::Postgres(p) => p.provision(&sites, &devices).await,
+            Store::Sqlite(s) => blocking(s, move |s| s.provision(&model)).await,
+            Store::Postgres(p) => p.provision(&model).await,
         }
     }
 

@@ -6,15 +6,51 @@ const MIGRATIONS: &[&str] = &[
 CREATE TABLE sites (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
+    address TEXT NOT NULL,
     city TEXT NOT NULL,
     time_zone TEXT NOT NULL,
     lat REAL NOT NULL,
     lon REAL NOT NULL
 );
+-- Geometry (footprints, outlines) and tags are JSON arrays.
+CREATE TABLE buildings (
+    id TEXT PRIMARY KEY,
+    site_id TEXT NOT NULL REFERENCES sites(id),
+    name TEXT NOT NULL,
+    footprint TEXT NOT NULL
+);
+CREATE TABLE floors (
+    id TEXT PRIMARY KEY,
+    building_id TEXT NOT NULL REFERENCES buildings(id),
+    level INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    width_m REAL NOT NULL,
+    height_m REAL NOT NULL
+);
+CREATE TABLE zones (
+    id TEXT PRIMARY KEY,
+    floor_id TEXT NOT NULL REFERENCES floors(id),
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    outline TEXT NOT NULL
+);
 CREATE TABLE devices (
     id TEXT PRIMARY KEY,
     site_id TEXT NOT NULL REFERENCES sites(id),
-    name TEXT NOT NULL
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    model TEXT NOT NULL,
+    firmware TEXT NOT NULL,
+    serial TEXT NOT NULL,
+    installed TEXT NOT NULL,
+    building_id TEXT REFERENCES buildings(id),
+    floor_id TEXT REFERENCES floors(id),
+    zone_id TEXT REFERENCES zones(id),
+    lat REAL NOT NULL,
+    lon REAL NOT NULL,
+    plan_x REAL,
+    plan_y REAL,
+    tags TEXT NOT NULL
 );
 CREATE TABLE points (
     id INTEGER PRIMARY KEY,

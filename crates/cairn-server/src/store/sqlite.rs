@@ -4,11 +4,14 @@
 
 use std::{path::Path, sync::Mutex};
 
-use cairn_protocol::Reading;
+use cairn_protocol::{Building, Floor, LatLon, PlanXy, Reading, Zone};
 use rusqlite::{Connection, params};
 
-use super::StoreError;
-use crate::catalog::{Catalog, DeviceDef, PointInfo, SiteDef, parse_metric, point_key};
+use super::{
+    StoreError,
+    rows::{self as col, from_json, to_json},
+};
+use crate::catalog::{Catalog, DeviceDef, Model, PointInfo, SiteDef, point_key};
 
 pub struct SqliteStore {
     conn: Mutex<Connection>,
@@ -37,31 +40,98 @@ impl SqliteStore {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Creates or updates sites, devices and their points (idempotent).
-    pub fn provision(&self, sites: &[SiteDef], devices: &[DeviceDef]) -> Result<(), StoreError> {
+    /// Creates or updates the model (idempotent, one transaction).
+    pub fn provision(&self, m: &Model) -> Result<(), StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         {
             let mut site = tx.prepare(
-                "INSERT INTO sites (id, name, city, time_zone, lat, lon) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT(id) DO UPDATE SET name = ?2, city = ?3, time_zone = ?4, lat = ?5, lon = ?6",
+                "INSERT INTO sites (id, name, address, city, time_zone, lat, lon) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT(id) DO UPDATE SET name = ?2, address = ?3, city = ?4, time_zone = ?5, lat = ?6, lon = ?7",
             )?;
-            for s in sites {
-                site.execute(params![s.id, s.name, s.city, s.time_zone, s.lat, s.lon])?;
+            for s in &m.sites {
+                site.execute(params![
+                    s.id,
+                    s.name,
+                    s.address,
+                    s.city,
+                    s.time_zone,
+                    s.lat,
+                    s.lon
+                ])?;
+            }
+            let mut building = tx.prepare(
+                "INSERT INTO buildings (id, site_id, name, footprint) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(id) DO UPDATE SET site_id = ?2, name = ?3, footprint = ?4",
+            )?;
+            for b in &m.buildings {
+                building.execute(params![b.id, b.site_id, b.name, to_json(&b.footprint)])?;
+            }
+            let mut floor = tx.prepare(
+                "INSERT INTO floors (id, building_id, level, name, width_m, height_m) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT(id) DO UPDATE SET building_id = ?2, level = ?3, name = ?4, width_m = ?5, height_m = ?6",
+            )?;
+            for f in &m.floors {
+                floor.execute(params![
+                    f.id,
+                    f.building_id,
+                    f.level,
+                    f.name,
+                    f.width_m,
+                    f.height_m
+                ])?;
+            }
+            let mut zone = tx.prepare(
+                "INSERT INTO zones (id, floor_id, name, kind, outline) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(id) DO UPDATE SET floor_id = ?2, name = ?3, kind = ?4, outline = ?5",
+            )?;
+            for z in &m.zones {
+                zone.execute(params![
+                    z.id,
+                    z.floor_id,
+                    z.name,
+                    z.kind,
+                    to_json(&z.outline)
+                ])?;
             }
             let mut device = tx.prepare(
-                "INSERT INTO devices (id, site_id, name) VALUES (?1, ?2, ?3)
-                 ON CONFLICT(id) DO UPDATE SET site_id = ?2, name = ?3",
+                "INSERT INTO devices (id, site_id, name, kind, model, firmware, serial, installed,
+                     building_id, floor_id, zone_id, lat, lon, plan_x, plan_y, tags)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                 ON CONFLICT(id) DO UPDATE SET site_id = ?2, name = ?3, kind = ?4, model = ?5,
+                     firmware = ?6, serial = ?7, installed = ?8, building_id = ?9, floor_id = ?10,
+                     zone_id = ?11, lat = ?12, lon = ?13, plan_x = ?14, plan_y = ?15, tags = ?16",
             )?;
             let mut point = tx.prepare(
                 "INSERT INTO points (key, device_id, metric, interval_s) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT(key) DO UPDATE SET interval_s = ?4",
             )?;
-            for d in devices {
-                device.execute(params![d.id, d.site_id, d.name])?;
+            for d in &m.devices {
+                device.execute(params![
+                    d.id,
+                    d.site_id,
+                    d.name,
+                    d.kind.name(),
+                    d.model,
+                    d.firmware,
+                    d.serial,
+                    d.installed,
+                    d.building_id,
+                    d.floor_id,
+                    d.zone_id,
+                    d.location.lat,
+                    d.location.lon,
+                    d.plan.map(|p| p.x),
+                    d.plan.map(|p| p.y),
+                    to_json(&d.tags),
+                ])?;
                 for (metric, interval_s) in &d.points {
-                    let name = crate::catalog::metric_name(*metric);
-                    point.execute(params![point_key(&d.id, *metric), d.id, name, interval_s])?;
+                    point.execute(params![
+                        point_key(&d.id, *metric),
+                        d.id,
+                        metric.name(),
+                        interval_s
+                    ])?;
                 }
             }
         }
@@ -71,49 +141,114 @@ impl SqliteStore {
 
     pub fn load_catalog(&self) -> Result<Catalog, StoreError> {
         let conn = self.conn();
-        let sites = conn
-            .prepare("SELECT id, name, city, time_zone, lat, lon FROM sites ORDER BY name")?
-            .query_map([], |r| {
-                Ok(SiteDef {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    city: r.get(2)?,
-                    time_zone: r.get(3)?,
-                    lat: r.get(4)?,
-                    lon: r.get(5)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut m = Model::default();
         let mut stmt = conn.prepare(
-            "SELECT p.id, p.key, p.device_id, d.name, d.site_id, p.metric, p.interval_s
-             FROM points p JOIN devices d ON d.id = p.device_id ORDER BY p.id",
+            "SELECT id, name, address, city, time_zone, lat, lon FROM sites ORDER BY name",
         )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, u32>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, u32>(6)?,
-            ))
-        })?;
-        let mut points = Vec::new();
-        for row in rows {
-            let (id, key, device_id, device_name, site_id, metric, interval_s) = row?;
-            let metric = parse_metric(&metric).ok_or(StoreError::UnknownMetric(metric))?;
-            points.push(PointInfo {
-                id,
-                key,
-                device_id,
-                device_name,
-                site_id,
-                metric,
-                interval_s,
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            m.sites.push(SiteDef {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                address: r.get(2)?,
+                city: r.get(3)?,
+                time_zone: r.get(4)?,
+                lat: r.get(5)?,
+                lon: r.get(6)?,
             });
         }
-        Ok(Catalog::new(sites, points))
+        let mut stmt =
+            conn.prepare("SELECT id, site_id, name, footprint FROM buildings ORDER BY id")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            m.buildings.push(Building {
+                id: r.get(0)?,
+                site_id: r.get(1)?,
+                name: r.get(2)?,
+                footprint: from_json("buildings.footprint", &r.get::<_, String>(3)?)?,
+                floors: Vec::new(),
+            });
+        }
+        let mut stmt = conn.prepare(
+            "SELECT id, building_id, level, name, width_m, height_m FROM floors ORDER BY building_id, level",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            m.floors.push(Floor {
+                id: r.get(0)?,
+                building_id: r.get(1)?,
+                site_id: String::new(),
+                level: r.get(2)?,
+                name: r.get(3)?,
+                width_m: r.get(4)?,
+                height_m: r.get(5)?,
+                plan_url: String::new(),
+            });
+        }
+        let mut stmt =
+            conn.prepare("SELECT id, floor_id, name, kind, outline FROM zones ORDER BY id")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            m.zones.push(Zone {
+                id: r.get(0)?,
+                floor_id: r.get(1)?,
+                building_id: String::new(),
+                site_id: String::new(),
+                name: r.get(2)?,
+                kind: r.get(3)?,
+                outline: from_json("zones.outline", &r.get::<_, String>(4)?)?,
+            });
+        }
+        let mut stmt = conn.prepare(
+            "SELECT id, site_id, name, kind, model, firmware, serial, installed, building_id,
+                    floor_id, zone_id, lat, lon, plan_x, plan_y, tags FROM devices ORDER BY id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let plan = match (r.get::<_, Option<f64>>(13)?, r.get::<_, Option<f64>>(14)?) {
+                (Some(x), Some(y)) => Some(PlanXy { x, y }),
+                _ => None,
+            };
+            m.devices.push(DeviceDef {
+                id: r.get(0)?,
+                site_id: r.get(1)?,
+                name: r.get(2)?,
+                kind: col::kind(&r.get::<_, String>(3)?)?,
+                model: r.get(4)?,
+                firmware: r.get(5)?,
+                serial: r.get(6)?,
+                installed: r.get(7)?,
+                building_id: r.get(8)?,
+                floor_id: r.get(9)?,
+                zone_id: r.get(10)?,
+                location: LatLon {
+                    lat: r.get(11)?,
+                    lon: r.get(12)?,
+                },
+                plan,
+                tags: from_json("devices.tags", &r.get::<_, String>(15)?)?,
+                points: Vec::new(),
+            });
+        }
+        let mut stmt = conn.prepare(
+            "SELECT p.id, p.key, p.device_id, d.name, d.site_id, d.building_id, p.metric, p.interval_s
+             FROM points p JOIN devices d ON d.id = p.device_id ORDER BY p.id",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut points = Vec::new();
+        while let Some(r) = rows.next()? {
+            points.push(PointInfo {
+                id: r.get(0)?,
+                key: r.get(1)?,
+                device_id: r.get(2)?,
+                device_name: r.get(3)?,
+                site_id: r.get(4)?,
+                building_id: r.get(5)?,
+                metric: col::metric(&r.get::<_, String>(6)?)?,
+                interval_s: r.get(7)?,
+            });
+        }
+        Ok(Catalog::new(m, points))
     }
 
     /// Stores a batch in one transaction; a reading already stored (same point
