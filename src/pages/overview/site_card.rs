@@ -137,7 +137,7 @@ pub fn SiteCard(
                         <span class="cairn-site__sub">{format!("{} floors", b.floors.len())}</span>
                     </th>
                     {figures}
-                    <td class="cairn-site__attention">{attention}</td>
+                    <td><div class="cairn-site__attention">{attention}</div></td>
                 </tr>
             }
         })

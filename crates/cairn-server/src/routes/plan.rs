@@ -90,9 +90,15 @@ pub fn svg<'a>(floor: &Floor, zones: impl Iterator<Item = &'a Zone>) -> String {
         let n = z.outline.len().max(1) as f64;
         let cx = z.outline.iter().map(|p| p.x).sum::<f64>() / n;
         let cy = h - z.outline.iter().map(|p| p.y).sum::<f64>() / n;
+        // Shrink the label to fit a narrow room (a glyph is ~0.6 em wide).
+        let (x0, x1) = z
+            .outline
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.x), b.max(p.x)));
+        let size = (0.7_f64).min((x1 - x0) * 0.9 / (z.name.chars().count() as f64 * 0.6));
         let _ = write!(
             s,
-            r##"<text x="{cx:.2}" y="{cy:.2}" font-size="0.7" fill="#5b6470" text-anchor="middle" dominant-baseline="middle">{}</text>"##,
+            r##"<text x="{cx:.2}" y="{cy:.2}" font-size="{size:.2}" fill="#5b6470" text-anchor="middle" dominant-baseline="middle">{}</text>"##,
             escape(&z.name)
         );
     }

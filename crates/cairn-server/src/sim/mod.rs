@@ -68,6 +68,8 @@ impl Simulator {
                 t += BACKFILL_STEP_MS;
             }
             stored += ingest.ingest_history(&packs, now).await?;
+            let done = (t - start) as f64 / (now - start).max(1) as f64;
+            tracing::info!("simulator: history {:.0} % written", done * 100.0);
         }
         if backfill_days > 0 {
             tracing::info!(
