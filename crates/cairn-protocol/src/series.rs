@@ -5,7 +5,13 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Resolution {
+    /// Every stored reading.
     Raw,
+    /// Hourly rollups, with raw readings where an hour straddles a pixel
+    /// column's edge: the same M4 output as raw, from far fewer rows.
+    Hour,
+    /// Daily (UTC) rollups, with raw readings where a day straddles an edge.
+    Day,
 }
 
 /// One point's history over `[from, to)`, decimated for `px` pixel columns.

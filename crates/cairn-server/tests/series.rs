@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use axum::http::StatusCode;
-use cairn_protocol::{ErrorBody, Reading, SeriesBatch};
-use cairn_server::AppState;
+use cairn_protocol::{ErrorBody, Reading, Resolution, SeriesBatch};
+use cairn_server::{AppState, series::m4::m4};
 
 mod support;
 
@@ -132,5 +132,33 @@ async fn bad_queries_get_a_json_error_that_says_where() {
         assert_eq!(got, status, "{query}: {body}");
         let err: ErrorBody = serde_json::from_str(&body).unwrap();
         assert_eq!(err.error.location.as_deref(), location, "{query}");
+    }
+}
+
+/// Wide columns read hourly rollups plus raw readings at column edges, and
+/// answer exactly what M4 over every reading answers (spike and gap included).
+#[tokio::test]
+async fn wide_columns_read_rollups_and_answer_exactly_as_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let (s, point) = state_with_history(dir.path()).await;
+    let (from, to) = (T0 - 3_600_000, T0 + 86_400_000 + 7_000_000);
+    for px in [4_u32, 5, 6] {
+        let (status, body) = get(
+            &s,
+            &format!("/api/series?point={point}&from={from}&to={to}&px={px}"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let got = &serde_json::from_str::<SeriesBatch>(&body).unwrap().series[0];
+        assert_eq!(got.resolution, Resolution::Hour, "px {px}");
+        assert_eq!(got.stored, 8_640 - 360);
+        let raw: Vec<(i64, f64)> = (s.store.range(point, from, to).await.unwrap().iter())
+            .map(|r| (r.ts, r.value))
+            .collect();
+        let interval = s.catalog.point(point).unwrap().interval_s;
+        let gap = (3 * i64::from(interval) * 1000).max((to - from) / i64::from(px));
+        let want: (Vec<i64>, Vec<Option<f64>>) = m4(&raw, from, to, px, gap).into_iter().unzip();
+        assert_eq!((got.t.clone(), got.v.clone()), want, "px {px}");
+        assert!(got.v.contains(&Some(99.0)));
     }
 }

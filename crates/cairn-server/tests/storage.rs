@@ -7,7 +7,15 @@ use std::sync::Arc;
 
 use axum::{body::Body, http::Request};
 use cairn_protocol::{DeviceKind, Metric, Reading, SeriesBatch};
-use cairn_server::{AppState, Config, app, catalog::Model, sim, store::Store};
+use cairn_server::{
+    AppState, Config, app,
+    catalog::Model,
+    sim,
+    store::{
+        Store,
+        rollup::{DAY_MS, HOUR_MS},
+    },
+};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
@@ -75,6 +83,44 @@ async fn suite(store: Store) {
     let mut want = vec![r(a, 3_000, 22.0), r(b, 1_500, 600.0)];
     want.sort_by_key(|x| x.point);
     assert_eq!(latest, want);
+
+    // Rollups follow inserts in the same transaction and merge across batches;
+    // a resent reading changes nothing.
+    let base = 100 * HOUR_MS;
+    let batch = vec![r(a, base + 10, 5.0), r(a, base + 20, 1.0)];
+    store.insert_readings(Arc::new(batch)).await.unwrap();
+    let batch = vec![
+        r(a, base + 30, 9.0),
+        r(a, base + 20, 100.0),
+        r(a, base + HOUR_MS + 1, 2.0),
+    ];
+    assert_eq!(store.insert_readings(Arc::new(batch)).await.unwrap(), 2);
+    let hours = store
+        .rollups(a, HOUR_MS, base, base + 2 * HOUR_MS)
+        .await
+        .unwrap();
+    assert_eq!(hours.len(), 2);
+    let h = hours[0];
+    assert_eq!((h.bucket, h.count, h.sum), (base, 3, 15.0));
+    assert_eq!(
+        (h.min, h.max, h.first, h.last),
+        (
+            (base + 20, 1.0),
+            (base + 30, 9.0),
+            (base + 10, 5.0),
+            (base + 30, 9.0)
+        )
+    );
+    let days = store
+        .rollups(a, DAY_MS, 0, base + 2 * HOUR_MS)
+        .await
+        .unwrap();
+    assert_eq!(days.iter().map(|d| d.count).sum::<i64>(), 3 + 4);
+    let edge = store.in_buckets(a, vec![0, base], HOUR_MS).await.unwrap();
+    assert_eq!(
+        edge.iter().map(|x| x.ts).collect::<Vec<_>>(),
+        vec![1_000, 2_000, 3_000, base + 10, base + 20, base + 30]
+    );
 
     // Device tokens: unknown devices get none; a new token replaces the old.
     assert!(

@@ -1,15 +1,20 @@
 //! `GET /api/series`: history of one or more points over any span, M4-decimated
-//! to the chart's pixel width, gaps explicit.
+//! to the chart's pixel width, gaps explicit; read from hourly or daily
+//! rollups where that gives the same output (see `series::plan`).
 
 use axum::{
     Json, Router,
     extract::{Query, State},
     routing::get,
 };
-use cairn_protocol::{ErrorBody, Resolution, Series, SeriesBatch};
+use cairn_protocol::{ErrorBody, Series, SeriesBatch};
 use serde::Deserialize;
 
-use crate::{error::AppError, series::m4::m4, state::AppState};
+use crate::{
+    error::AppError,
+    series::{m4::m4, plan},
+    state::AppState,
+};
 
 /// Limits of one request.
 pub const MAX_POINTS: usize = 16;
@@ -81,27 +86,40 @@ pub(crate) async fn series(
     }
     let column_ms = (q.to - q.from) / i64::from(q.px);
     let mut batch = Vec::with_capacity(points.len());
+    let level = plan::choose(q.from, q.to, q.px);
     for (id, interval_s) in points {
-        let raw: Vec<(i64, f64)> = state
-            .store
-            .range(id, q.from, q.to)
-            .await
-            .map_err(AppError::internal)?
-            .into_iter()
-            .map(|r| (r.ts, r.value))
-            .collect();
+        let (input, stored) = match level {
+            // Wide columns: rollups inside columns, raw only at their edges.
+            Some(level) => {
+                let rollups = (state.store.rollups(id, level, q.from, q.to).await)
+                    .map_err(AppError::internal)?;
+                let starts = plan::straddling(&rollups, q.from, q.to, q.px);
+                let raw = (state.store.in_buckets(id, starts, level).await)
+                    .map_err(AppError::internal)?;
+                plan::assemble(&rollups, &raw, q.from, q.to, q.px)
+            }
+            None => {
+                let raw: Vec<(i64, f64)> = (state.store.range(id, q.from, q.to).await)
+                    .map_err(AppError::internal)?
+                    .into_iter()
+                    .map(|r| (r.ts, r.value))
+                    .collect();
+                let n = raw.len() as u64;
+                (raw, n)
+            }
+        };
         // A gap shorter than a pixel column cannot be seen; longer than three
         // reporting intervals it is data missing (the staleness rule).
         let max_gap = (3 * i64::from(interval_s) * 1000).max(column_ms);
-        let samples = m4(&raw, q.from, q.to, q.px, max_gap);
+        let samples = m4(&input, q.from, q.to, q.px, max_gap);
         let (t, v) = samples.into_iter().unzip();
         batch.push(Series {
             point: id,
             from: q.from,
             to: q.to,
             px: q.px,
-            resolution: Resolution::Raw,
-            stored: raw.len() as u64,
+            resolution: plan::resolution(level),
+            stored,
             t,
             v,
         });

@@ -1,1 +1,2 @@
 pub mod m4;
+pub mod plan;

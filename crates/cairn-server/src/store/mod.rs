@@ -3,6 +3,7 @@
 //! same test suite (`tests/storage.rs`).
 
 mod postgres;
+pub mod rollup;
 mod rows;
 mod schema;
 mod sqlite;
@@ -16,6 +17,7 @@ use cairn_protocol::Reading;
 
 use crate::catalog::{Catalog, Model};
 pub use postgres::PgStore;
+use rollup::Rollup;
 pub use sqlite::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]
@@ -106,6 +108,34 @@ impl Store {
         match self {
             Store::Sqlite(s) => blocking(s, SqliteStore::latest_readings).await,
             Store::Postgres(p) => p.latest_readings().await,
+        }
+    }
+
+    /// Rollups of one point at one level whose buckets overlap `[from, to)`, oldest first.
+    pub async fn rollups(
+        &self,
+        point: u32,
+        level: i64,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<Rollup>, StoreError> {
+        match self {
+            Store::Sqlite(s) => blocking(s, move |s| s.rollups(point, level, from, to)).await,
+            Store::Postgres(p) => p.rollups(point, level, from, to).await,
+        }
+    }
+
+    /// Raw readings of one point inside the buckets `[start, start + size)`
+    /// for each of `starts` (sorted), oldest first: one statement, not one per bucket.
+    pub async fn in_buckets(
+        &self,
+        point: u32,
+        starts: Vec<i64>,
+        size: i64,
+    ) -> Result<Vec<Reading>, StoreError> {
+        match self {
+            Store::Sqlite(s) => blocking(s, move |s| s.in_buckets(point, &starts, size)).await,
+            Store::Postgres(p) => p.in_buckets(point, &starts, size).await,
         }
     }
 

@@ -7,6 +7,7 @@ use tokio_postgres::NoTls;
 
 use super::{
     StoreError,
+    rollup::{self, Rollup},
     rows::{self as col, from_json, to_json},
 };
 use crate::catalog::{Catalog, DeviceDef, Model, PointInfo, SiteDef, point_key};
@@ -75,6 +76,19 @@ CREATE TABLE readings (
     ts BIGINT NOT NULL,
     value DOUBLE PRECISION NOT NULL,
     PRIMARY KEY (point_id, ts)
+);
+-- Per point and bucket (level = bucket size in ms): see store/rollup.rs.
+CREATE TABLE rollups (
+    level BIGINT NOT NULL,
+    point_id INTEGER NOT NULL,
+    bucket BIGINT NOT NULL,
+    n BIGINT NOT NULL,
+    total DOUBLE PRECISION NOT NULL,
+    min_ts BIGINT NOT NULL, v_min DOUBLE PRECISION NOT NULL,
+    max_ts BIGINT NOT NULL, v_max DOUBLE PRECISION NOT NULL,
+    first_ts BIGINT NOT NULL, v_first DOUBLE PRECISION NOT NULL,
+    last_ts BIGINT NOT NULL, v_last DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (level, point_id, bucket)
 );
 CREATE TABLE counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL);
 INSERT INTO counters (name, value) VALUES ('readings', 0);
@@ -394,30 +408,140 @@ impl PgStore {
         Ok(Catalog::new(m, points))
     }
 
-    /// One statement per batch (arrays unnested), duplicates kept as they were.
+    /// One statement per batch (arrays unnested), duplicates kept as they
+    /// were; the rollups of what is new merged in the same transaction.
     pub async fn insert_readings(&self, readings: &[Reading]) -> Result<usize, StoreError> {
         let points: Vec<i32> = readings.iter().map(|r| r.point as i32).collect();
         let ts: Vec<i64> = readings.iter().map(|r| r.ts).collect();
         let values: Vec<f64> = readings.iter().map(|r| r.value).collect();
         let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(pg)?;
-        let inserted = tx
-            .execute(
+        let new: Vec<Reading> = tx
+            .query(
                 "INSERT INTO readings (point_id, ts, value)
                  SELECT * FROM UNNEST($1::INTEGER[], $2::BIGINT[], $3::DOUBLE PRECISION[])
-                 ON CONFLICT DO NOTHING",
+                 ON CONFLICT DO NOTHING
+                 RETURNING point_id, ts, value",
                 &[&points, &ts, &values],
             )
             .await
-            .map_err(pg)?;
+            .map_err(pg)?
+            .iter()
+            .map(|r| Reading {
+                point: r.get::<_, i32>(0) as u32,
+                ts: r.get(1),
+                value: r.get(2),
+            })
+            .collect();
+        let sums = rollup::summarise(&new);
+        let ints = |f: fn(&Rollup) -> i64| sums.iter().map(f).collect::<Vec<i64>>();
+        let floats = |f: fn(&Rollup) -> f64| sums.iter().map(f).collect::<Vec<f64>>();
+        let point_ids: Vec<i32> = sums.iter().map(|r| r.point as i32).collect();
+        tx.execute(
+            "INSERT INTO rollups AS o (level, point_id, bucket, n, total, min_ts, v_min, max_ts, v_max,
+                 first_ts, v_first, last_ts, v_last)
+             SELECT * FROM UNNEST($1::BIGINT[], $2::INTEGER[], $3::BIGINT[], $4::BIGINT[],
+                 $5::DOUBLE PRECISION[], $6::BIGINT[], $7::DOUBLE PRECISION[], $8::BIGINT[],
+                 $9::DOUBLE PRECISION[], $10::BIGINT[], $11::DOUBLE PRECISION[], $12::BIGINT[],
+                 $13::DOUBLE PRECISION[])
+             ON CONFLICT (level, point_id, bucket) DO UPDATE SET
+                 n = o.n + excluded.n,
+                 total = o.total + excluded.total,
+                 min_ts = CASE WHEN excluded.v_min < o.v_min THEN excluded.min_ts ELSE o.min_ts END,
+                 v_min = LEAST(o.v_min, excluded.v_min),
+                 max_ts = CASE WHEN excluded.v_max > o.v_max THEN excluded.max_ts ELSE o.max_ts END,
+                 v_max = GREATEST(o.v_max, excluded.v_max),
+                 v_first = CASE WHEN excluded.first_ts < o.first_ts THEN excluded.v_first ELSE o.v_first END,
+                 first_ts = LEAST(o.first_ts, excluded.first_ts),
+                 v_last = CASE WHEN excluded.last_ts > o.last_ts THEN excluded.v_last ELSE o.v_last END,
+                 last_ts = GREATEST(o.last_ts, excluded.last_ts)",
+            &[
+                &ints(|r| r.level),
+                &point_ids,
+                &ints(|r| r.bucket),
+                &ints(|r| r.count),
+                &floats(|r| r.sum),
+                &ints(|r| r.min.0),
+                &floats(|r| r.min.1),
+                &ints(|r| r.max.0),
+                &floats(|r| r.max.1),
+                &ints(|r| r.first.0),
+                &floats(|r| r.first.1),
+                &ints(|r| r.last.0),
+                &floats(|r| r.last.1),
+            ],
+        )
+        .await
+        .map_err(pg)?;
         tx.execute(
             "UPDATE counters SET value = value + $1 WHERE name = 'readings'",
-            &[&(inserted as i64)],
+            &[&(new.len() as i64)],
         )
         .await
         .map_err(pg)?;
         tx.commit().await.map_err(pg)?;
-        Ok(inserted as usize)
+        Ok(new.len())
+    }
+
+    pub async fn rollups(
+        &self,
+        point: u32,
+        level: i64,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<Rollup>, StoreError> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT bucket, n, total, min_ts, v_min, max_ts, v_max, first_ts, v_first, last_ts, v_last
+                 FROM rollups WHERE level = $1 AND point_id = $2 AND bucket > $3 - $1 AND bucket < $4
+                 ORDER BY bucket",
+                &[&level, &(point as i32), &from, &to],
+            )
+            .await
+            .map_err(pg)?;
+        Ok(rows
+            .iter()
+            .map(|r| Rollup {
+                point,
+                level,
+                bucket: r.get(0),
+                count: r.get(1),
+                sum: r.get(2),
+                min: (r.get(3), r.get(4)),
+                max: (r.get(5), r.get(6)),
+                first: (r.get(7), r.get(8)),
+                last: (r.get(9), r.get(10)),
+            })
+            .collect())
+    }
+
+    pub async fn in_buckets(
+        &self,
+        point: u32,
+        starts: &[i64],
+        size: i64,
+    ) -> Result<Vec<Reading>, StoreError> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT r.ts, r.value FROM UNNEST($2::BIGINT[]) AS w(lo)
+                 JOIN readings r ON r.point_id = $1 AND r.ts >= w.lo AND r.ts < w.lo + $3
+                 ORDER BY r.ts",
+                &[&(point as i32), &starts, &size],
+            )
+            .await
+            .map_err(pg)?;
+        Ok(rows
+            .iter()
+            .map(|r| Reading {
+                point,
+                ts: r.get(0),
+                value: r.get(1),
+            })
+            .collect())
     }
 
     pub async fn latest_readings(&self) -> Result<Vec<Reading>, StoreError> {

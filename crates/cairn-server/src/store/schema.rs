@@ -65,6 +65,19 @@ CREATE TABLE readings (
     value REAL NOT NULL,
     PRIMARY KEY (point_id, ts)
 ) WITHOUT ROWID;
+-- Per point and bucket (level = bucket size in ms): see store/rollup.rs.
+CREATE TABLE rollups (
+    level INTEGER NOT NULL,
+    point_id INTEGER NOT NULL,
+    bucket INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    total REAL NOT NULL,
+    min_ts INTEGER NOT NULL, v_min REAL NOT NULL,
+    max_ts INTEGER NOT NULL, v_max REAL NOT NULL,
+    first_ts INTEGER NOT NULL, v_first REAL NOT NULL,
+    last_ts INTEGER NOT NULL, v_last REAL NOT NULL,
+    PRIMARY KEY (level, point_id, bucket)
+) WITHOUT ROWID;
 CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 INSERT INTO counters (name, value) VALUES ('readings', 0);
 "#,

@@ -9,6 +9,7 @@ use rusqlite::{Connection, params};
 
 use super::{
     StoreError,
+    rollup::{self, Rollup},
     rows::{self as col, from_json, to_json},
 };
 use crate::catalog::{Catalog, DeviceDef, Model, PointInfo, SiteDef, point_key};
@@ -251,26 +252,103 @@ impl SqliteStore {
         Ok(Catalog::new(m, points))
     }
 
-    /// Stores a batch in one transaction; a reading already stored (same point
-    /// and time) is kept as it was. Returns how many were new.
+    /// Stores a batch in one transaction with the rollups of what is new; a
+    /// reading already stored (same point and time) is kept as it was.
+    /// Returns how many were new.
     pub fn insert_readings(&self, readings: &[Reading]) -> Result<usize, StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let mut inserted = 0;
+        let mut new = Vec::with_capacity(readings.len());
         {
             let mut stmt = tx.prepare_cached(
                 "INSERT OR IGNORE INTO readings (point_id, ts, value) VALUES (?1, ?2, ?3)",
             )?;
             for r in readings {
-                inserted += stmt.execute(params![r.point, r.ts, r.value])?;
+                if stmt.execute(params![r.point, r.ts, r.value])? == 1 {
+                    new.push(*r);
+                }
+            }
+            let mut up = tx.prepare_cached(
+                "INSERT INTO rollups (level, point_id, bucket, n, total, min_ts, v_min, max_ts, v_max,
+                     first_ts, v_first, last_ts, v_last)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                 ON CONFLICT (level, point_id, bucket) DO UPDATE SET
+                     n = n + excluded.n,
+                     total = total + excluded.total,
+                     min_ts = CASE WHEN excluded.v_min < v_min THEN excluded.min_ts ELSE min_ts END,
+                     v_min = MIN(v_min, excluded.v_min),
+                     max_ts = CASE WHEN excluded.v_max > v_max THEN excluded.max_ts ELSE max_ts END,
+                     v_max = MAX(v_max, excluded.v_max),
+                     v_first = CASE WHEN excluded.first_ts < first_ts THEN excluded.v_first ELSE v_first END,
+                     first_ts = MIN(first_ts, excluded.first_ts),
+                     v_last = CASE WHEN excluded.last_ts > last_ts THEN excluded.v_last ELSE v_last END,
+                     last_ts = MAX(last_ts, excluded.last_ts)",
+            )?;
+            for r in rollup::summarise(&new) {
+                up.execute(params![
+                    r.level, r.point, r.bucket, r.count, r.sum, r.min.0, r.min.1, r.max.0, r.max.1,
+                    r.first.0, r.first.1, r.last.0, r.last.1
+                ])?;
             }
         }
         tx.execute(
             "UPDATE counters SET value = value + ?1 WHERE name = 'readings'",
-            params![inserted as i64],
+            params![new.len() as i64],
         )?;
         tx.commit()?;
-        Ok(inserted)
+        Ok(new.len())
+    }
+
+    pub fn rollups(
+        &self,
+        point: u32,
+        level: i64,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<Rollup>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT bucket, n, total, min_ts, v_min, max_ts, v_max, first_ts, v_first, last_ts, v_last
+             FROM rollups WHERE level = ?1 AND point_id = ?2 AND bucket > ?3 - ?1 AND bucket < ?4
+             ORDER BY bucket",
+        )?;
+        let rows = stmt.query_map(params![level, point, from, to], |r| {
+            Ok(Rollup {
+                point,
+                level,
+                bucket: r.get(0)?,
+                count: r.get(1)?,
+                sum: r.get(2)?,
+                min: (r.get(3)?, r.get(4)?),
+                max: (r.get(5)?, r.get(6)?),
+                first: (r.get(7)?, r.get(8)?),
+                last: (r.get(9)?, r.get(10)?),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn in_buckets(
+        &self,
+        point: u32,
+        starts: &[i64],
+        size: i64,
+    ) -> Result<Vec<Reading>, StoreError> {
+        let conn = self.conn();
+        // One statement: SQLite walks the JSON array and seeks the index per bucket.
+        let mut stmt = conn.prepare_cached(
+            "SELECT r.ts, r.value FROM json_each(?2) AS w
+             JOIN readings AS r ON r.point_id = ?1 AND r.ts >= w.value AND r.ts < w.value + ?3
+             ORDER BY r.ts",
+        )?;
+        let rows = stmt.query_map(params![point, to_json(&starts), size], |r| {
+            Ok(Reading {
+                point,
+                ts: r.get(0)?,
+                value: r.get(1)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// The newest reading of every point that has one.
