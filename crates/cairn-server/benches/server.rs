@@ -35,10 +35,11 @@ fn packs(state: &AppState, t0: i64, steps: i64) -> Vec<(String, Vec<SenmlRecord>
         let mut by_device: std::collections::BTreeMap<&str, Vec<(Metric, f64)>> =
             Default::default();
         for p in state.catalog.points() {
-            by_device
-                .entry(&p.device_id)
-                .or_default()
-                .push((p.metric, 20.0 + (step % 10) as f64));
+            by_device.entry(&p.device_id).or_default().push((p.metric, {
+                // Mid-range and varying, valid for every metric.
+                let (lo, hi) = p.metric.plausible_range();
+                lo + (hi - lo) * (0.4 + 0.01 * (step % 10) as f64)
+            }));
         }
         out.extend(
             by_device
@@ -86,7 +87,7 @@ async fn range_latency() {
     let point = s.catalog.points()[0].clone();
     let now = chrono::Utc::now().timestamp_millis();
     let year = 365 * 24 * 60;
-    // One year of one point at its 1-minute cadence, written in bulk.
+    // One year of one point every minute (denser than any simulated device), written in bulk.
     for chunk in 0..(year / 10_000 + 1) {
         let readings: Vec<_> = (chunk * 10_000..((chunk + 1) * 10_000).min(year))
             .map(|i| cairn_protocol::Reading {
