@@ -33,6 +33,15 @@ pub struct Config {
     #[arg(long, env = "CAIRN_DATABASE_URL")]
     pub database_url: Option<String>,
 
+    /// Days raw readings are kept (0: forever). Older history is answered
+    /// from the rollups.
+    #[arg(long, env = "CAIRN_RETAIN_RAW_DAYS", default_value_t = 400)]
+    pub retain_raw_days: u32,
+
+    /// Days hourly rollups are kept (0: forever). Daily rollups are kept forever.
+    #[arg(long, env = "CAIRN_RETAIN_HOURLY_DAYS", default_value_t = 1830)]
+    pub retain_hourly_days: u32,
+
     /// MQTT broker to take device messages from (`mqtt://host:port`); none by default.
     #[arg(long, env = "CAIRN_MQTT_URL")]
     pub mqtt_url: Option<String>,
@@ -52,10 +61,22 @@ impl Config {
             simulator: false,
             sim_seed: 42,
             sim_backfill_days: 0,
+            retain_raw_days: 400,
+            retain_hourly_days: 1830,
             database_url: None,
             mqtt_url: None,
             mqtt_client_id: "cairn-server-test".into(),
         }
+    }
+
+    /// Raw readings before this time (ms) are gone or going, if any are.
+    pub fn raw_cutoff(&self, now_ms: i64) -> Option<i64> {
+        (self.retain_raw_days > 0).then(|| now_ms - i64::from(self.retain_raw_days) * 86_400_000)
+    }
+
+    pub fn hourly_cutoff(&self, now_ms: i64) -> Option<i64> {
+        (self.retain_hourly_days > 0)
+            .then(|| now_ms - i64::from(self.retain_hourly_days) * 86_400_000)
     }
 
     pub fn db_path(&self) -> PathBuf {

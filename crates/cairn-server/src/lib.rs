@@ -7,6 +7,7 @@ pub mod error;
 pub mod ingest;
 pub mod live;
 pub mod mqtt;
+pub mod retention;
 pub mod routes;
 pub mod series;
 pub mod sim;
@@ -112,6 +113,7 @@ impl Server {
                 stopped.clone(),
             ))
         });
+        tokio::spawn(retention::run(state.clone(), stopped.clone()));
         let mut until_stopped = stopped.clone();
         let serve = tokio::spawn(
             axum::serve(listener, app(state.clone()))

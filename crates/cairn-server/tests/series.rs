@@ -162,3 +162,38 @@ async fn wide_columns_read_rollups_and_answer_exactly_as_raw() {
         assert!(got.v.contains(&Some(99.0)));
     }
 }
+
+/// Past the raw retention, history is answered from hourly rollups: the
+/// shape (spike included) is still there, marked as hourly.
+#[tokio::test]
+async fn history_older_than_raw_retention_comes_from_rollups() {
+    let dir = tempfile::tempdir().unwrap();
+    let (s, point) = state_with_history(dir.path()).await;
+    let cutoff = T0 + 86_400_000;
+    s.store.prune(Some(cutoff), None).await.unwrap();
+    assert!(s.store.range(point, T0, cutoff).await.unwrap().is_empty());
+    let mut config = (*s.config).clone();
+    // Retention counts from now: make its cutoff fall after the whole day.
+    let days_ago = (chrono::Utc::now().timestamp_millis() - T0) / 86_400_000;
+    config.retain_raw_days = u32::try_from(days_ago - 2).unwrap().max(1);
+    let s = AppState {
+        config: Arc::new(config),
+        ..s
+    };
+    let (status, body) = get(
+        &s,
+        &format!("/api/series?point={point}&from={T0}&to={cutoff}&px=1920"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let got = &serde_json::from_str::<SeriesBatch>(&body).unwrap().series[0];
+    assert_eq!(got.resolution, Resolution::Hour);
+    assert_eq!(got.stored, 8_640 - 360);
+    assert!(
+        got.v.contains(&Some(99.0)),
+        "the spike is in its hour's rollup"
+    );
+    // ≤ 4 samples for each of the 25 hours touched, plus breaks; the outage is still a gap.
+    assert!(got.t.len() <= 4 * 25 + 8, "{} samples", got.t.len());
+    assert!(got.v.contains(&None), "the outage stays a gap");
+}

@@ -122,6 +122,36 @@ async fn suite(store: Store) {
         vec![1_000, 2_000, 3_000, base + 10, base + 20, base + 30]
     );
 
+    // Retention: raw readings and hourly rollups before their cutoffs go,
+    // daily rollups stay.
+    let gone = store
+        .prune(Some(base + HOUR_MS), Some(HOUR_MS))
+        .await
+        .unwrap();
+    assert_eq!(gone, 7 + 2, "7 raw readings and 2 hourly rollups");
+    assert!(store.range(a, 0, base + HOUR_MS).await.unwrap().is_empty());
+    assert_eq!(
+        store
+            .range(a, base + HOUR_MS, i64::MAX)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        store
+            .rollups(a, HOUR_MS, 0, base + 2 * HOUR_MS)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    let days = store
+        .rollups(a, DAY_MS, 0, base + 2 * HOUR_MS)
+        .await
+        .unwrap();
+    assert_eq!(days.iter().map(|d| d.count).sum::<i64>(), 3 + 4);
+
     // Device tokens: unknown devices get none; a new token replaces the old.
     assert!(
         !store

@@ -86,17 +86,18 @@ pub(crate) async fn series(
     }
     let column_ms = (q.to - q.from) / i64::from(q.px);
     let mut batch = Vec::with_capacity(points.len());
-    let level = plan::choose(q.from, q.to, q.px);
+    let raw_from = (state.config.raw_cutoff(super::now_ms())).unwrap_or(i64::MIN);
+    let level = plan::choose(q.from, q.to, q.px, raw_from);
     for (id, interval_s) in points {
         let (input, stored) = match level {
             // Wide columns: rollups inside columns, raw only at their edges.
             Some(level) => {
                 let rollups = (state.store.rollups(id, level, q.from, q.to).await)
                     .map_err(AppError::internal)?;
-                let starts = plan::straddling(&rollups, q.from, q.to, q.px);
+                let starts = plan::straddling(&rollups, q.from, q.to, q.px, raw_from);
                 let raw = (state.store.in_buckets(id, starts, level).await)
                     .map_err(AppError::internal)?;
-                plan::assemble(&rollups, &raw, q.from, q.to, q.px)
+                plan::assemble(&rollups, &raw, q.from, q.to, q.px, raw_from)
             }
             None => {
                 let raw: Vec<(i64, f64)> = (state.store.range(id, q.from, q.to).await)

@@ -15,12 +15,15 @@ use crate::store::rollup::{DAY_MS, HOUR_MS, LEVELS, Rollup};
 /// A bucket must be at most this fraction of a pixel column to be used.
 const BUCKETS_PER_COLUMN: i64 = 4;
 
-/// The coarsest rollup level that is still exact for this query, if any.
-pub fn choose(from: i64, to: i64, px: u32) -> Option<i64> {
+/// The coarsest rollup level that is still exact for this query, if any;
+/// hourly rollups anyway when the span reaches before `raw_from` (raw
+/// readings older than that are gone, see `retention.rs`).
+pub fn choose(from: i64, to: i64, px: u32, raw_from: i64) -> Option<i64> {
     let column_ms = (to - from) / i64::from(px.max(1));
     LEVELS
         .into_iter()
         .find(|&level| level * BUCKETS_PER_COLUMN <= column_ms)
+        .or((from < raw_from).then_some(HOUR_MS))
 }
 
 pub fn resolution(level: Option<i64>) -> Resolution {
@@ -36,15 +39,20 @@ fn column(t: i64, from: i64, to: i64, px: u32) -> i64 {
     ((i128::from(t - from) * i128::from(px)) / i128::from((to - from).max(1))) as i64
 }
 
-fn inside_one_column(r: &Rollup, from: i64, to: i64, px: u32) -> bool {
+/// Whether a bucket stands in by its representatives: it lies inside one
+/// column, or its raw readings are gone (then it is the best there is).
+fn whole(r: &Rollup, from: i64, to: i64, px: u32, raw_from: i64) -> bool {
     let end = r.bucket + r.level;
-    r.bucket >= from && end <= to && column(r.bucket, from, to, px) == column(end - 1, from, to, px)
+    let inside = r.bucket >= from
+        && end <= to
+        && column(r.bucket, from, to, px) == column(end - 1, from, to, px);
+    inside || end <= raw_from
 }
 
 /// Starts of the buckets whose raw readings are needed.
-pub fn straddling(rollups: &[Rollup], from: i64, to: i64, px: u32) -> Vec<i64> {
+pub fn straddling(rollups: &[Rollup], from: i64, to: i64, px: u32, raw_from: i64) -> Vec<i64> {
     (rollups.iter())
-        .filter(|r| !inside_one_column(r, from, to, px))
+        .filter(|r| !whole(r, from, to, px, raw_from))
         .map(|r| r.bucket)
         .collect()
 }
@@ -58,18 +66,19 @@ pub fn assemble(
     from: i64,
     to: i64,
     px: u32,
+    raw_from: i64,
 ) -> (Vec<(i64, f64)>, u64) {
     let mut out = Vec::with_capacity(rollups.len() * 4 + raw.len());
     let mut stored = 0;
     let mut raw = raw.iter().filter(|r| (from..to).contains(&r.ts)).peekable();
     for b in rollups {
-        if inside_one_column(b, from, to, px) {
+        if whole(b, from, to, px, raw_from) {
             // Raw readings of earlier straddling buckets come first.
             while let Some(r) = raw.next_if(|r| r.ts < b.bucket) {
                 out.push((r.ts, r.value));
                 stored += 1;
             }
-            out.extend(b.representatives());
+            out.extend(b.representatives().filter(|r| (from..to).contains(&r.0)));
             stored += b.count as u64;
         }
     }
@@ -90,10 +99,13 @@ mod tests {
     #[test]
     fn the_coarsest_exact_level_is_chosen() {
         let year = 365 * DAY_MS;
-        assert_eq!(choose(0, year, 1920), Some(HOUR_MS));
-        assert_eq!(choose(0, 30 * DAY_MS, 1920), None);
-        assert_eq!(choose(0, 2 * year, 100), Some(DAY_MS));
-        assert_eq!(resolution(choose(0, year, 1920)), Resolution::Hour);
+        let all_raw = i64::MIN;
+        assert_eq!(choose(0, year, 1920, all_raw), Some(HOUR_MS));
+        assert_eq!(choose(0, 30 * DAY_MS, 1920, all_raw), None);
+        assert_eq!(choose(0, 2 * year, 100, all_raw), Some(DAY_MS));
+        assert_eq!(resolution(choose(0, year, 1920, all_raw)), Resolution::Hour);
+        // Raw readings before day 10 are gone: hourly rollups answer.
+        assert_eq!(choose(0, 30 * DAY_MS, 1920, 10 * DAY_MS), Some(HOUR_MS));
     }
 
     /// Rollups plus straddling raw give exactly M4 over every reading, gaps
@@ -127,7 +139,7 @@ mod tests {
             let from = start + rng.random_range(0..DAY_MS);
             let to = from + rng.random_range(10..58) * DAY_MS;
             let px = rng.random_range(50..400);
-            let Some(level) = choose(from, to, px) else {
+            let Some(level) = choose(from, to, px, i64::MIN) else {
                 continue;
             };
             let mut rollups: Vec<Rollup> = summarise(&readings)
@@ -136,12 +148,12 @@ mod tests {
                 .collect();
             rollups.retain(|r| r.bucket + r.level > from && r.bucket < to);
             rollups.sort_by_key(|r| r.bucket);
-            let starts = straddling(&rollups, from, to, px);
+            let starts = straddling(&rollups, from, to, px, i64::MIN);
             let raw: Vec<Reading> = (readings.iter())
                 .filter(|r| starts.contains(&(r.ts.div_euclid(level) * level)))
                 .copied()
                 .collect();
-            let (input, stored) = assemble(&rollups, &raw, from, to, px);
+            let (input, stored) = assemble(&rollups, &raw, from, to, px, i64::MIN);
             let all: Vec<(i64, f64)> = (readings.iter())
                 .filter(|r| (from..to).contains(&r.ts))
                 .map(|r| (r.ts, r.value))

@@ -139,6 +139,19 @@ impl Store {
         }
     }
 
+    /// Deletes raw readings before `raw_before` and hourly rollups before
+    /// `hourly_before` (daily rollups stay). Returns how many rows went.
+    pub async fn prune(
+        &self,
+        raw_before: Option<i64>,
+        hourly_before: Option<i64>,
+    ) -> Result<u64, StoreError> {
+        match self {
+            Store::Sqlite(s) => blocking(s, move |s| s.prune(raw_before, hourly_before)).await,
+            Store::Postgres(p) => p.prune(raw_before, hourly_before).await,
+        }
+    }
+
     /// Readings of one point in `[from, to)`, oldest first.
     pub async fn range(&self, point: u32, from: i64, to: i64) -> Result<Vec<Reading>, StoreError> {
         match self {

@@ -517,6 +517,33 @@ impl PgStore {
             .collect())
     }
 
+    pub async fn prune(
+        &self,
+        raw_before: Option<i64>,
+        hourly_before: Option<i64>,
+    ) -> Result<u64, StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(pg)?;
+        let mut gone = 0;
+        if let Some(t) = raw_before {
+            gone += tx
+                .execute("DELETE FROM readings WHERE ts < $1", &[&t])
+                .await
+                .map_err(pg)?;
+        }
+        if let Some(t) = hourly_before {
+            gone += tx
+                .execute(
+                    "DELETE FROM rollups WHERE level = $1 AND bucket < $2",
+                    &[&rollup::HOUR_MS, &t],
+                )
+                .await
+                .map_err(pg)?;
+        }
+        tx.commit().await.map_err(pg)?;
+        Ok(gone)
+    }
+
     pub async fn in_buckets(
         &self,
         point: u32,

@@ -328,6 +328,37 @@ impl SqliteStore {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    pub fn prune(
+        &self,
+        raw_before: Option<i64>,
+        hourly_before: Option<i64>,
+    ) -> Result<u64, StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let mut gone = 0;
+        {
+            // Point by point, so each delete is a range of the primary key.
+            let ids: Vec<u32> = tx
+                .prepare("SELECT id FROM points")?
+                .query_map([], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            let mut raw = tx.prepare("DELETE FROM readings WHERE point_id = ?1 AND ts < ?2")?;
+            let mut hourly = tx.prepare(
+                "DELETE FROM rollups WHERE level = ?1 AND point_id = ?2 AND bucket < ?3",
+            )?;
+            for id in ids {
+                if let Some(t) = raw_before {
+                    gone += raw.execute(params![id, t])? as u64;
+                }
+                if let Some(t) = hourly_before {
+                    gone += hourly.execute(params![rollup::HOUR_MS, id, t])? as u64;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(gone)
+    }
+
     pub fn in_buckets(
         &self,
         point: u32,
