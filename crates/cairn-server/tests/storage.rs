@@ -189,6 +189,44 @@ async fn postgres_passes_the_storage_suite_and_serves_the_app() {
     )
     .await;
 
+    // Readings live in monthly partitions, made on demand; retention drops
+    // whole months and deletes the rest.
+    let store = Store::connect_postgres(&pg.database("months").await)
+        .await
+        .unwrap();
+    let model = Arc::new(sim::portfolio(2).model);
+    store.provision(model).await.unwrap();
+    let point = store.load_catalog().await.unwrap().points()[0].id;
+    const OCT_31: i64 = 1_793_404_800_000; // 2026-10-31T00:00Z
+    const NOV_1: i64 = 1_793_491_200_000; // 2026-11-01T00:00Z
+    let batch = vec![
+        r(point, OCT_31, 1.0),
+        r(point, NOV_1 + 5, 2.0),
+        r(point, NOV_1 + 9, 3.0),
+    ];
+    assert_eq!(store.insert_readings(Arc::new(batch)).await.unwrap(), 3);
+    let Store::Postgres(engine) = &store else {
+        unreachable!()
+    };
+    let months = engine.partitions().await.unwrap();
+    assert_eq!(
+        months.iter().map(|p| (p.1, p.2)).collect::<Vec<_>>(),
+        vec![(1_790_812_800_000, NOV_1), (NOV_1, 1_796_083_200_000)]
+    );
+    assert_eq!(store.prune(Some(NOV_1 + 6), None).await.unwrap(), 2);
+    assert_eq!(
+        engine.partitions().await.unwrap().len(),
+        1,
+        "October dropped"
+    );
+    assert_eq!(
+        store.range(point, 0, i64::MAX).await.unwrap(),
+        vec![r(point, NOV_1 + 9, 3.0)]
+    );
+    // A month whose partition was dropped can take readings again.
+    let late = vec![r(point, OCT_31 + 1, 4.0)];
+    assert_eq!(store.insert_readings(Arc::new(late)).await.unwrap(), 1);
+
     // The whole server on PostgreSQL: schema migrations are idempotent, ingest
     // and range queries go through it.
     let url = pg.database("app").await;

@@ -1,6 +1,8 @@
 //! PostgreSQL engine (tokio-postgres + deadpool): the same schema idea and the
 //! same behaviour as SQLite, for when one machine is not enough.
 
+use std::{collections::HashSet, sync::Mutex};
+
 use cairn_protocol::{Building, Floor, LatLon, PlanXy, Reading, Zone};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
@@ -71,12 +73,14 @@ CREATE TABLE points (
     metric TEXT NOT NULL,
     interval_s INTEGER NOT NULL
 );
+-- One partition per UTC month, created on demand (see `ensure_partitions`);
+-- retention drops whole months.
 CREATE TABLE readings (
     point_id INTEGER NOT NULL,
     ts BIGINT NOT NULL,
     value DOUBLE PRECISION NOT NULL,
     PRIMARY KEY (point_id, ts)
-);
+) PARTITION BY RANGE (ts);
 -- Per point and bucket (level = bucket size in ms): see store/rollup.rs.
 CREATE TABLE rollups (
     level BIGINT NOT NULL,
@@ -104,6 +108,28 @@ CREATE TABLE device_tokens (
 
 pub struct PgStore {
     pool: Pool,
+    /// Month starts (ms) whose partition is known to exist.
+    partitions: Mutex<HashSet<i64>>,
+}
+
+/// The UTC month `[start, end)` (ms) holding `ts`.
+fn month_of(ts: i64) -> (i64, i64) {
+    use chrono::{Datelike, TimeZone, Utc};
+    let t = Utc.timestamp_millis_opt(ts).single().unwrap_or_default();
+    let start = Utc
+        .with_ymd_and_hms(t.year(), t.month(), 1, 0, 0, 0)
+        .single()
+        .unwrap_or_default();
+    let (y, m) = if t.month() == 12 {
+        (t.year() + 1, 1)
+    } else {
+        (t.year(), t.month() + 1)
+    };
+    let end = Utc
+        .with_ymd_and_hms(y, m, 1, 0, 0, 0)
+        .single()
+        .unwrap_or_default();
+    (start.timestamp_millis(), end.timestamp_millis())
 }
 
 fn pg(e: impl std::fmt::Display) -> StoreError {
@@ -122,7 +148,10 @@ impl PgStore {
             },
         );
         let pool = Pool::builder(manager).max_size(8).build().map_err(pg)?;
-        let store = PgStore { pool };
+        let store = PgStore {
+            pool,
+            partitions: Mutex::new(HashSet::new()),
+        };
         store.migrate().await?;
         Ok(store)
     }
@@ -414,6 +443,7 @@ impl PgStore {
         let points: Vec<i32> = readings.iter().map(|r| r.point as i32).collect();
         let ts: Vec<i64> = readings.iter().map(|r| r.ts).collect();
         let values: Vec<f64> = readings.iter().map(|r| r.value).collect();
+        self.ensure_partitions(readings).await?;
         let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(pg)?;
         let new: Vec<Reading> = tx
@@ -483,6 +513,68 @@ impl PgStore {
         Ok(new.len())
     }
 
+    /// Creates the monthly partitions a batch needs, once per month per
+    /// process; an advisory lock keeps concurrent servers from racing.
+    async fn ensure_partitions(&self, readings: &[Reading]) -> Result<(), StoreError> {
+        let missing: HashSet<(i64, i64)> = {
+            let known = self.partitions.lock().unwrap_or_else(|p| p.into_inner());
+            (readings.iter())
+                .map(|r| month_of(r.ts))
+                .filter(|(start, _)| !known.contains(start))
+                .collect()
+        };
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(pg)?;
+        tx.execute("SELECT pg_advisory_xact_lock(7253)", &[])
+            .await
+            .map_err(pg)?;
+        for (start, end) in &missing {
+            // Names and bounds are numbers computed here, never input.
+            let name = format!("readings_m{}", start / 1000).replace('-', "n");
+            tx.batch_execute(&format!(
+                "CREATE TABLE IF NOT EXISTS {name} PARTITION OF readings FOR VALUES FROM ({start}) TO ({end})"
+            ))
+            .await
+            .map_err(pg)?;
+        }
+        tx.commit().await.map_err(pg)?;
+        let mut known = self.partitions.lock().unwrap_or_else(|p| p.into_inner());
+        known.extend(missing.into_iter().map(|(start, _)| start));
+        Ok(())
+    }
+
+    /// Partitions of `readings` as (name, from, to), oldest first.
+    pub async fn partitions(&self) -> Result<Vec<(String, i64, i64)>, StoreError> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i
+                 JOIN pg_class c ON c.oid = i.inhrelid
+                 WHERE i.inhparent = 'readings'::regclass",
+                &[],
+            )
+            .await
+            .map_err(pg)?;
+        let mut out = Vec::new();
+        for r in rows {
+            let (name, bound): (String, String) = (r.get(0), r.get(1));
+            // "FOR VALUES FROM ('1700000000000') TO ('1702000000000')"
+            let nums: Vec<i64> = bound
+                .split(|c: char| !(c.is_ascii_digit() || c == '-'))
+                .filter_map(|t| t.parse().ok())
+                .collect();
+            if let [from, to] = nums[..] {
+                out.push((name, from, to));
+            }
+        }
+        out.sort_by_key(|p| p.1);
+        Ok(out)
+    }
+
     pub async fn rollups(
         &self,
         point: u32,
@@ -526,6 +618,20 @@ impl PgStore {
         let tx = client.transaction().await.map_err(pg)?;
         let mut gone = 0;
         if let Some(t) = raw_before {
+            // Whole months before the cutoff go as partitions; the rest row by row.
+            for (name, _, to) in self.partitions().await? {
+                if to <= t {
+                    let n: i64 = tx
+                        .query_one(&format!("SELECT COUNT(*) FROM {name}"), &[])
+                        .await
+                        .map_err(pg)?
+                        .get(0);
+                    tx.batch_execute(&format!("DROP TABLE {name}"))
+                        .await
+                        .map_err(pg)?;
+                    gone += n as u64;
+                }
+            }
             gone += tx
                 .execute("DELETE FROM readings WHERE ts < $1", &[&t])
                 .await
@@ -541,6 +647,11 @@ impl PgStore {
                 .map_err(pg)?;
         }
         tx.commit().await.map_err(pg)?;
+        let live: HashSet<i64> = self.partitions().await?.into_iter().map(|p| p.1).collect();
+        self.partitions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|start| live.contains(start));
         Ok(gone)
     }
 
