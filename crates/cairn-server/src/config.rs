@@ -33,6 +33,12 @@ pub struct Config {
     #[arg(long, env = "CAIRN_DATABASE_URL")]
     pub database_url: Option<String>,
 
+    /// Make the simulator a fleet of MQTT devices: it publishes SenML to
+    /// `cairn/<device>/senml` on this broker (`mqtt://host:port`) instead of
+    /// ingesting in-process. Pair it with `--mqtt-url` to ingest them back.
+    #[arg(long, env = "CAIRN_SIM_MQTT_URL")]
+    pub sim_mqtt_url: Option<String>,
+
     /// Days raw readings are kept (0: forever). Older history is answered
     /// from the rollups.
     #[arg(long, env = "CAIRN_RETAIN_RAW_DAYS", default_value_t = 400)]
@@ -61,6 +67,7 @@ impl Config {
             simulator: false,
             sim_seed: 42,
             sim_backfill_days: 0,
+            sim_mqtt_url: None,
             retain_raw_days: 400,
             retain_hourly_days: 1830,
             database_url: None,

@@ -80,6 +80,12 @@ impl Server {
             }
             None => None,
         };
+        let sim_broker = match &config.sim_mqtt_url {
+            Some(url) => {
+                Some(mqtt::parse_url(url).ok_or_else(|| StartError::MqttUrl(url.clone()))?)
+            }
+            None => None,
+        };
         let (stop, stopped) = watch::channel(false);
         let portfolio = config.simulator.then(|| sim::portfolio(config.sim_seed));
         let state = AppState::open(config.clone(), portfolio.as_ref(), stopped.clone()).await?;
@@ -99,7 +105,11 @@ impl Server {
                 let sim = sim::Simulator::prepare(&p, &state.ingest, config.sim_seed, days)
                     .await
                     .map_err(StartError::Simulator)?;
-                Some(tokio::spawn(sim.run(state.ingest.clone(), stopped.clone())))
+                Some(tokio::spawn(sim.run(
+                    state.ingest.clone(),
+                    sim_broker,
+                    stopped.clone(),
+                )))
             }
             None => None,
         };

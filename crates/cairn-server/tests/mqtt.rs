@@ -135,3 +135,59 @@ async fn a_malformed_broker_url_stops_the_start_with_a_clear_error() {
         r#"the MQTT broker URL "http://broker:1883" is not of the form mqtt://host:port"#
     );
 }
+
+/// The simulator as a fleet of MQTT devices: it publishes to the broker, and
+/// the server's subscription ingests what it sent. A listener on the broker
+/// sees the devices' own topics.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_simulator_can_be_a_fleet_of_mqtt_devices() {
+    let broker = support::Mosquitto::start();
+    let url = format!("mqtt://127.0.0.1:{}", broker.port);
+    let (listener, mut events) =
+        AsyncClient::new(MqttOptions::new("listener", "127.0.0.1", broker.port), 64);
+    listener
+        .subscribe("cairn/+/senml", QoS::AtLeastOnce)
+        .await
+        .unwrap();
+    let (topics_tx, mut topics) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok(event) = events.poll().await {
+            if let Event::Incoming(Packet::Publish(p)) = event {
+                let _ = topics_tx.send(p.topic);
+            }
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::for_tests(dir.path().to_path_buf());
+    config.simulator = true;
+    config.mqtt_url = Some(url.clone());
+    config.sim_mqtt_url = Some(url);
+    let server = Server::start(config).await.unwrap();
+
+    let topic = tokio::time::timeout(Duration::from_secs(20), topics.recv())
+        .await
+        .expect("a simulated device publishes within 20 s")
+        .unwrap();
+    let device = topic
+        .strip_prefix("cairn/")
+        .and_then(|t| t.strip_suffix("/senml"))
+        .unwrap();
+    assert!(
+        server
+            .state()
+            .catalog
+            .points()
+            .iter()
+            .any(|p| p.device_id == device),
+        "{topic} names a device of the portfolio"
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while server.state().store.readings_stored().await.unwrap() == 0 {
+        assert!(
+            Instant::now() < deadline,
+            "nothing ingested back from the broker"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    server.stop().await.unwrap();
+}

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
+use rumqttc::{AsyncClient, MqttOptions, QoS};
 use tokio::sync::watch;
 
 use crate::ingest::{IngestError, Ingestor, SenmlRecord};
@@ -80,16 +81,53 @@ impl Simulator {
         Ok(Simulator { world, rng })
     }
 
-    /// Runs live until `stopping` turns true.
-    pub async fn run(self, ingest: Ingestor, stopping: watch::Receiver<bool>) {
-        run(self.world, self.rng, ingest, stopping).await;
+    /// Runs live until `stopping` turns true, reporting in-process through
+    /// `ingest`, or as devices on a broker when `publish` is set.
+    pub async fn run(
+        self,
+        ingest: Ingestor,
+        publish: Option<(String, u16)>,
+        stopping: watch::Receiver<bool>,
+    ) {
+        let sink = match publish {
+            Some((host, port)) => Sink::Mqtt(publisher(host, port, stopping.clone())),
+            None => Sink::Ingest(ingest),
+        };
+        run(self.world, self.rng, sink, stopping).await;
     }
+}
+
+/// Where live reports go.
+enum Sink {
+    /// Straight into the ingest path, as the server's own simulator.
+    Ingest(Ingestor),
+    /// To `cairn/<device>/senml` on a broker, as real devices would (QoS 1).
+    Mqtt(AsyncClient),
+}
+
+/// A broker client whose event loop runs until `stopping` (it reconnects by itself).
+fn publisher(host: String, port: u16, mut stopping: watch::Receiver<bool>) -> AsyncClient {
+    let mut options = MqttOptions::new("cairn-simulator", host, port);
+    options.set_keep_alive(Duration::from_secs(30));
+    let (client, mut events) = AsyncClient::new(options, 4096);
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                event = events.poll() => if let Err(err) = event {
+                    tracing::warn!("simulator MQTT: {err}; retrying in 2 s");
+                    tokio::time::sleep(Duration::from_secs(2)).await;
+                },
+                _ = crate::state::stopped(&mut stopping) => break,
+            }
+        }
+    });
+    client
 }
 
 async fn run(
     mut world: World,
     mut rng: ChaCha8Rng,
-    ingest: Ingestor,
+    sink: Sink,
     mut stopping: watch::Receiver<bool>,
 ) {
     let mut tick = tokio::time::interval(TICK);
@@ -102,11 +140,25 @@ async fn run(
         world.advance(now, &mut rng);
         for (device, values) in world.due_reports(now, &mut rng) {
             let pack = senml_pack(&device, now, &values);
-            if let Err(err) = ingest.ingest_senml(&device, &pack, now).await {
-                // A simulated device is held to the same rules as a real one.
-                tracing::warn!("simulated device {device}: {err}");
+            match &sink {
+                Sink::Ingest(ingest) => {
+                    if let Err(err) = ingest.ingest_senml(&device, &pack, now).await {
+                        // A simulated device is held to the same rules as a real one.
+                        tracing::warn!("simulated device {device}: {err}");
+                    }
+                }
+                Sink::Mqtt(client) => {
+                    let body = serde_json::to_vec(&pack).expect("SenML always serialises");
+                    let topic = format!("cairn/{device}/senml");
+                    if let Err(err) = client.publish(topic, QoS::AtLeastOnce, false, body).await {
+                        tracing::warn!("simulated device {device}: cannot publish: {err}");
+                    }
+                }
             }
         }
+    }
+    if let Sink::Mqtt(client) = sink {
+        let _ = client.try_disconnect();
     }
 }
 
