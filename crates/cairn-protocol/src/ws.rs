@@ -61,13 +61,17 @@ pub enum ClientMsg {
     Subscribe { scope: Scope },
 }
 
-/// What a socket receives: the points of these sites plus these points.
-/// Both empty means everything.
+/// What a socket receives: the points of these sites, buildings and devices,
+/// plus these points. All empty means everything.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Scope {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sites: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub buildings: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub devices: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub points: Vec<u32>,
 }
@@ -78,7 +82,10 @@ impl Scope {
     }
 
     pub fn is_everything(&self) -> bool {
-        self.sites.is_empty() && self.points.is_empty()
+        self.sites.is_empty()
+            && self.buildings.is_empty()
+            && self.devices.is_empty()
+            && self.points.is_empty()
     }
 }
 

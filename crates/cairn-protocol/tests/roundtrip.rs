@@ -165,8 +165,19 @@ fn client_hello_with_and_without_resume() {
             scope: Scope {
                 sites: vec!["bru".into()],
                 points: vec![3],
+                ..Scope::default()
             },
         },
         r#"{"type":"subscribe","scope":{"sites":["bru"],"points":[3]}}"#,
+    );
+    check(
+        ClientMsg::Subscribe {
+            scope: Scope {
+                buildings: vec!["bru-a".into()],
+                devices: vec!["ams-a-f0-z02-ms".into()],
+                ..Scope::default()
+            },
+        },
+        r#"{"type":"subscribe","scope":{"buildings":["bru-a"],"devices":["ams-a-f0-z02-ms"]}}"#,
     );
 }

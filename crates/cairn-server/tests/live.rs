@@ -185,7 +185,7 @@ async fn a_socket_receives_only_its_scope_and_can_change_it() {
     let server = Server::start(config).await.unwrap();
     let scope = Scope {
         sites: vec!["ams".into()],
-        points: vec![],
+        ..Scope::default()
     };
     let mut ws = connect_with(
         &server,
@@ -240,8 +240,8 @@ async fn a_socket_receives_only_its_scope_and_can_change_it() {
     // A new scope: a snapshot of it, then its readings.
     let subscribe = ClientMsg::Subscribe {
         scope: Scope {
-            sites: vec![],
             points: vec![ams],
+            ..Scope::default()
         },
     };
     ws.send(Message::text(serde_json::to_string(&subscribe).unwrap()))
@@ -254,6 +254,48 @@ async fn a_socket_receives_only_its_scope_and_can_change_it() {
                 vec![ams]
             );
             break;
+        }
+    }
+
+    // A device or a building scope: all of its points, nothing else.
+    for scope in [
+        Scope {
+            devices: vec!["bru-a-f0-z02-ms".into()],
+            ..Scope::default()
+        },
+        Scope {
+            buildings: vec!["bru-a".into()],
+            ..Scope::default()
+        },
+    ] {
+        let subscribe = ClientMsg::Subscribe {
+            scope: scope.clone(),
+        };
+        ws.send(Message::text(serde_json::to_string(&subscribe).unwrap()))
+            .await
+            .unwrap();
+        loop {
+            if let ServerMsg::Snapshot { snapshot, .. } = next_msg(&mut ws).await {
+                let want: Vec<u32> = (server.state().catalog.points().iter())
+                    .filter(|p| {
+                        scope.devices.contains(&p.device_id)
+                            || p.building_id.as_deref()
+                                == scope.buildings.first().map(String::as_str)
+                    })
+                    .map(|p| p.id)
+                    .collect();
+                assert!(!want.is_empty());
+                assert_eq!(
+                    snapshot.points.iter().map(|p| p.id).collect::<Vec<_>>(),
+                    want
+                );
+                assert!(
+                    !snapshot.buildings.is_empty()
+                        && snapshot.buildings.iter().all(|b| b.site_id == "bru"),
+                    "the buildings of the sites in scope"
+                );
+                break;
+            }
         }
     }
     tokio::time::timeout(Duration::from_secs(10), server.stop())

@@ -203,7 +203,14 @@ impl Filter {
         let points = catalog
             .points()
             .iter()
-            .filter(|p| scope.sites.contains(&p.site_id) || scope.points.contains(&p.id))
+            .filter(|p| {
+                scope.sites.contains(&p.site_id)
+                    || p.building_id
+                        .as_ref()
+                        .is_some_and(|b| scope.buildings.contains(b))
+                    || scope.devices.contains(&p.device_id)
+                    || scope.points.contains(&p.id)
+            })
             .map(|p| p.id)
             .collect();
         Filter(Some(points))
