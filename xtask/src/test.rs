@@ -103,6 +103,22 @@ fn e2e() -> Result<()> {
     let data = root().join("target/e2e-data");
     let _ = std::fs::remove_dir_all(&data);
     let addr = free_port()?;
+    // A device token for the tests to post readings as a real device would.
+    let device = "bru-a-f0-z02-ms";
+    let out = Command::new(&bin)
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["device-token", device])
+        .env("RUST_LOG", "warn")
+        .output()
+        .context("issuing a device token")?;
+    if !out.status.success() {
+        bail!(
+            "cairn-server device-token failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let token = String::from_utf8(out.stdout)?.trim().to_owned();
     let mut server = Command::new(bin)
         .arg(format!("--addr={addr}"))
         .arg("--data-dir")
@@ -119,6 +135,8 @@ fn e2e() -> Result<()> {
             .args(["test", "--config", "e2e/playwright.config.ts"])
             .current_dir(root())
             .env("CAIRN_E2E_URL", format!("http://{addr}"))
+            .env("CAIRN_E2E_DEVICE", device)
+            .env("CAIRN_E2E_DEVICE_TOKEN", &token)
             .env("CHROMIUM_PATH", tools::CHROMIUM))
     });
     stop(&mut server);
