@@ -164,10 +164,6 @@ impl Catalog {
         }
     }
 
-    pub fn sites(&self) -> &[SiteDef] {
-        &self.model.sites
-    }
-
     pub fn points(&self) -> &[PointInfo] {
         &self.points
     }

@@ -2,6 +2,11 @@ use std::{net::SocketAddr, path::PathBuf};
 
 use clap::{ArgAction, Args};
 
+/// Raw readings are kept a bit over a year (year-on-year comparisons stay exact).
+pub const RETAIN_RAW_DAYS: u32 = 400;
+/// Hourly rollups are kept five years.
+pub const RETAIN_HOURLY_DAYS: u32 = 1830;
+
 /// Server configuration, read once at start: flags, each with an environment fallback.
 #[derive(Debug, Clone, Args)]
 pub struct Config {
@@ -41,11 +46,11 @@ pub struct Config {
 
     /// Days raw readings are kept (0: forever). Older history is answered
     /// from the rollups.
-    #[arg(long, env = "CAIRN_RETAIN_RAW_DAYS", default_value_t = 400)]
+    #[arg(long, env = "CAIRN_RETAIN_RAW_DAYS", default_value_t = RETAIN_RAW_DAYS)]
     pub retain_raw_days: u32,
 
     /// Days hourly rollups are kept (0: forever). Daily rollups are kept forever.
-    #[arg(long, env = "CAIRN_RETAIN_HOURLY_DAYS", default_value_t = 1830)]
+    #[arg(long, env = "CAIRN_RETAIN_HOURLY_DAYS", default_value_t = RETAIN_HOURLY_DAYS)]
     pub retain_hourly_days: u32,
 
     /// MQTT broker to take device messages from (`mqtt://host:port`); none by default.
@@ -68,8 +73,8 @@ impl Config {
             sim_seed: 42,
             sim_backfill_days: 0,
             sim_mqtt_url: None,
-            retain_raw_days: 400,
-            retain_hourly_days: 1830,
+            retain_raw_days: RETAIN_RAW_DAYS,
+            retain_hourly_days: RETAIN_HOURLY_DAYS,
             database_url: None,
             mqtt_url: None,
             mqtt_client_id: "cairn-server-test".into(),

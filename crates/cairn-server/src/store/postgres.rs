@@ -112,6 +112,17 @@ pub struct PgStore {
     partitions: Mutex<HashSet<i64>>,
 }
 
+/// Rows of `(ts, value)` as readings of `point`.
+fn readings_of(point: u32, rows: &[tokio_postgres::Row]) -> Vec<Reading> {
+    (rows.iter())
+        .map(|r| Reading {
+            point,
+            ts: r.get(0),
+            value: r.get(1),
+        })
+        .collect()
+}
+
 /// The UTC month `[start, end)` (ms) holding `ts`.
 fn month_of(ts: i64) -> (i64, i64) {
     use chrono::{Datelike, TimeZone, Utc};
@@ -672,14 +683,7 @@ impl PgStore {
             )
             .await
             .map_err(pg)?;
-        Ok(rows
-            .iter()
-            .map(|r| Reading {
-                point,
-                ts: r.get(0),
-                value: r.get(1),
-            })
-            .collect())
+        Ok(readings_of(point, &rows))
     }
 
     pub async fn latest_readings(&self) -> Result<Vec<Reading>, StoreError> {
@@ -713,14 +717,7 @@ impl PgStore {
             )
             .await
             .map_err(pg)?;
-        Ok(rows
-            .iter()
-            .map(|r| Reading {
-                point,
-                ts: r.get(0),
-                value: r.get(1),
-            })
-            .collect())
+        Ok(readings_of(point, &rows))
     }
 
     pub async fn readings_stored(&self) -> Result<u64, StoreError> {

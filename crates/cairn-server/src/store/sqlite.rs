@@ -14,6 +14,17 @@ use super::{
 };
 use crate::catalog::{Catalog, DeviceDef, Model, PointInfo, SiteDef, point_key};
 
+/// Maps rows of `(ts, value)` to readings of `point`.
+fn reading_of(point: u32) -> impl Fn(&rusqlite::Row<'_>) -> rusqlite::Result<Reading> {
+    move |r| {
+        Ok(Reading {
+            point,
+            ts: r.get(0)?,
+            value: r.get(1)?,
+        })
+    }
+}
+
 pub struct SqliteStore {
     conn: Mutex<Connection>,
 }
@@ -374,13 +385,7 @@ impl SqliteStore {
              CROSS JOIN readings AS r ON r.point_id = ?1 AND r.ts >= w.value AND r.ts < w.value + ?3
              ORDER BY r.ts",
         )?;
-        let rows = stmt.query_map(params![point, to_json(&starts), size], |r| {
-            Ok(Reading {
-                point,
-                ts: r.get(0)?,
-                value: r.get(1)?,
-            })
-        })?;
+        let rows = stmt.query_map(params![point, to_json(&starts), size], reading_of(point))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -408,13 +413,7 @@ impl SqliteStore {
         let mut stmt = conn.prepare_cached(
             "SELECT ts, value FROM readings WHERE point_id = ?1 AND ts >= ?2 AND ts < ?3 ORDER BY ts",
         )?;
-        let rows = stmt.query_map(params![point, from, to], |r| {
-            Ok(Reading {
-                point,
-                ts: r.get(0)?,
-                value: r.get(1)?,
-            })
-        })?;
+        let rows = stmt.query_map(params![point, from, to], reading_of(point))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
