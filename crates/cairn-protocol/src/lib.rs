@@ -3,11 +3,16 @@
 //! Conventions: time is UTC epoch milliseconds (`i64`), formatted only for
 //! display; identifiers are opaque strings; enums travel as `snake_case` tags.
 
+mod auth;
 mod error;
 mod model;
 mod series;
 mod ws;
 
+pub use auth::{
+    AuditEntry, CSRF_HEADER, DeviceToken, LoginRequest, Me, NewUser, PasswordChange, Role, User,
+    UserPatch, UserWithPassword,
+};
 pub use error::{ErrorBody, ErrorDetail};
 pub use model::{
     Building, DeviceKind, DeviceSummary, Floor, Health, HealthStatus, IngestAck, LatLon, Metric,

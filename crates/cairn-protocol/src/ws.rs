@@ -33,12 +33,20 @@ pub enum ServerMsg {
         server_time: i64,
         readings: Vec<Reading>,
     },
+    /// Part of the requested scope lies outside the user's site access:
+    /// nothing of that part is sent. Sent right before the snapshot.
+    Denied {
+        /// Which ids were refused, for a person.
+        message: String,
+    },
 }
 
 impl ServerMsg {
-    pub fn seq(&self) -> u64 {
+    /// The bus sequence this message brings the client to (`None`: it carries no data).
+    pub fn seq(&self) -> Option<u64> {
         match self {
-            ServerMsg::Snapshot { seq, .. } | ServerMsg::Readings { seq, .. } => *seq,
+            ServerMsg::Snapshot { seq, .. } | ServerMsg::Readings { seq, .. } => Some(*seq),
+            ServerMsg::Denied { .. } => None,
         }
     }
 }

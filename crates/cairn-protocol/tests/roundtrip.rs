@@ -92,7 +92,7 @@ fn snapshot_message() {
     assert!(json.contains(r#""metric":"co2""#), "{json}");
     let back: ServerMsg = serde_json::from_str(&json).unwrap();
     assert_eq!(back, msg);
-    assert_eq!(back.seq(), 1);
+    assert_eq!(back.seq(), Some(1));
 }
 
 #[test]

@@ -16,6 +16,48 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
+/// A `Cookie` header of a signed-in admin (benchmarks measure the checks too).
+async fn admin_cookie(state: &AppState) -> String {
+    let now = chrono::Utc::now().timestamp_millis();
+    let user = cairn_protocol::User {
+        id: 0,
+        username: "bench".into(),
+        display_name: "Bench".into(),
+        role: cairn_protocol::Role::Admin,
+        all_sites: true,
+        sites: Vec::new(),
+        disabled: false,
+        created_at: now,
+        updated_at: now,
+        last_login: None,
+    };
+    let audit = cairn_server::store::accounts::AuditRecord {
+        at: now,
+        actor_id: None,
+        actor: "bench".into(),
+        action: "user.create".into(),
+        target: String::new(),
+        before: None,
+        after: None,
+    };
+    let user = (state
+        .store
+        .insert_user(user, "!".into(), audit)
+        .await
+        .unwrap())
+    .unwrap();
+    let (cookie, _) = cairn_server::auth::start_session(state, &Default::default(), user)
+        .await
+        .unwrap();
+    cookie
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
 async fn open(dir: &std::path::Path) -> AppState {
     let (_tx, rx) = tokio::sync::watch::channel(false);
     AppState::open(
@@ -84,6 +126,7 @@ async fn ingest_rate() {
 async fn range_latency() {
     let dir = tempfile::tempdir().unwrap();
     let s = open(dir.path()).await;
+    let cookie = admin_cookie(&s).await;
     let point = s.catalog.points()[0].clone();
     let now = chrono::Utc::now().timestamp_millis();
     let year = 365 * 24 * 60;
@@ -120,7 +163,12 @@ async fn range_latency() {
         for _ in 0..30 {
             let started = Instant::now();
             let res = app(s.clone())
-                .oneshot(Request::get(&uri).body(Body::empty()).unwrap())
+                .oneshot(
+                    Request::get(&uri)
+                        .header("cookie", &cookie)
+                        .body(Body::empty())
+                        .unwrap(),
+                )
                 .await
                 .unwrap();
             let body = res.into_body().collect().await.unwrap().to_bytes();
@@ -157,19 +205,24 @@ async fn fanout() {
         .await
         .unwrap();
     let url = format!("ws://{}/api/ws", server.addr());
+    let cookie = admin_cookie(server.state()).await;
     let origin = Instant::now();
     let delivered = Arc::new(AtomicU64::new(0));
     let (lat_tx, mut lat_rx) = tokio::sync::mpsc::unbounded_channel::<Vec<f64>>();
     let (ready_tx, mut ready_rx) = tokio::sync::mpsc::channel::<()>(CLIENTS);
     for _ in 0..CLIENTS {
-        let (url, delivered, lat_tx, ready_tx) = (
+        let (url, cookie, delivered, lat_tx, ready_tx) = (
             url.clone(),
+            cookie.clone(),
             delivered.clone(),
             lat_tx.clone(),
             ready_tx.clone(),
         );
         tokio::spawn(async move {
-            let (mut ws, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
+            use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+            let mut req = url.as_str().into_client_request().unwrap();
+            req.headers_mut().insert("cookie", cookie.parse().unwrap());
+            let (mut ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
             ws.send(Message::text(r#"{"type":"hello"}"#)).await.unwrap();
             let _snapshot = ws.next().await;
             ready_tx.send(()).await.unwrap();

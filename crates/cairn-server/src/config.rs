@@ -53,6 +53,16 @@ pub struct Config {
     #[arg(long, env = "CAIRN_RETAIN_HOURLY_DAYS", default_value_t = RETAIN_HOURLY_DAYS)]
     pub retain_hourly_days: u32,
 
+    /// A signed-in session ends after this many seconds without a request
+    /// (and in any case 7 days after sign-in).
+    #[arg(long, env = "CAIRN_SESSION_IDLE_SECS", default_value_t = 12 * 3600)]
+    pub session_idle_secs: u64,
+
+    /// Mark session cookies `Secure` (set it when users reach Cairn over
+    /// HTTPS; requests with `X-Forwarded-Proto: https` get it anyway).
+    #[arg(long, env = "CAIRN_SECURE_COOKIES", default_value_t = false, action = ArgAction::Set)]
+    pub secure_cookies: bool,
+
     /// MQTT broker to take device messages from (`mqtt://host:port`); none by default.
     #[arg(long, env = "CAIRN_MQTT_URL")]
     pub mqtt_url: Option<String>,
@@ -78,6 +88,8 @@ impl Config {
             database_url: None,
             mqtt_url: None,
             mqtt_client_id: "cairn-server-test".into(),
+            session_idle_secs: 12 * 3600,
+            secure_cookies: false,
         }
     }
 
@@ -89,6 +101,10 @@ impl Config {
     pub fn hourly_cutoff(&self, now_ms: i64) -> Option<i64> {
         (self.retain_hourly_days > 0)
             .then(|| now_ms - i64::from(self.retain_hourly_days) * 86_400_000)
+    }
+
+    pub fn session_idle_ms(&self) -> i64 {
+        i64::try_from(self.session_idle_secs.saturating_mul(1000)).unwrap_or(i64::MAX)
     }
 
     pub fn db_path(&self) -> PathBuf {

@@ -23,6 +23,11 @@ pub enum AppError {
     Unauthorized(String),
     #[error("{0}")]
     TooLarge(String),
+    /// A state-changing request without this session's CSRF token, or from another origin.
+    #[error("refused: {0}")]
+    Csrf(String),
+    #[error("{message}")]
+    TooManyRequests { message: String, retry_after_s: u64 },
     /// The request was understood but some of its parts are invalid; one detail each.
     #[error("{message}")]
     Rejected {
@@ -51,6 +56,21 @@ impl IntoResponse for AppError {
             AppError::Forbidden(m) => (StatusCode::FORBIDDEN, ErrorBody::new("forbidden", m)),
             AppError::Unauthorized(m) => {
                 (StatusCode::UNAUTHORIZED, ErrorBody::new("unauthorized", m))
+            }
+            AppError::Csrf(m) => (
+                StatusCode::FORBIDDEN,
+                ErrorBody::new(
+                    "csrf",
+                    format!("refused: {m}; reload the page and try again"),
+                ),
+            ),
+            AppError::TooManyRequests {
+                message,
+                retry_after_s,
+            } => {
+                let body = ErrorBody::new("rate_limited", message);
+                let retry = [(axum::http::header::RETRY_AFTER, retry_after_s.to_string())];
+                return (StatusCode::TOO_MANY_REQUESTS, retry, Json(body)).into_response();
             }
             AppError::TooLarge(m) => (
                 StatusCode::PAYLOAD_TOO_LARGE,

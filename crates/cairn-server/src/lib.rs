@@ -1,6 +1,7 @@
 //! Cairn's backend: ingest → validate → store → live bus → WebSocket, plus the
 //! REST API under `/api/` and the built app with an SPA fallback.
 
+pub mod auth;
 pub mod catalog;
 pub mod config;
 pub mod error;
@@ -32,8 +33,7 @@ pub fn app(state: AppState) -> Router {
     let dist = state.config.dist_dir.clone();
     // Unknown non-API paths get index.html with 200, so deep links (/map) load the app.
     let static_files = ServeDir::new(&dist).fallback(ServeFile::new(dist.join("index.html")));
-    Router::new()
-        .nest("/api", routes::router())
+    routes::router()
         .fallback_service(static_files)
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
@@ -48,6 +48,8 @@ pub enum StartError {
     MqttUrl(String),
     #[error("the simulator could not write its history: {0}")]
     Simulator(ingest::IngestError),
+    #[error("cannot create the first admin: {0}")]
+    FirstAdmin(#[from] auth::bootstrap::BootstrapError),
     #[error("cannot open the database: {0}")]
     Store(#[from] store::StoreError),
     #[error("cannot listen on {addr}: {source}")]
@@ -89,6 +91,15 @@ impl Server {
         let (stop, stopped) = watch::channel(false);
         let portfolio = config.simulator.then(|| sim::portfolio(config.sim_seed));
         let state = AppState::open(config.clone(), portfolio.as_ref(), stopped.clone()).await?;
+        // No default credentials: the first admin's password is given or generated.
+        let given = std::env::var(auth::bootstrap::ADMIN_PASSWORD_ENV).ok();
+        if let Some(password) = auth::bootstrap::first_admin(&state, given).await? {
+            // Shown once, on the console only; never logged.
+            println!(
+                "First start: created the admin account `{}` with the password\n\n    {password}\n\nIt is shown only this once. Sign in and create personal accounts.",
+                auth::bootstrap::FIRST_ADMIN
+            );
+        }
         let listener = TcpListener::bind(config.addr)
             .await
             .map_err(|source| StartError::Bind {
@@ -126,11 +137,15 @@ impl Server {
         tokio::spawn(retention::run(state.clone(), stopped.clone()));
         let mut until_stopped = stopped.clone();
         let serve = tokio::spawn(
-            axum::serve(listener, app(state.clone()))
-                .with_graceful_shutdown(async move {
-                    let _ = until_stopped.wait_for(|s| *s).await;
-                })
-                .into_future(),
+            // Connection info gives sign-in rate limiting the client's address.
+            axum::serve(
+                listener,
+                app(state.clone()).into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(async move {
+                let _ = until_stopped.wait_for(|s| *s).await;
+            })
+            .into_future(),
         );
         Ok(Server {
             addr,
@@ -185,15 +200,37 @@ pub async fn serve(config: Config, shutdown: impl Future<Output = ()>) -> Result
     server.stop().await
 }
 
-/// Issues a new ingest token for `device_id` (replacing any earlier one) and returns it.
-pub async fn issue_device_token(config: &Config, device_id: &str) -> Result<String, StartError> {
+/// Opens the store as `serve` would (provisioning the simulated portfolio).
+async fn open_offline(config: &Config) -> Result<AppState, StartError> {
     let config = Arc::new(config.clone());
     let portfolio = config.simulator.then(|| sim::portfolio(config.sim_seed));
     let (_stop, stopped) = watch::channel(false);
-    let state = AppState::open(config, portfolio.as_ref(), stopped).await?;
+    Ok(AppState::open(config, portfolio.as_ref(), stopped).await?)
+}
+
+/// Creates the demo users (one per role) or gives them fresh passwords;
+/// returns `(role, username, password)` for each.
+pub async fn demo_users(
+    config: &Config,
+) -> Result<Vec<(cairn_protocol::Role, String, String)>, StartError> {
+    let state = open_offline(config).await?;
+    Ok(auth::bootstrap::demo_users(&state).await?)
+}
+
+/// Issues a new ingest token for `device_id` (replacing any earlier one) and returns it.
+pub async fn issue_device_token(config: &Config, device_id: &str) -> Result<String, StartError> {
+    let state = open_offline(config).await?;
     let (token, hash) = ingest::token::issue(device_id);
-    let now = chrono::Utc::now().timestamp_millis();
-    let known = state.store.set_device_token(device_id, hash, now).await?;
+    let audit = store::accounts::AuditRecord {
+        at: chrono::Utc::now().timestamp_millis(),
+        actor_id: None,
+        actor: "cairn-server device-token".into(),
+        action: "device.token".into(),
+        target: format!("device:{device_id}"),
+        before: None,
+        after: Some(r#"{"token":"issued"}"#.into()),
+    };
+    let known = state.store.set_device_token(device_id, hash, audit).await?;
     if known {
         Ok(token)
     } else {

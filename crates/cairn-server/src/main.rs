@@ -18,6 +18,8 @@ struct Cli {
 enum Command {
     /// Serve (the default).
     Serve,
+    /// Create the demo users (one per role) or give them fresh passwords, and print them.
+    DemoUsers,
     /// Issue a new ingest token for a device, replacing its old one, and print it once.
     DeviceToken {
         /// The device's id, e.g. `bru-f1-r1`.
@@ -36,6 +38,12 @@ async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         None | Some(Command::Serve) => cairn_server::serve(cli.config, shutdown_signal()).await,
+        Some(Command::DemoUsers) => cairn_server::demo_users(&cli.config).await.map(|users| {
+            // Printed for the person trying the demo; stored only as Argon2id hashes.
+            for (role, username, password) in users {
+                println!("{:<9} {username:<14} {password}", role.name());
+            }
+        }),
         Some(Command::DeviceToken { device_id }) => {
             cairn_server::issue_device_token(&cli.config, &device_id)
                 .await

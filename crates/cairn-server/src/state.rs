@@ -3,6 +3,7 @@ use std::{sync::Arc, time::Instant};
 use tokio::sync::watch;
 
 use crate::{
+    auth::limiter::LoginLimiter,
     catalog::Catalog,
     config::Config,
     ingest::Ingestor,
@@ -25,6 +26,8 @@ pub struct AppState {
     pub bus: LiveBus,
     pub ingest: Ingestor,
     pub started: Instant,
+    /// Failed sign-ins per account and address.
+    pub limiter: Arc<LoginLimiter>,
     /// Turns true when the server stops; live sockets close on it.
     pub stopping: watch::Receiver<bool>,
 }
@@ -54,6 +57,7 @@ impl AppState {
             bus,
             ingest,
             started: Instant::now(),
+            limiter: Arc::default(),
             stopping,
         })
     }

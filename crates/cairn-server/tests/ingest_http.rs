@@ -25,7 +25,16 @@ async fn setup(dir: &std::path::Path) -> (AppState, String) {
     .await
     .unwrap();
     let (tok, hash) = token::issue(DEVICE);
-    assert!(s.store.set_device_token(DEVICE, hash, 0).await.unwrap());
+    let audit = cairn_server::store::accounts::AuditRecord {
+        at: 0,
+        actor_id: None,
+        actor: "test".into(),
+        action: "device.token".into(),
+        target: format!("device:{DEVICE}"),
+        before: None,
+        after: None,
+    };
+    assert!(s.store.set_device_token(DEVICE, hash, audit).await.unwrap());
     (s, tok)
 }
 

@@ -7,8 +7,9 @@ use cairn_server::{Config, Server, sim};
 use futures_util::{SinkExt, StreamExt};
 use tokio_tungstenite::tungstenite::Message;
 
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+mod support;
+
+use support::Socket;
 
 async fn connect(server: &Server, resume: Option<ResumeFrom>) -> Socket {
     connect_with(
@@ -22,8 +23,8 @@ async fn connect(server: &Server, resume: Option<ResumeFrom>) -> Socket {
 }
 
 async fn connect_with(server: &Server, hello: ClientMsg) -> Socket {
-    let url = format!("ws://{}/api/ws", server.addr());
-    let (mut ws, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
+    let admin = support::admin(server.state()).await;
+    let mut ws = support::ws(server.addr(), &admin).await;
     let hello = serde_json::to_string(&hello).unwrap();
     ws.send(Message::text(hello)).await.unwrap();
     ws
@@ -51,8 +52,8 @@ async fn websocket_client_receives_simulated_readings_in_sequence() {
     let mut config = Config::for_tests(dir.path().to_path_buf());
     config.simulator = true;
     let server = Server::start(config).await.unwrap();
-    let url = format!("ws://{}/api/ws", server.addr());
-    let (mut ws, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
+    let admin = support::admin(server.state()).await;
+    let mut ws = support::ws(server.addr(), &admin).await;
 
     let ServerMsg::Snapshot {
         seq: first_seq,
@@ -118,7 +119,10 @@ async fn a_client_away_for_10_s_resumes_without_missing_a_reading() {
     while let Ok(Some(Ok(Message::Text(text)))) =
         tokio::time::timeout(Duration::from_millis(600), ws.next()).await
     {
-        last = serde_json::from_str::<ServerMsg>(&text).unwrap().seq();
+        last = serde_json::from_str::<ServerMsg>(&text)
+            .unwrap()
+            .seq()
+            .unwrap();
     }
     ws.close(None).await.unwrap();
     drop(ws);

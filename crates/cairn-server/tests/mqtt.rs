@@ -37,9 +37,8 @@ async fn a_message_through_mosquitto_reaches_the_store_and_the_socket() {
     config.mqtt_url = Some(format!("mqtt://127.0.0.1:{}", broker.port));
     let server = Server::start(config).await.unwrap();
 
-    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/api/ws", server.addr()))
-        .await
-        .unwrap();
+    let admin = support::admin(server.state()).await;
+    let mut ws = support::ws(server.addr(), &admin).await;
     ws.send(Message::text(
         serde_json::to_string(&ClientMsg::Hello {
             resume: None,

@@ -22,9 +22,14 @@ async fn the_document_lists_every_endpoint_and_the_wire_types() {
     assert_eq!(
         paths,
         vec![
+            "/api/audit",
+            "/api/auth/login",
+            "/api/auth/logout",
+            "/api/auth/me",
             "/api/buildings",
             "/api/devices",
             "/api/devices/{id}",
+            "/api/devices/{id}/token",
             "/api/floors",
             "/api/floors/{id}/plan.svg",
             "/api/health",
@@ -34,6 +39,9 @@ async fn the_document_lists_every_endpoint_and_the_wire_types() {
             "/api/series",
             "/api/sites",
             "/api/snapshot",
+            "/api/users",
+            "/api/users/{id}",
+            "/api/users/{id}/password",
             "/api/ws",
             "/api/zones",
         ]
@@ -52,6 +60,9 @@ async fn the_document_lists_every_endpoint_and_the_wire_types() {
         "Zone",
         "DeviceSummary",
         "DeviceKind",
+        "User",
+        "Me",
+        "AuditEntry",
     ] {
         assert!(schemas.contains_key(name), "schema {name} is missing");
     }
@@ -63,4 +74,5 @@ async fn the_document_lists_every_endpoint_and_the_wire_types() {
         .collect();
     assert_eq!(series_params, vec!["point", "from", "to", "px"]);
     assert!(doc["components"]["securitySchemes"]["device_token"].is_object());
+    assert!(doc["components"]["securitySchemes"]["session"].is_object());
 }

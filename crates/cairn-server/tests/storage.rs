@@ -5,19 +5,17 @@ mod support;
 
 use std::sync::Arc;
 
-use axum::{body::Body, http::Request};
-use cairn_protocol::{DeviceKind, Metric, Reading, SeriesBatch};
+use cairn_protocol::{DeviceKind, Metric, Reading, Role, SeriesBatch, User};
 use cairn_server::{
-    AppState, Config, app,
+    AppState, Config,
     catalog::Model,
     sim,
     store::{
         Store,
+        accounts::{AuditQuery, AuditRecord},
         rollup::{DAY_MS, HOUR_MS},
     },
 };
-use http_body_util::BodyExt;
-use tower::ServiceExt;
 
 fn r(point: u32, ts: i64, value: f64) -> Reading {
     Reading { point, ts, value }
@@ -155,17 +153,209 @@ async fn suite(store: Store) {
     // Device tokens: unknown devices get none; a new token replaces the old.
     assert!(
         !store
-            .set_device_token("no-such-device", [1; 32], 0)
+            .set_device_token("no-such-device", [1; 32], audit("device.token", 1))
             .await
             .unwrap()
     );
     assert_eq!(store.device_token_hash(device).await.unwrap(), None);
-    assert!(store.set_device_token(device, [1; 32], 0).await.unwrap());
-    assert!(store.set_device_token(device, [2; 32], 1).await.unwrap());
+    assert!(
+        store
+            .set_device_token(device, [1; 32], audit("device.token", 2))
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .set_device_token(device, [2; 32], audit("device.token", 3))
+            .await
+            .unwrap()
+    );
     assert_eq!(
         store.device_token_hash(device).await.unwrap(),
         Some(vec![2; 32])
     );
+    accounts(&store).await;
+}
+
+fn audit(action: &str, at: i64) -> AuditRecord {
+    AuditRecord {
+        at,
+        actor_id: None,
+        actor: "suite".into(),
+        action: action.into(),
+        target: "device:x".into(),
+        before: None,
+        after: Some("{}".into()),
+    }
+}
+
+/// Users, sessions and the audit log behave the same on both engines.
+async fn accounts(store: &Store) {
+    assert_eq!(store.count_users().await.unwrap(), 0);
+    let anna = User {
+        id: 0,
+        username: "anna".into(),
+        display_name: "Anna <img src=x onerror=alert(1)>".into(),
+        role: Role::Operator,
+        all_sites: false,
+        sites: vec!["bru".into(), "ant".into()],
+        disabled: false,
+        created_at: 10,
+        updated_at: 10,
+        last_login: None,
+    };
+    let created = store
+        .insert_user(anna.clone(), "hash-1".into(), audit("user.create", 10))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        User {
+            id: created.id,
+            ..anna.clone()
+        },
+        created
+    );
+    // A taken username is refused and writes nothing, not even an audit entry.
+    let before = store
+        .audit_log(AuditQuery {
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .1;
+    assert_eq!(
+        store
+            .insert_user(anna.clone(), "h".into(), audit("user.create", 11))
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .audit_log(AuditQuery {
+                limit: 100,
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .1,
+        before
+    );
+    let (found, hash) = store.user_for_login("anna").await.unwrap().unwrap();
+    assert_eq!((found, hash.as_str()), (created.clone(), "hash-1"));
+
+    // Sessions: found while valid, gone when expired, deleted, or signed out.
+    store
+        .insert_session([7; 32], created.id, "csrf".into(), 100, 200)
+        .await
+        .unwrap();
+    let s = store.session([7; 32], 150).await.unwrap().unwrap();
+    assert_eq!(
+        (s.user.id, s.csrf.as_str(), s.expires),
+        (created.id, "csrf", 200)
+    );
+    assert_eq!(s.user.last_login, Some(100));
+    assert!(
+        store.session([7; 32], 200).await.unwrap().is_none(),
+        "expired"
+    );
+    store.extend_session([7; 32], 300).await.unwrap();
+    assert!(store.session([7; 32], 250).await.unwrap().is_some());
+    store
+        .insert_session([8; 32], created.id, "c2".into(), 100, 1_000)
+        .await
+        .unwrap();
+    let mut changed = User {
+        role: Role::Manager,
+        updated_at: 20,
+        ..s.user.clone()
+    };
+    store
+        .update_user(
+            changed.clone(),
+            Some("hash-2".into()),
+            true,
+            audit("user.update", 20),
+        )
+        .await
+        .unwrap();
+    assert!(
+        store.session([8; 32], 150).await.unwrap().is_none(),
+        "signed out everywhere"
+    );
+    assert_eq!(store.user(created.id).await.unwrap().unwrap(), changed);
+    assert_eq!(
+        store.user_for_login("anna").await.unwrap().unwrap().1,
+        "hash-2"
+    );
+    store
+        .insert_session([9; 32], created.id, "c3".into(), 100, 1_000)
+        .await
+        .unwrap();
+    changed.disabled = true;
+    store
+        .update_user(changed, None, false, audit("user.update", 21))
+        .await
+        .unwrap();
+    assert!(
+        store.session([9; 32], 150).await.unwrap().is_none(),
+        "disabled users have no session"
+    );
+    assert_eq!(store.prune_sessions(2_000).await.unwrap(), 1);
+
+    // The audit log: newest first, filtered, paged.
+    let all = store
+        .audit_log(AuditQuery {
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(all.1, 5, "{:?}", all.0);
+    assert!(all.0.windows(2).all(|w| w[0].at >= w[1].at));
+    let users = AuditQuery {
+        action: Some("user.".into()),
+        limit: 1,
+        ..Default::default()
+    };
+    let page = store.audit_log(users).await.unwrap();
+    assert_eq!(
+        (page.1, page.0.len(), page.0[0].action.as_str()),
+        (3, 1, "user.update")
+    );
+    let created_entry = store
+        .audit_log(AuditQuery {
+            action: Some("user.create".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .0;
+    assert_eq!(created_entry[0].target, format!("user:{}", created.id));
+    assert!(
+        created_entry[0]
+            .after
+            .as_deref()
+            .unwrap()
+            .contains("onerror"),
+        "stored as text"
+    );
+    let none = AuditQuery {
+        action: Some("user_".into()),
+        limit: 10,
+        ..Default::default()
+    };
+    assert_eq!(store.audit_log(none).await.unwrap().1, 0, "`_` is literal");
+    let window = AuditQuery {
+        from: Some(11),
+        to: Some(21),
+        limit: 10,
+        ..Default::default()
+    };
+    assert_eq!(store.audit_log(window).await.unwrap().1, 1);
 }
 
 #[tokio::test]
@@ -263,11 +453,7 @@ async fn postgres_passes_the_storage_suite_and_serves_the_app() {
         now - 60_000,
         now + 1
     );
-    let res = app(state)
-        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let body = res.into_body().collect().await.unwrap().to_bytes();
-    let batch: SeriesBatch = serde_json::from_slice(&body).unwrap();
+    let (_, body) = support::get(&state, &uri).await;
+    let batch: SeriesBatch = serde_json::from_slice(body.as_bytes()).unwrap();
     assert_eq!(batch.series[0].v, vec![Some(812.0)]);
 }

@@ -6,31 +6,33 @@
 use std::collections::HashMap;
 
 use axum::{
-    Json, Router,
+    Json,
     extract::{Path, Query, State, rejection::QueryRejection},
-    routing::get,
 };
 use cairn_protocol::{
     Building, DeviceKind, DeviceSummary, ErrorBody, Floor, Metric, Page, PointSummary, Reading,
     SiteSummary, Zone,
 };
 use serde::Deserialize;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::{error::AppError, state::AppState};
+use crate::{auth::Caller, error::AppError, state::AppState};
 
 pub const DEFAULT_LIMIT: u32 = 100;
 pub const MAX_LIMIT: u32 = 1_000;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/sites", get(sites))
-        .route("/buildings", get(buildings))
-        .route("/floors", get(floors))
-        .route("/floors/{id}/plan.svg", get(super::plan::plan_svg))
-        .route("/zones", get(zones))
-        .route("/devices", get(devices))
-        .route("/devices/{id}", get(device))
-        .route("/points", get(points))
+/// Every list shows only the caller's sites; one item of another site is a 404,
+/// exactly as if it did not exist.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(sites))
+        .routes(routes!(buildings))
+        .routes(routes!(floors))
+        .routes(routes!(super::plan::plan_svg))
+        .routes(routes!(zones))
+        .routes(routes!(devices))
+        .routes(routes!(device))
+        .routes(routes!(points))
 }
 
 /// Filters shared by every list; each list uses those that apply to it.
@@ -128,9 +130,10 @@ fn matches(text: &str, q: &Option<String>) -> bool {
 }
 
 #[utoipa::path(get, path = "/api/sites", tag = "portfolio", params(ListQuery),
-    responses((status = 200, body = Page<SiteSummary>), (status = 400, description = "Invalid query: the body says what and where", body = ErrorBody)))]
+    responses((status = 200, body = Page<SiteSummary>), (status = 400, description = "Invalid query: the body says what and where", body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub(crate) async fn sites(
     State(state): State<AppState>,
+    caller: Caller,
     q: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Json<Page<SiteSummary>>, AppError> {
     let q = query(q)?;
@@ -138,7 +141,7 @@ pub(crate) async fn sites(
         .catalog
         .site_summaries()
         .into_iter()
-        .filter(|s| is(&q.site, &s.id))
+        .filter(|s| caller.sees_site(&s.id) && is(&q.site, &s.id))
         .filter(|s| {
             matches(
                 &format!("{} {} {} {}", s.id, s.name, s.city, s.address),
@@ -150,13 +153,15 @@ pub(crate) async fn sites(
 }
 
 #[utoipa::path(get, path = "/api/buildings", tag = "portfolio", params(ListQuery),
-    responses((status = 200, body = Page<Building>), (status = 400, description = "Invalid query: the body says what and where", body = ErrorBody)))]
+    responses((status = 200, body = Page<Building>), (status = 400, description = "Invalid query: the body says what and where", body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub(crate) async fn buildings(
     State(state): State<AppState>,
+    caller: Caller,
     q: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Json<Page<Building>>, AppError> {
     let q = query(q)?;
     let items = (state.catalog.model.buildings.iter())
+        .filter(|b| caller.sees_site(&b.site_id))
         .filter(|b| is(&q.site, &b.site_id) && is(&q.building, &b.id))
         .filter(|b| matches(&format!("{} {}", b.id, b.name), &q.q))
         .cloned()
@@ -165,13 +170,15 @@ pub(crate) async fn buildings(
 }
 
 #[utoipa::path(get, path = "/api/floors", tag = "portfolio", params(ListQuery),
-    responses((status = 200, body = Page<Floor>), (status = 400, description = "Invalid query: the body says what and where", body = ErrorBody)))]
+    responses((status = 200, body = Page<Floor>), (status = 400, description = "Invalid query: the body says what and where", body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub(crate) async fn floors(
     State(state): State<AppState>,
+    caller: Caller,
     q: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Json<Page<Floor>>, AppError> {
     let q = query(q)?;
     let items = (state.catalog.model.floors.iter())
+        .filter(|f| caller.sees_site(&f.site_id))
         .filter(|f| {
             is(&q.site, &f.site_id) && is(&q.building, &f.building_id) && is(&q.floor, &f.id)
         })
@@ -182,13 +189,15 @@ pub(crate) async fn floors(
 }
 
 #[utoipa::path(get, path = "/api/zones", tag = "portfolio", params(ListQuery),
-    responses((status = 200, body = Page<Zone>), (status = 400, description = "Invalid query: the body says what and where", body = ErrorBody)))]
+    responses((status = 200, body = Page<Zone>), (status = 400, description = "Invalid query: the body says what and where", body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub(crate) async fn zones(
     State(state): State<AppState>,
+    caller: Caller,
     q: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Json<Page<Zone>>, AppError> {
     let q = query(q)?;
     let items = (state.catalog.model.zones.iter())
+        .filter(|z| caller.sees_site(&z.site_id))
         .filter(|z| is(&q.site, &z.site_id) && is(&q.building, &z.building_id))
         .filter(|z| is(&q.floor, &z.floor_id) && is(&q.zone, &z.id))
         .filter(|z| matches(&format!("{} {} {}", z.id, z.name, z.kind), &q.q))
@@ -198,15 +207,17 @@ pub(crate) async fn zones(
 }
 
 #[utoipa::path(get, path = "/api/devices", tag = "portfolio", params(ListQuery),
-    responses((status = 200, body = Page<DeviceSummary>), (status = 400, description = "Invalid query: the body says what and where", body = ErrorBody)))]
+    responses((status = 200, body = Page<DeviceSummary>), (status = 400, description = "Invalid query: the body says what and where", body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub(crate) async fn devices(
     State(state): State<AppState>,
+    caller: Caller,
     q: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Json<Page<DeviceSummary>>, AppError> {
     let q = query(q)?;
     let kind = q.kind.as_deref().and_then(DeviceKind::parse);
     let metric = q.metric.as_deref().and_then(Metric::parse);
     let matching: Vec<_> = (state.catalog.model.devices.iter())
+        .filter(|d| caller.sees_site(&d.site_id))
         .filter(|d| is(&q.site, &d.site_id) && is(&q.device, &d.id))
         .filter(|d| {
             is_opt(&q.building, d.building_id.as_ref()) && is_opt(&q.floor, d.floor_id.as_ref())
@@ -240,13 +251,14 @@ pub(crate) async fn devices(
 
 #[utoipa::path(get, path = "/api/devices/{id}", tag = "portfolio",
     params(("id" = String, Path, description = "Device id")),
-    responses((status = 200, body = DeviceSummary), (status = 404, description = "No such device", body = ErrorBody)))]
+    responses((status = 200, body = DeviceSummary), (status = 401, body = ErrorBody), (status = 404, description = "No such device on the caller's sites", body = ErrorBody)))]
 pub(crate) async fn device(
     State(state): State<AppState>,
+    caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<DeviceSummary>, AppError> {
     let d = (state.catalog.model.devices.iter())
-        .find(|d| d.id == id)
+        .find(|d| d.id == id && caller.sees_site(&d.site_id))
         .ok_or_else(|| AppError::NotFound(format!("no device {id:?}")))?;
     Ok(Json(
         state.catalog.device_summary(d, &latest_by_point(&state)),
@@ -254,9 +266,10 @@ pub(crate) async fn device(
 }
 
 #[utoipa::path(get, path = "/api/points", tag = "portfolio", params(ListQuery),
-    responses((status = 200, body = Page<PointSummary>), (status = 400, description = "Invalid query: the body says what and where", body = ErrorBody)))]
+    responses((status = 200, body = Page<PointSummary>), (status = 400, description = "Invalid query: the body says what and where", body = ErrorBody), (status = 401, body = ErrorBody)))]
 pub(crate) async fn points(
     State(state): State<AppState>,
+    caller: Caller,
     q: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Json<Page<PointSummary>>, AppError> {
     let q = query(q)?;
@@ -266,6 +279,7 @@ pub(crate) async fn points(
         .catalog
         .points()
         .iter()
+        .filter(|p| caller.sees_site(&p.site_id))
         .filter(|p| is(&q.site, &p.site_id) && is(&q.device, &p.device_id))
         .filter(|p| is_opt(&q.building, p.building_id.as_ref()))
         .filter(|p| metric.is_none_or(|m| m == p.metric))

@@ -1,10 +1,12 @@
-use axum::{Json, Router, extract::State, routing::get};
+use axum::{Json, extract::State};
 use cairn_protocol::{Health, HealthStatus};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{error::AppError, state::AppState};
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/health", get(health))
+/// Public: load balancers and monitors call it without an account.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(health))
 }
 
 /// Liveness and a few facts; `degraded` when the database does not answer.

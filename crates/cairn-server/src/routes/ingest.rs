@@ -3,13 +3,13 @@
 //! own token (`Authorization: Bearer <device-id>.<secret>`), never a user session.
 
 use axum::{
-    Json, Router,
+    Json,
     body::Bytes,
     extract::{DefaultBodyLimit, State, rejection::BytesRejection},
     http::{HeaderMap, StatusCode, header},
-    routing::post,
 };
 use cairn_protocol::{ErrorBody, ErrorDetail, IngestAck};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::now_ms;
 use crate::{
@@ -21,10 +21,10 @@ use crate::{
 /// Largest request body accepted.
 pub const MAX_BODY: usize = 1024 * 1024;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/ingest/senml", post(senml))
-        .route("/ingest/json", post(flat_json))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(senml))
+        .routes(routes!(flat_json))
         .layer(DefaultBodyLimit::max(MAX_BODY))
 }
 

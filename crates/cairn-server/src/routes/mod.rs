@@ -1,28 +1,55 @@
-//! The REST API under `/api/`, one module per resource, each with its own `router()`.
+//! The REST API under `/api/`, one module per resource, each with its own
+//! `router()`. Every route is registered with its OpenAPI description.
 
+mod auth;
 mod catalog;
 mod health;
 mod ingest;
-mod openapi;
+pub mod openapi;
 mod plan;
 mod series;
 mod snapshot;
+mod users;
 mod ws;
 
-use axum::{Router, extract::OriginalUri};
+use std::sync::Arc;
+
+use axum::{Json, Router, extract::OriginalUri, routing::any, routing::get};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+pub use ws::CLOSE_SIGNED_OUT;
 
 use crate::{error::AppError, state::AppState};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+/// Every API route (at `/api/…`) and the document that describes them.
+pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(health::router())
-        .merge(openapi::router())
+        .merge(auth::router())
         .merge(catalog::router())
         .merge(snapshot::router())
         .merge(series::router())
         .merge(ingest::router())
+        .merge(users::router())
         .merge(ws::router())
-        .fallback(not_found)
+        .split_for_parts()
+}
+
+pub fn router() -> Router<AppState> {
+    let (router, doc) = api();
+    let doc = Arc::new(doc);
+    router
+        // The description of the API is public: it holds no data.
+        .route(
+            "/api/openapi.json",
+            get(move || {
+                let doc = doc.clone();
+                async move { Json(doc.as_ref().clone()) }
+            }),
+        )
+        .route("/api", any(not_found))
+        .route("/api/{*rest}", any(not_found))
 }
 
 /// Unknown API paths answer JSON, never the app's index.html.

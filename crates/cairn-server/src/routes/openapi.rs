@@ -1,49 +1,36 @@
-//! `GET /api/openapi.json`: the OpenAPI 3.1 document, generated from the
-//! handlers' `#[utoipa::path]` attributes and the wire types of cairn-protocol.
+//! `GET /api/openapi.json`: the OpenAPI 3.1 document. Its paths come from the
+//! routers themselves (utoipa-axum registers a route and its description
+//! together), so no endpoint can exist without being described, and the
+//! access test (`tests/access.rs`) covers every described endpoint.
 
-use axum::{Json, Router, routing::get};
 use cairn_protocol::{ClientMsg, Metric, Reading, ResumeFrom, Scope, ServerMsg};
 use utoipa::{
     Modify, OpenApi,
-    openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+    openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme},
 };
-
-use super::{catalog, health, ingest, plan, series, snapshot, ws};
-use crate::state::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Cairn API", description = "Live monitoring for buildings full of sensors. Times are UTC epoch milliseconds."),
-    paths(
-        health::health,
-        snapshot::snapshot,
-        catalog::sites,
-        catalog::buildings,
-        catalog::floors,
-        plan::plan_svg,
-        catalog::zones,
-        catalog::devices,
-        catalog::device,
-        catalog::points,
-        series::series,
-        ingest::senml,
-        ingest::flat_json,
-        ws::upgrade,
-    ),
+    info(title = "Cairn API", description = "Live monitoring for buildings full of sensors. Times are UTC epoch milliseconds. \
+Users sign in at /api/auth/login and are then identified by the HttpOnly `cairn_session` cookie; every state-changing \
+request also needs the session's CSRF token in `X-CSRF-Token`. Each user sees only the sites granted to them."),
     components(schemas(ClientMsg, ServerMsg, Scope, ResumeFrom, Reading, Metric)),
-    modifiers(&DeviceToken),
+    modifiers(&Security),
     tags(
-        (name = "system"), (name = "portfolio", description = "Sites, buildings, floors, zones, devices, points"),
+        (name = "system"), (name = "auth", description = "Signing in and out"),
+        (name = "portfolio", description = "Sites, buildings, floors, zones, devices, points"),
         (name = "history", description = "Range queries"), (name = "live", description = "Latest values and the live socket"),
         (name = "ingest", description = "Device data, authenticated by device tokens"),
+        (name = "admin", description = "Users, the audit log, device tokens (admins only)"),
     )
 )]
 pub struct ApiDoc;
 
-/// Device ingest authenticates with `Authorization: Bearer <device-id>.<secret>`.
-struct DeviceToken;
+/// Device ingest authenticates with `Authorization: Bearer <device-id>.<secret>`;
+/// people with the session cookie.
+struct Security;
 
-impl Modify for DeviceToken {
+impl Modify for Security {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
@@ -51,13 +38,16 @@ impl Modify for DeviceToken {
             SecurityScheme::Http(
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
-                    .description(Some("A device's own token, `<device-id>.<secret>`, from `cairn-server device-token <id>`"))
+                    .description(Some("A device's own token, `<device-id>.<secret>`, from `cairn-server device-token <id>` or `POST /api/devices/{id}/token`"))
                     .build(),
             ),
         );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                "cairn_session",
+                "Set by POST /api/auth/login; HttpOnly, SameSite=Strict",
+            ))),
+        );
     }
-}
-
-pub fn router() -> Router<AppState> {
-    Router::new().route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
 }

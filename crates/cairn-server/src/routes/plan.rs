@@ -10,19 +10,22 @@ use axum::{
 use cairn_protocol::{Floor, Zone};
 use std::fmt::Write;
 
-use crate::{error::AppError, state::AppState};
+use crate::{auth::Caller, error::AppError, state::AppState};
 
 #[utoipa::path(get, path = "/api/floors/{id}/plan.svg", tag = "portfolio",
     params(("id" = String, Path, description = "Floor id")),
     responses((status = 200, description = "The plan, SVG in plan metres", content_type = "image/svg+xml"),
-        (status = 404, description = "No such floor", body = cairn_protocol::ErrorBody)))]
+        (status = 401, body = cairn_protocol::ErrorBody),
+        (status = 404, description = "No such floor on the caller's sites", body = cairn_protocol::ErrorBody)))]
 pub(crate) async fn plan_svg(
     State(state): State<AppState>,
+    caller: Caller,
     Path(id): Path<String>,
 ) -> Result<impl IntoResponse, AppError> {
     let floor = state
         .catalog
         .floor(&id)
+        .filter(|f| caller.sees_site(&f.site_id))
         .ok_or_else(|| AppError::NotFound(format!("no floor {id:?}")))?;
     let zones = state
         .catalog
@@ -33,7 +36,8 @@ pub(crate) async fn plan_svg(
     Ok((
         [
             (header::CONTENT_TYPE, "image/svg+xml"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
+            // Only for this user's browser: another user may not see this site.
+            (header::CACHE_CONTROL, "private, max-age=3600"),
         ],
         svg(floor, zones),
     ))

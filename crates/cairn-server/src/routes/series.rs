@@ -3,14 +3,15 @@
 //! rollups where that gives the same output (see `series::plan`).
 
 use axum::{
-    Json, Router,
+    Json,
     extract::{Query, State},
-    routing::get,
 };
 use cairn_protocol::{ErrorBody, Series, SeriesBatch};
 use serde::Deserialize;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
+    auth::Caller,
     error::AppError,
     series::{m4::m4, plan},
     state::AppState,
@@ -21,8 +22,8 @@ pub const MAX_POINTS: usize = 16;
 pub const MAX_PX: u32 = 8_192;
 pub const MAX_SPAN_MS: i64 = 2 * 366 * 24 * 3_600_000;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/series", get(series))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(series))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -46,9 +47,11 @@ fn bad(location: &str, message: impl Into<String>) -> AppError {
     responses(
         (status = 200, description = "M4-decimated history, `null` = gap", body = SeriesBatch),
         (status = 400, description = "Invalid query: the body says what and where", body = ErrorBody),
-        (status = 404, description = "Unknown point", body = ErrorBody)))]
+        (status = 401, body = ErrorBody),
+        (status = 404, description = "No such point on the caller's sites", body = ErrorBody)))]
 pub(crate) async fn series(
     State(state): State<AppState>,
+    caller: Caller,
     query: Result<Query<SeriesQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<SeriesBatch>, AppError> {
     let Query(q) = query.map_err(|e| bad("query", e.body_text()))?;
@@ -75,6 +78,7 @@ pub(crate) async fn series(
         let info = state
             .catalog
             .point(id)
+            .filter(|p| caller.sees_site(&p.site_id))
             .ok_or_else(|| AppError::NotFound(format!("no point with id {id}")))?;
         points.push((id, info.interval_s));
     }

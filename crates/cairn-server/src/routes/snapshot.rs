@@ -1,19 +1,30 @@
 use std::collections::HashMap;
 
-use axum::{Json, Router, extract::State, routing::get};
+use axum::{Json, extract::State};
 use cairn_protocol::{Reading, Snapshot};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::{catalog::Catalog, state::AppState};
+use crate::{auth::Caller, catalog::Catalog, state::AppState};
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/snapshot", get(snapshot))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(snapshot))
 }
 
 /// Sites and points with their latest values (the socket sends the same on connect).
 #[utoipa::path(get, path = "/api/snapshot", tag = "live",
-    responses((status = 200, description = "Sites and points with their latest values", body = Snapshot)))]
-pub(crate) async fn snapshot(State(state): State<AppState>) -> Json<Snapshot> {
-    Json(build(&state.catalog, state.bus.latest()))
+    responses((status = 200, description = "The caller's sites and their points with latest values", body = Snapshot),
+        (status = 401, body = cairn_protocol::ErrorBody)))]
+pub(crate) async fn snapshot(State(state): State<AppState>, caller: Caller) -> Json<Snapshot> {
+    let mut snapshot = build(&state.catalog, state.bus.latest());
+    restrict(&mut snapshot, |site| caller.sees_site(site));
+    Json(snapshot)
+}
+
+/// Keeps only the sites `sees` allows, and their buildings and points.
+pub(crate) fn restrict(snapshot: &mut Snapshot, sees: impl Fn(&str) -> bool) {
+    snapshot.sites.retain(|s| sees(&s.id));
+    snapshot.buildings.retain(|b| sees(&b.site_id));
+    snapshot.points.retain(|p| sees(&p.site_id));
 }
 
 pub(crate) fn build(catalog: &Catalog, latest: Vec<Reading>) -> Snapshot {

@@ -3,25 +3,27 @@
 //! reading as soon as the socket is free (what queued meanwhile goes in one
 //! message), each message with the bus sequence.
 //! A client that falls behind gets a fresh snapshot instead of a stalled server.
+//! The upgrade needs a signed-in session from this origin; the socket carries
+//! only the user's sites, and closes (code 4401) when the session ends.
 
 use std::{collections::HashSet, time::Duration};
 
 use axum::{
-    Router,
     extract::{
         State, WebSocketUpgrade,
         ws::rejection::WebSocketUpgradeRejection,
         ws::{Message, Utf8Bytes, WebSocket},
     },
-    http::{HeaderMap, header},
+    http::HeaderMap,
     response::{IntoResponse, Response},
-    routing::get,
 };
-use cairn_protocol::{ClientMsg, ErrorBody, Reading, ResumeFrom, Scope, ServerMsg};
+use cairn_protocol::{ClientMsg, ErrorBody, Reading, ResumeFrom, Scope, ServerMsg, User};
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{now_ms, snapshot};
 use crate::{
+    auth::{self, Caller},
     catalog::Catalog,
     error::AppError,
     live::{Resumption, Subscription},
@@ -32,51 +34,57 @@ use crate::{
 const HELLO_WAIT: Duration = Duration::from_secs(2);
 /// More queued readings than this and the client is sent a snapshot instead.
 const MAX_PENDING: usize = 50_000;
+/// How often an open socket checks that its session still holds.
+const SESSION_CHECK: Duration = Duration::from_secs(15);
+/// The close code that tells the app to show the sign-in page.
+pub const CLOSE_SIGNED_OUT: u16 = 4401;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/ws", get(upgrade))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(upgrade))
 }
 
 #[utoipa::path(get, path = "/api/ws", tag = "live",
     description = "The live WebSocket: send a `ClientMsg` hello, receive `ServerMsg`s.",
     responses(
         (status = 101, description = "Switching to the WebSocket protocol"),
+        (status = 400, description = "Not a WebSocket upgrade", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Another origin", body = ErrorBody)))]
 pub(crate) async fn upgrade(
     State(state): State<AppState>,
     headers: HeaderMap,
+    caller: Result<Caller, AppError>,
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
     // Origin first: a cross-site page must learn nothing, not even that this is a socket.
-    if !same_origin(&headers) {
+    if !auth::same_origin(&headers) {
         return AppError::Forbidden("WebSocket from another origin".into()).into_response();
     }
+    let caller = match caller {
+        Ok(c) => c,
+        Err(e) => return e.into_response(),
+    };
     match ws {
-        Ok(ws) => ws.on_upgrade(move |socket| live(socket, state)),
-        Err(rejection) => rejection.into_response(),
+        Ok(ws) => ws.on_upgrade(move |socket| live(socket, state, caller)),
+        Err(rejection) => AppError::BadRequest {
+            message: format!("not a WebSocket upgrade: {}", rejection.body_text()),
+            location: Some("headers".into()),
+        }
+        .into_response(),
     }
 }
 
-/// Browsers always send `Origin`; it must name the host the page was served from.
-fn same_origin(headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) else {
-        return true; // not a browser: no ambient cookies to abuse
-    };
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("");
-    origin
-        .split_once("://")
-        .is_some_and(|(_, rest)| rest == host)
-}
-
-async fn live(mut socket: WebSocket, state: AppState) {
+async fn live(mut socket: WebSocket, state: AppState, caller: Caller) {
     let mut stopping = state.stopping.clone();
     let Some((resume, scope)) = hello(&mut socket).await else {
         return;
     };
-    let mut filter = Filter::new(&state.catalog, &scope);
+    let mut filter = Filter::new(&state.catalog, &scope, &caller.user);
+    if deny(&mut socket, &filter).await.is_err() {
+        return;
+    }
+    let mut check = tokio::time::interval(SESSION_CHECK);
+    check.tick().await;
     let resumed = resume.and_then(|from| state.bus.resume(from.epoch, from.seq));
     let (mut rx, first) = match resumed {
         Some(Resumption {
@@ -144,7 +152,8 @@ async fn live(mut socket: WebSocket, state: AppState) {
                 Some(Ok(Message::Text(text))) => match serde_json::from_str::<ClientMsg>(&text) {
                     // A new scope: start again from a snapshot of it.
                     Ok(ClientMsg::Subscribe { scope }) => {
-                        filter = Filter::new(&state.catalog, &scope);
+                        filter = Filter::new(&state.catalog, &scope, &caller.user);
+                        if deny(&mut socket, &filter).await.is_err() { return; }
                         resync = true;
                     }
                     Ok(ClientMsg::Hello { .. }) | Err(_) => {
@@ -154,6 +163,18 @@ async fn live(mut socket: WebSocket, state: AppState) {
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
                 Some(Ok(_)) => {}
             },
+            _ = check.tick() => {
+                // Signed out, disabled, expired, or rights changed (which signs out).
+                let held = state.store.session(caller.session, now_ms()).await;
+                if !matches!(held, Ok(Some(_))) {
+                    let frame = axum::extract::ws::CloseFrame {
+                        code: CLOSE_SIGNED_OUT,
+                        reason: Utf8Bytes::from_static("your session has ended; sign in again"),
+                    };
+                    let _ = socket.send(Message::Close(Some(frame))).await;
+                    return;
+                }
+            }
             _ = crate::state::stopped(&mut stopping) => break,
         }
         if resync {
@@ -192,19 +213,77 @@ async fn hello(socket: &mut WebSocket) -> Option<(Option<ResumeFrom>, Scope)> {
     }
 }
 
-/// Which points a socket receives.
-struct Filter(Option<HashSet<u32>>);
+/// Which points a socket receives: its scope, within the user's sites.
+struct Filter {
+    points: Option<HashSet<u32>>,
+    /// Ids of the scope outside the user's sites (none of it is sent).
+    denied: Vec<String>,
+}
 
 impl Filter {
-    fn new(catalog: &Catalog, scope: &Scope) -> Filter {
-        if scope.is_everything() {
-            return Filter(None);
+    fn new(catalog: &Catalog, scope: &Scope, user: &User) -> Filter {
+        let mut denied = Vec::new();
+        let model = &catalog.model;
+        let site_of_building = |id: &str| {
+            model
+                .buildings
+                .iter()
+                .find(|b| b.id == id)
+                .map(|b| b.site_id.as_str())
+        };
+        let site_of_device = |id: &str| {
+            model
+                .devices
+                .iter()
+                .find(|d| d.id == id)
+                .map(|d| d.site_id.as_str())
+        };
+        // Unknown ids are left out silently; known ones of other sites are named.
+        denied.extend(
+            scope
+                .sites
+                .iter()
+                .filter(|s| model.sites.iter().any(|k| &&k.id == s) && !user.sees_site(s))
+                .cloned(),
+        );
+        denied.extend(
+            scope
+                .buildings
+                .iter()
+                .filter(|b| site_of_building(b).is_some_and(|s| !user.sees_site(s)))
+                .cloned(),
+        );
+        denied.extend(
+            scope
+                .devices
+                .iter()
+                .filter(|d| site_of_device(d).is_some_and(|s| !user.sees_site(s)))
+                .cloned(),
+        );
+        denied.extend(
+            (scope.points.iter())
+                .filter(|p| {
+                    catalog
+                        .point(**p)
+                        .is_some_and(|p| !user.sees_site(&p.site_id))
+                })
+                .map(|p| format!("point {p}")),
+        );
+        let everything = scope.is_everything();
+        if everything && user.sees_every_site() {
+            // Admins and all-site users with everything: no per-point check.
+            return Filter {
+                points: None,
+                denied,
+            };
         }
         let points = catalog
             .points()
             .iter()
+            .filter(|p| user.sees_site(&p.site_id))
             .filter(|p| {
-                scope.sites.contains(&p.site_id)
+                everything
+                    || scope.sites.contains(&p.site_id)
                     || p.building_id
                         .as_ref()
                         .is_some_and(|b| scope.buildings.contains(b))
@@ -213,12 +292,29 @@ impl Filter {
             })
             .map(|p| p.id)
             .collect();
-        Filter(Some(points))
+        Filter {
+            points: Some(points),
+            denied,
+        }
     }
 
     fn allows(&self, point: u32) -> bool {
-        self.0.as_ref().is_none_or(|set| set.contains(&point))
+        self.points.as_ref().is_none_or(|set| set.contains(&point))
     }
+}
+
+/// Tells the client which part of its scope it may not have, if any.
+async fn deny(socket: &mut WebSocket, filter: &Filter) -> Result<(), axum::Error> {
+    if filter.denied.is_empty() {
+        return Ok(());
+    }
+    let msg = ServerMsg::Denied {
+        message: format!(
+            "not on your sites, so nothing of it is sent: {}",
+            filter.denied.join(", ")
+        ),
+    };
+    send(socket, &msg).await
 }
 
 fn snapshot_msg(

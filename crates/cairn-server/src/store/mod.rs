@@ -2,11 +2,14 @@
 //! PostgreSQL (`--database-url`). Both keep the same schema idea and pass the
 //! same test suite (`tests/storage.rs`).
 
+pub mod accounts;
 mod postgres;
+mod postgres_accounts;
 pub mod rollup;
-mod rows;
+pub(crate) mod rows;
 mod schema;
 mod sqlite;
+mod sqlite_accounts;
 
 use std::{
     path::{Path, PathBuf},
@@ -168,19 +171,19 @@ impl Store {
     }
 
     /// Stores the hash of a device's new ingest token, replacing any earlier
-    /// one. Returns false if there is no such device.
+    /// one, with its audit entry. Returns false if there is no such device.
     pub async fn set_device_token(
         &self,
         device_id: &str,
         secret_sha256: [u8; 32],
-        now_ms: i64,
+        audit: accounts::AuditRecord,
     ) -> Result<bool, StoreError> {
         match self {
             Store::Sqlite(s) => {
                 let id = device_id.to_owned();
-                blocking(s, move |s| s.set_device_token(&id, &secret_sha256, now_ms)).await
+                blocking(s, move |s| s.set_device_token(&id, &secret_sha256, &audit)).await
             }
-            Store::Postgres(p) => p.set_device_token(device_id, &secret_sha256, now_ms).await,
+            Store::Postgres(p) => p.set_device_token(device_id, &secret_sha256, &audit).await,
         }
     }
 

@@ -88,6 +88,42 @@ CREATE TABLE device_tokens (
     created_ms INTEGER NOT NULL
 );
 "#,
+    r#"
+-- Accounts (see auth/): sites granted as a JSON array of site ids.
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE,
+    display_name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    all_sites INTEGER NOT NULL,
+    sites TEXT NOT NULL,
+    disabled INTEGER NOT NULL,
+    password_hash TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    updated_ms INTEGER NOT NULL,
+    last_login_ms INTEGER
+);
+-- Only a SHA-256 of the session secret is stored.
+CREATE TABLE sessions (
+    id_sha256 BLOB PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    csrf TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    expires_ms INTEGER NOT NULL
+);
+CREATE INDEX sessions_user ON sessions(user_id);
+CREATE TABLE audit (
+    id INTEGER PRIMARY KEY,
+    at_ms INTEGER NOT NULL,
+    actor_id INTEGER,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    before TEXT,
+    after TEXT
+);
+CREATE INDEX audit_at ON audit(at_ms);
+"#,
 ];
 
 pub(super) fn migrate(conn: &Connection) -> rusqlite::Result<()> {

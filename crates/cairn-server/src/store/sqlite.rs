@@ -45,7 +45,7 @@ impl SqliteStore {
         })
     }
 
-    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+    pub(super) fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite half-written (transactions roll back).
         self.conn
             .lock()
@@ -419,28 +419,6 @@ impl SqliteStore {
 
     /// Stores the hash of a device's new ingest token, replacing any earlier one.
     /// Returns false if there is no such device.
-    pub fn set_device_token(
-        &self,
-        device_id: &str,
-        secret_sha256: &[u8],
-        now_ms: i64,
-    ) -> Result<bool, StoreError> {
-        let conn = self.conn();
-        let known: bool = conn.query_row(
-            "SELECT EXISTS(SELECT 1 FROM devices WHERE id = ?1)",
-            [device_id],
-            |r| r.get(0),
-        )?;
-        if known {
-            conn.execute(
-                "INSERT INTO device_tokens (device_id, secret_sha256, created_ms) VALUES (?1, ?2, ?3)
-                 ON CONFLICT(device_id) DO UPDATE SET secret_sha256 = ?2, created_ms = ?3",
-                params![device_id, secret_sha256, now_ms],
-            )?;
-        }
-        Ok(known)
-    }
-
     pub fn device_token_hash(&self, device_id: &str) -> Result<Option<Vec<u8>>, StoreError> {
         let conn = self.conn();
         let mut stmt =

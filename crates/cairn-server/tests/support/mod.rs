@@ -220,15 +220,119 @@ pub async fn open_state_with(
         .unwrap()
 }
 
-/// `GET uri` on the router (no socket): status and body text.
+/// A signed-in session: the `Cookie` header value and the CSRF token.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+/// A user (created if missing; no password can sign in as them) and a fresh session.
+pub async fn session(
+    state: &cairn_server::AppState,
+    username: &str,
+    role: cairn_protocol::Role,
+    sites: &[&str],
+) -> Session {
+    let user = match state.store.user_for_login(username).await.unwrap() {
+        Some((user, _)) => user,
+        None => {
+            let user = cairn_protocol::User {
+                id: 0,
+                username: username.into(),
+                display_name: format!("Test {username}"),
+                role,
+                all_sites: sites.is_empty(),
+                sites: sites.iter().map(|s| (*s).to_owned()).collect(),
+                disabled: false,
+                created_at: 0,
+                updated_at: 0,
+                last_login: None,
+            };
+            let audit = cairn_server::store::accounts::AuditRecord {
+                at: 0,
+                actor_id: None,
+                actor: "test".into(),
+                action: "user.create".into(),
+                target: String::new(),
+                before: None,
+                after: None,
+            };
+            (state
+                .store
+                .insert_user(user, "!".into(), audit)
+                .await
+                .unwrap())
+            .unwrap()
+        }
+    };
+    let (set_cookie, caller) =
+        cairn_server::auth::start_session(state, &axum::http::HeaderMap::new(), user)
+            .await
+            .unwrap();
+    let cookie = set_cookie
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    Session {
+        cookie,
+        csrf: caller.csrf,
+    }
+}
+
+/// A session of an admin (who sees every site).
+pub async fn admin(state: &cairn_server::AppState) -> Session {
+    session(state, "test-admin", cairn_protocol::Role::Admin, &[]).await
+}
+
+/// `GET uri` on the router (no socket) as an admin: status and body text.
 pub async fn get(state: &cairn_server::AppState, uri: &str) -> (axum::http::StatusCode, String) {
+    let admin = admin(state).await;
+    send(state, "GET", uri, Some(&admin), None).await
+}
+
+/// Any request on the router, as `session` (with its CSRF token) or anonymous.
+pub async fn send(
+    state: &cairn_server::AppState,
+    method: &str,
+    uri: &str,
+    session: Option<&Session>,
+    json: Option<&str>,
+) -> (axum::http::StatusCode, String) {
     use http_body_util::BodyExt;
     use tower::ServiceExt;
-    let req = axum::http::Request::get(uri)
-        .body(axum::body::Body::empty())
+    let mut req = axum::http::Request::builder().method(method).uri(uri);
+    if let Some(s) = session {
+        req = req
+            .header("cookie", &s.cookie)
+            .header(cairn_protocol::CSRF_HEADER, &s.csrf);
+    }
+    if json.is_some() {
+        req = req.header("content-type", "application/json");
+    }
+    let body = json.map_or(axum::body::Body::empty(), |j| {
+        axum::body::Body::from(j.to_owned())
+    });
+    let res = (cairn_server::app(state.clone()))
+        .oneshot(req.body(body).unwrap())
+        .await
         .unwrap();
-    let res = cairn_server::app(state.clone()).oneshot(req).await.unwrap();
     let status = res.status();
     let body = res.into_body().collect().await.unwrap().to_bytes();
     (status, String::from_utf8(body.to_vec()).unwrap())
+}
+
+pub type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Opens the live socket of a running server as `session`.
+pub async fn ws(addr: std::net::SocketAddr, session: &Session) -> Socket {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let mut req = format!("ws://{addr}/api/ws").into_client_request().unwrap();
+    req.headers_mut()
+        .insert("cookie", session.cookie.parse().unwrap());
+    tokio_tungstenite::connect_async(req).await.unwrap().0
 }

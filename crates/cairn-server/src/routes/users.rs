@@ -1,0 +1,357 @@
+//! Admin: users (`/api/users`), their passwords and the audit log
+//! (`/api/audit`), and device tokens (`/api/devices/{id}/token`). Every
+//! change is written with its audit entry in one transaction.
+
+use axum::{
+    Json,
+    extract::{Path, Query, State, rejection::JsonRejection, rejection::QueryRejection},
+};
+use cairn_protocol::{
+    AuditEntry, DeviceToken, ErrorBody, ErrorDetail, NewUser, Page, Role, User, UserPatch,
+    UserWithPassword,
+};
+use serde::Deserialize;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::now_ms;
+use crate::{
+    auth::{Caller, password},
+    error::AppError,
+    ingest::token,
+    state::AppState,
+    store::{accounts::AuditQuery, rows::to_json},
+};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(update))
+        .routes(routes!(reset_password))
+        .routes(routes!(audit))
+        .routes(routes!(device_token))
+}
+
+fn field(location: &str, message: impl Into<String>) -> ErrorDetail {
+    ErrorDetail {
+        code: "invalid_field".into(),
+        message: message.into(),
+        location: Some(location.into()),
+    }
+}
+
+fn refuse(details: Vec<ErrorDetail>) -> Result<(), AppError> {
+    if details.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Rejected {
+            message: "the user was not saved; see the fields".into(),
+            details,
+        })
+    }
+}
+
+fn body<T>(json: Result<Json<T>, JsonRejection>) -> Result<T, AppError> {
+    json.map(|Json(v)| v).map_err(|e| AppError::BadRequest {
+        message: e.body_text(),
+        location: Some("body".into()),
+    })
+}
+
+fn check_display_name(name: &str, out: &mut Vec<ErrorDetail>) {
+    let n = name.trim().chars().count();
+    if n == 0 || n > 100 {
+        out.push(field("display_name", "1 to 100 characters"));
+    } else if name.chars().any(char::is_control) {
+        out.push(field("display_name", "no control characters"));
+    }
+}
+
+/// Site grants must name known sites; admins always have every site.
+fn check_sites(
+    state: &AppState,
+    role: Role,
+    all: bool,
+    sites: &[String],
+    out: &mut Vec<ErrorDetail>,
+) {
+    for (i, s) in sites.iter().enumerate() {
+        if !state.catalog.model.sites.iter().any(|k| &k.id == s) {
+            out.push(field(
+                &format!("sites[{i}]"),
+                format!("there is no site {s:?}"),
+            ));
+        }
+    }
+    if role != Role::Admin && !all && sites.is_empty() {
+        out.push(field("sites", "grant at least one site, or all sites"));
+    }
+}
+
+async fn hash(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || password::hash(&password))
+        .await
+        .map_err(AppError::internal)
+}
+
+async fn find(state: &AppState, id: i64) -> Result<User, AppError> {
+    (state.store.user(id).await.map_err(AppError::internal)?)
+        .ok_or_else(|| AppError::NotFound(format!("no user {id}")))
+}
+
+#[utoipa::path(get, path = "/api/users", tag = "admin",
+    responses((status = 200, body = Vec<User>), (status = 401, body = ErrorBody), (status = 403, description = "Not an admin", body = ErrorBody)))]
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<User>>, AppError> {
+    caller.require(Role::Admin)?;
+    Ok(Json(state.store.users().await.map_err(AppError::internal)?))
+}
+
+#[utoipa::path(post, path = "/api/users", tag = "admin", request_body = NewUser,
+    description = "Creates a user. Without `password`, one is generated; either way it is returned this once.",
+    responses((status = 200, body = UserWithPassword), (status = 401, body = ErrorBody),
+        (status = 403, description = "Not an admin, or no CSRF token", body = ErrorBody),
+        (status = 422, description = "Invalid fields, one detail each", body = ErrorBody)))]
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    json: Result<Json<NewUser>, JsonRejection>,
+) -> Result<Json<UserWithPassword>, AppError> {
+    caller.require(Role::Admin)?;
+    let new = body(json)?;
+    let mut problems = Vec::new();
+    let username = new.username.trim().to_owned();
+    let valid_name = (3..=64).contains(&username.len())
+        && username
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+    if !valid_name {
+        problems.push(field(
+            "username",
+            "3 to 64 characters: lowercase letters, digits, '.', '_' or '-'",
+        ));
+    }
+    check_display_name(&new.display_name, &mut problems);
+    let admin = new.role == Role::Admin;
+    check_sites(&state, new.role, new.all_sites, &new.sites, &mut problems);
+    if let Some(problem) = (new.password.as_deref()).and_then(|p| password::problem(p, &username)) {
+        problems.push(field("password", problem));
+    }
+    refuse(problems)?;
+    let password = new.password.unwrap_or_else(password::generate);
+    let now = now_ms();
+    let user = User {
+        id: 0,
+        username: username.clone(),
+        display_name: new.display_name.trim().to_owned(),
+        role: new.role,
+        all_sites: admin || new.all_sites,
+        sites: if admin || new.all_sites {
+            Vec::new()
+        } else {
+            new.sites
+        },
+        disabled: false,
+        created_at: now,
+        updated_at: now,
+        last_login: None,
+    };
+    let audit = caller.audit("user.create", String::new());
+    let created = state
+        .store
+        .insert_user(user, hash(password.clone()).await?, audit)
+        .await
+        .map_err(AppError::internal)?;
+    match created {
+        Some(user) => Ok(Json(UserWithPassword { user, password })),
+        None => Err(AppError::Rejected {
+            message: "the user was not saved; see the fields".into(),
+            details: vec![field("username", format!("{username:?} is taken"))],
+        }),
+    }
+}
+
+#[utoipa::path(patch, path = "/api/users/{id}", tag = "admin", request_body = UserPatch,
+    params(("id" = i64, Path, description = "User id")),
+    description = "Changes a user's name, role, site grants or disabled state. Disabling, and any change of role or sites, signs them out everywhere.",
+    responses((status = 200, body = User), (status = 401, body = ErrorBody),
+        (status = 403, description = "Not an admin, or no CSRF token", body = ErrorBody),
+        (status = 404, description = "No such user", body = ErrorBody),
+        (status = 422, description = "Invalid fields, one detail each", body = ErrorBody)))]
+pub(crate) async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    json: Result<Json<UserPatch>, JsonRejection>,
+) -> Result<Json<User>, AppError> {
+    caller.require(Role::Admin)?;
+    let patch = body(json)?;
+    let old = find(&state, id).await?;
+    let mut user = old.clone();
+    if let Some(name) = patch.display_name {
+        user.display_name = name.trim().to_owned();
+    }
+    user.role = patch.role.unwrap_or(user.role);
+    user.all_sites = patch.all_sites.unwrap_or(user.all_sites);
+    user.sites = patch.sites.unwrap_or(user.sites);
+    user.disabled = patch.disabled.unwrap_or(user.disabled);
+    if user.role == Role::Admin || user.all_sites {
+        user.all_sites = true;
+        user.sites.clear();
+    }
+    let mut problems = Vec::new();
+    check_display_name(&user.display_name, &mut problems);
+    check_sites(
+        &state,
+        user.role,
+        user.all_sites,
+        &user.sites,
+        &mut problems,
+    );
+    if id == caller.user.id && (user.role != Role::Admin || user.disabled) {
+        problems.push(field(
+            "role",
+            "you cannot remove your own admin role or disable yourself; ask another admin",
+        ));
+    }
+    refuse(problems)?;
+    user.updated_at = now_ms();
+    // Fewer rights, or none: open sessions (and live sockets) must not keep the old ones.
+    let sign_out = user.disabled
+        || user.role != old.role
+        || user.all_sites != old.all_sites
+        || user.sites != old.sites;
+    let audit = crate::store::accounts::AuditRecord {
+        before: Some(to_json(&old)),
+        after: Some(to_json(&user)),
+        ..caller.audit("user.update", format!("user:{id}"))
+    };
+    state
+        .store
+        .update_user(user.clone(), None, sign_out, audit)
+        .await
+        .map_err(AppError::internal)?;
+    Ok(Json(user))
+}
+
+#[utoipa::path(post, path = "/api/users/{id}/password", tag = "admin",
+    params(("id" = i64, Path, description = "User id")),
+    description = "Gives the user a new generated password, returned this once, and signs them out everywhere.",
+    responses((status = 200, body = UserWithPassword), (status = 401, body = ErrorBody),
+        (status = 403, description = "Not an admin, or no CSRF token", body = ErrorBody),
+        (status = 404, description = "No such user", body = ErrorBody)))]
+pub(crate) async fn reset_password(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<UserWithPassword>, AppError> {
+    caller.require(Role::Admin)?;
+    let mut user = find(&state, id).await?;
+    let password = password::generate();
+    user.updated_at = now_ms();
+    // The audit says that it changed, never what to.
+    let audit = caller.audit("user.password_reset", format!("user:{id}"));
+    state
+        .store
+        .update_user(
+            user.clone(),
+            Some(hash(password.clone()).await?),
+            true,
+            audit,
+        )
+        .await
+        .map_err(AppError::internal)?;
+    Ok(Json(UserWithPassword { user, password }))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditParams {
+    /// Username of who made the change.
+    actor: Option<String>,
+    /// `user.update`, or a prefix ending in `.` such as `user.`.
+    action: Option<String>,
+    /// Text in the target, e.g. `user:7` or `device:`.
+    target: Option<String>,
+    from: Option<i64>,
+    to: Option<i64>,
+    offset: Option<u64>,
+    limit: Option<u32>,
+}
+
+#[utoipa::path(get, path = "/api/audit", tag = "admin", params(AuditParams),
+    description = "Every configuration change, newest first: who, when, what, before and after.",
+    responses((status = 200, body = Page<AuditEntry>), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, description = "Not an admin", body = ErrorBody)))]
+pub(crate) async fn audit(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: Result<Query<AuditParams>, QueryRejection>,
+) -> Result<Json<Page<AuditEntry>>, AppError> {
+    caller.require(Role::Admin)?;
+    let Query(q) = q.map_err(|e| AppError::BadRequest {
+        message: e.body_text(),
+        location: Some("query".into()),
+    })?;
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(AppError::BadRequest {
+            message: format!("`limit` {limit} is not between 1 and 1000"),
+            location: Some("query.limit".into()),
+        });
+    }
+    let blank = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
+    let query = AuditQuery {
+        actor: blank(q.actor),
+        action: blank(q.action),
+        target: blank(q.target),
+        from: q.from,
+        to: q.to,
+        offset: q.offset.unwrap_or(0),
+        limit,
+    };
+    let offset = query.offset;
+    let (items, total) = state
+        .store
+        .audit_log(query)
+        .await
+        .map_err(AppError::internal)?;
+    Ok(Json(Page {
+        items,
+        total,
+        offset,
+        limit,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/devices/{id}/token", tag = "admin",
+    params(("id" = String, Path, description = "Device id")),
+    description = "Issues a new ingest token for the device (the old one stops working), returned this once.",
+    responses((status = 200, body = DeviceToken), (status = 401, body = ErrorBody),
+        (status = 403, description = "Not an admin, or no CSRF token", body = ErrorBody),
+        (status = 404, description = "No such device", body = ErrorBody)))]
+pub(crate) async fn device_token(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<DeviceToken>, AppError> {
+    caller.require(Role::Admin)?;
+    let (token, secret_hash) = token::issue(&id);
+    let audit = crate::store::accounts::AuditRecord {
+        after: Some(r#"{"token":"issued"}"#.into()),
+        ..caller.audit("device.token", format!("device:{id}"))
+    };
+    let known = state
+        .store
+        .set_device_token(&id, secret_hash, audit)
+        .await
+        .map_err(AppError::internal)?;
+    if !known {
+        return Err(AppError::NotFound(format!("no device {id:?}")));
+    }
+    Ok(Json(DeviceToken {
+        device_id: id,
+        token,
+    }))
+}

@@ -1,0 +1,524 @@
+//! Who may do what, on which sites: every endpoint × every role × own/other
+//! site, by status code, and that no answer to a non-admin carries anything
+//! of a site they are not granted. The table must name every endpoint the
+//! API describes (and the API describes every route it has: see
+//! `routes::openapi`), so a new endpoint without an entry fails this test.
+//! The same for socket subscriptions, on a real server.
+
+mod support;
+
+use std::collections::BTreeSet;
+
+use axum::http::StatusCode;
+use cairn_protocol::{ClientMsg, Role, Scope, ServerMsg};
+use futures_util::{SinkExt, StreamExt};
+use support::Session;
+use tokio_tungstenite::tungstenite::Message;
+
+const OWN: &str = "bru";
+const OTHER: &str = "ams";
+
+/// Callers, in the order of the expected-status columns.
+const WHO: [Option<Role>; 5] = [
+    None,
+    Some(Role::Viewer),
+    Some(Role::Operator),
+    Some(Role::Manager),
+    Some(Role::Admin),
+];
+
+/// One endpoint: the request on the caller's own site and on another, and
+/// the status each caller gets (anonymous, viewer, operator, manager, admin).
+struct Case {
+    method: &'static str,
+    path: &'static str,
+    own: String,
+    other: String,
+    body: Option<String>,
+    expect_own: [u16; 5],
+    expect_other: [u16; 5],
+}
+
+fn case(
+    method: &'static str,
+    path: &'static str,
+    own: impl Into<String>,
+    other: impl Into<String>,
+    expect_own: [u16; 5],
+    expect_other: [u16; 5],
+) -> Case {
+    Case {
+        method,
+        path,
+        own: own.into(),
+        other: other.into(),
+        body: None,
+        expect_own,
+        expect_other,
+    }
+}
+
+const PUBLIC: [u16; 5] = [200; 5];
+const READ: [u16; 5] = [401, 200, 200, 200, 200];
+/// A single item of another site: as if it did not exist (admins see it).
+const HIDDEN: [u16; 5] = [401, 404, 404, 404, 200];
+const ADMIN: [u16; 5] = [401, 403, 403, 403, 200];
+const DEVICES_ONLY: [u16; 5] = [401; 5];
+
+fn table(s: &cairn_server::AppState, victim: i64) -> Vec<Case> {
+    let point = |site: &str| {
+        s.catalog
+            .point_by_key(&format!("{site}-a-f0-z02-ms/co2"))
+            .unwrap()
+            .id
+    };
+    let (p_own, p_other) = (point(OWN), point(OTHER));
+    let series = |p: u32| format!("/api/series?point={p}&from=0&to=86400000&px=100");
+    let dev = |site: &str| format!("{site}-a-f0-z02-ms");
+    let new_user = |name: &str| {
+        format!(r#"{{"username":"{name}","display_name":"New","role":"viewer","sites":["bru"]}}"#)
+    };
+    let mut cases = vec![
+        case(
+            "GET",
+            "/api/health",
+            "/api/health",
+            "/api/health",
+            PUBLIC,
+            PUBLIC,
+        ),
+        case(
+            "GET",
+            "/api/auth/me",
+            "/api/auth/me",
+            "/api/auth/me",
+            READ,
+            READ,
+        ),
+        case(
+            "POST",
+            "/api/auth/logout",
+            "/api/auth/logout",
+            "/api/auth/logout",
+            [401, 204, 204, 204, 204],
+            [401, 204, 204, 204, 204],
+        ),
+        case(
+            "GET",
+            "/api/snapshot",
+            "/api/snapshot",
+            "/api/snapshot",
+            READ,
+            READ,
+        ),
+        case(
+            "GET",
+            "/api/sites",
+            format!("/api/sites?site={OWN}"),
+            format!("/api/sites?site={OTHER}"),
+            READ,
+            READ,
+        ),
+        case(
+            "GET",
+            "/api/buildings",
+            format!("/api/buildings?site={OWN}"),
+            format!("/api/buildings?site={OTHER}"),
+            READ,
+            READ,
+        ),
+        case(
+            "GET",
+            "/api/floors",
+            format!("/api/floors?site={OWN}"),
+            format!("/api/floors?site={OTHER}"),
+            READ,
+            READ,
+        ),
+        case(
+            "GET",
+            "/api/floors/{id}/plan.svg",
+            format!("/api/floors/{OWN}-a-f0/plan.svg"),
+            format!("/api/floors/{OTHER}-a-f0/plan.svg"),
+            READ,
+            HIDDEN,
+        ),
+        case(
+            "GET",
+            "/api/zones",
+            format!("/api/zones?site={OWN}"),
+            format!("/api/zones?q={OTHER}"),
+            READ,
+            READ,
+        ),
+        case(
+            "GET",
+            "/api/devices",
+            format!("/api/devices?site={OWN}"),
+            format!("/api/devices?q={OTHER}-a"),
+            READ,
+            READ,
+        ),
+        case(
+            "GET",
+            "/api/devices/{id}",
+            format!("/api/devices/{}", dev(OWN)),
+            format!("/api/devices/{}", dev(OTHER)),
+            READ,
+            HIDDEN,
+        ),
+        case(
+            "GET",
+            "/api/points",
+            format!("/api/points?device={}", dev(OWN)),
+            format!("/api/points?device={}", dev(OTHER)),
+            READ,
+            READ,
+        ),
+        case(
+            "GET",
+            "/api/series",
+            series(p_own),
+            series(p_other),
+            READ,
+            HIDDEN,
+        ),
+        // Device ingest never accepts a user session, whoever holds it.
+        case(
+            "POST",
+            "/api/ingest/senml",
+            "/api/ingest/senml",
+            "/api/ingest/senml",
+            DEVICES_ONLY,
+            DEVICES_ONLY,
+        ),
+        case(
+            "POST",
+            "/api/ingest/json",
+            "/api/ingest/json",
+            "/api/ingest/json",
+            DEVICES_ONLY,
+            DEVICES_ONLY,
+        ),
+        // A plain GET is no upgrade (400), but the session is checked first; real sockets are below.
+        case(
+            "GET",
+            "/api/ws",
+            "/api/ws",
+            "/api/ws",
+            [401, 400, 400, 400, 400],
+            [401, 400, 400, 400, 400],
+        ),
+        case(
+            "GET",
+            "/api/users",
+            "/api/users",
+            "/api/users",
+            ADMIN,
+            ADMIN,
+        ),
+        case(
+            "GET",
+            "/api/audit",
+            "/api/audit",
+            "/api/audit?target=user",
+            ADMIN,
+            ADMIN,
+        ),
+        case(
+            "PATCH",
+            "/api/users/{id}",
+            format!("/api/users/{victim}"),
+            format!("/api/users/{victim}"),
+            ADMIN,
+            ADMIN,
+        ),
+        case(
+            "POST",
+            "/api/users/{id}/password",
+            format!("/api/users/{victim}/password"),
+            format!("/api/users/{victim}/password"),
+            ADMIN,
+            ADMIN,
+        ),
+        case(
+            "POST",
+            "/api/devices/{id}/token",
+            format!("/api/devices/{}/token", dev(OWN)),
+            format!("/api/devices/{}/token", dev(OTHER)),
+            ADMIN,
+            ADMIN,
+        ),
+        // Signing in is public; these credentials are wrong for everyone.
+        case(
+            "POST",
+            "/api/auth/login",
+            "/api/auth/login",
+            "/api/auth/login",
+            [401; 5],
+            [401; 5],
+        ),
+    ];
+    for c in &mut cases {
+        c.body = match c.path {
+            "/api/users/{id}" => Some(r#"{"display_name":"Renamed"}"#.into()),
+            "/api/ingest/senml" => Some(r#"[{"n":"co2","u":"ppm","v":500}]"#.into()),
+            "/api/ingest/json" => Some(r#"{"co2":500}"#.into()),
+            _ => None,
+        };
+    }
+    // Creating a user: a new name per request, so only the role decides.
+    let mut create = case(
+        "POST",
+        "/api/users",
+        "/api/users",
+        "/api/users",
+        ADMIN,
+        ADMIN,
+    );
+    create.body = Some(String::new()); // filled per request below
+    cases.push(create);
+    let _ = new_user;
+    cases
+}
+
+/// Text of another site in a body: its id as a value or as an id prefix.
+fn leaks_other_site(body: &str) -> bool {
+    body.contains(&format!("\"{OTHER}\"")) || body.contains(&format!("{OTHER}-"))
+}
+
+#[tokio::test]
+async fn every_endpoint_checks_role_and_site_for_every_caller() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = support::open_state(dir.path(), Some(42)).await;
+    let victim = support::session(&s, "victim", Role::Viewer, &[OWN]).await;
+    let victim_id = s
+        .store
+        .user_for_login("victim")
+        .await
+        .unwrap()
+        .unwrap()
+        .0
+        .id;
+    let _ = victim;
+    let cases = table(&s, victim_id);
+
+    // The table covers exactly the endpoints the API has.
+    let (_, doc) = cairn_server::routes::api();
+    let doc = serde_json::to_value(doc).unwrap();
+    let mut described = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            if ["get", "post", "put", "patch", "delete"].contains(&method.as_str()) {
+                described.insert(format!("{} {path}", method.to_uppercase()));
+            }
+        }
+    }
+    let tabled: BTreeSet<String> = cases
+        .iter()
+        .map(|c| format!("{} {}", c.method, c.path))
+        .collect();
+    assert_eq!(
+        tabled, described,
+        "every endpoint needs a row in this table (left: table, right: the API)"
+    );
+
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for c in &cases {
+        for (col, who) in WHO.iter().enumerate() {
+            for (other, uri, expect) in [
+                (false, &c.own, c.expect_own),
+                (true, &c.other, c.expect_other),
+            ] {
+                let session: Option<Session> = match who {
+                    None => None,
+                    Some(role) => {
+                        let sites: &[&str] = if *role == Role::Admin { &[] } else { &[OWN] };
+                        Some(
+                            support::session(&s, &format!("t-{}", role.name()), *role, sites).await,
+                        )
+                    }
+                };
+                n += 1;
+                let body = match (c.path, &c.body) {
+                    ("/api/users", Some(_)) => Some(format!(
+                        r#"{{"username":"made-{n}","display_name":"New","role":"viewer","sites":["bru"]}}"#
+                    )),
+                    // A new unknown account each time: the limiter counts per account.
+                    ("/api/auth/login", _) => Some(format!(
+                        r#"{{"username":"nobody-{n}","password":"not the password"}}"#
+                    )),
+                    (_, b) => b.clone(),
+                };
+                let (status, text) =
+                    support::send(&s, c.method, uri, session.as_ref(), body.as_deref()).await;
+                let who_name = who.map_or("anonymous", Role::name);
+                if status.as_u16() != expect[col] {
+                    failures.push(format!(
+                        "{} {uri} as {who_name}: {status}, expected {} ({})",
+                        c.method,
+                        expect[col],
+                        text.chars().take(120).collect::<String>()
+                    ));
+                }
+                if status.is_success() && *who != Some(Role::Admin) && leaks_other_site(&text) {
+                    failures.push(format!(
+                        "{} {uri} as {who_name} returned data of site {OTHER}",
+                        c.method
+                    ));
+                }
+                // Errors are JSON with a code, never an empty or HTML body.
+                if status.is_client_error() && !text.contains("\"code\"") {
+                    failures.push(format!(
+                        "{} {uri} as {who_name}: {status} without a JSON error body",
+                        c.method
+                    ));
+                }
+                let _ = other;
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {n} checks failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(n >= 200, "the table ran {n} requests");
+}
+
+async fn next_msg(ws: &mut support::Socket) -> ServerMsg {
+    loop {
+        let msg = tokio::time::timeout(std::time::Duration::from_secs(15), ws.next())
+            .await
+            .expect("no message within 15 s")
+            .expect("socket closed")
+            .expect("socket error");
+        if let Message::Text(text) = msg {
+            return serde_json::from_str(&text).expect("a ServerMsg");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn socket_subscriptions_carry_only_granted_sites() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = cairn_server::Config::for_tests(dir.path().to_path_buf());
+    config.simulator = true; // provisions the portfolio
+    let server = cairn_server::Server::start(config).await.unwrap();
+    let s = server.state().clone();
+
+    // Anonymous: no socket at all.
+    let url = format!("ws://{}/api/ws", server.addr());
+    match tokio_tungstenite::connect_async(&url).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(res)) => {
+            assert_eq!(res.status(), StatusCode::UNAUTHORIZED)
+        }
+        other => panic!(
+            "an anonymous socket was not refused: {:?}",
+            other.map(|_| ())
+        ),
+    }
+
+    let sites = |v: &[&str]| Scope {
+        sites: v.iter().map(|s| (*s).to_owned()).collect(),
+        ..Scope::default()
+    };
+    let devices = |v: &[&str]| Scope {
+        devices: v.iter().map(|s| (*s).to_owned()).collect(),
+        ..Scope::default()
+    };
+    let all_sites: Vec<String> = s.catalog.model.sites.iter().map(|x| x.id.clone()).collect();
+    let all: Vec<&str> = all_sites.iter().map(String::as_str).collect();
+    // (role, scope, denied?, the sites the snapshot holds)
+    let table: Vec<(Role, Scope, bool, Vec<&str>)> = vec![
+        (Role::Operator, Scope::everything(), false, vec![OWN]),
+        (Role::Operator, sites(&[OWN]), false, vec![OWN]),
+        (Role::Operator, sites(&[OTHER]), true, vec![]),
+        (Role::Operator, sites(&[OWN, OTHER]), true, vec![OWN]),
+        (Role::Operator, devices(&["ams-a-f0-z02-ms"]), true, vec![]),
+        (Role::Viewer, sites(&[OTHER]), true, vec![]),
+        (Role::Manager, Scope::everything(), false, vec![OWN]),
+        (Role::Admin, Scope::everything(), false, all.clone()),
+        (Role::Admin, sites(&[OTHER]), false, vec![OTHER]),
+    ];
+    for (role, scope, denied, want) in table {
+        let grant: &[&str] = if role == Role::Admin { &[] } else { &[OWN] };
+        let session = support::session(&s, &format!("ws-{}", role.name()), role, grant).await;
+        let mut ws = support::ws(server.addr(), &session).await;
+        let hello = ClientMsg::Hello {
+            resume: None,
+            scope: scope.clone(),
+        };
+        ws.send(Message::text(serde_json::to_string(&hello).unwrap()))
+            .await
+            .unwrap();
+        let mut msg = next_msg(&mut ws).await;
+        if denied {
+            let ServerMsg::Denied { message } = &msg else {
+                panic!("{role:?} {scope:?}: no Denied, got {msg:?}")
+            };
+            assert!(message.contains(OTHER), "{message}");
+            msg = next_msg(&mut ws).await;
+        }
+        let ServerMsg::Snapshot { snapshot, .. } = msg else {
+            panic!("{role:?} {scope:?}: no snapshot")
+        };
+        let mut got: Vec<&str> = snapshot.sites.iter().map(|x| x.id.as_str()).collect();
+        got.sort_unstable();
+        let mut want = want.clone();
+        want.sort_unstable();
+        assert_eq!(got, want, "{role:?} {scope:?}");
+        assert!(
+            snapshot
+                .points
+                .iter()
+                .all(|p| want.contains(&p.site_id.as_str())),
+            "{role:?} {scope:?}: points of other sites"
+        );
+        assert!(
+            snapshot
+                .buildings
+                .iter()
+                .all(|b| want.contains(&b.site_id.as_str()))
+        );
+    }
+
+    // Live readings: an operator of OWN gets OWN's, never OTHER's.
+    let session = support::session(&s, "ws-operator", Role::Operator, &[OWN]).await;
+    let mut ws = support::ws(server.addr(), &session).await;
+    ws.send(Message::text(r#"{"type":"hello"}"#)).await.unwrap();
+    let ServerMsg::Snapshot { .. } = next_msg(&mut ws).await else {
+        panic!("no snapshot")
+    };
+    let now = chrono::Utc::now().timestamp_millis();
+    for site in [OTHER, OWN] {
+        let device = format!("{site}-a-f0-z02-ms");
+        let pack: Vec<cairn_server::ingest::SenmlRecord> = serde_json::from_str(&format!(
+            r#"[{{"bn":"{device}/","n":"co2","u":"ppm","v":4321}}]"#
+        ))
+        .unwrap();
+        s.ingest.ingest_senml(&device, &pack, now).await.unwrap();
+    }
+    let own_point = s
+        .catalog
+        .point_by_key(&format!("{OWN}-a-f0-z02-ms/co2"))
+        .unwrap()
+        .id;
+    loop {
+        if let ServerMsg::Readings { readings, .. } = next_msg(&mut ws).await {
+            for r in &readings {
+                let site = &s.catalog.point(r.point).unwrap().site_id;
+                assert_eq!(site, OWN, "a reading of another site reached the socket");
+            }
+            if readings
+                .iter()
+                .any(|r| r.point == own_point && r.value == 4321.0)
+            {
+                break;
+            }
+        }
+    }
+    server.stop().await.unwrap();
+}
