@@ -114,3 +114,33 @@ pub fn time_in_zone(ms: f64, time_zone: &str) -> String {
         .and_then(|s| s.as_string())
         .unwrap_or_default()
 }
+
+/// How names sort for people: case-insensitive, leading punctuation ignored.
+pub fn sort_key(name: &str) -> String {
+    name.trim_start_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase()
+}
+
+/// `22 Nov 2026, 14:05` in the browser's time zone (account events belong to
+/// the person reading them, not to a site).
+pub fn date_time(ms: i64) -> String {
+    use js_sys::{Array, Date, Intl::DateTimeFormat, Object, Reflect};
+    let options = Object::new();
+    for (k, v) in [
+        ("day", "numeric"),
+        ("month", "short"),
+        ("year", "numeric"),
+        ("hour", "2-digit"),
+        ("minute", "2-digit"),
+        ("hourCycle", "h23"),
+    ] {
+        let _ = Reflect::set(&options, &k.into(), &v.into());
+    }
+    let formatter = DateTimeFormat::new(&Array::of1(&"en-GB".into()), &options);
+    formatter
+        .format()
+        .call1(&formatter, &Date::new(&(ms as f64).into()))
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default()
+}

@@ -9,6 +9,22 @@ export const ROUTES = [
   { path: '/reports', nav: 'nav-reports', heading: 'Reports' },
 ] as const;
 
+export const ADMIN_ROUTES = [
+  { path: '/admin/users', nav: 'nav-users', heading: 'Users' },
+  { path: '/admin/audit', nav: 'nav-audit', heading: 'Audit log' },
+] as const;
+
+export type Role = 'viewer' | 'operator' | 'manager' | 'admin';
+
+/** The demo account of a role, as `cargo xtask test` made it: `role username password;…`. */
+export function account(role: Role): { username: string; password: string } {
+  for (const line of (process.env.CAIRN_E2E_ACCOUNTS ?? '').split(';')) {
+    const [r, username, password] = line.trim().split(/\s+/);
+    if (r === role) return { username, password };
+  }
+  throw new Error(`no demo account for ${role} in CAIRN_E2E_ACCOUNTS`);
+}
+
 export class CairnApp {
   /** Console errors and uncaught exceptions seen since the page opened. */
   readonly errors: string[] = [];
@@ -20,9 +36,35 @@ export class CairnApp {
     page.on('pageerror', (err) => this.errors.push(`page: ${err.message}`));
   }
 
-  async open(path = '/') {
+  /** Opens `path` and signs in there as `role` (a fresh page has no session). */
+  async open(path = '/', role: Role = 'admin') {
     await this.page.goto(path);
+    const { username, password } = account(role);
+    await this.signIn(username, password);
     await expect(this.page.locator('.cairn-shell')).toBeVisible();
+    // Asking whether a session exists answers 401 before signing in, as it should.
+    this.forgetSignedOutErrors();
+  }
+
+  forgetSignedOutErrors() {
+    const kept = this.errors.filter((e) => !e.includes('status of 401 (Unauthorized)'));
+    this.errors.splice(0, this.errors.length, ...kept);
+  }
+
+  loginForm() {
+    return this.page.getByTestId('login-form');
+  }
+
+  async signIn(username: string, password: string) {
+    await expect(this.loginForm()).toBeVisible();
+    await this.page.getByLabel('Username').fill(username);
+    await this.page.getByLabel('Password').fill(password);
+    await this.page.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  async signOut() {
+    await this.page.getByTestId('sign-out').click();
+    await expect(this.loginForm()).toBeVisible();
   }
 
   connection() {

@@ -1,10 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { CairnApp, ROUTES } from '../pages/app';
+import { ADMIN_ROUTES, CairnApp, ROUTES } from '../pages/app';
 
 test('every route is reachable from the navigation without console errors', async ({ page }) => {
   const app = new CairnApp(page);
   await app.open('/');
-  for (const route of [...ROUTES.slice(1), ROUTES[0]]) {
+  for (const route of [...ROUTES.slice(1), ...ADMIN_ROUTES, ROUTES[0]]) {
     await app.navigate(route.nav);
     await expect(page).toHaveURL(new URL(route.path, page.url()).toString());
     await expect(app.heading()).toHaveText(route.heading);
@@ -17,7 +17,9 @@ test('a deep link reload serves the app, and unknown API paths answer JSON', asy
   const app = new CairnApp(page);
   const res = await page.goto('/map');
   expect(res?.status()).toBe(200);
+  await app.open('/map');
   await expect(app.heading()).toHaveText('Map');
+  // The session survives a reload (HttpOnly cookie): no second sign-in.
   await page.reload();
   await expect(app.heading()).toHaveText('Map');
   await expect(page.getByTestId('site-list').locator('li').first()).toBeVisible();

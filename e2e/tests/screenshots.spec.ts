@@ -1,6 +1,6 @@
 // Screenshots at desktop and tablet sizes, to look at; the desktop overview is the README's.
 import { expect, test } from '@playwright/test';
-import { CairnApp, ROUTES } from '../pages/app';
+import { ADMIN_ROUTES, CairnApp, ROUTES } from '../pages/app';
 
 const SIZES = [
   { name: 'desktop', width: 1440, height: 900 },
@@ -11,9 +11,12 @@ for (const size of SIZES) {
   test(`screenshots at ${size.name} size (${size.width}×${size.height})`, async ({ page }) => {
     await page.setViewportSize({ width: size.width, height: size.height });
     const app = new CairnApp(page);
+    await page.goto('/');
+    await expect(app.loginForm()).toBeVisible();
+    await page.screenshot({ path: `e2e/screenshots/login-${size.name}.png` });
     await app.open('/');
     await app.waitLive();
-    await expect(app.liveValues().first()).not.toHaveText('—');
+    await expect(page.locator('[data-building="bru-a"] [data-testid="live-value"]').first()).not.toHaveText('—');
     // The navigation is on screen and its tap targets are large enough for fingers.
     const link = page.getByTestId('nav-map');
     const box = await link.boundingBox();
@@ -24,9 +27,10 @@ for (const size of SIZES) {
     }
     await page.evaluate(() => document.documentElement.setAttribute('data-theme', 'light'));
     if (size.name === 'desktop') await page.screenshot({ path: 'docs/screenshot.png' });
-    for (const route of ROUTES.slice(1)) {
+    for (const route of [...ROUTES.slice(1), ...ADMIN_ROUTES]) {
       await app.navigate(route.nav);
       await expect(app.heading()).toHaveText(route.heading);
+      if (route.path.startsWith('/admin')) await expect(page.locator('table.cairn-table')).toBeVisible();
       await page.screenshot({ path: `e2e/screenshots${route.path}-${size.name}.png` });
     }
     expect(app.errors).toEqual([]);

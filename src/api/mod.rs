@@ -1,6 +1,8 @@
 //! The only code that talks to the network.
 
+pub mod auth;
 mod error;
+pub mod http;
 pub mod ws;
 
 pub use error::ApiError;

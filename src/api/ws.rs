@@ -24,13 +24,15 @@ pub fn live_url() -> String {
 
 /// Opens the socket. On every (re)connection it says hello with `resume()`,
 /// so the server sends only what was missed. `on_message` gets every message
-/// in order; `on_error` every failure.
+/// in order; `on_error` every failure; `on_close` the close code.
 pub fn connect(
     resume: impl Fn() -> Option<ResumeFrom> + Send + Sync + 'static,
     on_message: impl Fn(&ServerMsg) + Send + Sync + 'static,
     on_error: impl Fn(ApiError) + Send + Sync + 'static,
+    on_close: impl Fn(u16) + Send + Sync + 'static,
 ) -> Signal<ConnectionReadyState> {
     let options = UseWebSocketOptions::default()
+        .on_close(move |e: web_sys::CloseEvent| on_close(e.code()))
         .reconnect_limit(ReconnectLimit::Infinite)
         .reconnect_interval(2_000)
         .on_message(on_message)

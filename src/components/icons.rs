@@ -11,6 +11,8 @@ pub enum Icon {
     Reports,
     Sun,
     Moon,
+    Users,
+    Audit,
 }
 
 impl Icon {
@@ -27,6 +29,10 @@ impl Icon {
                 "M12 8a4 4 0 1 0 0 8 4 4 0 0 0 0-8zm0-6v2m0 16v2M4.9 4.9l1.4 1.4m11.4 11.4 1.4 1.4M2 12h2m16 0h2M4.9 19.1l1.4-1.4M17.7 6.3l1.4-1.4"
             }
             Icon::Moon => "M20 14.5A8 8 0 0 1 9.5 4a8 8 0 1 0 10.5 10.5z",
+            Icon::Users => {
+                "M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm-7 10a7 7 0 0 1 14 0m1-10a3 3 0 1 0 0-6m2 16h3a5 5 0 0 0-4-5"
+            }
+            Icon::Audit => "M9 3h6v3H9zM6 5H4v16h16V5h-2M8 11h8m-8 4h8m-8 4h5",
         }
     }
 }

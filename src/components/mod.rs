@@ -9,3 +9,4 @@ pub mod nav;
 pub mod placeholder;
 pub mod shell;
 pub mod theme_toggle;
+pub mod user_menu;

@@ -14,8 +14,25 @@ pub const ROUTES: &[(&str, &str, Icon)] = &[
     ("/reports", "Reports", Icon::Reports),
 ];
 
+/// Routes only admins are offered (the server refuses everyone else anyway).
+pub const ADMIN_ROUTES: &[(&str, &str, Icon)] = &[
+    ("/admin/users", "Users", Icon::Users),
+    ("/admin/audit", "Audit", Icon::Audit),
+];
+
 #[component]
-pub fn Nav() -> impl IntoView {
+pub fn Nav(#[prop(into)] admin: Signal<bool>) -> impl IntoView {
+    let link = |&(href, label, icon): &(&'static str, &'static str, Icon)| {
+        view! {
+            <li>
+                <A href=href exact=true attr:class="cairn-nav__link"
+                    attr:data-testid=format!("nav-{}", label.to_lowercase())>
+                    <SvgIcon icon=icon />
+                    <span class="cairn-nav__label">{label}</span>
+                </A>
+            </li>
+        }
+    };
     view! {
         <nav class="cairn-nav" aria-label="Main">
             <a class="cairn-nav__brand" href="/">
@@ -23,20 +40,10 @@ pub fn Nav() -> impl IntoView {
                 "Cairn"
             </a>
             <ul class="cairn-nav__list">
-                {ROUTES
-                    .iter()
-                    .map(|&(href, label, icon)| {
-                        view! {
-                            <li>
-                                <A href=href exact=true attr:class="cairn-nav__link"
-                                    attr:data-testid=format!("nav-{}", label.to_lowercase())>
-                                    <SvgIcon icon=icon />
-                                    <span class="cairn-nav__label">{label}</span>
-                                </A>
-                            </li>
-                        }
-                    })
-                    .collect_view()}
+                {ROUTES.iter().map(link).collect_view()}
+                <Show when=move || admin.get()>
+                    {ADMIN_ROUTES.iter().map(link).collect_view()}
+                </Show>
             </ul>
         </nav>
     }

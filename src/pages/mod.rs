@@ -1,7 +1,9 @@
 //! One module per route. Pages read the global stores and compose components.
 
+pub mod admin;
 mod alerts;
 mod devices;
+mod login;
 mod map;
 mod not_found;
 mod overview;
@@ -9,6 +11,7 @@ mod reports;
 
 pub use alerts::Alerts;
 pub use devices::Devices;
+pub use login::Login;
 pub use map::MapPage;
 pub use not_found::NotFound;
 pub use overview::Overview;

@@ -3,7 +3,10 @@
 
 use std::collections::HashMap;
 
-use cairn_protocol::{Building, Metric, PointSummary, Reading, ResumeFrom, ServerMsg, SiteSummary};
+use cairn_protocol::{
+    Building, Metric, PointSummary, Reading, ResumeFrom, ServerMsg, SiteSummary,
+    WS_CLOSE_SIGNED_OUT,
+};
 use leptos::prelude::*;
 use leptos_use::core::ConnectionReadyState;
 
@@ -79,7 +82,9 @@ impl LiveStore {
                 let points: Vec<LivePoint> = snapshot.points.iter().map(live_point).collect();
                 self.index
                     .set_value(points.iter().map(|p| (p.id, p.reading)).collect());
-                self.sites.set(snapshot.sites.clone());
+                let mut sites = snapshot.sites.clone();
+                sites.sort_by_cached_key(|s| crate::format::sort_key(&s.name));
+                self.sites.set(sites);
                 self.buildings.set(snapshot.buildings.clone());
                 self.points.set(points);
                 self.seq.set(*seq);
@@ -98,9 +103,17 @@ impl LiveStore {
                 });
                 self.seq.set(*seq);
             }
+            // Part of the scope is not on the user's sites: nothing to apply.
+            ServerMsg::Denied { message } => {
+                leptos::logging::warn!("live: {message}");
+                return;
+            }
         }
         let (ServerMsg::Snapshot { server_time, .. } | ServerMsg::Readings { server_time, .. }) =
-            msg;
+            msg
+        else {
+            return;
+        };
         let now = js_sys::Date::now();
         self.clock_offset.set(*server_time as f64 - now);
         self.last_update.set(Some(now));
@@ -144,8 +157,10 @@ fn live_point(p: &PointSummary) -> LivePoint {
     }
 }
 
-/// Creates the store, opens the socket into it, and provides it.
+/// Creates the store, opens the socket into it, and provides it. Provided
+/// inside the signed-in part of the app: signing out closes the socket.
 pub fn provide_live() {
+    let session = crate::state::session::use_session();
     let online = browser_online();
     let last_update = RwSignal::new(None);
     let store_cell = StoredValue::new(None::<LiveStore>);
@@ -157,7 +172,16 @@ pub fn provide_live() {
             }
         },
         // The indicator shows the connection state; the cause is for the console.
-        move |err: ApiError| leptos::logging::warn!("{err}"),
+        // A refused upgrade looks like any failure: ask whether the session still holds.
+        move |err: ApiError| {
+            leptos::logging::warn!("{err}");
+            session.recheck();
+        },
+        move |code| {
+            if code == WS_CLOSE_SIGNED_OUT {
+                session.ended("Your session has ended; sign in again.");
+            }
+        },
     );
     let connection = Signal::derive(move || {
         // Data received before means this is a reconnection, not the first attempt.

@@ -1,5 +1,7 @@
-//! Global stores, each a `provide_x()` / `use_x()` pair, provided once in `App`.
+//! Global stores, each a `provide_x()` / `use_x()` pair, provided once in `App`
+//! (the live store once per signed-in session).
 
 pub mod clock;
 pub mod live;
+pub mod session;
 pub mod theme;

@@ -32,6 +32,28 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     } else {
         root().join(args.data_dir)
     };
+    // The demo: one account per role, with fresh passwords on every run.
+    let out = Command::new(&server)
+        .arg("--data-dir")
+        .arg(&data_dir)
+        .arg(format!("--simulator={}", !args.no_simulator))
+        .arg("demo-users")
+        .output()
+        .context("creating the demo accounts")?;
+    if !out.status.success() {
+        anyhow::bail!(
+            "cairn-server demo-users failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    eprintln!(
+        "xtask: demo accounts (new passwords on every `cargo xtask run`; sign in as any of them):\n"
+    );
+    eprintln!("    role      username       password");
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        eprintln!("    {line}");
+    }
+    eprintln!();
     let mut cmd = Command::new(server);
     cmd.arg("--addr")
         .arg(args.addr.to_string())

@@ -119,7 +119,15 @@ fn e2e() -> Result<()> {
         );
     }
     let token = String::from_utf8(out.stdout)?.trim().to_owned();
-    let mut server = Command::new(bin)
+    // A site, building and device named like XSS payloads: they must show as text.
+    server_cmd(&bin, &data, &["provision", "e2e/fixtures/xss-site.json"])?;
+    // One account per role; Playwright signs in as each.
+    let accounts = server_cmd(&bin, &data, &["demo-users"])?;
+    let accounts: Vec<String> = accounts
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    let mut server = Command::new(&bin)
         .arg(format!("--addr={addr}"))
         .arg("--data-dir")
         .arg(&data)
@@ -137,10 +145,31 @@ fn e2e() -> Result<()> {
             .env("CAIRN_E2E_URL", format!("http://{addr}"))
             .env("CAIRN_E2E_DEVICE", device)
             .env("CAIRN_E2E_DEVICE_TOKEN", &token)
+            .env("CAIRN_E2E_ACCOUNTS", accounts.join(";"))
             .env("CHROMIUM_PATH", tools::CHROMIUM))
     });
     stop(&mut server);
     result
+}
+
+/// Runs a `cairn-server` subcommand on the e2e database; its standard output.
+fn server_cmd(bin: &std::path::Path, data: &std::path::Path, args: &[&str]) -> Result<String> {
+    let out = Command::new(bin)
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .current_dir(root())
+        .env("RUST_LOG", "warn")
+        .output()
+        .with_context(|| format!("running cairn-server {}", args.join(" ")))?;
+    if !out.status.success() {
+        bail!(
+            "cairn-server {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(String::from_utf8(out.stdout)?)
 }
 
 fn free_port() -> Result<SocketAddr> {

@@ -19,4 +19,4 @@ pub use model::{
     Page, PlanXy, PointSummary, Reading, SiteSummary, Snapshot, Zone,
 };
 pub use series::{Resolution, Series, SeriesBatch};
-pub use ws::{ClientMsg, ResumeFrom, Scope, ServerMsg, WS_PATH};
+pub use ws::{ClientMsg, ResumeFrom, Scope, ServerMsg, WS_CLOSE_SIGNED_OUT, WS_PATH};

@@ -4,6 +4,8 @@ use crate::{Reading, Snapshot};
 
 /// Where the one WebSocket of a tab connects.
 pub const WS_PATH: &str = "/api/ws";
+/// The close code of a socket whose session ended: the app shows the sign-in page.
+pub const WS_CLOSE_SIGNED_OUT: u16 = 4401;
 
 /// Messages the server sends on the WebSocket, tagged by `type`.
 ///

@@ -9,7 +9,7 @@ use cairn_protocol::{
     SiteSummary, Zone,
 };
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SiteDef {
     pub id: String,
     pub name: String,
@@ -20,7 +20,7 @@ pub struct SiteDef {
     pub lon: f64,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeviceDef {
     pub id: String,
     pub site_id: String,
@@ -44,7 +44,8 @@ pub struct DeviceDef {
 /// Everything that is provisioned, as one value: what the store persists.
 /// `Building::floors`, `Floor::site_id`/`plan_url` and `Zone::building_id`/
 /// `site_id` are derived ([`Model::normalise`]), so they cannot disagree.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Model {
     pub sites: Vec<SiteDef>,
     pub buildings: Vec<Building>,

@@ -48,6 +48,8 @@ pub enum StartError {
     MqttUrl(String),
     #[error("the simulator could not write its history: {0}")]
     Simulator(ingest::IngestError),
+    #[error("invalid model file: {0}")]
+    Model(String),
     #[error("cannot create the first admin: {0}")]
     FirstAdmin(#[from] auth::bootstrap::BootstrapError),
     #[error("cannot open the database: {0}")]
@@ -206,6 +208,30 @@ async fn open_offline(config: &Config) -> Result<AppState, StartError> {
     let portfolio = config.simulator.then(|| sim::portfolio(config.sim_seed));
     let (_stop, stopped) = watch::channel(false);
     Ok(AppState::open(config, portfolio.as_ref(), stopped).await?)
+}
+
+/// Adds or updates sites, buildings, floors, zones and devices from a JSON
+/// model file (`catalog::Model`), in one transaction; returns how many
+/// sites and devices it held. The server loads them on its next start.
+pub async fn provision_file(
+    config: &Config,
+    path: &std::path::Path,
+) -> Result<(usize, usize), StartError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| StartError::Model(format!("cannot read {}: {e}", path.display())))?;
+    let mut model: catalog::Model = serde_json::from_str(&text).map_err(|e| {
+        StartError::Model(format!(
+            "{}, line {} column {}: {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        ))
+    })?;
+    model.normalise();
+    let state = open_offline(config).await?;
+    let counts = (model.sites.len(), model.devices.len());
+    state.store.provision(Arc::new(model)).await?;
+    Ok(counts)
 }
 
 /// Creates the demo users (one per role) or gives them fresh passwords;

@@ -18,6 +18,11 @@ struct Cli {
 enum Command {
     /// Serve (the default).
     Serve,
+    /// Add or update sites, buildings, floors, zones and devices from a JSON model file.
+    Provision {
+        /// `{"sites": [...], "buildings": [...], "floors": [...], "zones": [...], "devices": [...]}`
+        file: std::path::PathBuf,
+    },
     /// Create the demo users (one per role) or give them fresh passwords, and print them.
     DemoUsers,
     /// Issue a new ingest token for a device, replacing its old one, and print it once.
@@ -38,6 +43,11 @@ async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         None | Some(Command::Serve) => cairn_server::serve(cli.config, shutdown_signal()).await,
+        Some(Command::Provision { file }) => cairn_server::provision_file(&cli.config, &file)
+            .await
+            .map(|(sites, devices)| {
+                println!("provisioned {sites} site(s) and {devices} device(s)")
+            }),
         Some(Command::DemoUsers) => cairn_server::demo_users(&cli.config).await.map(|users| {
             // Printed for the person trying the demo; stored only as Argon2id hashes.
             for (role, username, password) in users {

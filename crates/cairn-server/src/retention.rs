@@ -1,6 +1,6 @@
 //! Retention: raw readings and hourly rollups older than configured are
 //! deleted once an hour; daily rollups stay. Range queries over the pruned
-//! past are answered from the rollups (`series::plan`).
+//! past are answered from the rollups (`series::plan`). Expired sessions go too.
 
 use std::time::Duration;
 
@@ -26,6 +26,9 @@ pub async fn run(state: AppState, mut stopping: watch::Receiver<bool>) {
             Ok(0) => {}
             Ok(n) => tracing::info!("retention: {n} old rows deleted"),
             Err(err) => tracing::warn!("retention: {err}"),
+        }
+        if let Err(err) = state.store.prune_sessions(now).await {
+            tracing::warn!("retention: expired sessions: {err}");
         }
     }
 }

@@ -18,8 +18,6 @@ use axum::{Json, Router, extract::OriginalUri, routing::any, routing::get};
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
-pub use ws::CLOSE_SIGNED_OUT;
-
 use crate::{error::AppError, state::AppState};
 
 /// Every API route (at `/api/…`) and the document that describes them.

@@ -36,8 +36,6 @@ const HELLO_WAIT: Duration = Duration::from_secs(2);
 const MAX_PENDING: usize = 50_000;
 /// How often an open socket checks that its session still holds.
 const SESSION_CHECK: Duration = Duration::from_secs(15);
-/// The close code that tells the app to show the sign-in page.
-pub const CLOSE_SIGNED_OUT: u16 = 4401;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(upgrade))
@@ -168,7 +166,7 @@ async fn live(mut socket: WebSocket, state: AppState, caller: Caller) {
                 let held = state.store.session(caller.session, now_ms()).await;
                 if !matches!(held, Ok(Some(_))) {
                     let frame = axum::extract::ws::CloseFrame {
-                        code: CLOSE_SIGNED_OUT,
+                        code: cairn_protocol::WS_CLOSE_SIGNED_OUT,
                         reason: Utf8Bytes::from_static("your session has ended; sign in again"),
                     };
                     let _ = socket.send(Message::Close(Some(frame))).await;

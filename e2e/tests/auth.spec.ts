@@ -1,0 +1,131 @@
+// Accounts in the browser: each demo role signs in and sees only what it may;
+// the server refuses the rest; sessions end cleanly; names are never markup.
+import { expect, test, type Page } from '@playwright/test';
+import { account, CairnApp, type Role } from '../pages/app';
+
+// What each demo account (made by `cairn-server demo-users`) is granted.
+const SEES: Record<Role, { sites: number | 'all'; admin: boolean }> = {
+  viewer: { sites: 'all', admin: false },
+  operator: { sites: 1, admin: false },
+  manager: { sites: 2, admin: false },
+  admin: { sites: 'all', admin: true },
+};
+
+async function csrf(page: Page): Promise<string> {
+  const me = await page.request.get('/api/auth/me');
+  expect(me.status()).toBe(200);
+  return (await me.json()).csrf_token;
+}
+
+for (const role of Object.keys(SEES) as Role[]) {
+  test(`${role}: sees its sites and only the pages its role may use`, async ({ page }) => {
+    const app = new CairnApp(page);
+    await app.open('/', role);
+    await expect(page.getByTestId('user-role')).toHaveText(role);
+    const cards = page.getByTestId('site-card');
+    const { sites, admin } = SEES[role];
+    await app.waitLive(sites === 'all' ? 21 : 5);
+    if (sites === 'all') {
+      await expect(cards).toHaveCount(13); // 12 simulated sites and the XSS fixture site
+    } else {
+      await expect(cards).toHaveCount(sites);
+      await expect(page.getByText('Amsterdam')).toHaveCount(0);
+    }
+    await expect(page.getByTestId('nav-users')).toHaveCount(admin ? 1 : 0);
+    await expect(page.getByTestId('nav-audit')).toHaveCount(admin ? 1 : 0);
+    // The server decides, not the menu: the API and a typed-in URL are refused with a clear error.
+    const users = await page.request.get('/api/users');
+    expect(users.status()).toBe(admin ? 200 : 403);
+    if (!admin) {
+      expect((await users.json()).error.code).toBe('forbidden');
+      await page.goto('/admin/users');
+      await expect(page.locator('.cairn-form__error')).toContainText('needs the admin role');
+    }
+    // Every state-changing request needs the session's CSRF token.
+    const bare = await page.request.post('/api/auth/logout');
+    expect(bare.status()).toBe(403);
+    expect((await bare.json()).error.code).toBe('csrf');
+    await app.signOut();
+    await page.reload();
+    await expect(app.loginForm()).toBeVisible();
+    expect(app.errors.filter((e) => !e.includes('401') && !e.includes('403'))).toEqual([]);
+  });
+}
+
+test('a wrong password says so, and too many are refused for a while', async ({ page }) => {
+  const app = new CairnApp(page);
+  await page.goto('/');
+  for (let i = 0; i < 5; i++) {
+    await app.signIn('nobody-here', 'not the password');
+    await expect(page.getByTestId('login-error')).toHaveText('wrong username or password');
+  }
+  await app.signIn('nobody-here', 'not the password');
+  await expect(page.getByTestId('login-error')).toContainText('too many failed sign-ins');
+});
+
+test('when the session ends the app shows the sign-in page, and signing in resumes', async ({ page }) => {
+  const app = new CairnApp(page);
+  await app.open('/', 'operator');
+  await app.waitLive(5);
+  // End the session on the server, as an expiry, a disable or another tab's sign-out would.
+  const out = await page.request.post('/api/auth/logout', { headers: { 'x-csrf-token': await csrf(page) } });
+  expect(out.status()).toBe(204);
+  await expect(app.loginForm()).toBeVisible({ timeout: 25_000 });
+  await expect(page.getByTestId('login-error')).toContainText('session has ended');
+  const { username, password } = account('operator');
+  await app.signIn(username, password);
+  await app.waitLive(5);
+});
+
+test('names that look like markup show as text everywhere, and nothing runs', async ({ page }) => {
+  const dialogs: string[] = [];
+  page.on('dialog', async (d) => {
+    dialogs.push(d.message());
+    await d.dismiss();
+  });
+  const app = new CairnApp(page);
+  await app.open('/', 'admin');
+  await app.waitLive();
+  // Site, building and device of the fixture `e2e/fixtures/xss-site.json`.
+  const card = page.locator('[data-testid="site-card"]', { hasText: '<img src=x onerror=alert(1)>' });
+  await expect(card).toBeVisible();
+  await expect(card).toContainText('"><script>alert(3)</script>');
+  await expect(card).toContainText('Main <img src=x onerror=alert(4)>');
+
+  // A user named like a payload, made with the form; the password is shown once.
+  const evil = '"><script>window.__xss=1</script><img src=x onerror=alert(5)>';
+  await app.navigate('nav-users');
+  const form = page.getByTestId('new-user-form');
+  await form.getByLabel('Username').fill('mallory');
+  await form.getByLabel('Display name').fill(evil);
+  await form.locator('input[data-site="bru"]').check();
+  await form.getByRole('button', { name: 'Create user' }).click();
+  const password = (await page.getByTestId('new-password').textContent())!.trim();
+  expect(password).toMatch(/^[a-z0-9]{5}(-[a-z0-9]{5}){3}$/);
+  const row = page.locator('[data-testid="user-row"][data-username="mallory"]');
+  await expect(row).toContainText(evil);
+
+  // Field errors come back to their fields.
+  await form.getByLabel('Username').fill('Not Valid');
+  await form.getByLabel('Display name').fill('x');
+  await form.getByRole('button', { name: 'Create user' }).click();
+  await expect(form.getByRole('alert').first()).toContainText('lowercase letters');
+
+  await app.navigate('nav-audit');
+  await expect(page.getByTestId('audit-row').first()).toContainText('user.create');
+  await expect(page.getByTestId('audit-table')).toContainText('onerror=alert(5)');
+  await page.screenshot({ path: 'e2e/screenshots/audit-xss-desktop.png' });
+
+  // Mallory signs in with the generated password: her name is text in the top bar too.
+  await app.signOut();
+  await app.signIn('mallory', password);
+  await expect(page.getByTestId('user-name')).toHaveText(evil);
+  // Signed out on the audit page, she is back on it, where a viewer gets the server's refusal.
+  await expect(page.locator('.cairn-form__error')).toContainText('needs the admin role');
+  await app.navigate('nav-overview');
+  await expect(page.getByTestId('site-card')).toHaveCount(1);
+
+  expect(dialogs).toEqual([]);
+  await expect(page.locator('img[src="x"]')).toHaveCount(0);
+  expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+});

@@ -1,0 +1,116 @@
+//! One user in the users table, with its controls: role and site grants
+//! (saved together), disable/enable, and a password reset.
+
+use cairn_protocol::{Role, User, UserPatch, UserWithPassword};
+use leptos::{prelude::*, task::spawn_local};
+
+use super::{site_picker::SitePicker, user_form::RoleSelect};
+use crate::{
+    api::{self, ApiError},
+    format,
+    state::{live::use_live, session::use_session},
+};
+
+#[component]
+pub fn UserRow(
+    user: User,
+    on_changed: Callback<()>,
+    on_reset: Callback<UserWithPassword>,
+) -> impl IntoView {
+    let session = use_session();
+    let id = user.id;
+    let role = RwSignal::new(user.role);
+    let all = RwSignal::new(user.all_sites);
+    let sites = RwSignal::new(user.sites.clone());
+    let error = RwSignal::new(None::<ApiError>);
+    let patch = move |p: UserPatch| {
+        spawn_local(async move {
+            match api::auth::update_user(id, &p).await {
+                Ok(_) => {
+                    error.set(None);
+                    on_changed.run(());
+                }
+                Err(err) => {
+                    session.check(&err);
+                    error.set(Some(err));
+                }
+            }
+        });
+    };
+    let save = move |_| {
+        patch(UserPatch {
+            role: Some(role.get_untracked()),
+            all_sites: Some(all.get_untracked()),
+            sites: Some(sites.get_untracked()),
+            ..UserPatch::default()
+        })
+    };
+    let disabled = user.disabled;
+    let toggle = move |_| {
+        patch(UserPatch {
+            disabled: Some(!disabled),
+            ..UserPatch::default()
+        })
+    };
+    let reset = move |_| {
+        spawn_local(async move {
+            match api::auth::reset_password(id).await {
+                Ok(done) => on_reset.run(done),
+                Err(err) => {
+                    session.check(&err);
+                    error.set(Some(err));
+                }
+            }
+        });
+    };
+    // Site names (as text); an id whose site is gone stays as its id.
+    let grants = if user.all_sites || user.role == Role::Admin {
+        "All sites".to_owned()
+    } else {
+        use_live().sites.with_untracked(|known| {
+            (user.sites.iter())
+                .map(|id| {
+                    known
+                        .iter()
+                        .find(|s| &s.id == id)
+                        .map_or(id.clone(), |s| s.name.clone())
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+    };
+    let last = user
+        .last_login
+        .map_or("never".to_owned(), format::date_time);
+    view! {
+        <tr data-testid="user-row" data-username=user.username.clone() class:cairn-table__row--off=disabled>
+            <td><span class="cairn-table__strong">{user.display_name.clone()}</span><br />
+                <span class="cairn-table__muted">{user.username.clone()}</span></td>
+            <td>{user.role.name()}</td>
+            <td>{grants}</td>
+            <td>{if disabled { "disabled" } else { "active" }}</td>
+            <td>{last}</td>
+            <td class="cairn-table__actions">
+                <details class="cairn-edit">
+                    <summary class="cairn-button">"Edit"</summary>
+                    <div class="cairn-edit__panel">
+                        <label class="cairn-field">
+                            <span class="cairn-field__label">"Role"</span>
+                            <RoleSelect role />
+                        </label>
+                        <SitePicker all sites locked=Signal::derive(move || role.get() == Role::Admin)
+                            error=Signal::derive(move || error.with(|e| e.as_ref().and_then(|e| e.field("sites")))) />
+                        <button class="cairn-button cairn-button--primary" on:click=save>"Save"</button>
+                    </div>
+                </details>
+                <button class="cairn-button" on:click=toggle data-testid="toggle-user">
+                    {if disabled { "Enable" } else { "Disable" }}
+                </button>
+                <button class="cairn-button" on:click=reset data-testid="reset-password">"Reset password"</button>
+                <Show when=move || error.with(Option::is_some)>
+                    <p class="cairn-form__error" role="alert">{move || error.get().map(|e| e.to_string())}</p>
+                </Show>
+            </td>
+        </tr>
+    }
+}
