@@ -26,7 +26,7 @@ fn group_thousands(n: i64) -> String {
         out.push('-');
     }
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('\u{202f}');
         }
         out.push(c);
@@ -94,25 +94,33 @@ mod tests {
     }
 }
 
-/// `14:05` in the given IANA time zone (the browser's Intl does the zone maths).
-pub fn time_in_zone(ms: f64, time_zone: &str) -> String {
+/// Formats a time with the browser's `Intl.DateTimeFormat` (en-GB) and these options.
+fn intl(ms: f64, options: &[(&str, &str)]) -> String {
     use js_sys::{Array, Date, Intl::DateTimeFormat, Object, Reflect};
-    let options = Object::new();
-    for (k, v) in [
-        ("timeZone", time_zone),
-        ("hour", "2-digit"),
-        ("minute", "2-digit"),
-        ("hourCycle", "h23"),
-    ] {
-        let _ = Reflect::set(&options, &k.into(), &v.into());
+    let opts = Object::new();
+    for (k, v) in options {
+        let _ = Reflect::set(&opts, &(*k).into(), &(*v).into());
     }
-    let formatter = DateTimeFormat::new(&Array::of1(&"en-GB".into()), &options);
+    let formatter = DateTimeFormat::new(&Array::of1(&"en-GB".into()), &opts);
     formatter
         .format()
         .call1(&formatter, &Date::new(&ms.into()))
         .ok()
         .and_then(|s| s.as_string())
         .unwrap_or_default()
+}
+
+/// `14:05` in the given IANA time zone (the browser's Intl does the zone maths).
+pub fn time_in_zone(ms: f64, time_zone: &str) -> String {
+    intl(
+        ms,
+        &[
+            ("timeZone", time_zone),
+            ("hour", "2-digit"),
+            ("minute", "2-digit"),
+            ("hourCycle", "h23"),
+        ],
+    )
 }
 
 /// How names sort for people: case-insensitive, leading punctuation ignored.
@@ -124,23 +132,15 @@ pub fn sort_key(name: &str) -> String {
 /// `22 Nov 2026, 14:05` in the browser's time zone (account events belong to
 /// the person reading them, not to a site).
 pub fn date_time(ms: i64) -> String {
-    use js_sys::{Array, Date, Intl::DateTimeFormat, Object, Reflect};
-    let options = Object::new();
-    for (k, v) in [
-        ("day", "numeric"),
-        ("month", "short"),
-        ("year", "numeric"),
-        ("hour", "2-digit"),
-        ("minute", "2-digit"),
-        ("hourCycle", "h23"),
-    ] {
-        let _ = Reflect::set(&options, &k.into(), &v.into());
-    }
-    let formatter = DateTimeFormat::new(&Array::of1(&"en-GB".into()), &options);
-    formatter
-        .format()
-        .call1(&formatter, &Date::new(&(ms as f64).into()))
-        .ok()
-        .and_then(|s| s.as_string())
-        .unwrap_or_default()
+    intl(
+        ms as f64,
+        &[
+            ("day", "numeric"),
+            ("month", "short"),
+            ("year", "numeric"),
+            ("hour", "2-digit"),
+            ("minute", "2-digit"),
+            ("hourCycle", "h23"),
+        ],
+    )
 }

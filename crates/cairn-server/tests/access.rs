@@ -11,8 +11,8 @@ use std::collections::BTreeSet;
 
 use axum::http::StatusCode;
 use cairn_protocol::{ClientMsg, Role, Scope, ServerMsg};
-use futures_util::{SinkExt, StreamExt};
-use support::Session;
+use futures_util::SinkExt;
+use support::{Session, next_msg};
 use tokio_tungstenite::tungstenite::Message;
 
 const OWN: &str = "bru";
@@ -378,19 +378,6 @@ async fn every_endpoint_checks_role_and_site_for_every_caller() {
         failures.join("\n")
     );
     assert!(n >= 200, "the table ran {n} requests");
-}
-
-async fn next_msg(ws: &mut support::Socket) -> ServerMsg {
-    loop {
-        let msg = tokio::time::timeout(std::time::Duration::from_secs(15), ws.next())
-            .await
-            .expect("no message within 15 s")
-            .expect("socket closed")
-            .expect("socket error");
-        if let Message::Text(text) = msg {
-            return serde_json::from_str(&text).expect("a ServerMsg");
-        }
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -9,7 +9,7 @@ use tokio_tungstenite::tungstenite::Message;
 
 mod support;
 
-use support::Socket;
+use support::{Socket, next_msg};
 
 async fn connect(server: &Server, resume: Option<ResumeFrom>) -> Socket {
     connect_with(
@@ -28,22 +28,6 @@ async fn connect_with(server: &Server, hello: ClientMsg) -> Socket {
     let hello = serde_json::to_string(&hello).unwrap();
     ws.send(Message::text(hello)).await.unwrap();
     ws
-}
-
-async fn next_msg<S>(ws: &mut S) -> ServerMsg
-where
-    S: StreamExt<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
-{
-    loop {
-        let msg = tokio::time::timeout(Duration::from_secs(15), ws.next())
-            .await
-            .expect("no message within 15 s")
-            .expect("socket closed")
-            .expect("socket error");
-        if let Message::Text(text) = msg {
-            return serde_json::from_str(&text).expect("a ServerMsg");
-        }
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

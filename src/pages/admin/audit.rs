@@ -67,10 +67,7 @@ pub fn Audit() -> impl IntoView {
                         </table>
                     </div>
                 }.into_any(),
-                Err(err) => {
-                    session.check(&err);
-                    view! { <p class="cairn-form__error" role="alert">{err.to_string()}</p> }.into_any()
-                }
+                Err(err) => super::load_error(session, &err),
             })}
         </Transition>
     }

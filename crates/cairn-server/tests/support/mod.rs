@@ -336,3 +336,25 @@ pub async fn ws(addr: std::net::SocketAddr, session: &Session) -> Socket {
         .insert("cookie", session.cookie.parse().unwrap());
     tokio_tungstenite::connect_async(req).await.unwrap().0
 }
+
+/// The next `ServerMsg` on a socket (15 s at most), skipping pings and the like.
+pub async fn next_msg<S>(ws: &mut S) -> cairn_protocol::ServerMsg
+where
+    S: futures_util::StreamExt<
+            Item = Result<
+                tokio_tungstenite::tungstenite::Message,
+                tokio_tungstenite::tungstenite::Error,
+            >,
+        > + Unpin,
+{
+    loop {
+        let msg = tokio::time::timeout(std::time::Duration::from_secs(15), ws.next())
+            .await
+            .expect("no message within 15 s")
+            .expect("socket closed")
+            .expect("socket error");
+        if let tokio_tungstenite::tungstenite::Message::Text(text) = msg {
+            return serde_json::from_str(&text).expect("a ServerMsg");
+        }
+    }
+}
