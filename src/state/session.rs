@@ -2,7 +2,7 @@
 //! whenever there is nobody, including when a session ends mid-use (expired,
 //! signed out elsewhere, disabled): the next call or the socket says so.
 
-use cairn_protocol::{Me, Role};
+use cairn_protocol::Me;
 use leptos::{prelude::*, task::spawn_local};
 
 use crate::api::{self, ApiError};
@@ -27,14 +27,6 @@ impl Session {
         let auth = self.auth;
         Memo::new(move |_| match &*auth.read() {
             Auth::SignedIn(me) => Some(me.user.id),
-            _ => None,
-        })
-    }
-
-    pub fn role(&self) -> Signal<Option<Role>> {
-        let auth = self.auth;
-        Signal::derive(move || match &*auth.read() {
-            Auth::SignedIn(me) => Some(me.user.role),
             _ => None,
         })
     }

@@ -248,13 +248,10 @@ pub async fn issue_device_token(config: &Config, device_id: &str) -> Result<Stri
     let state = open_offline(config).await?;
     let (token, hash) = ingest::token::issue(device_id);
     let audit = store::accounts::AuditRecord {
-        at: chrono::Utc::now().timestamp_millis(),
-        actor_id: None,
         actor: "cairn-server device-token".into(),
-        action: "device.token".into(),
         target: format!("device:{device_id}"),
-        before: None,
         after: Some(r#"{"token":"issued"}"#.into()),
+        ..auth::bootstrap::by_server("device.token")
     };
     let known = state.store.set_device_token(device_id, hash, audit).await?;
     if known {

@@ -22,7 +22,8 @@ pub enum BootstrapError {
     Store(#[from] StoreError),
 }
 
-fn by_server(action: &str) -> AuditRecord {
+/// An audit entry of the server itself (first start, demo accounts, the CLI).
+pub fn by_server(action: &str) -> AuditRecord {
     AuditRecord {
         at: now_ms(),
         actor_id: None,
@@ -69,12 +70,9 @@ pub async fn first_admin(
         }
         None => (password::generate(), true),
     };
-    let hash = {
-        let p = password.clone();
-        tokio::task::spawn_blocking(move || password::hash(&p))
-            .await
-            .map_err(|e| StoreError::Task(e.to_string()))?
-    };
+    let hash = password::hash_blocking(password.clone())
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?;
     let user = new_user(FIRST_ADMIN, "Administrator", Role::Admin, &[]);
     state
         .store
@@ -102,12 +100,9 @@ pub async fn demo_users(state: &AppState) -> Result<Vec<(Role, String, String)>,
     let mut out = Vec::new();
     for &(role, username, display_name, sites) in DEMO {
         let password = password::generate();
-        let hash = {
-            let p = password.clone();
-            tokio::task::spawn_blocking(move || password::hash(&p))
-                .await
-                .map_err(|e| StoreError::Task(e.to_string()))?
-        };
+        let hash = password::hash_blocking(password.clone())
+            .await
+            .map_err(|e| StoreError::Task(e.to_string()))?;
         let fresh = new_user(username, display_name, role, sites);
         match state.store.user_for_login(username).await? {
             None => {

@@ -68,7 +68,8 @@ impl Caller {
     }
 }
 
-fn random_hex() -> String {
+/// 256 random bits as 64 hex digits (session secrets, CSRF tokens, device tokens).
+pub fn random_hex() -> String {
     let mut secret = [0u8; 32];
     getrandom::fill(&mut secret).expect("the operating system's random source works");
     secret.iter().map(|b| format!("{b:02x}")).collect()

@@ -19,6 +19,11 @@ pub fn hash(password: &str) -> String {
         .to_string()
 }
 
+/// [`hash`] on tokio's blocking pool (Argon2 would stall the async workers).
+pub async fn hash_blocking(password: String) -> Result<String, tokio::task::JoinError> {
+    tokio::task::spawn_blocking(move || hash(&password)).await
+}
+
 /// Checks a password against a stored PHC string; a malformed hash never matches.
 pub fn verify(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored).is_ok_and(|parsed| {

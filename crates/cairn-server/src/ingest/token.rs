@@ -7,9 +7,7 @@ use subtle::ConstantTimeEq;
 
 /// A new token for `device_id` and the hash to store for it.
 pub fn issue(device_id: &str) -> (String, [u8; 32]) {
-    let mut secret = [0u8; 32];
-    getrandom::fill(&mut secret).expect("the operating system's random source works");
-    let secret_hex: String = secret.iter().map(|b| format!("{b:02x}")).collect();
+    let secret_hex = crate::auth::random_hex();
     let hash = hash(&secret_hex);
     (format!("{device_id}.{secret_hex}"), hash)
 }

@@ -88,7 +88,7 @@ fn check_sites(
 }
 
 async fn hash(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || password::hash(&password))
+    password::hash_blocking(password)
         .await
         .map_err(AppError::internal)
 }
