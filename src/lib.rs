@@ -5,6 +5,7 @@
 
 pub mod api;
 mod app;
+pub mod chart;
 pub mod components;
 pub mod format;
 pub mod pages;

@@ -5,6 +5,7 @@
 
 mod auth;
 mod error;
+pub mod m4;
 mod model;
 mod series;
 mod ws;
@@ -16,7 +17,7 @@ pub use auth::{
 pub use error::{ErrorBody, ErrorDetail};
 pub use model::{
     Building, DeviceKind, DeviceSummary, Floor, Health, HealthStatus, IngestAck, LatLon, Metric,
-    Page, PlanXy, PointSummary, Reading, SiteSummary, Snapshot, Zone,
+    Page, PlanXy, PointSummary, Reading, SiteSummary, Snapshot, Thresholds, Zone,
 };
 pub use series::{Resolution, Series, SeriesBatch};
 pub use ws::{ClientMsg, ResumeFrom, Scope, ServerMsg, WS_CLOSE_SIGNED_OUT, WS_PATH};

@@ -119,6 +119,53 @@ impl Metric {
             Metric::Signal => (-150.0, 0.0),
         }
     }
+
+    /// The default alert thresholds of DOMAIN.md. Alert rules will override
+    /// them per scope; until rules exist, charts draw these.
+    pub fn default_thresholds(self) -> Option<Thresholds> {
+        let t = |warn_below, warn_above, critical_below, critical_above| {
+            Some(Thresholds {
+                warn_below,
+                warn_above,
+                critical_below,
+                critical_above,
+            })
+        };
+        match self {
+            Metric::AirTemperature => t(Some(19.0), Some(27.0), Some(16.0), Some(30.0)),
+            Metric::RelativeHumidity => t(Some(25.0), Some(65.0), Some(15.0), Some(75.0)),
+            Metric::Co2 => t(None, Some(1_000.0), None, Some(2_000.0)),
+            Metric::Battery => t(Some(20.0), None, Some(10.0), None),
+            _ => None,
+        }
+    }
+}
+
+/// Warning and critical limits of one point; `None` where a side has none.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Thresholds {
+    pub warn_below: Option<f64>,
+    pub warn_above: Option<f64>,
+    pub critical_below: Option<f64>,
+    pub critical_above: Option<f64>,
+}
+
+impl Thresholds {
+    /// Every limit with its severity (`true` = critical), lowest first.
+    pub fn limits(&self) -> Vec<(f64, bool)> {
+        let mut all: Vec<(f64, bool)> = [
+            (self.critical_below, true),
+            (self.warn_below, false),
+            (self.warn_above, false),
+            (self.critical_above, true),
+        ]
+        .into_iter()
+        .filter_map(|(v, c)| v.map(|v| (v, c)))
+        .collect();
+        all.sort_by(|a, b| a.0.total_cmp(&b.0));
+        all
+    }
 }
 
 /// One accepted measurement of one point.

@@ -1,0 +1,300 @@
+//! M4 decimation (Jugel et al., PVLDB 2014): per pixel column keep the first,
+//! last, minimum and maximum point. A line drawn through the result covers the
+//! same pixels as one drawn through every point, with ≤ 4 points per column.
+//!
+//! One implementation for both sides: the server decimates `/api/series`
+//! answers with [`m4`]; the app's chart decimates what it holds with [`M4`],
+//! appending live readings without going over the whole series again.
+//!
+//! Gaps are kept: where two neighbouring readings are further apart than
+//! `max_gap_ms`, or where the input holds a NaN (a gap marker), the output gets
+//! a `None` break, so a chart never draws a line across missing data.
+
+/// One output sample: `(time, Some(value))`, or `(time, None)` for a break.
+pub type Sample = (i64, Option<f64>);
+
+/// Decimates `points` (sorted by time, all inside `[from, to)`) to `px` columns.
+pub fn m4(points: &[(i64, f64)], from: i64, to: i64, px: u32, max_gap_ms: i64) -> Vec<Sample> {
+    let mut m4 = M4::new(range_columns(from, to, px), max_gap_ms);
+    m4.reserve(points.len().min(px as usize * 4 + 16));
+    for &(t, v) in points {
+        m4.push(t, v);
+    }
+    m4.finish()
+}
+
+/// Columns of `[from, to)` split into `px` equal parts (integer maths, exact).
+pub fn range_columns(from: i64, to: i64, px: u32) -> impl Fn(i64) -> i64 {
+    let span = (to - from).max(1) as i128;
+    let px = i128::from(px.max(1));
+    move |t: i64| ((i128::from(t - from) * px).div_euclid(span)) as i64
+}
+
+/// Columns `width_ms` wide on a grid anchored at the epoch: a view that
+/// scrolls keeps its columns, so live appends never re-decimate.
+pub fn grid_columns(width_ms: i64) -> impl Fn(i64) -> i64 + Clone {
+    let w = width_ms.max(1);
+    move |t: i64| t.div_euclid(w)
+}
+
+/// The column being filled: its first, extremes and last, with arrival order
+/// (so duplicate timestamps keep their order).
+#[derive(Clone, Copy)]
+struct Open {
+    col: i64,
+    first: (u64, i64, f64),
+    min: (u64, i64, f64),
+    max: (u64, i64, f64),
+    last: (u64, i64, f64),
+}
+
+impl Open {
+    fn kept(&self) -> impl Iterator<Item = Sample> {
+        let mut keep = [self.first, self.min, self.max, self.last];
+        keep.sort_unstable_by_key(|k| k.0);
+        let mut previous = None;
+        keep.into_iter().filter_map(move |(n, t, v)| {
+            (previous.replace(n) != Some(n)).then_some((t, Some(v)))
+        })
+    }
+}
+
+/// Incremental M4: push points in time order, read the decimated samples at
+/// any time with [`M4::samples`]; only the last column is ever revisited.
+#[derive(Clone)]
+pub struct M4<F> {
+    column: F,
+    max_gap_ms: i64,
+    out: Vec<Sample>,
+    open: Option<Open>,
+    /// Time of the last point pushed, to spot gaps across a closed column.
+    last_t: Option<i64>,
+    pushed: u64,
+}
+
+impl<F: Fn(i64) -> i64> M4<F> {
+    pub fn new(column: F, max_gap_ms: i64) -> Self {
+        M4 {
+            column,
+            max_gap_ms,
+            out: Vec::new(),
+            open: None,
+            last_t: None,
+            pushed: 0,
+        }
+    }
+
+    pub fn reserve(&mut self, n: usize) {
+        self.out.reserve(n);
+    }
+
+    /// Adds one point; `v` NaN marks a gap (nothing is drawn across it).
+    pub fn push(&mut self, t: i64, v: f64) {
+        let n = self.pushed;
+        self.pushed += 1;
+        if v.is_nan() {
+            self.close();
+            if self.last_t.is_some() && self.out.last().is_some_and(|s| s.1.is_some()) {
+                self.out.push((t, None));
+            }
+            return;
+        }
+        let col = (self.column)(t);
+        if let Some(open) = &mut self.open
+            && open.col == col
+            && t - open.last.1 <= self.max_gap_ms
+        {
+            let p = (n, t, v);
+            if v < open.min.2 {
+                open.min = p;
+            }
+            if v > open.max.2 {
+                open.max = p;
+            }
+            open.last = p;
+            self.last_t = Some(t);
+            return;
+        }
+        self.close();
+        if let Some(last) = self.last_t
+            && t - last > self.max_gap_ms
+            && self.out.last().is_some_and(|s| s.1.is_some())
+        {
+            self.out.push((last + 1, None));
+        }
+        let p = (n, t, v);
+        self.open = Some(Open {
+            col,
+            first: p,
+            min: p,
+            max: p,
+            last: p,
+        });
+        self.last_t = Some(t);
+    }
+
+    fn close(&mut self) {
+        if let Some(open) = self.open.take() {
+            self.out.extend(open.kept());
+        }
+    }
+
+    /// Every sample so far, the open column's included.
+    pub fn samples(&self) -> impl Iterator<Item = Sample> + '_ {
+        self.out
+            .iter()
+            .copied()
+            .chain(self.open.iter().flat_map(Open::kept))
+    }
+
+    /// Time of the last point pushed.
+    pub fn last_time(&self) -> Option<i64> {
+        self.last_t
+    }
+
+    pub fn finish(mut self) -> Vec<Sample> {
+        self.close();
+        self.out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn column(t: i64, from: i64, to: i64, px: u32) -> i64 {
+        ((i128::from(t - from) * i128::from(px)) / i128::from(to - from)) as i64
+    }
+
+    /// Checks the M4 contract on any input: ≤ 4 values per column between
+    /// breaks, and every column's first, last, min and max value survive.
+    fn check(points: &[(i64, f64)], from: i64, to: i64, px: u32) {
+        let out = m4(points, from, to, px, i64::MAX);
+        let mut per_column = std::collections::HashMap::<i64, Vec<(i64, f64)>>::new();
+        for p in points {
+            per_column
+                .entry(column(p.0, from, to, px))
+                .or_default()
+                .push(*p);
+        }
+        let mut out_per_column = std::collections::HashMap::<i64, Vec<(i64, f64)>>::new();
+        for (t, v) in &out {
+            out_per_column
+                .entry(column(*t, from, to, px))
+                .or_default()
+                .push((*t, v.unwrap()));
+        }
+        for (col, raw) in &per_column {
+            let kept = &out_per_column[col];
+            assert!(kept.len() <= 4, "column {col}: {} points", kept.len());
+            let min = raw.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
+            let max = raw.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max);
+            assert!(
+                kept.iter().any(|p| p.1 == min),
+                "column {col} keeps its minimum"
+            );
+            assert!(
+                kept.iter().any(|p| p.1 == max),
+                "column {col} keeps its maximum"
+            );
+            assert_eq!(
+                kept.first(),
+                raw.first(),
+                "column {col} keeps its first point"
+            );
+            assert_eq!(kept.last(), raw.last(), "column {col} keeps its last point");
+        }
+        assert!(
+            out.windows(2).all(|w| w[0].0 <= w[1].0),
+            "output in time order"
+        );
+    }
+
+    #[test]
+    fn random_walk_keeps_every_extreme() {
+        let mut v = 0.0_f64;
+        let mut seed = 42_u64;
+        let points: Vec<(i64, f64)> = (0..100_000)
+            .map(|i| {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                v += ((seed >> 33) as f64 / (1u64 << 31) as f64) - 0.5;
+                (i * 10, v)
+            })
+            .collect();
+        check(&points, 0, 1_000_000, 1920);
+        assert!(m4(&points, 0, 1_000_000, 1920, i64::MAX).len() <= 4 * 1920);
+    }
+
+    #[test]
+    fn adversarial_spikes_and_duplicate_times() {
+        let mut points: Vec<(i64, f64)> = (0..10_000).map(|i| (i, 0.0)).collect();
+        points[5_000].1 = 1e9;
+        points[5_001].1 = -1e9;
+        points.insert(7_000, (6_999, 5.0)); // two readings at the same millisecond
+        check(&points, 0, 10_000, 100);
+        let out = m4(&points, 0, 10_000, 100, i64::MAX);
+        assert!(out.contains(&(5_000, Some(1e9))) && out.contains(&(5_001, Some(-1e9))));
+    }
+
+    #[test]
+    fn fewer_points_than_columns_pass_through_unchanged() {
+        let points = [(0, 1.0), (500, 2.0), (900, 3.0)];
+        let out = m4(&points, 0, 1_000, 1920, i64::MAX);
+        assert_eq!(
+            out,
+            vec![(0, Some(1.0)), (500, Some(2.0)), (900, Some(3.0))]
+        );
+    }
+
+    #[test]
+    fn gaps_become_breaks_never_lines() {
+        let points = [(0, 1.0), (10, 2.0), (20, 3.0), (100, 4.0), (110, 5.0)];
+        let out = m4(&points, 0, 200, 200, 30);
+        assert_eq!(
+            out,
+            vec![
+                (0, Some(1.0)),
+                (10, Some(2.0)),
+                (20, Some(3.0)),
+                (21, None),
+                (100, Some(4.0)),
+                (110, Some(5.0))
+            ]
+        );
+    }
+
+    #[test]
+    fn empty_input_gives_empty_output() {
+        assert!(m4(&[], 0, 10, 10, 5).is_empty());
+    }
+
+    #[test]
+    fn nan_markers_become_breaks_and_never_count_as_extremes() {
+        let points = [(0, 1.0), (1, f64::NAN), (2, 9.0), (3, f64::NAN), (4, f64::NAN)];
+        let out = m4(&points, 0, 10, 1, i64::MAX);
+        assert_eq!(out, vec![(0, Some(1.0)), (1, None), (2, Some(9.0)), (3, None)]);
+        // A leading NaN draws nothing.
+        assert_eq!(m4(&[(0, f64::NAN), (5, 2.0)], 0, 10, 10, 100), vec![(5, Some(2.0))]);
+    }
+
+    #[test]
+    fn appending_gives_the_same_samples_as_decimating_everything_again() {
+        let mut seed = 7_u64;
+        let points: Vec<(i64, f64)> = (0..20_000)
+            .map(|i| {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                let v = if seed % 97 == 0 { f64::NAN } else { (seed >> 40) as f64 };
+                (i * 7 + (seed % 5) as i64, v)
+            })
+            .collect();
+        let mut live = M4::new(grid_columns(1_000), 50);
+        for (n, &(t, v)) in points.iter().enumerate() {
+            live.push(t, v);
+            if n % 1_999 == 0 {
+                let mut again = M4::new(grid_columns(1_000), 50);
+                points[..=n].iter().for_each(|&(t, v)| again.push(t, v));
+                assert!(live.samples().eq(again.finish()), "after {n} points");
+            }
+        }
+    }
+}

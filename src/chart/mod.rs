@@ -1,0 +1,18 @@
+//! The chart engine, pure Rust: the data each series holds, M4 decimation per
+//! zoom level (`decimate`), scales and time ticks (`scale`), the view and its
+//! zoom/pan maths (`view`), trend and projection (`trend`), summaries and CSV
+//! (`export`), and drawing with plotters on any backend (`render`): a
+//! `<canvas>` in the browser (`canvas`), a bitmap in the pixel tests.
+//! The Leptos component around it is `components::chart`.
+
+pub mod canvas;
+pub mod data;
+pub mod decimate;
+pub mod export;
+pub mod render;
+pub mod scale;
+pub mod trend;
+pub mod view;
+
+pub use data::SeriesData;
+pub use view::{Range, View};

@@ -1,0 +1,3 @@
+//! view
+pub struct View;
+pub enum Range {}
