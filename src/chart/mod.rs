@@ -14,5 +14,8 @@ pub mod scale;
 pub mod trend;
 pub mod view;
 
+#[cfg(test)]
+mod pixel_tests;
+
 pub use data::SeriesData;
 pub use view::{Range, View};

@@ -1,1 +1,232 @@
-//! render
+//! Drawing a chart with plotters, on any backend: the canvas in the browser,
+//! a bitmap in the pixel tests. Everything is in device pixels; `dpr` scales
+//! text and strokes so a tablet gets crisp, not tiny, charts.
+//!
+//! Lines go through each sample's column centre (see `decimate::column_x`),
+//! so a column's samples draw one vertical run: the decimated and the raw
+//! series cover the same pixels.
+
+use cairn_protocol::{Thresholds, m4::Sample};
+use plotters::{
+    coord::Shift,
+    prelude::*,
+    style::text_anchor::{HPos, Pos, VPos},
+};
+
+use super::{
+    View,
+    decimate::column_x,
+    scale::{TimeTick, ValueScale},
+    trend::Trend,
+};
+
+/// Colours, read from the theme's CSS variables by the component.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Palette {
+    pub text: RGBColor,
+    pub grid: RGBColor,
+    pub warn: RGBColor,
+    pub critical: RGBColor,
+    pub stale: RGBColor,
+    pub series: Vec<RGBColor>,
+}
+
+impl Palette {
+    pub fn series(&self, i: usize) -> RGBColor {
+        self.series[i % self.series.len().max(1)]
+    }
+}
+
+/// A value axis: left (first unit) or right (second unit).
+pub struct Axis {
+    pub scale: ValueScale,
+    pub unit: String,
+    /// Drawn as bands when every series on the axis shares these limits.
+    pub thresholds: Option<Thresholds>,
+}
+
+/// One series to draw.
+pub struct Line<'a> {
+    pub samples: &'a [Sample],
+    pub color: RGBColor,
+    pub axis: usize,
+    /// Time of the last reading when the point has gone stale.
+    pub stale_since: Option<i64>,
+    pub trend: Option<Trend>,
+}
+
+pub struct Scene<'a> {
+    pub view: View,
+    /// The M4 column width the samples were decimated at.
+    pub width_ms: i64,
+    pub axes: Vec<Axis>,
+    pub lines: Vec<Line<'a>>,
+    pub ticks: Vec<TimeTick>,
+    pub now: i64,
+    /// A sparkline: no axes, no labels.
+    pub compact: bool,
+}
+
+/// The plot area inside the canvas, in device pixels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Plot {
+    pub x: i32,
+    pub y: i32,
+    pub w: i32,
+    pub h: i32,
+}
+
+impl Plot {
+    /// The plot inside a `width`×`height` canvas for `axes` value axes.
+    pub fn inside(width: u32, height: u32, dpr: f64, axes: usize, compact: bool) -> Plot {
+        let px = |css: f64| (css * dpr).round() as i32;
+        let (left, right, top, bottom) = if compact {
+            (px(1.0), px(1.0), px(2.0), px(2.0))
+        } else {
+            (px(52.0), if axes > 1 { px(52.0) } else { px(12.0) }, px(10.0), px(26.0))
+        };
+        Plot {
+            x: left,
+            y: top,
+            w: (width as i32 - left - right).max(1),
+            h: (height as i32 - top - bottom).max(1),
+        }
+    }
+
+    pub fn px_per_ms(&self, view: View) -> f64 {
+        f64::from(self.w) / view.span().max(1) as f64
+    }
+
+    /// Pixel column of time `t` (not snapped).
+    pub fn x(&self, view: View, t: i64) -> i32 {
+        self.x + ((t - view.from) as f64 * self.px_per_ms(view)).round() as i32
+    }
+
+    pub fn y(&self, scale: &ValueScale, v: f64) -> i32 {
+        scale.y(v, f64::from(self.y), f64::from(self.h)).round() as i32
+    }
+}
+
+type Result<DB> = std::result::Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+/// Everything under the lines: threshold bands, grid, stale shading, labels.
+pub fn draw_frame<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    scene: &Scene,
+    plot: Plot,
+    palette: &Palette,
+    dpr: f64,
+) -> Result<DB> {
+    let (left, right, top, bottom) = (plot.x, plot.x + plot.w, plot.y, plot.y + plot.h);
+    // Threshold bands: warning and critical zones tinted, limits as lines.
+    if let Some(axis) = scene.axes.first()
+        && let Some(th) = &axis.thresholds
+    {
+        let y = |v: f64| plot.y(&axis.scale, v).clamp(top, bottom);
+        let bands = [
+            (th.critical_above, None, palette.critical),
+            (th.warn_above, th.critical_above, palette.warn),
+        ];
+        for (lo, hi, color) in bands {
+            if let Some(lo) = lo {
+                let hi_y = hi.map_or(top, y);
+                area.draw(&Rectangle::new([(left, hi_y), (right, y(lo))], color.mix(0.10).filled()))?;
+            }
+        }
+        let bands_below = [
+            (th.critical_below, None, palette.critical),
+            (th.warn_below, th.critical_below, palette.warn),
+        ];
+        for (hi, lo, color) in bands_below {
+            if let Some(hi) = hi {
+                let lo_y = lo.map_or(bottom, y);
+                area.draw(&Rectangle::new([(left, y(hi)), (right, lo_y)], color.mix(0.10).filled()))?;
+            }
+        }
+        for (limit, critical) in th.limits() {
+            let v = plot.y(&axis.scale, limit);
+            if (top..=bottom).contains(&v) {
+                let color = if critical { palette.critical } else { palette.warn };
+                area.draw(&PathElement::new(vec![(left, v), (right, v)], color.mix(0.8).stroke_width(1)))?;
+            }
+        }
+    }
+    // Stale tails: no data since then, greyed up to now.
+    for line in &scene.lines {
+        if let Some(since) = line.stale_since {
+            let (x0, x1) = (plot.x(scene.view, since).max(left), plot.x(scene.view, scene.now).min(right));
+            if x1 > x0 {
+                area.draw(&Rectangle::new([(x0, top), (x1, bottom)], palette.stale.mix(0.18).filled()))?;
+            }
+        }
+    }
+    if scene.compact {
+        return Ok(());
+    }
+    let font = (12.0 * dpr).round();
+    let text = |h, v| TextStyle::from(("sans-serif", font).into_font()).color(&palette.text).pos(Pos::new(h, v));
+    let grid = palette.grid.mix(0.55).stroke_width(1);
+    for tick in &scene.ticks {
+        let x = plot.x(scene.view, tick.t);
+        area.draw(&PathElement::new(vec![(x, top), (x, bottom)], grid))?;
+        area.draw(&Text::new(tick.label.clone(), (x, bottom + (6.0 * dpr) as i32), text(HPos::Center, VPos::Top)))?;
+    }
+    for (i, axis) in scene.axes.iter().enumerate().take(2) {
+        let decimals = axis.scale.decimals();
+        let (x, anchor) = if i == 0 { (left - (6.0 * dpr) as i32, HPos::Right) } else { (right + (6.0 * dpr) as i32, HPos::Left) };
+        for &v in &axis.scale.ticks {
+            let y = plot.y(&axis.scale, v);
+            if i == 0 {
+                area.draw(&PathElement::new(vec![(left, y), (right, y)], grid))?;
+            }
+            area.draw(&Text::new(format!("{v:.decimals$}"), (x, y), text(anchor, VPos::Center)))?;
+        }
+        area.draw(&Text::new(axis.unit.clone(), (x, top.saturating_sub((2.0 * dpr) as i32)), text(anchor, VPos::Top)))?;
+    }
+    Ok(())
+}
+
+/// The series, each as polylines broken at gaps, and their trends.
+pub fn draw_lines<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    scene: &Scene,
+    plot: Plot,
+    stroke: u32,
+) -> Result<DB> {
+    let per_ms = plot.px_per_ms(scene.view);
+    for line in &scene.lines {
+        let Some(axis) = scene.axes.get(line.axis) else { continue };
+        let style = line.color.stroke_width(stroke);
+        let mut path: Vec<(i32, i32)> = Vec::with_capacity(line.samples.len());
+        for &(t, v) in line.samples {
+            match v {
+                Some(v) => {
+                    let x = plot.x + column_x(t, scene.view.from, scene.width_ms, per_ms) as i32;
+                    path.push((x, plot.y(&axis.scale, v)));
+                }
+                None => flush(area, &mut path, style)?,
+            }
+        }
+        flush(area, &mut path, style)?;
+        if let Some(trend) = &line.trend {
+            let (a, b) = (scene.view.from, scene.view.to);
+            let ends = vec![
+                (plot.x(scene.view, a), plot.y(&axis.scale, trend.value(a))),
+                (plot.x(scene.view, b), plot.y(&axis.scale, trend.value(b))),
+            ];
+            area.draw(&PathElement::new(ends, line.color.mix(0.7).stroke_width(stroke)))?;
+        }
+    }
+    Ok(())
+}
+
+fn flush<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, path: &mut Vec<(i32, i32)>, style: ShapeStyle) -> Result<DB> {
+    match path.len() {
+        0 => {}
+        // A lone reading between gaps: a dot, or it would not show at all.
+        1 => area.draw(&Rectangle::new([path[0], (path[0].0 + 1, path[0].1 + 1)], style.filled()))?,
+        _ => area.draw(&PathElement::new(std::mem::take(path), style))?,
+    }
+    path.clear();
+    Ok(())
+}
