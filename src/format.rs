@@ -110,6 +110,46 @@ fn intl(ms: f64, options: &[(&str, &str)]) -> String {
         .unwrap_or_default()
 }
 
+/// The UTC offset (ms) of an IANA time zone at `ms`, from the browser's Intl
+/// (one cached formatter per zone: charts ask for every tick and tooltip).
+pub fn zone_offset(ms: i64, time_zone: &str) -> i64 {
+    use js_sys::{Array, Date, Intl::DateTimeFormat, Object, Reflect};
+    use std::{cell::RefCell, collections::HashMap};
+    thread_local! {
+        static ZONES: RefCell<HashMap<String, DateTimeFormat>> = RefCell::new(HashMap::new());
+    }
+    let text = ZONES.with(|zones| {
+        let mut zones = zones.borrow_mut();
+        let formatter = zones.entry(time_zone.to_owned()).or_insert_with(|| {
+            let opts = Object::new();
+            for (k, v) in [("timeZone", time_zone), ("hourCycle", "h23"), ("year", "numeric"),
+                ("month", "2-digit"), ("day", "2-digit"), ("hour", "2-digit"), ("minute", "2-digit"),
+                ("second", "2-digit")]
+            {
+                let _ = Reflect::set(&opts, &k.into(), &v.into());
+            }
+            DateTimeFormat::new(&Array::of1(&"en-US".into()), &opts)
+        });
+        formatter.format().call1(formatter, &Date::new(&(ms as f64).into())).ok().and_then(|s| s.as_string())
+    });
+    // "11/22/2026, 14:05:03"
+    let parts: Vec<u32> = text
+        .unwrap_or_default()
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty())
+        .filter_map(|p| p.parse().ok())
+        .collect();
+    let [month, day, year, hour, minute, second] = parts[..] else {
+        return 0;
+    };
+    let local = Date::utc(f64::from(year), f64::from(month) - 1.0)
+        + (f64::from(day) - 1.0) * 86_400_000.0
+        + f64::from(hour % 24) * 3_600_000.0
+        + f64::from(minute) * 60_000.0
+        + f64::from(second) * 1_000.0;
+    local as i64 - ms.div_euclid(1_000) * 1_000
+}
+
 /// `14:05` in the given IANA time zone (the browser's Intl does the zone maths).
 pub fn time_in_zone(ms: f64, time_zone: &str) -> String {
     intl(
