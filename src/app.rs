@@ -6,7 +6,7 @@ use leptos_router::{
 
 use crate::{
     components::shell::Shell,
-    pages::{Alerts, Devices, Login, MapPage, NotFound, Overview, Reports, admin},
+    pages::{Alerts, Compare, Devices, PointPage, Login, MapPage, NotFound, Overview, Reports, admin},
     state::{
         clock::{provide_clock, use_clock},
         live::{provide_live, use_live},
@@ -63,6 +63,8 @@ fn SignedIn() -> impl IntoView {
                 <Route path=path!("/map") view=MapPage />
                 <Route path=path!("/devices") view=Devices />
                 <Route path=path!("/alerts") view=Alerts />
+                <Route path=path!("/compare") view=Compare />
+                <Route path=path!("/points/:id") view=PointPage />
                 <Route path=path!("/reports") view=Reports />
                 <Route path=path!("/admin/users") view=admin::Users />
                 <Route path=path!("/admin/audit") view=admin::Audit />

@@ -3,6 +3,7 @@
 pub mod auth;
 mod error;
 pub mod http;
+pub mod series;
 pub mod ws;
 
 pub use error::ApiError;

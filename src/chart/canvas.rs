@@ -69,6 +69,26 @@ fn hex(s: &str) -> Option<RGBColor> {
     (s.len() == 6).then(|| RGBColor((n >> 16) as u8, (n >> 8) as u8, n as u8))
 }
 
+/// The palette as the page's root element has it (legend swatches).
+pub fn palette_of_page() -> Palette {
+    let root = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element());
+    match root {
+        Some(el) => palette(&el),
+        None => palette_default(),
+    }
+}
+
+fn palette_default() -> Palette {
+    Palette {
+        text: RGBColor(92, 103, 115),
+        grid: RGBColor(217, 222, 228),
+        warn: RGBColor(180, 83, 9),
+        critical: RGBColor(185, 28, 28),
+        stale: RGBColor(138, 148, 160),
+        series: vec![RGBColor(37, 99, 235)],
+    }
+}
+
 /// `#rrggbb` of a colour, for legend swatches.
 pub fn css(c: RGBColor) -> String {
     format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)

@@ -3,7 +3,8 @@
 //! zoom/pan maths (`view`), trend and projection (`trend`), summaries and CSV
 //! (`export`), and drawing with plotters on any backend (`render`): a
 //! `<canvas>` in the browser (`canvas`), a bitmap in the pixel tests.
-//! The Leptos component around it is `components::chart`.
+//! `widget` is the Leptos component around it (`TimeChart`): it fetches
+//! history through `api::series` and appends live readings from the store.
 
 pub mod canvas;
 pub mod data;
@@ -13,6 +14,7 @@ pub mod render;
 pub mod scale;
 pub mod trend;
 pub mod view;
+pub mod widget;
 
 #[cfg(test)]
 mod pixel_tests;

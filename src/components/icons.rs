@@ -9,6 +9,7 @@ pub enum Icon {
     Devices,
     Alerts,
     Reports,
+    Chart,
     Sun,
     Moon,
     Users,
@@ -25,6 +26,7 @@ impl Icon {
                 "M12 3a6 6 0 0 0-6 6v4l-2 3h16l-2-3V9a6 6 0 0 0-6-6zm-2 16a2 2 0 0 0 4 0"
             }
             Icon::Reports => "M5 3h10l4 4v14H5zm9 0v5h5M8 17v-4m4 4v-7m4 7v-2",
+            Icon::Chart => "M3 3v18h18M7 15l4-5 3 3 6-7",
             Icon::Sun => {
                 "M12 8a4 4 0 1 0 0 8 4 4 0 0 0 0-8zm0-6v2m0 16v2M4.9 4.9l1.4 1.4m11.4 11.4 1.4 1.4M2 12h2m16 0h2M4.9 19.1l1.4-1.4M17.7 6.3l1.4-1.4"
             }

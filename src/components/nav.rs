@@ -9,6 +9,7 @@ use super::icons::{Icon, SvgIcon};
 pub const ROUTES: &[(&str, &str, Icon)] = &[
     ("/", "Overview", Icon::Overview),
     ("/map", "Map", Icon::Map),
+    ("/compare", "Charts", Icon::Chart),
     ("/devices", "Devices", Icon::Devices),
     ("/alerts", "Alerts", Icon::Alerts),
     ("/reports", "Reports", Icon::Reports),

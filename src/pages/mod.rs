@@ -2,6 +2,7 @@
 
 pub mod admin;
 mod alerts;
+pub(crate) mod charts;
 mod devices;
 mod login;
 mod map;
@@ -10,6 +11,7 @@ mod overview;
 mod reports;
 
 pub use alerts::Alerts;
+pub use charts::{Compare, PointPage};
 pub use devices::Devices;
 pub use login::Login;
 pub use map::MapPage;

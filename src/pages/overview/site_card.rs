@@ -3,8 +3,10 @@
 
 use cairn_protocol::{Building, Metric, SiteSummary};
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::{
+    chart::{Range, widget::TimeChart},
     components::{
         live_aggregate::{Agg, LiveAggregate},
         live_value::LiveValue,
@@ -54,6 +56,7 @@ pub fn SiteCard(
     points: Vec<LivePoint>,
     now: Signal<f64>,
 ) -> impl IntoView {
+    let live = crate::state::live::use_live();
     let tz = site.time_zone.clone();
     let local_time = move || format::time_in_zone(now.get(), &tz);
     let building_name = |id: Option<&String>| {
@@ -162,11 +165,18 @@ pub fn SiteCard(
                 <tbody>{rows}</tbody>
             </table>
             <ul class="cairn-site__meters">
-                {meters.into_iter().map(|(label, p)| view! {
-                    <li>
-                        <span>{label}</span>
-                        <LiveValue reading=p.reading metric=p.metric interval_s=p.interval_s now />
-                    </li>
+                {meters.into_iter().map(|(label, p)| {
+                    let chart = vec![crate::pages::charts::chart_point(&live, &p)];
+                    let name = format!("{label}, last 24 hours");
+                    view! {
+                        <li>
+                            <A href=format!("/points/{}", p.id)>{label}</A>
+                            <div class="cairn-site__spark" data-testid="sparkline">
+                                <TimeChart points=chart compact=true range=Range::Day label=name />
+                            </div>
+                            <LiveValue reading=p.reading metric=p.metric interval_s=p.interval_s now />
+                        </li>
+                    }
                 }).collect_view()}
             </ul>
         </article>

@@ -1,0 +1,327 @@
+//! `TimeChart`: the chart engine (`crate::chart`) as a Leptos component.
+//! It fetches history for its pixel width, appends live readings from the
+//! live store, redraws at most once per animation frame, and offers ranges,
+//! zoom and pan (mouse, wheel, touch, keyboard), a crosshair, a legend, a
+//! trend, a table, a summary and CSV.
+
+mod gestures;
+mod model;
+mod panel;
+
+use std::collections::HashSet;
+
+use leptos::{html, prelude::*};
+use leptos_use::use_resize_observer;
+
+pub use model::ChartPoint;
+use model::Model;
+
+use crate::{
+    api,
+    chart::{Range, View, canvas, render::Plot},
+    state::live::use_live,
+};
+use gestures::{Action, Gesture};
+
+/// Everything the parts of a chart share.
+#[derive(Clone, Copy)]
+pub struct ChartState {
+    pub points: Signal<Vec<ChartPoint>>,
+    pub model: StoredValue<Model, LocalStorage>,
+    /// Bumped whenever the model's data changes.
+    pub version: RwSignal<u64>,
+    pub view: RwSignal<View>,
+    pub range: RwSignal<Range>,
+    pub hidden: RwSignal<HashSet<u32>>,
+    pub trend: RwSignal<bool>,
+    pub table: RwSignal<bool>,
+    pub loading: RwSignal<bool>,
+    pub error: RwSignal<Option<String>>,
+    /// Crosshair position (CSS px from the canvas' left edge).
+    pub hover: RwSignal<Option<f64>>,
+    /// The plot area of the last frame, CSS px.
+    pub plot: RwSignal<(f64, f64, f64, f64)>,
+    pub now: Signal<i64>,
+}
+
+impl ChartState {
+    /// The time under a CSS x position.
+    pub fn time_at(&self, x: f64) -> i64 {
+        let (px, _, pw, _) = self.plot.get_untracked();
+        self.view.get_untracked().time_at((x - px) / pw.max(1.0))
+    }
+
+    pub fn zone(&self) -> String {
+        self.points.with_untracked(|p| p.first().map(|p| p.time_zone.clone()).unwrap_or_default())
+    }
+
+    /// Shows `view`, leaving live scrolling.
+    pub fn show(&self, view: View) {
+        self.range.set(Range::Custom);
+        self.view.set(view);
+    }
+
+    pub fn reset(&self, range: Range) {
+        let range = if range == Range::Custom { Range::Day } else { range };
+        self.range.set(range);
+        self.view.set(View::ending(self.now.get_untracked(), range.span().unwrap_or(86_400_000)));
+    }
+}
+
+#[component]
+pub fn TimeChart(
+    #[prop(into)] points: Signal<Vec<ChartPoint>>,
+    #[prop(default = Range::Day)] range: Range,
+    /// A sparkline: no axes, no controls, no gestures.
+    #[prop(default = false)]
+    compact: bool,
+    /// Accessible name of the chart.
+    #[prop(into)]
+    label: String,
+) -> impl IntoView {
+    let live = use_live();
+    let clock = crate::state::clock::use_clock().0;
+    let offset = live.clock_offset;
+    let now = Signal::derive(move || (clock.get() + offset.get_untracked()) as i64);
+    let start = js_sys::Date::now() as i64 + offset.get_untracked() as i64;
+    let state = ChartState {
+        points,
+        model: StoredValue::new_local(Model::default()),
+        version: RwSignal::new(0),
+        view: RwSignal::new(View::ending(start, range.span().unwrap_or(86_400_000))),
+        range: RwSignal::new(range),
+        hidden: RwSignal::new(HashSet::new()),
+        trend: RwSignal::new(false),
+        table: RwSignal::new(false),
+        loading: RwSignal::new(false),
+        error: RwSignal::new(None),
+        hover: RwSignal::new(None),
+        plot: RwSignal::new((0.0, 0.0, 1.0, 1.0)),
+        now,
+    };
+    provide_context(state);
+    let canvas_ref = NodeRef::<html::Canvas>::new();
+    let frame_ref = NodeRef::<html::Div>::new();
+    let size = RwSignal::new((0.0_f64, 0.0_f64));
+    use_resize_observer(frame_ref, move |entries, _| {
+        if let Some(e) = entries.first() {
+            let r = e.content_rect();
+            size.set((r.width(), r.height()));
+        }
+    });
+
+    // Points: keep what is held for points still shown.
+    Effect::new(move |_| {
+        let pts = points.get();
+        state.model.update_value(|m| m.set_points(&pts));
+        state.version.update(|v| *v += 1);
+    });
+    // Live: the view scrolls with the clock.
+    Effect::new(move |_| {
+        let t = now.get();
+        if let Some(span) = state.range.get().span().filter(|_| state.range.get() == Range::Live) {
+            state.view.set(View::ending(t, span));
+        }
+    });
+    // Live readings of the points shown are appended as they come.
+    Effect::new(move |_| {
+        let ids: Vec<u32> = points.with(|p| p.iter().map(|p| p.id).collect());
+        let signals: Vec<_> = live.points.with(|all| {
+            all.iter().filter(|p| ids.contains(&p.id)).map(|p| p.reading).collect()
+        });
+        let mut appended = false;
+        for r in signals.iter().filter_map(|s| s.get()) {
+            appended |= state.model.try_update_value(|m| m.append(r.point, r.ts, r.value)).unwrap_or(false);
+        }
+        if appended {
+            state.version.update(|v| *v += 1);
+        }
+    });
+    fetch_when_needed(state, size);
+    let redraw = draw_on_change(state, canvas_ref, size, compact);
+
+    let gesture = StoredValue::new(Gesture::Idle);
+    let selection = RwSignal::new(None::<(f64, f64)>);
+    let plot_x = move |client_x: f64| {
+        let left = canvas_ref.get_untracked().map_or(0.0, |c| c.get_bounding_client_rect().left());
+        client_x - left
+    };
+    let width = move || state.plot.get_untracked().2.max(1.0);
+    let act = move |a: Action| match a {
+        Action::View(v) => state.show(v),
+        Action::Tap(x) => state.hover.set(Some(x + state.plot.get_untracked().0)),
+        Action::None => {}
+    };
+    let on_down = move |ev: web_sys::PointerEvent| {
+        if compact || ev.button() > 0 {
+            return;
+        }
+        let _ = canvas_ref.get_untracked().map(|c| c.set_pointer_capture(ev.pointer_id()));
+        let x = plot_x(f64::from(ev.client_x())) - state.plot.get_untracked().0;
+        let mouse = ev.pointer_type() == "mouse";
+        gesture.update_value(|g| g.down(ev.pointer_id(), x, mouse, ev.shift_key(), state.view.get_untracked()));
+    };
+    let on_move = move |ev: web_sys::PointerEvent| {
+        if compact {
+            return;
+        }
+        let css_x = plot_x(f64::from(ev.client_x()));
+        let x = css_x - state.plot.get_untracked().0;
+        let action = gesture.try_update_value(|g| g.moved(ev.pointer_id(), x, width())).unwrap_or(Action::None);
+        selection.set(gesture.with_value(|g| g.selection()));
+        if ev.pointer_type() == "mouse" {
+            state.hover.set(Some(css_x));
+        }
+        act(action);
+    };
+    let on_up = move |_: web_sys::PointerEvent| {
+        let action = gesture.try_update_value(|g| g.up(state.view.get_untracked(), width())).unwrap_or(Action::None);
+        selection.set(None);
+        act(action);
+    };
+    let on_wheel = move |ev: web_sys::WheelEvent| {
+        if compact {
+            return;
+        }
+        ev.prevent_default();
+        let (px, _, pw, _) = state.plot.get_untracked();
+        let anchor = (plot_x(f64::from(ev.client_x())) - px) / pw.max(1.0);
+        let factor = (ev.delta_y().clamp(-200.0, 200.0) * 0.002).exp();
+        state.show(state.view.get_untracked().zoom(anchor, factor));
+    };
+    let on_key = move |ev: web_sys::KeyboardEvent| {
+        let v = state.view.get_untracked();
+        let next = match ev.key().as_str() {
+            "ArrowLeft" => v.pan(-0.1),
+            "ArrowRight" => v.pan(0.1),
+            "+" | "=" => v.zoom(0.5, 0.5),
+            "-" => v.zoom(0.5, 2.0),
+            "Escape" => {
+                state.hover.set(None);
+                return;
+            }
+            _ => return,
+        };
+        ev.prevent_default();
+        state.show(next);
+    };
+    let _ = redraw;
+    view! {
+        <div class="cairn-chart" class:cairn-chart--compact=compact>
+            {(!compact).then(|| view! { <panel::Toolbar /> })}
+            <div class="cairn-chart__frame" node_ref=frame_ref tabindex=if compact { -1 } else { 0 }
+                role="img" aria-label=label.clone() on:keydown=on_key
+                on:mouseleave=move |_| state.hover.set(None)>
+                <canvas node_ref=canvas_ref class="cairn-chart__canvas"
+                    on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up
+                    on:pointercancel=on_up on:wheel=on_wheel
+                    on:dblclick=move |_| state.reset(Range::Day)></canvas>
+                {move || selection.get().map(|(a, b)| {
+                    let (px, py, _, ph) = state.plot.get();
+                    view! { <div class="cairn-chart__selection" style=format!(
+                        "left:{}px;top:{py}px;width:{}px;height:{ph}px", px + a, b - a) /> }
+                })}
+                {(!compact).then(|| view! { <panel::Crosshair /> })}
+                <Show when=move || state.loading.get()>
+                    <p class="cairn-chart__loading" role="status">"Loading…"</p>
+                </Show>
+            </div>
+            {(!compact).then(|| view! { <panel::Legend /> <panel::Readout /> <panel::DataTable /> })}
+        </div>
+    }
+}
+
+/// Fetches `/api/series` when the view leaves what is loaded, 150 ms after
+/// the view settles; what was drawn stays until the answer replaces it.
+fn fetch_when_needed(state: ChartState, size: RwSignal<(f64, f64)>) {
+    let generation = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let (view, (w, _)) = (state.view.get(), size.get());
+        state.version.track();
+        if w < 1.0 {
+            return;
+        }
+        let px = (w * canvas::dpr()) as u32;
+        let now = state.now.get_untracked();
+        let Some(want) = state.model.with_value(|m| m.wants(view, px, now)) else {
+            return;
+        };
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        set_timeout(
+            move || {
+                if generation.get_value() != mine {
+                    return;
+                }
+                let ids: Vec<u32> = state.points.with_untracked(|p| p.iter().map(|p| p.id).collect());
+                let px = ((want.to - want.from) / want.width_ms.max(1)).clamp(1, 8_192) as u32;
+                let live = state.range.get_untracked() == Range::Live;
+                state.loading.set(true);
+                leptos::task::spawn_local(async move {
+                    let answer = api::series::series(&ids, want.from, want.to, px).await;
+                    if generation.get_value() == mine {
+                        state.loading.set(false);
+                    }
+                    match answer {
+                        Ok(batch) => {
+                            state.error.set(None);
+                            state.model.update_value(|m| m.take(want, batch, live));
+                            state.version.update(|v| *v += 1);
+                        }
+                        Err(e) => state.error.set(Some(e.to_string())),
+                    }
+                });
+            },
+            std::time::Duration::from_millis(150),
+        );
+    });
+}
+
+/// Redraws at most once per animation frame when anything drawn changes.
+fn draw_on_change(state: ChartState, canvas_ref: NodeRef<html::Canvas>, size: RwSignal<(f64, f64)>, compact: bool) {
+    let pending = StoredValue::new(false);
+    let theme = crate::state::theme::use_theme().mode;
+    Effect::new(move |_| {
+        state.version.track();
+        state.view.track();
+        state.hidden.track();
+        state.trend.track();
+        theme.track();
+        size.track();
+        if pending.get_value() {
+            return;
+        }
+        pending.set_value(true);
+        request_animation_frame(move || {
+            pending.set_value(false);
+            let Some(canvas) = canvas_ref.get_untracked() else { return };
+            let (w, h) = size.get_untracked();
+            if w < 1.0 || h < 1.0 {
+                return;
+            }
+            let dpr = canvas::dpr();
+            let (cw, ch) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
+            if canvas.width() != cw || canvas.height() != ch {
+                canvas.set_width(cw);
+                canvas.set_height(ch);
+            }
+            let palette = canvas::palette(&canvas);
+            let hidden = state.hidden.get_untracked();
+            let (view, trend, now) = (state.view.get_untracked(), state.trend.get_untracked(), state.now.get_untracked());
+            state.model.update_value(|m| {
+                let axes = m.units(&hidden).len();
+                let plot = Plot::inside(cw, ch, dpr, axes, compact);
+                let scene = m.scene(view, plot, &hidden, trend, now, &palette, dpr, compact);
+                match canvas::draw(&canvas, &scene, &palette, dpr) {
+                    Ok(p) => state.plot.set((
+                        f64::from(p.x) / dpr,
+                        f64::from(p.y) / dpr,
+                        f64::from(p.w) / dpr,
+                        f64::from(p.h) / dpr,
+                    )),
+                    Err(e) => leptos::logging::warn!("chart: {e}"),
+                }
+            });
+        });
+    });
+}
