@@ -83,7 +83,7 @@ impl Plot {
         let (left, right, top, bottom) = if compact {
             (px(1.0), px(1.0), px(2.0), px(2.0))
         } else {
-            (px(52.0), if axes > 1 { px(52.0) } else { px(12.0) }, px(10.0), px(26.0))
+            (px(52.0), if axes > 1 { px(52.0) } else { px(12.0) }, px(24.0), px(26.0))
         };
         Plot {
             x: left,
@@ -181,7 +181,7 @@ pub fn draw_frame<DB: DrawingBackend>(
             }
             area.draw(&Text::new(format!("{v:.decimals$}"), (x, y), text(anchor, VPos::Center)))?;
         }
-        area.draw(&Text::new(axis.unit.clone(), (x, top.saturating_sub((2.0 * dpr) as i32)), text(anchor, VPos::Top)))?;
+        area.draw(&Text::new(axis.unit.clone(), (x, top - (12.0 * dpr) as i32), text(anchor, VPos::Bottom)))?;
     }
     Ok(())
 }

@@ -107,7 +107,7 @@ pub fn Legend() -> impl IntoView {
                         on:click=move |_| s.hidden.update(|h| { if !h.remove(&id) { h.insert(id); } })>
                         <span class="cairn-chart__swatch" style=format!("background:{color}") />
                         {p.label.clone()}
-                        <span class="cairn-chart__unit">{format!(" ({})", p.metric.label())}</span>
+                        <span class="cairn-chart__unit">{format!("({})", p.metric.display_unit())}</span>
                     </button></li>
                 }
             }).collect_view()}
@@ -168,11 +168,16 @@ fn trend_sentence(h: &super::model::Held, view: crate::chart::View, now: i64) ->
         return "Too few readings for a trend.".to_owned();
     };
     let rate = tr.per_hour();
-    let per_hour = format!("{}{}/h", if rate >= 0.0 { "+" } else { "" }, format::value(metric, rate));
+    let per_hour = format!("{}/h", rate_text(rate, metric.display_unit()));
     let Some(th) = metric.default_thresholds() else {
         return format!("Trend {per_hour}.");
     };
+    // Extrapolating further ahead than the data reaches back is guesswork.
+    let horizon = view.span().max(3_600_000);
     match trend::project(&tr, now, &th) {
+        Projection::Reaches { at, .. } if at - now > horizon => {
+            format!("Trend {per_hour}; no threshold within {}.", trend::roughly(horizon).trim_start_matches('~'))
+        }
         Projection::Reaches { limit, critical, at } => format!(
             "At this rate ({per_hour}) {} reaches {} ({}) in {}.",
             metric.label(),
@@ -187,6 +192,12 @@ fn trend_sentence(h: &super::model::Held, view: crate::chart::View, now: i64) ->
         ),
         Projection::Clear => format!("Trend {per_hour}; no threshold ahead."),
     }
+}
+
+/// `+1.2 ppm`, `-0.04 %`: a rate with two significant digits and a sign.
+fn rate_text(rate: f64, unit: &str) -> String {
+    let digits = if rate == 0.0 { 0 } else { (1 - rate.abs().log10().floor() as i32).clamp(0, 4) as usize };
+    format!("{rate:+.digits$}\u{a0}{unit}")
 }
 
 const TABLE_ROWS: usize = 500;

@@ -91,7 +91,7 @@ pub fn Compare() -> impl IntoView {
             <ul class="cairn-compare__chosen" aria-label="Points on the chart">
                 {move || points.get().into_iter().map(|p| {
                     let id = p.id;
-                    view! { <li class="cairn-chip">{p.label.clone()}
+                    view! { <li class="cairn-compare__point">{p.label.clone()}
                         <button type="button" aria-label=format!("Remove {}", p.label) on:click=move |_| remove(id)>"×"</button></li> }
                 }).collect_view()}
             </ul>

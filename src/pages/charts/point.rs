@@ -61,7 +61,7 @@ pub fn PointPage() -> impl IntoView {
                     {siblings.into_iter().map(|s| {
                         let sid = s.id;
                         view! {
-                            <button type="button" class="cairn-chip" aria-pressed=move || extra.get().contains(&sid).to_string()
+                            <button type="button" class="cairn-point__sibling" aria-pressed=move || extra.get().contains(&sid).to_string()
                                 on:click=move |_| extra.update(|e| if let Some(i) = e.iter().position(|x| *x == sid) { e.remove(i); } else { e.push(sid); })>
                                 {s.metric.label()}
                             </button>
