@@ -6,7 +6,7 @@ use leptos_router::{
 
 use crate::{
     components::shell::Shell,
-    pages::{Alerts, Compare, Devices, PointPage, Login, MapPage, NotFound, Overview, Reports, admin},
+    pages::{Alerts, BenchChart, Compare, Devices, PointPage, Login, MapPage, NotFound, Overview, Reports, admin},
     state::{
         clock::{provide_clock, use_clock},
         live::{provide_live, use_live},
@@ -19,6 +19,10 @@ use crate::{
 /// the sign-in page, whatever the URL (which is kept for after).
 #[component]
 pub fn App() -> impl IntoView {
+    // The chart benchmark page draws synthetic data only: no account needed.
+    if window().location().pathname().as_deref() == Ok("/bench/chart") {
+        return view! { <BenchChart /> }.into_any();
+    }
     provide_theme();
     provide_clock();
     provide_session();
@@ -43,6 +47,7 @@ pub fn App() -> impl IntoView {
             }}
         </Router>
     }
+    .into_any()
 }
 
 /// Everything a signed-in user sees; the live socket lives as long as this does.

@@ -26,7 +26,7 @@ pub fn draw(canvas: &HtmlCanvasElement, scene: &Scene, palette: &Palette, dpr: f
     draw_frame(&area, scene, plot, palette, dpr).map_err(|e| e.to_string())?;
     // Lines: clipped to the plot, round joins (so a column's run is the same
     // shape however many points draw it), odd widths on pixel centres.
-    let stroke = (1.5 * dpr).round().max(1.0) as u32;
+    let stroke = if dpr < 1.5 { 1 } else { (1.5 * dpr).round() as u32 };
     ctx.save();
     ctx.begin_path();
     ctx.rect(f64::from(plot.x), f64::from(plot.y), f64::from(plot.w), f64::from(plot.h));

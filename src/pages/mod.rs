@@ -2,6 +2,7 @@
 
 pub mod admin;
 mod alerts;
+mod bench_chart;
 pub(crate) mod charts;
 mod devices;
 mod login;
@@ -11,6 +12,7 @@ mod overview;
 mod reports;
 
 pub use alerts::Alerts;
+pub use bench_chart::BenchChart;
 pub use charts::{Compare, PointPage};
 pub use devices::Devices;
 pub use login::Login;

@@ -5,7 +5,7 @@
 //! trend, a table, a summary and CSV.
 
 mod gestures;
-mod model;
+pub(crate) mod model;
 mod panel;
 
 use std::collections::HashSet;

@@ -80,6 +80,13 @@ impl Model {
         }
     }
 
+    /// Forgets every decimation (a cold render follows).
+    pub fn clear_caches(&mut self) {
+        for h in &mut self.series {
+            h.cache.clear();
+        }
+    }
+
     /// What to fetch for `view` at `px` plot pixels, if what is loaded does
     /// not cover it or is too coarse (more than 2 columns per pixel).
     pub fn wants(&self, view: View, px: u32, now: i64) -> Option<Loaded> {

@@ -1,0 +1,161 @@
+// Chart benchmarks (PERFORMANCE.md P1–P4, P12) in headless Chromium, with
+// uPlot from npm measured beside Cairn in the same run on the same shapes.
+// Run by `cargo xtask bench`: node e2e/bench/chart.mjs <dist-dir>
+// Prints a Markdown report and writes target/bench/chart.json.
+import { createServer } from 'node:http';
+import { readFile, mkdir, writeFile } from 'node:fs/promises';
+import { extname, join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const root = resolve(new URL('../..', import.meta.url).pathname);
+const dist = resolve(process.argv[2] ?? join(root, 'dist'));
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml' };
+
+// Static server for dist/ (SPA fallback), cross-origin isolated so the page
+// may call performance.measureUserAgentSpecificMemory().
+const server = createServer(async (req, res) => {
+  const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+  const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+  const file = path === '/uplot' ? null : join(dist, path);
+  try {
+    if (path === '/uplot') {
+      res.writeHead(200, { ...headers, 'content-type': 'text/html' });
+      return res.end('<!doctype html><html><head><style>' + await readFile(join(root, 'node_modules/uplot/dist/uPlot.min.css'), 'utf8') +
+        '</style><script>' + await readFile(join(root, 'node_modules/uplot/dist/uPlot.iife.min.js'), 'utf8') + '</script></head><body><div id="c"></div></body></html>');
+    }
+    const body = await readFile(file);
+    res.writeHead(200, { ...headers, 'content-type': types[extname(file)] ?? 'application/octet-stream' });
+    res.end(body);
+  } catch {
+    res.writeHead(200, { ...headers, 'content-type': 'text/html' });
+    res.end(await readFile(join(dist, 'index.html')));
+  }
+});
+await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+const base = `http://127.0.0.1:${server.address().port}`;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-precise-memory-info'],
+});
+
+const stats = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (q) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
+  return { n: s.length, median: at(0.5), p95: at(0.95), min: s[0], max: s[s.length - 1] };
+};
+
+async function cairn(name, metrics = false) {
+  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1 });
+  page.on('pageerror', (e) => console.error(`${name}: ${e.message}`));
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  await page.goto(`${base}/bench/chart?case=${name}`);
+  const before = metrics ? await cdp.send('Performance.getMetrics') : null;
+  const wall0 = Date.now();
+  await page.waitForFunction(() => window.__cairnBench, null, { timeout: 300_000, polling: 200 });
+  const result = JSON.parse(await page.evaluate(() => window.__cairnBench));
+  if (metrics) {
+    const after = await cdp.send('Performance.getMetrics');
+    const task = (m) => m.metrics.find((x) => x.name === 'TaskDuration').value;
+    result.busy = (task(after) - task(before)) / ((Date.now() - wall0) / 1000);
+  }
+  if (name === 'p12') {
+    await cdp.send('HeapProfiler.collectGarbage');
+    result.js_heap_used = (await cdp.send('Runtime.getHeapUsage')).usedSize;
+    result.ua_memory = await page.evaluate(async () => (self.crossOriginIsolated && performance.measureUserAgentSpecificMemory)
+      ? (await performance.measureUserAgentSpecificMemory()).bytes : null);
+  }
+  await page.close();
+  return result;
+}
+
+// uPlot 1.6.32: the same shapes, cold render to its draw hook, then the pixels.
+async function uplot(name) {
+  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1 });
+  await page.goto(`${base}/uplot`);
+  const result = await page.evaluate(async (name) => {
+    const walk = (n, seed) => {
+      let s = seed, v = 500; const ys = new Float64Array(n);
+      for (let i = 0; i < n; i++) { s = (s * 1103515245 + 12345) % 2147483648; v += s / 2147483648 - 0.5; ys[i] = v; }
+      return ys;
+    };
+    const frame = () => new Promise((r) => requestAnimationFrame(r));
+    const el = document.getElementById('c');
+    const start = 1_790_000_000;
+    const opts = (series) => ({ width: 1920, height: 600, pxAlign: 1, cursor: { show: false }, legend: { show: false },
+      scales: { x: { time: true } }, series: [{}, ...series.map((_, i) => ({ stroke: ['#2563eb', '#d97706', '#059669'][i], width: 1 }))] });
+    if (name === 'p1') {
+      const n = 55_550;
+      const xs = Float64Array.from({ length: n }, (_, i) => start + i);
+      const data = [xs, walk(n, 1), walk(n, 2), walk(n, 3)];
+      const times = [];
+      for (let i = 0; i < 33; i++) {
+        let done;
+        const drawn = new Promise((r) => (done = r));
+        const t0 = performance.now();
+        const u = new uPlot({ ...opts([1, 2, 3]), hooks: { draw: [() => done(performance.now())] } }, data, el);
+        await drawn;
+        u.ctx.getImageData(0, 0, 1, 1);
+        times.push(performance.now() - t0);
+        await frame();
+        u.destroy();
+      }
+      return { renders_ms: times.slice(3) };
+    }
+    if (name === 'p2') {
+      const n = 10_000_000;
+      const xs = new Float64Array(n); for (let i = 0; i < n; i++) xs[i] = start + i;
+      let done = () => {};
+      const u = new uPlot({ ...opts([1]), hooks: { draw: [() => done()] } }, [xs, walk(n, 9)], el);
+      await frame();
+      const times = []; let seed = 3;
+      for (let i = 0; i < 24; i++) {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        const frac = [1, 0.3, 0.05, 0.005][i % 4];
+        const span = n * frac; const from = start + (seed % Math.max(1, n - span + 1));
+        const drawn = new Promise((r) => (done = r));
+        const t0 = performance.now();
+        u.setScale('x', { min: from, max: from + span });
+        await drawn;
+        u.ctx.getImageData(0, 0, 1, 1);
+        times.push(performance.now() - t0);
+        await frame();
+      }
+      return { renders_ms: times };
+    }
+  }, name);
+  await page.close();
+  return result;
+}
+
+const out = {};
+for (const c of ['p1', 'p2', 'p3', 'p4', 'p12']) out[c] = await cairn(c, c === 'p3');
+for (const c of ['p1', 'p2']) out[`uplot_${c}`] = await uplot(c);
+await browser.close();
+server.close();
+await mkdir(join(root, 'target/bench'), { recursive: true });
+await writeFile(join(root, 'target/bench/chart.json'), JSON.stringify(out, null, 1));
+
+const f = (x) => x.toFixed(1);
+const row = (what, s, target) => `| ${what} | ${f(s.median)} ms | ${f(s.p95)} ms | ${target} |`;
+const p1 = stats(out.p1.renders_ms), u1 = stats(out.uplot_p1.renders_ms);
+const p2 = stats(out.p2.renders_ms), u2 = stats(out.uplot_p2.renders_ms);
+const frames = out.p3.frame_intervals_ms;
+const gaps = frames.filter((x) => x > 20).length / frames.length;
+const draw3 = stats(out.p3.draw_ms);
+console.log('\n## Charts (`cargo xtask bench`: e2e/bench/chart.mjs, headless Chromium, 1920×1080, DPR 1)\n');
+console.log('| case | median | p95 | target |\n|---|---:|---:|---|');
+console.log(row('P1 Cairn cold render, 3 × 55,550 points, 1920×600', p1, '≤ ½ uPlot'));
+console.log(row('P1 uPlot 1.6.32, same shape, same run', u1, '—'));
+console.log(`| P1 ratio Cairn / uPlot | ${(p1.median / u1.median).toFixed(2)} | ${(p1.p95 / u1.p95).toFixed(2)} | ≤ 0.5 |`);
+console.log(row('P2 Cairn zoom re-render, 10 M points (100 % / 30 % / 5 % / 0.5 %)', p2, '≤ 50 ms'));
+console.log(row('P2 uPlot 1.6.32 setScale, same data', u2, '—'));
+console.log(row(`P3 Cairn 4 charts × 3,600 points, draw per frame (${frames.length} frames)`, draw3, '—'));
+console.log(`| P3 frame gaps > 20 ms | ${(gaps * 100).toFixed(2)} % of frames | | ≤ 0.5 % |`);
+console.log(`| P3 main thread busy | ${(out.p3.busy * 100).toFixed(1)} % | | ≤ 10 % |`);
+console.log(`| P4 differing pixels, decimated vs raw render (1-px lines) | ${out.p4.differing_pixels} of ${out.p4.inked_pixels} inked | | 0 |`);
+console.log(`| P4 points drawn | ${out.p4.decimated_points.join(' + ')} of ${out.p4.raw_points}, ≤ ${out.p4.max_points_per_column} per pixel column | | ≤ 4 |`);
+const mb = (b) => (b / 1048576).toFixed(1);
+console.log(`| P12 memory, 3 × 55,550 points loaded and drawn | wasm ${mb(out.p12.wasm_memory_bytes)} MB + JS heap ${mb(out.p12.js_heap_used)} MB${out.p12.ua_memory ? `; measureUserAgentSpecificMemory ${mb(out.p12.ua_memory)} MB` : ''} | | ≤ 20 MB |`);

@@ -1,0 +1,223 @@
+//! `/bench/chart?case=…`: the chart engine under the PERFORMANCE.md shapes,
+//! driven by `cargo xtask bench` (e2e/bench/chart.mjs) in headless Chromium.
+//! Synthetic data only, so it needs no account. Each case writes its figures
+//! to `window.__cairnBench` as JSON.
+//!
+//! - `p1`: cold render of 3 series × 55,550 points on 1920×600.
+//! - `p2`: re-renders of one 10,000,000-point series zoomed in and out.
+//! - `p3`: 4 charts × 3,600 points, one new point each per frame, 10 s.
+//! - `p4`: the decimated render against the raw render, pixel by pixel.
+//! - `p12`: memory with 3 × 55,550 points loaded and drawn.
+
+use cairn_protocol::Metric;
+use leptos::{html, prelude::*};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+use crate::chart::{
+    SeriesData, View, canvas,
+    render::{Line, Plot},
+    widget::{ChartPoint, model::Model},
+};
+
+const START: i64 = 1_790_000_000_000;
+
+fn now() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// A random walk of `n` points one second apart (deterministic per seed).
+fn walk(n: usize, seed: u64) -> SeriesData {
+    let (mut s, mut v) = (seed, 500.0_f64);
+    let mut data = SeriesData { t: Vec::with_capacity(n), v: Vec::with_capacity(n), generation: 0 };
+    for i in 0..n {
+        s = s.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        v += ((s >> 33) as f64 / (1u64 << 31) as f64) - 0.5;
+        data.t.push(START + i as i64 * 1_000);
+        data.v.push(v);
+    }
+    data
+}
+
+fn model(series: Vec<SeriesData>) -> Model {
+    let points: Vec<ChartPoint> = (0..series.len() as u32)
+        .map(|id| ChartPoint {
+            id,
+            key: format!("bench/{id}"),
+            label: format!("Series {id}"),
+            metric: Metric::Co2,
+            interval_s: 1,
+            time_zone: "Europe/Brussels".to_owned(),
+        })
+        .collect();
+    let mut m = Model::default();
+    m.set_points(&points);
+    for (held, data) in m.series.iter_mut().zip(series) {
+        held.data = data;
+    }
+    m
+}
+
+fn context(c: &HtmlCanvasElement) -> CanvasRenderingContext2d {
+    c.get_context("2d").ok().flatten().expect("2d").unchecked_into()
+}
+
+/// Draws `m` over `view` and waits for the pixels (getImageData forces them).
+fn render(m: &mut Model, c: &HtmlCanvasElement, view: View) -> f64 {
+    let palette = canvas::palette(c);
+    let t0 = now();
+    let plot = Plot::inside(c.width(), c.height(), 1.0, 1, false);
+    let scene = m.scene(view, plot, &Default::default(), false, view.to, &palette, 1.0, false);
+    canvas::draw(c, &scene, &palette, 1.0).expect("draw");
+    let _ = context(c).get_image_data(0.0, 0.0, 1.0, 1.0);
+    now() - t0
+}
+
+async fn frame() {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = web_sys::window().expect("window").request_animation_frame(&resolve);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+}
+
+fn canvas_of(r: NodeRef<html::Canvas>) -> HtmlCanvasElement {
+    r.get_untracked().expect("mounted")
+}
+
+async fn p1(c: HtmlCanvasElement) -> serde_json::Value {
+    let mut m = model((0..3).map(|i| walk(55_550, i + 1)).collect());
+    let view = View { from: START, to: START + 55_550 * 1_000 };
+    let mut times = Vec::new();
+    for _ in 0..33 {
+        m.clear_caches();
+        times.push(render(&mut m, &c, view));
+        frame().await;
+    }
+    serde_json::json!({ "renders_ms": times[3..] })
+}
+
+async fn p2(c: HtmlCanvasElement) -> serde_json::Value {
+    let n = 10_000_000;
+    let mut m = model(vec![walk(n, 9)]);
+    let full = View { from: START, to: START + n as i64 * 1_000 };
+    let mut times = Vec::new();
+    let mut seed = 3_u64;
+    for i in 0..24 {
+        // Zoom to a random window of 100 %, 30 %, 5 % or 0.5 % of the data.
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        let frac = [1.0, 0.3, 0.05, 0.005][i % 4];
+        let span = (full.span() as f64 * frac) as i64;
+        let from = full.from + ((seed >> 33) as i64 % (full.span() - span + 1).max(1));
+        times.push(render(&mut m, &c, View { from, to: from + span }));
+        frame().await;
+    }
+    serde_json::json!({ "renders_ms": times, "points": n })
+}
+
+async fn p3(cs: Vec<HtmlCanvasElement>) -> serde_json::Value {
+    let n = 3_600_i64;
+    let mut models: Vec<Model> = (0..cs.len() as u64).map(|i| model(vec![walk(n as usize, i + 20)])).collect();
+    let (mut frames, mut draws) = (Vec::new(), Vec::new());
+    let mut last = now();
+    let started = last;
+    let mut step = n;
+    while now() - started < 10_000.0 {
+        frame().await;
+        let t = now();
+        frames.push(t - last);
+        last = t;
+        let t0 = now();
+        for (m, c) in models.iter_mut().zip(&cs) {
+            let at = START + step * 1_000;
+            let v = m.series[0].data.last().map_or(500.0, |l| l.1) + (step % 7) as f64 - 3.0;
+            m.append(0, at, v);
+            render(m, c, View { from: at - (n - 1) * 1_000, to: at + 1_000 });
+        }
+        draws.push(now() - t0);
+        step += 1;
+    }
+    serde_json::json!({ "frame_intervals_ms": frames, "draw_ms": draws })
+}
+
+async fn p4(a: HtmlCanvasElement, b: HtmlCanvasElement) -> serde_json::Value {
+    let mut m = model((0..3).map(|i| walk(55_550, i + 1)).collect());
+    let view = View { from: START, to: START + 55_550 * 1_000 };
+    render(&mut m, &a, view);
+    let decimated: Vec<usize> = m.series.iter().map(|h| h.drawn.len()).collect();
+    // The same scene with every raw point instead of the decimated ones.
+    let palette = canvas::palette(&b);
+    let plot = Plot::inside(b.width(), b.height(), 1.0, 1, false);
+    let raw: Vec<Vec<_>> = m.series.iter().map(|h| h.data.t.iter().zip(&h.data.v).map(|(t, v)| (*t, Some(*v))).collect()).collect();
+    let mut scene = m.scene(view, plot, &Default::default(), false, view.to, &palette, 1.0, false);
+    scene.lines = scene
+        .lines
+        .into_iter()
+        .zip(&raw)
+        .map(|(l, r): (Line, _)| Line { samples: r.as_slice(), ..l })
+        .collect();
+    canvas::draw(&b, &scene, &palette, 1.0).expect("draw");
+    let (w, h) = (f64::from(a.width()), f64::from(a.height()));
+    let pa = context(&a).get_image_data(0.0, 0.0, w, h).expect("pixels").data();
+    let pb = context(&b).get_image_data(0.0, 0.0, w, h).expect("pixels").data();
+    let differing = pa.chunks(4).zip(pb.chunks(4)).filter(|(x, y)| x != y).count();
+    let inked = pb.chunks(4).filter(|p| p[3] != 0).count();
+    let max_per_column = max_points_per_column(&m, view, plot);
+    serde_json::json!({ "differing_pixels": differing, "inked_pixels": inked, "raw_points": 3 * 55_550,
+        "decimated_points": decimated, "max_points_per_column": max_per_column })
+}
+
+fn max_points_per_column(m: &Model, view: View, plot: Plot) -> usize {
+    let width_ms = crate::chart::decimate::column_width(view.span(), plot.w as u32);
+    let mut most = 0;
+    for h in &m.series {
+        let mut counts = std::collections::HashMap::<i64, usize>::new();
+        for s in h.drawn.iter().filter(|s| s.1.is_some()) {
+            let x = crate::chart::decimate::column_x(s.0, view.from, width_ms, plot.px_per_ms(view)) as i64;
+            *counts.entry(x).or_default() += 1;
+        }
+        most = most.max(counts.values().copied().max().unwrap_or(0));
+    }
+    most
+}
+
+async fn p12(c: HtmlCanvasElement) -> serde_json::Value {
+    let mut m = model((0..3).map(|i| walk(55_550, i + 1)).collect());
+    render(&mut m, &c, View { from: START, to: START + 55_550 * 1_000 });
+    frame().await;
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    let wasm_bytes = memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length();
+    // Keep the model alive until measured.
+    let held: usize = m.series.iter().map(|h| h.data.len()).sum();
+    serde_json::json!({ "wasm_memory_bytes": wasm_bytes, "points_held": held })
+}
+
+#[component]
+pub fn BenchChart() -> impl IntoView {
+    let case = window().location().search().unwrap_or_default().trim_start_matches("?case=").to_owned();
+    let refs: Vec<NodeRef<html::Canvas>> = (0..4).map(|_| NodeRef::new()).collect();
+    let (w, h, count) = match case.as_str() {
+        "p3" => (960, 300, 4),
+        "p4" => (1920, 600, 2),
+        _ => (1920, 600, 1),
+    };
+    let canvases = refs[..count]
+        .iter()
+        .map(|r| view! { <canvas node_ref=*r width=w height=h style=format!("width:{w}px;height:{h}px;display:block") /> })
+        .collect_view();
+    let refs2 = refs.clone();
+    request_animation_frame(move || {
+        leptos::task::spawn_local(async move {
+            let c = |i: usize| canvas_of(refs2[i]);
+            let result = match case.as_str() {
+                "p1" => p1(c(0)).await,
+                "p2" => p2(c(0)).await,
+                "p3" => p3((0..4).map(c).collect()).await,
+                "p4" => p4(c(0), c(1)).await,
+                "p12" => p12(c(0)).await,
+                other => serde_json::json!({ "error": format!("unknown case {other:?}") }),
+            };
+            let _ = js_sys::Reflect::set(&window(), &JsValue::from_str("__cairnBench"), &JsValue::from_str(&result.to_string()));
+        });
+    });
+    view! { <main class="cairn-bench">{canvases}</main> }
+}
