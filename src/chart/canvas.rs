@@ -4,41 +4,51 @@
 
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
-use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use wasm_bindgen::{Clamped, JsCast};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
-use super::render::{Palette, Plot, Scene, draw_frame, draw_lines};
+use super::{
+    render::{Palette, Plot, Scene, draw_frame, draw_lines},
+    rgba::Rgba,
+};
 
-/// Draws `scene` over the whole canvas (sized in device pixels by the caller).
-pub fn draw(canvas: &HtmlCanvasElement, scene: &Scene, palette: &Palette, dpr: f64) -> Result<Plot, String> {
-    let ctx: CanvasRenderingContext2d = canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into().ok())
-        .ok_or("no 2d context")?;
-    let (w, h) = (canvas.width(), canvas.height());
-    ctx.clear_rect(0.0, 0.0, f64::from(w), f64::from(h));
-    let area = CanvasBackend::with_canvas_object(canvas.clone())
+/// Draws `scene` on two stacked canvases of one size (in device pixels):
+/// `frame` gets bands, grid and labels through plotters' canvas backend;
+/// `lines` gets the series, rasterized by plotters into `buffer` (RGBA) and
+/// put in one call. Returns the plot area.
+pub fn draw(
+    frame: &HtmlCanvasElement,
+    lines: &HtmlCanvasElement,
+    buffer: &mut Vec<u8>,
+    scene: &Scene,
+    palette: &Palette,
+    dpr: f64,
+) -> Result<Plot, String> {
+    let (w, h) = (frame.width(), frame.height());
+    context(frame)?.clear_rect(0.0, 0.0, f64::from(w), f64::from(h));
+    let area = CanvasBackend::with_canvas_object(frame.clone())
         .ok_or("no canvas backend")?
         .into_drawing_area();
     let plot = Plot::inside(w, h, dpr, scene.axes.len(), scene.compact);
     draw_frame(&area, scene, plot, palette, dpr).map_err(|e| e.to_string())?;
-    // Lines: clipped to the plot, round joins (so a column's run is the same
-    // shape however many points draw it), odd widths on pixel centres.
     let stroke = if dpr < 1.5 { 1 } else { (1.5 * dpr).round() as u32 };
-    ctx.save();
-    ctx.begin_path();
-    ctx.rect(f64::from(plot.x), f64::from(plot.y), f64::from(plot.w), f64::from(plot.h));
-    ctx.clip();
-    ctx.set_line_join("round");
-    ctx.set_line_cap("round");
-    if stroke % 2 == 1 {
-        let _ = ctx.translate(0.5, 0.5);
-    }
-    let drawn = draw_lines(&area, scene, plot, stroke).map_err(|e| e.to_string());
-    ctx.restore();
-    drawn.map(|()| plot)
+    let (pw, ph) = (plot.w as u32, plot.h as u32);
+    let local = Plot { x: 0, y: 0, ..plot };
+    draw_lines(&Rgba::new(buffer, pw, ph).into_drawing_area(), scene, local, stroke).map_err(|e| e.to_string())?;
+    let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(buffer.as_slice()), pw, ph).map_err(|e| format!("{e:?}"))?;
+    let ctx = context(lines)?;
+    ctx.clear_rect(0.0, 0.0, f64::from(lines.width()), f64::from(lines.height()));
+    ctx.put_image_data(&image, f64::from(plot.x), f64::from(plot.y)).map_err(|e| format!("{e:?}"))?;
+    Ok(plot)
+}
+
+pub fn context(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, String> {
+    canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into().ok())
+        .ok_or_else(|| "no 2d context".to_owned())
 }
 
 /// The theme's chart colours (`--cairn-chart-1` … `-8` and the status colours).

@@ -2,7 +2,8 @@
 //! zoom level (`decimate`), scales and time ticks (`scale`), the view and its
 //! zoom/pan maths (`view`), trend and projection (`trend`), summaries and CSV
 //! (`export`), and drawing with plotters on any backend (`render`): a
-//! `<canvas>` in the browser (`canvas`), a bitmap in the pixel tests.
+//! `<canvas>` in the browser (`canvas`), lines through plotters' rasterizer
+//! into an RGBA image (`rgba`), the same in the browser and the pixel tests.
 //! `widget` is the Leptos component around it (`TimeChart`): it fetches
 //! history through `api::series` and appends live readings from the store.
 
@@ -11,6 +12,7 @@ pub mod data;
 pub mod decimate;
 pub mod export;
 pub mod render;
+pub mod rgba;
 pub mod scale;
 pub mod trend;
 pub mod view;

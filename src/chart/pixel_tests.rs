@@ -1,6 +1,6 @@
 //! P4: the decimated render is pixel-identical to the raw render for 1-px
 //! lines, with at most 4 points per pixel column per series. Both renders go
-//! through the chart's own `draw_lines`, on a bitmap.
+//! through the chart's own `draw_lines` into the RGBA image the browser shows.
 
 use cairn_protocol::m4::Sample;
 use plotters::prelude::*;
@@ -9,6 +9,7 @@ use super::{
     SeriesData, View,
     decimate::{Cache, column_width, column_x},
     render::{Axis, Line, Plot, Scene, draw_lines},
+    rgba::Rgba,
     scale::ValueScale,
 };
 
@@ -16,10 +17,9 @@ const W: u32 = 640;
 const H: u32 = 240;
 
 fn render(samples: &[Sample], view: View, width_ms: i64, scale: &ValueScale) -> Vec<u8> {
-    let mut buffer = vec![0u8; (W * H * 3) as usize];
+    let mut buffer = Vec::new();
     {
-        let area = BitMapBackend::with_buffer(&mut buffer, (W, H)).into_drawing_area();
-        area.fill(&WHITE).expect("fill");
+        let area = Rgba::new(&mut buffer, W, H).into_drawing_area();
         let plot = Plot::inside(W, H, 1.0, 1, true);
         let scene = Scene {
             view,
@@ -100,8 +100,8 @@ fn check(data: &SeriesData) {
     }
     assert!(per_x.values().all(|&n| n <= 4), "max {:?}", per_x.values().max());
     let (a, b) = (render(&raw, view, width_ms, &scale), render(&decimated, view, width_ms, &scale));
-    let differ = a.chunks(3).zip(b.chunks(3)).filter(|(p, q)| p != q).count();
-    let inked = a.chunks(3).filter(|p| p != &[255, 255, 255]).count();
+    let differ = a.chunks(4).zip(b.chunks(4)).filter(|(p, q)| p != q).count();
+    let inked = a.chunks(4).filter(|p| p[3] != 0).count();
     assert!(inked > 1_000, "the raw render draws something ({inked} px)");
     assert_eq!(differ, 0, "pixels differing between raw and decimated renders");
 }

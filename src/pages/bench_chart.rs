@@ -59,17 +59,25 @@ fn model(series: Vec<SeriesData>) -> Model {
 }
 
 fn context(c: &HtmlCanvasElement) -> CanvasRenderingContext2d {
-    c.get_context("2d").ok().flatten().expect("2d").unchecked_into()
+    canvas::context(c).expect("2d")
+}
+
+/// A chart's two canvases and its line buffer.
+struct Surface {
+    frame: HtmlCanvasElement,
+    lines: HtmlCanvasElement,
+    buffer: Vec<u8>,
 }
 
 /// Draws `m` over `view` and waits for the pixels (getImageData forces them).
-fn render(m: &mut Model, c: &HtmlCanvasElement, view: View) -> f64 {
-    let palette = canvas::palette(c);
+fn render(m: &mut Model, s: &mut Surface, view: View) -> f64 {
+    let palette = canvas::palette(&s.frame);
     let t0 = now();
-    let plot = Plot::inside(c.width(), c.height(), 1.0, 1, false);
+    let plot = Plot::inside(s.frame.width(), s.frame.height(), 1.0, 1, false);
     let scene = m.scene(view, plot, &Default::default(), false, view.to, &palette, 1.0, false);
-    canvas::draw(c, &scene, &palette, 1.0).expect("draw");
-    let _ = context(c).get_image_data(0.0, 0.0, 1.0, 1.0);
+    canvas::draw(&s.frame, &s.lines, &mut s.buffer, &scene, &palette, 1.0).expect("draw");
+    let _ = context(&s.frame).get_image_data(0.0, 0.0, 1.0, 1.0);
+    let _ = context(&s.lines).get_image_data(0.0, 0.0, 1.0, 1.0);
     now() - t0
 }
 
@@ -80,23 +88,24 @@ async fn frame() {
     let _ = wasm_bindgen_futures::JsFuture::from(p).await;
 }
 
-fn canvas_of(r: NodeRef<html::Canvas>) -> HtmlCanvasElement {
-    r.get_untracked().expect("mounted")
+fn surface(r: &[NodeRef<html::Canvas>; 2]) -> Surface {
+    let c = |i: usize| r[i].get_untracked().expect("mounted");
+    Surface { frame: c(0), lines: c(1), buffer: Vec::new() }
 }
 
-async fn p1(c: HtmlCanvasElement) -> serde_json::Value {
+async fn p1(mut s: Surface) -> serde_json::Value {
     let mut m = model((0..3).map(|i| walk(55_550, i + 1)).collect());
     let view = View { from: START, to: START + 55_550 * 1_000 };
     let mut times = Vec::new();
     for _ in 0..33 {
         m.clear_caches();
-        times.push(render(&mut m, &c, view));
+        times.push(render(&mut m, &mut s, view));
         frame().await;
     }
     serde_json::json!({ "renders_ms": times[3..] })
 }
 
-async fn p2(c: HtmlCanvasElement) -> serde_json::Value {
+async fn p2(mut s: Surface) -> serde_json::Value {
     let n = 10_000_000;
     let mut m = model(vec![walk(n, 9)]);
     let full = View { from: START, to: START + n as i64 * 1_000 };
@@ -108,15 +117,15 @@ async fn p2(c: HtmlCanvasElement) -> serde_json::Value {
         let frac = [1.0, 0.3, 0.05, 0.005][i % 4];
         let span = (full.span() as f64 * frac) as i64;
         let from = full.from + ((seed >> 33) as i64 % (full.span() - span + 1).max(1));
-        times.push(render(&mut m, &c, View { from, to: from + span }));
+        times.push(render(&mut m, &mut s, View { from, to: from + span }));
         frame().await;
     }
     serde_json::json!({ "renders_ms": times, "points": n })
 }
 
-async fn p3(cs: Vec<HtmlCanvasElement>) -> serde_json::Value {
+async fn p3(mut surfaces: Vec<Surface>) -> serde_json::Value {
     let n = 3_600_i64;
-    let mut models: Vec<Model> = (0..cs.len() as u64).map(|i| model(vec![walk(n as usize, i + 20)])).collect();
+    let mut models: Vec<Model> = (0..surfaces.len() as u64).map(|i| model(vec![walk(n as usize, i + 20)])).collect();
     let (mut frames, mut draws) = (Vec::new(), Vec::new());
     let mut last = now();
     let started = last;
@@ -127,11 +136,11 @@ async fn p3(cs: Vec<HtmlCanvasElement>) -> serde_json::Value {
         frames.push(t - last);
         last = t;
         let t0 = now();
-        for (m, c) in models.iter_mut().zip(&cs) {
+        for (m, s) in models.iter_mut().zip(surfaces.iter_mut()) {
             let at = START + step * 1_000;
             let v = m.series[0].data.last().map_or(500.0, |l| l.1) + (step % 7) as f64 - 3.0;
             m.append(0, at, v);
-            render(m, c, View { from: at - (n - 1) * 1_000, to: at + 1_000 });
+            render(m, s, View { from: at - (n - 1) * 1_000, to: at + 1_000 });
         }
         draws.push(now() - t0);
         step += 1;
@@ -139,14 +148,14 @@ async fn p3(cs: Vec<HtmlCanvasElement>) -> serde_json::Value {
     serde_json::json!({ "frame_intervals_ms": frames, "draw_ms": draws })
 }
 
-async fn p4(a: HtmlCanvasElement, b: HtmlCanvasElement) -> serde_json::Value {
+async fn p4(mut a: Surface, mut b: Surface) -> serde_json::Value {
     let mut m = model((0..3).map(|i| walk(55_550, i + 1)).collect());
     let view = View { from: START, to: START + 55_550 * 1_000 };
-    render(&mut m, &a, view);
+    render(&mut m, &mut a, view);
     let decimated: Vec<usize> = m.series.iter().map(|h| h.drawn.len()).collect();
     // The same scene with every raw point instead of the decimated ones.
-    let palette = canvas::palette(&b);
-    let plot = Plot::inside(b.width(), b.height(), 1.0, 1, false);
+    let palette = canvas::palette(&b.frame);
+    let plot = Plot::inside(b.frame.width(), b.frame.height(), 1.0, 1, false);
     let raw: Vec<Vec<_>> = m.series.iter().map(|h| h.data.t.iter().zip(&h.data.v).map(|(t, v)| (*t, Some(*v))).collect()).collect();
     let mut scene = m.scene(view, plot, &Default::default(), false, view.to, &palette, 1.0, false);
     scene.lines = scene
@@ -155,10 +164,10 @@ async fn p4(a: HtmlCanvasElement, b: HtmlCanvasElement) -> serde_json::Value {
         .zip(&raw)
         .map(|(l, r): (Line, _)| Line { samples: r.as_slice(), ..l })
         .collect();
-    canvas::draw(&b, &scene, &palette, 1.0).expect("draw");
-    let (w, h) = (f64::from(a.width()), f64::from(a.height()));
-    let pa = context(&a).get_image_data(0.0, 0.0, w, h).expect("pixels").data();
-    let pb = context(&b).get_image_data(0.0, 0.0, w, h).expect("pixels").data();
+    canvas::draw(&b.frame, &b.lines, &mut b.buffer, &scene, &palette, 1.0).expect("draw");
+    let (w, h) = (f64::from(a.lines.width()), f64::from(a.lines.height()));
+    let pa = context(&a.lines).get_image_data(0.0, 0.0, w, h).expect("pixels").data();
+    let pb = context(&b.lines).get_image_data(0.0, 0.0, w, h).expect("pixels").data();
     let differing = pa.chunks(4).zip(pb.chunks(4)).filter(|(x, y)| x != y).count();
     let inked = pb.chunks(4).filter(|p| p[3] != 0).count();
     let max_per_column = max_points_per_column(&m, view, plot);
@@ -180,9 +189,9 @@ fn max_points_per_column(m: &Model, view: View, plot: Plot) -> usize {
     most
 }
 
-async fn p12(c: HtmlCanvasElement) -> serde_json::Value {
+async fn p12(mut s: Surface) -> serde_json::Value {
     let mut m = model((0..3).map(|i| walk(55_550, i + 1)).collect());
-    render(&mut m, &c, View { from: START, to: START + 55_550 * 1_000 });
+    render(&mut m, &mut s, View { from: START, to: START + 55_550 * 1_000 });
     frame().await;
     let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
     let wasm_bytes = memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length();
@@ -194,26 +203,31 @@ async fn p12(c: HtmlCanvasElement) -> serde_json::Value {
 #[component]
 pub fn BenchChart() -> impl IntoView {
     let case = window().location().search().unwrap_or_default().trim_start_matches("?case=").to_owned();
-    let refs: Vec<NodeRef<html::Canvas>> = (0..4).map(|_| NodeRef::new()).collect();
+    let refs: Vec<[NodeRef<html::Canvas>; 2]> = (0..4).map(|_| [NodeRef::new(), NodeRef::new()]).collect();
     let (w, h, count) = match case.as_str() {
         "p3" => (960, 300, 4),
         "p4" => (1920, 600, 2),
         _ => (1920, 600, 1),
     };
+    let style = format!("position:absolute;inset:0;width:{w}px;height:{h}px");
     let canvases = refs[..count]
         .iter()
-        .map(|r| view! { <canvas node_ref=*r width=w height=h style=format!("width:{w}px;height:{h}px;display:block") /> })
+        .map(|[a, b]| view! {
+            <div style=format!("position:relative;width:{w}px;height:{h}px")>
+                <canvas node_ref=*a width=w height=h style=style.clone() />
+                <canvas node_ref=*b width=w height=h style=style.clone() />
+            </div>
+        })
         .collect_view();
-    let refs2 = refs.clone();
     request_animation_frame(move || {
         leptos::task::spawn_local(async move {
-            let c = |i: usize| canvas_of(refs2[i]);
+            let s = |i: usize| surface(&refs[i]);
             let result = match case.as_str() {
-                "p1" => p1(c(0)).await,
-                "p2" => p2(c(0)).await,
-                "p3" => p3((0..4).map(c).collect()).await,
-                "p4" => p4(c(0), c(1)).await,
-                "p12" => p12(c(0)).await,
+                "p1" => p1(s(0)).await,
+                "p2" => p2(s(0)).await,
+                "p3" => p3((0..4).map(s).collect()).await,
+                "p4" => p4(s(0), s(1)).await,
+                "p12" => p12(s(0)).await,
                 other => serde_json::json!({ "error": format!("unknown case {other:?}") }),
             };
             let _ = js_sys::Reflect::set(&window(), &JsValue::from_str("__cairnBench"), &JsValue::from_str(&result.to_string()));

@@ -100,6 +100,8 @@ pub fn TimeChart(
         now,
     };
     provide_context(state);
+    // Two stacked canvases: the frame (bands, grid, labels) under the lines.
+    let frame_canvas = NodeRef::<html::Canvas>::new();
     let canvas_ref = NodeRef::<html::Canvas>::new();
     let frame_ref = NodeRef::<html::Div>::new();
     let size = RwSignal::new((0.0_f64, 0.0_f64));
@@ -138,7 +140,7 @@ pub fn TimeChart(
         }
     });
     fetch_when_needed(state, size);
-    let redraw = draw_on_change(state, canvas_ref, size, compact);
+    let redraw = draw_on_change(state, [frame_canvas, canvas_ref], size, compact);
 
     let gesture = StoredValue::new(Gesture::Idle);
     let selection = RwSignal::new(None::<(f64, f64)>);
@@ -212,6 +214,7 @@ pub fn TimeChart(
             <div class="cairn-chart__frame" node_ref=frame_ref tabindex=if compact { -1 } else { 0 }
                 role="img" aria-label=label.clone() on:keydown=on_key
                 on:mouseleave=move |_| state.hover.set(None)>
+                <canvas node_ref=frame_canvas class="cairn-chart__canvas" aria-hidden="true"></canvas>
                 <canvas node_ref=canvas_ref class="cairn-chart__canvas"
                     on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up
                     on:pointercancel=on_up on:wheel=on_wheel
@@ -278,8 +281,9 @@ fn fetch_when_needed(state: ChartState, size: RwSignal<(f64, f64)>) {
 }
 
 /// Redraws at most once per animation frame when anything drawn changes.
-fn draw_on_change(state: ChartState, canvas_ref: NodeRef<html::Canvas>, size: RwSignal<(f64, f64)>, compact: bool) {
+fn draw_on_change(state: ChartState, canvases: [NodeRef<html::Canvas>; 2], size: RwSignal<(f64, f64)>, compact: bool) {
     let pending = StoredValue::new(false);
+    let buffer = StoredValue::new(Vec::<u8>::new());
     let theme = crate::state::theme::use_theme().mode;
     Effect::new(move |_| {
         state.version.track();
@@ -294,16 +298,18 @@ fn draw_on_change(state: ChartState, canvas_ref: NodeRef<html::Canvas>, size: Rw
         pending.set_value(true);
         request_animation_frame(move || {
             pending.set_value(false);
-            let Some(canvas) = canvas_ref.get_untracked() else { return };
+            let (Some(canvas), Some(lines)) = (canvases[0].get_untracked(), canvases[1].get_untracked()) else { return };
             let (w, h) = size.get_untracked();
             if w < 1.0 || h < 1.0 {
                 return;
             }
             let dpr = canvas::dpr();
             let (cw, ch) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
-            if canvas.width() != cw || canvas.height() != ch {
-                canvas.set_width(cw);
-                canvas.set_height(ch);
+            for c in [&canvas, &lines] {
+                if c.width() != cw || c.height() != ch {
+                    c.set_width(cw);
+                    c.set_height(ch);
+                }
             }
             let palette = canvas::palette(&canvas);
             let hidden = state.hidden.get_untracked();
@@ -312,7 +318,8 @@ fn draw_on_change(state: ChartState, canvas_ref: NodeRef<html::Canvas>, size: Rw
                 let axes = m.units(&hidden).len();
                 let plot = Plot::inside(cw, ch, dpr, axes, compact);
                 let scene = m.scene(view, plot, &hidden, trend, now, &palette, dpr, compact);
-                match canvas::draw(&canvas, &scene, &palette, dpr) {
+                let drawn = buffer.try_update_value(|b| canvas::draw(&canvas, &lines, b, &scene, &palette, dpr));
+                match drawn.unwrap_or_else(|| Err("disposed".to_owned())) {
                     Ok(p) => state.plot.set((
                         f64::from(p.x) / dpr,
                         f64::from(p.y) / dpr,
