@@ -15,7 +15,7 @@ use super::{
 /// Draws `scene` on two stacked canvases of one size (in device pixels):
 /// `frame` gets bands, grid and labels through plotters' canvas backend;
 /// `lines` gets the series, rasterized by plotters into `buffer` (RGBA) and
-/// put in one call. Returns the plot area.
+/// put in one call. Returns the plot area and how long each part took.
 pub fn draw(
     frame: &HtmlCanvasElement,
     lines: &HtmlCanvasElement,
@@ -23,7 +23,10 @@ pub fn draw(
     scene: &Scene,
     palette: &Palette,
     dpr: f64,
-) -> Result<Plot, String> {
+) -> Result<(Plot, DrawTimes), String> {
+    let clock = web_sys::window().and_then(|w| w.performance());
+    let now = || clock.as_ref().map_or(0.0, |p| p.now());
+    let t0 = now();
     let (w, h) = (frame.width(), frame.height());
     context(frame)?.clear_rect(0.0, 0.0, f64::from(w), f64::from(h));
     let area = CanvasBackend::with_canvas_object(frame.clone())
@@ -31,15 +34,26 @@ pub fn draw(
         .into_drawing_area();
     let plot = Plot::inside(w, h, dpr, scene.axes.len(), scene.compact);
     draw_frame(&area, scene, plot, palette, dpr).map_err(|e| e.to_string())?;
+    let t1 = now();
     let stroke = if dpr < 1.5 { 1 } else { (1.5 * dpr).round() as u32 };
     let (pw, ph) = (plot.w as u32, plot.h as u32);
     let local = Plot { x: 0, y: 0, ..plot };
     draw_lines(&Rgba::new(buffer, pw, ph).into_drawing_area(), scene, local, stroke).map_err(|e| e.to_string())?;
+    let t2 = now();
     let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(buffer.as_slice()), pw, ph).map_err(|e| format!("{e:?}"))?;
     let ctx = context(lines)?;
     ctx.clear_rect(0.0, 0.0, f64::from(lines.width()), f64::from(lines.height()));
     ctx.put_image_data(&image, f64::from(plot.x), f64::from(plot.y)).map_err(|e| format!("{e:?}"))?;
-    Ok(plot)
+    let times = DrawTimes { frame_ms: t1 - t0, lines_ms: t2 - t1, put_ms: now() - t2 };
+    Ok((plot, times))
+}
+
+/// Where a frame's drawing time went (the benchmark page reports it).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DrawTimes {
+    pub frame_ms: f64,
+    pub lines_ms: f64,
+    pub put_ms: f64,
 }
 
 pub fn context(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, String> {

@@ -2,11 +2,9 @@
 //! on a grid anchored at the epoch, so panning and live scrolling keep their
 //! columns and live points extend the cache instead of rebuilding it.
 
-use cairn_protocol::m4::{M4, Sample, grid_columns};
+use cairn_protocol::m4::{Grid, M4, Sample};
 
 use super::SeriesData;
-
-type Columns = Box<dyn Fn(i64) -> i64>;
 
 /// One series' decimation at one zoom level, over the data indices `start..end`.
 pub struct Decimation {
@@ -14,7 +12,7 @@ pub struct Decimation {
     generation: u64,
     start: usize,
     end: usize,
-    m4: M4<Columns>,
+    m4: M4<Grid>,
 }
 
 /// Column width (ms) for `span_ms` over `px` columns: at least one column per
@@ -59,7 +57,7 @@ impl Cache {
                 generation: data.generation,
                 start: indices.start,
                 end: indices.start,
-                m4: M4::new(Box::new(grid_columns(width_ms)), max_gap_ms),
+                m4: M4::new(Grid::new(width_ms), max_gap_ms),
             });
         }
         let d = self.current.as_mut().expect("set above");

@@ -196,18 +196,23 @@ pub fn draw_lines<DB: DrawingBackend>(
     let per_ms = plot.px_per_ms(scene.view);
     for line in &scene.lines {
         let Some(axis) = scene.axes.get(line.axis) else { continue };
-        let style = line.color.stroke_width(stroke);
-        let mut path: Vec<(i32, i32)> = Vec::with_capacity(line.samples.len());
-        for &(t, v) in line.samples {
-            match v {
-                Some(v) => {
-                    let x = plot.x + column_x(t, scene.view.from, scene.width_ms, per_ms) as i32;
-                    path.push((x, plot.y(&axis.scale, v)));
+        let style = line.color.stroke_width(1);
+        // Wider strokes (high-DPR screens) as a small brush of 1-px passes:
+        // plotters' wide lines are polygons, which break on a column's
+        // up-and-down runs.
+        for &(dx, dy) in brush(stroke) {
+            let mut path: Vec<(i32, i32)> = Vec::with_capacity(line.samples.len());
+            for &(t, v) in line.samples {
+                match v {
+                    Some(v) => {
+                        let x = plot.x + column_x(t, scene.view.from, scene.width_ms, per_ms) as i32;
+                        path.push((x + dx, plot.y(&axis.scale, v) + dy));
+                    }
+                    None => flush(area, &mut path, style)?,
                 }
-                None => flush(area, &mut path, style)?,
             }
+            flush(area, &mut path, style)?;
         }
-        flush(area, &mut path, style)?;
         if let Some(trend) = &line.trend {
             let (a, b) = (scene.view.from, scene.view.to);
             let ends = vec![
@@ -218,6 +223,15 @@ pub fn draw_lines<DB: DrawingBackend>(
         }
     }
     Ok(())
+}
+
+/// Pixel offsets that draw a `stroke`-wide line from 1-px passes.
+fn brush(stroke: u32) -> &'static [(i32, i32)] {
+    match stroke {
+        0 | 1 => &[(0, 0)],
+        2 => &[(0, 0), (1, 0), (0, 1)],
+        _ => &[(0, 0), (-1, 0), (1, 0), (0, -1), (0, 1)],
+    }
 }
 
 fn flush<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, path: &mut Vec<(i32, i32)>, style: ShapeStyle) -> Result<DB> {

@@ -67,18 +67,34 @@ struct Surface {
     frame: HtmlCanvasElement,
     lines: HtmlCanvasElement,
     buffer: Vec<u8>,
+    palette: crate::chart::render::Palette,
+    parts: Vec<[f64; 4]>,
 }
 
 /// Draws `m` over `view` and waits for the pixels (getImageData forces them).
+/// Draws `m` over `view` and waits for the pixels (getImageData forces
+/// them): total time, and its parts (scene = M4 + scales, frame, lines, put).
 fn render(m: &mut Model, s: &mut Surface, view: View) -> f64 {
-    let palette = canvas::palette(&s.frame);
     let t0 = now();
     let plot = Plot::inside(s.frame.width(), s.frame.height(), 1.0, 1, false);
-    let scene = m.scene(view, plot, &Default::default(), false, view.to, &palette, 1.0, false);
-    canvas::draw(&s.frame, &s.lines, &mut s.buffer, &scene, &palette, 1.0).expect("draw");
+    let scene = m.scene(view, plot, &Default::default(), false, view.to, &s.palette, 1.0, false);
+    let scene_ms = now() - t0;
+    let (_, times) = canvas::draw(&s.frame, &s.lines, &mut s.buffer, &scene, &s.palette, 1.0).expect("draw");
     let _ = context(&s.frame).get_image_data(0.0, 0.0, 1.0, 1.0);
     let _ = context(&s.lines).get_image_data(0.0, 0.0, 1.0, 1.0);
-    now() - t0
+    let total = now() - t0;
+    s.parts.push([scene_ms, times.frame_ms, times.lines_ms, times.put_ms]);
+    total
+}
+
+/// Median of each part over a case's renders.
+fn parts(s: &Surface) -> serde_json::Value {
+    let median = |i: usize| {
+        let mut xs: Vec<f64> = s.parts.iter().map(|p| p[i]).collect();
+        xs.sort_by(f64::total_cmp);
+        xs.get(xs.len() / 2).copied().unwrap_or(0.0)
+    };
+    serde_json::json!({ "scene_ms": median(0), "frame_ms": median(1), "lines_ms": median(2), "put_ms": median(3) })
 }
 
 async fn frame() {
@@ -90,7 +106,8 @@ async fn frame() {
 
 fn surface(r: &[NodeRef<html::Canvas>; 2]) -> Surface {
     let c = |i: usize| r[i].get_untracked().expect("mounted");
-    Surface { frame: c(0), lines: c(1), buffer: Vec::new() }
+    let frame = c(0);
+    Surface { palette: canvas::palette(&frame), frame, lines: c(1), buffer: Vec::new(), parts: Vec::new() }
 }
 
 async fn p1(mut s: Surface) -> serde_json::Value {
@@ -102,7 +119,7 @@ async fn p1(mut s: Surface) -> serde_json::Value {
         times.push(render(&mut m, &mut s, view));
         frame().await;
     }
-    serde_json::json!({ "renders_ms": times[3..] })
+    serde_json::json!({ "renders_ms": times[3..], "parts": parts(&s) })
 }
 
 async fn p2(mut s: Surface) -> serde_json::Value {
@@ -120,7 +137,7 @@ async fn p2(mut s: Surface) -> serde_json::Value {
         times.push(render(&mut m, &mut s, View { from, to: from + span }));
         frame().await;
     }
-    serde_json::json!({ "renders_ms": times, "points": n })
+    serde_json::json!({ "renders_ms": times, "points": n, "parts": parts(&s) })
 }
 
 async fn p3(mut surfaces: Vec<Surface>) -> serde_json::Value {
@@ -145,7 +162,7 @@ async fn p3(mut surfaces: Vec<Surface>) -> serde_json::Value {
         draws.push(now() - t0);
         step += 1;
     }
-    serde_json::json!({ "frame_intervals_ms": frames, "draw_ms": draws })
+    serde_json::json!({ "frame_intervals_ms": frames, "draw_ms": draws, "parts": parts(&surfaces[0]) })
 }
 
 async fn p4(mut a: Surface, mut b: Surface) -> serde_json::Value {
@@ -154,7 +171,7 @@ async fn p4(mut a: Surface, mut b: Surface) -> serde_json::Value {
     render(&mut m, &mut a, view);
     let decimated: Vec<usize> = m.series.iter().map(|h| h.drawn.len()).collect();
     // The same scene with every raw point instead of the decimated ones.
-    let palette = canvas::palette(&b.frame);
+    let palette = b.palette.clone();
     let plot = Plot::inside(b.frame.width(), b.frame.height(), 1.0, 1, false);
     let raw: Vec<Vec<_>> = m.series.iter().map(|h| h.data.t.iter().zip(&h.data.v).map(|(t, v)| (*t, Some(*v))).collect()).collect();
     let mut scene = m.scene(view, plot, &Default::default(), false, view.to, &palette, 1.0, false);

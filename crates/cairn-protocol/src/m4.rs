@@ -15,7 +15,7 @@ pub type Sample = (i64, Option<f64>);
 
 /// Decimates `points` (sorted by time, all inside `[from, to)`) to `px` columns.
 pub fn m4(points: &[(i64, f64)], from: i64, to: i64, px: u32, max_gap_ms: i64) -> Vec<Sample> {
-    let mut m4 = M4::new(range_columns(from, to, px), max_gap_ms);
+    let mut m4 = M4::new(RangeColumns::new(from, to, px), max_gap_ms);
     m4.reserve(points.len().min(px as usize * 4 + 16));
     for &(t, v) in points {
         m4.push(t, v);
@@ -23,25 +23,75 @@ pub fn m4(points: &[(i64, f64)], from: i64, to: i64, px: u32, max_gap_ms: i64) -
     m4.finish()
 }
 
-/// Columns of `[from, to)` split into `px` equal parts (integer maths, exact).
-pub fn range_columns(from: i64, to: i64, px: u32) -> impl Fn(i64) -> i64 {
-    let span = (to - from).max(1) as i128;
-    let px = i128::from(px.max(1));
-    move |t: i64| ((i128::from(t - from) * px).div_euclid(span)) as i64
+/// How time splits into columns. `bounds` lets M4 test a point against its
+/// column's edges instead of dividing for every point.
+pub trait Columns {
+    fn column(&self, t: i64) -> i64;
+    /// The first time of column `col` and the first time after it.
+    fn bounds(&self, col: i64) -> (i64, i64);
 }
 
-/// Columns `width_ms` wide on a grid anchored at the epoch: a view that
+/// `[from, to)` split into `px` equal columns (integer maths, exact).
+#[derive(Clone, Copy, Debug)]
+pub struct RangeColumns {
+    from: i64,
+    span: i128,
+    px: i128,
+}
+
+impl RangeColumns {
+    pub fn new(from: i64, to: i64, px: u32) -> Self {
+        RangeColumns {
+            from,
+            span: (to - from).max(1) as i128,
+            px: i128::from(px.max(1)),
+        }
+    }
+
+    fn start(&self, col: i64) -> i64 {
+        // ceil(col * span / px): the first t whose column is `col`.
+        self.from + (i128::from(col) * self.span + self.px - 1).div_euclid(self.px) as i64
+    }
+}
+
+impl Columns for RangeColumns {
+    fn column(&self, t: i64) -> i64 {
+        (i128::from(t - self.from) * self.px).div_euclid(self.span) as i64
+    }
+
+    fn bounds(&self, col: i64) -> (i64, i64) {
+        (self.start(col), self.start(col + 1))
+    }
+}
+
+/// Columns `width` ms wide on a grid anchored at the epoch: a view that
 /// scrolls keeps its columns, so live appends never re-decimate.
-pub fn grid_columns(width_ms: i64) -> impl Fn(i64) -> i64 + Clone {
-    let w = width_ms.max(1);
-    move |t: i64| t.div_euclid(w)
+#[derive(Clone, Copy, Debug)]
+pub struct Grid(i64);
+
+impl Grid {
+    pub fn new(width_ms: i64) -> Self {
+        Grid(width_ms.max(1))
+    }
+}
+
+impl Columns for Grid {
+    fn column(&self, t: i64) -> i64 {
+        t.div_euclid(self.0)
+    }
+
+    fn bounds(&self, col: i64) -> (i64, i64) {
+        (col * self.0, col * self.0 + self.0)
+    }
 }
 
 /// The column being filled: its first, extremes and last, with arrival order
 /// (so duplicate timestamps keep their order).
 #[derive(Clone, Copy)]
 struct Open {
-    col: i64,
+    /// The column's time bounds, `[start, end)`.
+    start: i64,
+    end: i64,
     first: (u64, i64, f64),
     min: (u64, i64, f64),
     max: (u64, i64, f64),
@@ -62,8 +112,8 @@ impl Open {
 /// Incremental M4: push points in time order, read the decimated samples at
 /// any time with [`M4::samples`]; only the last column is ever revisited.
 #[derive(Clone)]
-pub struct M4<F> {
-    column: F,
+pub struct M4<C> {
+    columns: C,
     max_gap_ms: i64,
     out: Vec<Sample>,
     open: Option<Open>,
@@ -72,10 +122,10 @@ pub struct M4<F> {
     pushed: u64,
 }
 
-impl<F: Fn(i64) -> i64> M4<F> {
-    pub fn new(column: F, max_gap_ms: i64) -> Self {
+impl<C: Columns> M4<C> {
+    pub fn new(columns: C, max_gap_ms: i64) -> Self {
         M4 {
-            column,
+            columns,
             max_gap_ms,
             out: Vec::new(),
             open: None,
@@ -99,9 +149,9 @@ impl<F: Fn(i64) -> i64> M4<F> {
             }
             return;
         }
-        let col = (self.column)(t);
         if let Some(open) = &mut self.open
-            && open.col == col
+            && t >= open.start
+            && t < open.end
             && t - open.last.1 <= self.max_gap_ms
         {
             let p = (n, t, v);
@@ -123,8 +173,10 @@ impl<F: Fn(i64) -> i64> M4<F> {
             self.out.push((last + 1, None));
         }
         let p = (n, t, v);
+        let (start, end) = self.columns.bounds(self.columns.column(t));
         self.open = Some(Open {
-            col,
+            start,
+            end,
             first: p,
             min: p,
             max: p,
@@ -264,6 +316,21 @@ mod tests {
     }
 
     #[test]
+    fn column_bounds_agree_with_columns() {
+        for (from, to, px) in [(0, 1_000, 7), (-5_000, 13_337, 1_920), (1_790_000_000_000, 1_790_086_400_000, 333)] {
+            let c = RangeColumns::new(from, to, px);
+            for t in (from..to).step_by(((to - from) / 5_000).max(1) as usize) {
+                let (start, end) = c.bounds(c.column(t));
+                assert!(start <= t && t < end, "{t} in [{start}, {end})");
+                assert_eq!(c.column(start), c.column(t));
+                assert_ne!(c.column(end), c.column(t));
+            }
+        }
+        let g = Grid::new(300);
+        assert_eq!(g.bounds(g.column(-1)), (-300, 0));
+    }
+
+    #[test]
     fn empty_input_gives_empty_output() {
         assert!(m4(&[], 0, 10, 10, 5).is_empty());
     }
@@ -287,11 +354,11 @@ mod tests {
                 (i * 7 + (seed % 5) as i64, v)
             })
             .collect();
-        let mut live = M4::new(grid_columns(1_000), 50);
+        let mut live = M4::new(Grid::new(1_000), 50);
         for (n, &(t, v)) in points.iter().enumerate() {
             live.push(t, v);
             if n % 1_999 == 0 {
-                let mut again = M4::new(grid_columns(1_000), 50);
+                let mut again = M4::new(Grid::new(1_000), 50);
                 points[..=n].iter().for_each(|&(t, v)| again.push(t, v));
                 assert!(live.samples().eq(again.finish()), "after {n} points");
             }

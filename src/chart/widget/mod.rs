@@ -320,7 +320,7 @@ fn draw_on_change(state: ChartState, canvases: [NodeRef<html::Canvas>; 2], size:
                 let scene = m.scene(view, plot, &hidden, trend, now, &palette, dpr, compact);
                 let drawn = buffer.try_update_value(|b| canvas::draw(&canvas, &lines, b, &scene, &palette, dpr));
                 match drawn.unwrap_or_else(|| Err("disposed".to_owned())) {
-                    Ok(p) => state.plot.set((
+                    Ok((p, _)) => state.plot.set((
                         f64::from(p.x) / dpr,
                         f64::from(p.y) / dpr,
                         f64::from(p.w) / dpr,
