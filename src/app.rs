@@ -6,7 +6,10 @@ use leptos_router::{
 
 use crate::{
     components::shell::Shell,
-    pages::{Alerts, BenchChart, Compare, Devices, PointPage, Login, MapPage, NotFound, Overview, Reports, admin},
+    pages::{
+        Alerts, BenchChart, Compare, Devices, Login, MapPage, NotFound, Overview, PointPage,
+        Reports, admin,
+    },
     state::{
         clock::{provide_clock, use_clock},
         live::{provide_live, use_live},

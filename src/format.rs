@@ -122,15 +122,25 @@ pub fn zone_offset(ms: i64, time_zone: &str) -> i64 {
         let mut zones = zones.borrow_mut();
         let formatter = zones.entry(time_zone.to_owned()).or_insert_with(|| {
             let opts = Object::new();
-            for (k, v) in [("timeZone", time_zone), ("hourCycle", "h23"), ("year", "numeric"),
-                ("month", "2-digit"), ("day", "2-digit"), ("hour", "2-digit"), ("minute", "2-digit"),
-                ("second", "2-digit")]
-            {
+            for (k, v) in [
+                ("timeZone", time_zone),
+                ("hourCycle", "h23"),
+                ("year", "numeric"),
+                ("month", "2-digit"),
+                ("day", "2-digit"),
+                ("hour", "2-digit"),
+                ("minute", "2-digit"),
+                ("second", "2-digit"),
+            ] {
                 let _ = Reflect::set(&opts, &k.into(), &v.into());
             }
             DateTimeFormat::new(&Array::of1(&"en-US".into()), &opts)
         });
-        formatter.format().call1(formatter, &Date::new(&(ms as f64).into())).ok().and_then(|s| s.as_string())
+        formatter
+            .format()
+            .call1(formatter, &Date::new(&(ms as f64).into()))
+            .ok()
+            .and_then(|s| s.as_string())
     });
     // "11/22/2026, 14:05:03"
     let parts: Vec<u32> = text

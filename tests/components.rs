@@ -135,7 +135,10 @@ async fn frames(n: usize) {
 async fn time_chart_draws_live_readings_and_follows_a_range_change() {
     use cairn::{
         chart::widget::{ChartPoint, TimeChart},
-        state::{live::{LivePoint, LiveStore}, theme::provide_theme},
+        state::{
+            live::{LivePoint, LiveStore},
+            theme::provide_theme,
+        },
     };
     let now = js_sys::Date::now() as i64;
     let reading = RwSignal::new(None::<Reading>);
@@ -167,20 +170,35 @@ async fn time_chart_draws_live_readings_and_follows_a_range_change() {
     });
     // Readings arrive live, a minute apart, over the last 20 minutes.
     for i in 0..20 {
-        reading.set(Some(Reading { point: 7, ts: now - (20 - i) * 60_000, value: 500.0 + (i * 37 % 11) as f64 * 40.0 }));
+        reading.set(Some(Reading {
+            point: 7,
+            ts: now - (20 - i) * 60_000,
+            value: 500.0 + (i * 37 % 11) as f64 * 40.0,
+        }));
         tick().await;
     }
     frames(3).await;
     let canvases = el.query_selector_all("canvas").unwrap();
     assert_eq!(canvases.length(), 2, "frame and lines canvases");
     let lines: web_sys::HtmlCanvasElement = canvases.item(1).unwrap().unchecked_into();
-    assert!(lines.width() >= 700, "sized to its container: {}", lines.width());
+    assert!(
+        lines.width() >= 700,
+        "sized to its container: {}",
+        lines.width()
+    );
     let day = ink(&lines);
     let inked = day.chunks(4).filter(|p| p[3] > 0).count();
     assert!(inked > 20, "the line is drawn ({inked} pixels)");
     let frame: web_sys::HtmlCanvasElement = canvases.item(0).unwrap().unchecked_into();
-    assert!(ink(&frame).chunks(4).any(|p| p[3] > 0), "axes and labels are drawn");
-    assert!(text(&el).contains("max 900\u{a0}ppm"), "summary: {}", text(&el));
+    assert!(
+        ink(&frame).chunks(4).any(|p| p[3] > 0),
+        "axes and labels are drawn"
+    );
+    assert!(
+        text(&el).contains("max 900\u{a0}ppm"),
+        "summary: {}",
+        text(&el)
+    );
 
     // 1 h instead of 24 h: the same readings spread over more pixels.
     let hour: web_sys::HtmlElement = el
@@ -195,5 +213,8 @@ async fn time_chart_draws_live_readings_and_follows_a_range_change() {
     assert_eq!(hour.get_attribute("aria-pressed").as_deref(), Some("true"));
     let zoomed = ink(&lines);
     let wider = zoomed.chunks(4).filter(|p| p[3] > 0).count();
-    assert!(wider > inked, "an hour draws the readings wider ({wider} vs {inked} pixels)");
+    assert!(
+        wider > inked,
+        "an hour draws the readings wider ({wider} vs {inked} pixels)"
+    );
 }

@@ -4,6 +4,7 @@ import { expect, type Page } from '@playwright/test';
 export const ROUTES = [
   { path: '/', nav: 'nav-overview', heading: 'Portfolio overview' },
   { path: '/map', nav: 'nav-map', heading: 'Map' },
+  { path: '/compare', nav: 'nav-charts', heading: 'Compare' },
   { path: '/devices', nav: 'nav-devices', heading: 'Devices' },
   { path: '/alerts', nav: 'nav-alerts', heading: 'Alerts' },
   { path: '/reports', nav: 'nav-reports', heading: 'Reports' },

@@ -35,16 +35,37 @@ pub fn draw(
     let plot = Plot::inside(w, h, dpr, scene.axes.len(), scene.compact);
     draw_frame(&area, scene, plot, palette, dpr).map_err(|e| e.to_string())?;
     let t1 = now();
-    let stroke = if dpr < 1.5 { 1 } else { (1.5 * dpr).round() as u32 };
+    let stroke = if dpr < 1.5 {
+        1
+    } else {
+        (1.5 * dpr).round() as u32
+    };
     let (pw, ph) = (plot.w as u32, plot.h as u32);
     let local = Plot { x: 0, y: 0, ..plot };
-    draw_lines(&Rgba::new(buffer, pw, ph).into_drawing_area(), scene, local, stroke).map_err(|e| e.to_string())?;
+    draw_lines(
+        &Rgba::new(buffer, pw, ph).into_drawing_area(),
+        scene,
+        local,
+        stroke,
+    )
+    .map_err(|e| e.to_string())?;
     let t2 = now();
-    let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(buffer.as_slice()), pw, ph).map_err(|e| format!("{e:?}"))?;
+    let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(buffer.as_slice()), pw, ph)
+        .map_err(|e| format!("{e:?}"))?;
     let ctx = context(lines)?;
-    ctx.clear_rect(0.0, 0.0, f64::from(lines.width()), f64::from(lines.height()));
-    ctx.put_image_data(&image, f64::from(plot.x), f64::from(plot.y)).map_err(|e| format!("{e:?}"))?;
-    let times = DrawTimes { frame_ms: t1 - t0, lines_ms: t2 - t1, put_ms: now() - t2 };
+    ctx.clear_rect(
+        0.0,
+        0.0,
+        f64::from(lines.width()),
+        f64::from(lines.height()),
+    );
+    ctx.put_image_data(&image, f64::from(plot.x), f64::from(plot.y))
+        .map_err(|e| format!("{e:?}"))?;
+    let times = DrawTimes {
+        frame_ms: t1 - t0,
+        lines_ms: t2 - t1,
+        put_ms: now() - t2,
+    };
     Ok((plot, times))
 }
 
@@ -95,7 +116,9 @@ fn hex(s: &str) -> Option<RGBColor> {
 
 /// The palette as the page's root element has it (legend swatches).
 pub fn palette_of_page() -> Palette {
-    let root = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element());
+    let root = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element());
     match root {
         Some(el) => palette(&el),
         None => palette_default(),
@@ -120,5 +143,7 @@ pub fn css(c: RGBColor) -> String {
 
 /// The device pixel ratio (2 on most tablets).
 pub fn dpr() -> f64 {
-    web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0)
+    web_sys::window()
+        .map_or(1.0, |w| w.device_pixel_ratio())
+        .max(1.0)
 }

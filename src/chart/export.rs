@@ -16,7 +16,13 @@ pub fn summary(points: impl Iterator<Item = (i64, f64)>) -> Option<Summary> {
     let mut sum = 0.0;
     for p in points.filter(|p| p.1.is_finite()) {
         sum += p.1;
-        let s = s.get_or_insert(Summary { count: 0, min: p, max: p, mean: 0.0, last: p });
+        let s = s.get_or_insert(Summary {
+            count: 0,
+            min: p,
+            max: p,
+            mean: 0.0,
+            last: p,
+        });
         s.count += 1;
         if p.1 < s.min.1 {
             s.min = p;
@@ -26,7 +32,10 @@ pub fn summary(points: impl Iterator<Item = (i64, f64)>) -> Option<Summary> {
         }
         s.last = p;
     }
-    s.map(|s| Summary { mean: sum / s.count as f64, ..s })
+    s.map(|s| Summary {
+        mean: sum / s.count as f64,
+        ..s
+    })
 }
 
 /// One CSV column set per series: what the file says about it.
@@ -46,7 +55,14 @@ pub fn csv<'a, I: Iterator<Item = (i64, f64)>>(
     let mut out = String::from("time_utc,time_local,point,name,unit,value\r\n");
     for s in series {
         for (t, v) in s.points.filter(|p| p.1.is_finite()) {
-            let row = [iso_utc(t), local_time(t), s.key.to_owned(), s.label.to_owned(), s.unit.to_owned(), v.to_string()];
+            let row = [
+                iso_utc(t),
+                local_time(t),
+                s.key.to_owned(),
+                s.label.to_owned(),
+                s.unit.to_owned(),
+                v.to_string(),
+            ];
             let fields: Vec<String> = row.iter().map(|f| field(f)).collect();
             out.push_str(&fields.join(","));
             out.push_str("\r\n");
@@ -94,8 +110,12 @@ mod tests {
 
     #[test]
     fn summary_skips_gaps() {
-        let s = summary([(1, 3.0), (2, f64::NAN), (3, 1.0), (4, 5.0), (5, 3.0)].into_iter()).expect("some");
-        assert_eq!((s.count, s.min, s.max, s.mean, s.last), (4, (3, 1.0), (4, 5.0), 3.0, (5, 3.0)));
+        let s = summary([(1, 3.0), (2, f64::NAN), (3, 1.0), (4, 5.0), (5, 3.0)].into_iter())
+            .expect("some");
+        assert_eq!(
+            (s.count, s.min, s.max, s.mean, s.last),
+            (4, (3, 1.0), (4, 5.0), 3.0, (5, 3.0))
+        );
         assert_eq!(summary(std::iter::empty()), None);
     }
 
@@ -103,7 +123,12 @@ mod tests {
     fn csv_quotes_names_and_defuses_formulas() {
         let points = vec![(1_795_000_000_000, 21.5), (1_795_000_060_000, f64::NAN)];
         let text = csv(
-            [CsvSeries { key: "d-1/air_temperature", label: "=HYPERLINK(\"x\"), room \"A\"", unit: "°C", points: points.into_iter() }],
+            [CsvSeries {
+                key: "d-1/air_temperature",
+                label: "=HYPERLINK(\"x\"), room \"A\"",
+                unit: "°C",
+                points: points.into_iter(),
+            }],
             &|_| "14:05".to_owned(),
         );
         let lines: Vec<&str> = text.split("\r\n").collect();

@@ -24,8 +24,18 @@ fn render(samples: &[Sample], view: View, width_ms: i64, scale: &ValueScale) -> 
         let scene = Scene {
             view,
             width_ms,
-            axes: vec![Axis { scale: scale.clone(), unit: String::new(), thresholds: None }],
-            lines: vec![Line { samples, color: BLACK, axis: 0, stale_since: None, trend: None }],
+            axes: vec![Axis {
+                scale: scale.clone(),
+                unit: String::new(),
+                thresholds: None,
+            }],
+            lines: vec![Line {
+                samples,
+                color: BLACK,
+                axis: 0,
+                stale_since: None,
+                trend: None,
+            }],
             ticks: Vec::new(),
             now: view.to,
             compact: true,
@@ -54,14 +64,16 @@ fn series(n: i64, seed: u64, adversarial: bool) -> SeriesData {
     let mut data = SeriesData::default();
     let (mut s, mut v) = (seed, 0.0_f64);
     for i in 0..n {
-        s = s.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        s = s
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         v += ((s >> 33) as f64 / (1u64 << 31) as f64) - 0.5;
         let mut value = v;
         if adversarial {
             match s % 1_000 {
-                0..=2 => value = v + 40.0,  // spikes up
-                3..=5 => value = v - 40.0,  // and down
-                6 => value = f64::NAN,      // gaps
+                0..=2 => value = v + 40.0, // spikes up
+                3..=5 => value = v - 40.0, // and down
+                6 => value = f64::NAN,     // gaps
                 _ => {}
             }
         }
@@ -76,15 +88,33 @@ fn series(n: i64, seed: u64, adversarial: bool) -> SeriesData {
 }
 
 fn check(data: &SeriesData) {
-    let view = View { from: 0, to: *data.t.last().expect("points") + 1 };
+    let view = View {
+        from: 0,
+        to: *data.t.last().expect("points") + 1,
+    };
     let plot = Plot::inside(W, H, 1.0, 1, true);
     let width_ms = column_width(view.span(), plot.w as u32);
-    let lo = data.v.iter().copied().filter(|v| !v.is_nan()).fold(f64::INFINITY, f64::min);
-    let hi = data.v.iter().copied().filter(|v| !v.is_nan()).fold(f64::NEG_INFINITY, f64::max);
+    let lo = data
+        .v
+        .iter()
+        .copied()
+        .filter(|v| !v.is_nan())
+        .fold(f64::INFINITY, f64::min);
+    let hi = data
+        .v
+        .iter()
+        .copied()
+        .filter(|v| !v.is_nan())
+        .fold(f64::NEG_INFINITY, f64::max);
     let scale = ValueScale::around(lo, hi, 5);
     let decimated = Cache::default().samples(data, 0..data.len(), width_ms, i64::MAX);
     let raw = raw_samples(data);
-    assert!(decimated.len() < raw.len() / 10, "{} of {}", decimated.len(), raw.len());
+    assert!(
+        decimated.len() < raw.len() / 10,
+        "{} of {}",
+        decimated.len(),
+        raw.len()
+    );
     // ≤ 4 points per pixel column between breaks (a gap inside a column
     // starts a new run there: joining the runs would draw across the gap).
     let mut per_x = std::collections::HashMap::<(i64, usize), usize>::new();
@@ -98,12 +128,22 @@ fn check(data: &SeriesData) {
             }
         }
     }
-    assert!(per_x.values().all(|&n| n <= 4), "max {:?}", per_x.values().max());
-    let (a, b) = (render(&raw, view, width_ms, &scale), render(&decimated, view, width_ms, &scale));
+    assert!(
+        per_x.values().all(|&n| n <= 4),
+        "max {:?}",
+        per_x.values().max()
+    );
+    let (a, b) = (
+        render(&raw, view, width_ms, &scale),
+        render(&decimated, view, width_ms, &scale),
+    );
     let differ = a.chunks(4).zip(b.chunks(4)).filter(|(p, q)| p != q).count();
     let inked = a.chunks(4).filter(|p| p[3] != 0).count();
     assert!(inked > 1_000, "the raw render draws something ({inked} px)");
-    assert_eq!(differ, 0, "pixels differing between raw and decimated renders");
+    assert_eq!(
+        differ, 0,
+        "pixels differing between raw and decimated renders"
+    );
 }
 
 #[test]

@@ -83,7 +83,12 @@ impl Plot {
         let (left, right, top, bottom) = if compact {
             (px(1.0), px(1.0), px(2.0), px(2.0))
         } else {
-            (px(52.0), if axes > 1 { px(52.0) } else { px(12.0) }, px(24.0), px(26.0))
+            (
+                px(52.0),
+                if axes > 1 { px(52.0) } else { px(12.0) },
+                px(24.0),
+                px(26.0),
+            )
         };
         Plot {
             x: left,
@@ -130,7 +135,10 @@ pub fn draw_frame<DB: DrawingBackend>(
         for (lo, hi, color) in bands {
             if let Some(lo) = lo {
                 let hi_y = hi.map_or(top, y);
-                area.draw(&Rectangle::new([(left, hi_y), (right, y(lo))], color.mix(0.10).filled()))?;
+                area.draw(&Rectangle::new(
+                    [(left, hi_y), (right, y(lo))],
+                    color.mix(0.10).filled(),
+                ))?;
             }
         }
         let bands_below = [
@@ -140,23 +148,39 @@ pub fn draw_frame<DB: DrawingBackend>(
         for (hi, lo, color) in bands_below {
             if let Some(hi) = hi {
                 let lo_y = lo.map_or(bottom, y);
-                area.draw(&Rectangle::new([(left, y(hi)), (right, lo_y)], color.mix(0.10).filled()))?;
+                area.draw(&Rectangle::new(
+                    [(left, y(hi)), (right, lo_y)],
+                    color.mix(0.10).filled(),
+                ))?;
             }
         }
         for (limit, critical) in th.limits() {
             let v = plot.y(&axis.scale, limit);
             if (top..=bottom).contains(&v) {
-                let color = if critical { palette.critical } else { palette.warn };
-                area.draw(&PathElement::new(vec![(left, v), (right, v)], color.mix(0.8).stroke_width(1)))?;
+                let color = if critical {
+                    palette.critical
+                } else {
+                    palette.warn
+                };
+                area.draw(&PathElement::new(
+                    vec![(left, v), (right, v)],
+                    color.mix(0.8).stroke_width(1),
+                ))?;
             }
         }
     }
     // Stale tails: no data since then, greyed up to now.
     for line in &scene.lines {
         if let Some(since) = line.stale_since {
-            let (x0, x1) = (plot.x(scene.view, since).max(left), plot.x(scene.view, scene.now).min(right));
+            let (x0, x1) = (
+                plot.x(scene.view, since).max(left),
+                plot.x(scene.view, scene.now).min(right),
+            );
             if x1 > x0 {
-                area.draw(&Rectangle::new([(x0, top), (x1, bottom)], palette.stale.mix(0.18).filled()))?;
+                area.draw(&Rectangle::new(
+                    [(x0, top), (x1, bottom)],
+                    palette.stale.mix(0.18).filled(),
+                ))?;
             }
         }
     }
@@ -164,24 +188,44 @@ pub fn draw_frame<DB: DrawingBackend>(
         return Ok(());
     }
     let font = (12.0 * dpr).round();
-    let text = |h, v| TextStyle::from(("sans-serif", font).into_font()).color(&palette.text).pos(Pos::new(h, v));
+    let text = |h, v| {
+        TextStyle::from(("sans-serif", font).into_font())
+            .color(&palette.text)
+            .pos(Pos::new(h, v))
+    };
     let grid = palette.grid.mix(0.55).stroke_width(1);
     for tick in &scene.ticks {
         let x = plot.x(scene.view, tick.t);
         area.draw(&PathElement::new(vec![(x, top), (x, bottom)], grid))?;
-        area.draw(&Text::new(tick.label.clone(), (x, bottom + (6.0 * dpr) as i32), text(HPos::Center, VPos::Top)))?;
+        area.draw(&Text::new(
+            tick.label.clone(),
+            (x, bottom + (6.0 * dpr) as i32),
+            text(HPos::Center, VPos::Top),
+        ))?;
     }
     for (i, axis) in scene.axes.iter().enumerate().take(2) {
         let decimals = axis.scale.decimals();
-        let (x, anchor) = if i == 0 { (left - (6.0 * dpr) as i32, HPos::Right) } else { (right + (6.0 * dpr) as i32, HPos::Left) };
+        let (x, anchor) = if i == 0 {
+            (left - (6.0 * dpr) as i32, HPos::Right)
+        } else {
+            (right + (6.0 * dpr) as i32, HPos::Left)
+        };
         for &v in &axis.scale.ticks {
             let y = plot.y(&axis.scale, v);
             if i == 0 {
                 area.draw(&PathElement::new(vec![(left, y), (right, y)], grid))?;
             }
-            area.draw(&Text::new(format!("{v:.decimals$}"), (x, y), text(anchor, VPos::Center)))?;
+            area.draw(&Text::new(
+                format!("{v:.decimals$}"),
+                (x, y),
+                text(anchor, VPos::Center),
+            ))?;
         }
-        area.draw(&Text::new(axis.unit.clone(), (x, top - (12.0 * dpr) as i32), text(anchor, VPos::Bottom)))?;
+        area.draw(&Text::new(
+            axis.unit.clone(),
+            (x, top - (12.0 * dpr) as i32),
+            text(anchor, VPos::Bottom),
+        ))?;
     }
     Ok(())
 }
@@ -195,7 +239,9 @@ pub fn draw_lines<DB: DrawingBackend>(
 ) -> Result<DB> {
     let per_ms = plot.px_per_ms(scene.view);
     for line in &scene.lines {
-        let Some(axis) = scene.axes.get(line.axis) else { continue };
+        let Some(axis) = scene.axes.get(line.axis) else {
+            continue;
+        };
         let style = line.color.stroke_width(1);
         // Wider strokes (high-DPR screens) as a small brush of 1-px passes:
         // plotters' wide lines are polygons, which break on a column's
@@ -205,7 +251,8 @@ pub fn draw_lines<DB: DrawingBackend>(
             for &(t, v) in line.samples {
                 match v {
                     Some(v) => {
-                        let x = plot.x + column_x(t, scene.view.from, scene.width_ms, per_ms) as i32;
+                        let x =
+                            plot.x + column_x(t, scene.view.from, scene.width_ms, per_ms) as i32;
                         path.push((x + dx, plot.y(&axis.scale, v) + dy));
                     }
                     None => flush(area, &mut path, style)?,
@@ -219,7 +266,10 @@ pub fn draw_lines<DB: DrawingBackend>(
                 (plot.x(scene.view, a), plot.y(&axis.scale, trend.value(a))),
                 (plot.x(scene.view, b), plot.y(&axis.scale, trend.value(b))),
             ];
-            area.draw(&PathElement::new(ends, line.color.mix(0.7).stroke_width(stroke)))?;
+            area.draw(&PathElement::new(
+                ends,
+                line.color.mix(0.7).stroke_width(stroke),
+            ))?;
         }
     }
     Ok(())
@@ -234,11 +284,18 @@ fn brush(stroke: u32) -> &'static [(i32, i32)] {
     }
 }
 
-fn flush<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, path: &mut Vec<(i32, i32)>, style: ShapeStyle) -> Result<DB> {
+fn flush<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    path: &mut Vec<(i32, i32)>,
+    style: ShapeStyle,
+) -> Result<DB> {
     match path.len() {
         0 => {}
         // A lone reading between gaps: a dot, or it would not show at all.
-        1 => area.draw(&Rectangle::new([path[0], (path[0].0 + 1, path[0].1 + 1)], style.filled()))?,
+        1 => area.draw(&Rectangle::new(
+            [path[0], (path[0].0 + 1, path[0].1 + 1)],
+            style.filled(),
+        ))?,
         _ => area.draw(&PathElement::new(std::mem::take(path), style))?,
     }
     path.clear();

@@ -3,7 +3,9 @@
 //! of a JS call per vertex, and the same pixels in the browser as in the
 //! host pixel tests. Colours blend "over" with straight alpha.
 
-use plotters_backend::{BackendColor, BackendCoord, BackendStyle, DrawingBackend, DrawingErrorKind, rasterizer};
+use plotters_backend::{
+    BackendColor, BackendCoord, BackendStyle, DrawingBackend, DrawingErrorKind, rasterizer,
+};
 
 pub struct Rgba<'a> {
     buf: &'a mut [u8],
@@ -22,7 +24,11 @@ impl<'a> Rgba<'a> {
         } else {
             *buf = vec![0; len];
         }
-        Rgba { buf: buf.as_mut_slice(), w, h }
+        Rgba {
+            buf: buf.as_mut_slice(),
+            w,
+            h,
+        }
     }
 }
 
@@ -43,7 +49,12 @@ impl DrawingBackend for Rgba<'_> {
 
     /// Vertical runs (most of a dense series: each column's min to max) are
     /// written directly; everything else goes through plotters' rasterizer.
-    fn draw_line<S: BackendStyle>(&mut self, from: BackendCoord, to: BackendCoord, style: &S) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+    fn draw_line<S: BackendStyle>(
+        &mut self,
+        from: BackendCoord,
+        to: BackendCoord,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
         let color = style.color();
         if from.0 != to.0 || style.stroke_width() != 1 || color.alpha < 1.0 {
             return rasterizer::draw_line(self, from, to, style);
@@ -52,7 +63,10 @@ impl DrawingBackend for Rgba<'_> {
             return Ok(());
         }
         let (r, g, b) = color.rgb;
-        let (lo, hi) = (from.1.min(to.1).max(0), from.1.max(to.1).min(self.h as i32 - 1));
+        let (lo, hi) = (
+            from.1.min(to.1).max(0),
+            from.1.max(to.1).min(self.h as i32 - 1),
+        );
         let stride = self.w as usize * 4;
         let mut i = lo.max(0) as usize * stride + from.0 as usize * 4;
         for _ in lo..=hi {
@@ -62,7 +76,11 @@ impl DrawingBackend for Rgba<'_> {
         Ok(())
     }
 
-    fn draw_pixel(&mut self, (x, y): BackendCoord, color: BackendColor) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+    fn draw_pixel(
+        &mut self,
+        (x, y): BackendCoord,
+        color: BackendColor,
+    ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
         if x < 0 || y < 0 || x as u32 >= self.w || y as u32 >= self.h || color.alpha <= 0.0 {
             return Ok(());
         }
@@ -92,14 +110,35 @@ mod tests {
     fn pixels_blend_over_and_stay_in_bounds() {
         let mut buf = Vec::new();
         let mut b = Rgba::new(&mut buf, 2, 2);
-        let red = BackendColor { alpha: 1.0, rgb: (255, 0, 0) };
+        let red = BackendColor {
+            alpha: 1.0,
+            rgb: (255, 0, 0),
+        };
         b.draw_pixel((5, 0), red).expect("infallible");
         b.draw_pixel((-1, 1), red).expect("infallible");
         b.draw_pixel((0, 0), red).expect("infallible");
-        b.draw_pixel((0, 0), BackendColor { alpha: 0.5, rgb: (0, 0, 255) }).expect("infallible");
-        b.draw_pixel((1, 1), BackendColor { alpha: 0.5, rgb: (0, 0, 255) }).expect("infallible");
+        b.draw_pixel(
+            (0, 0),
+            BackendColor {
+                alpha: 0.5,
+                rgb: (0, 0, 255),
+            },
+        )
+        .expect("infallible");
+        b.draw_pixel(
+            (1, 1),
+            BackendColor {
+                alpha: 0.5,
+                rgb: (0, 0, 255),
+            },
+        )
+        .expect("infallible");
         assert_eq!(&buf[0..4], &[128, 0, 128, 255]);
         assert_eq!(&buf[12..16], &[0, 0, 255, 128]);
-        assert_eq!(buf.iter().filter(|&&x| x != 0).count(), 5, "nothing outside the image");
+        assert_eq!(
+            buf.iter().filter(|&&x| x != 0).count(),
+            5,
+            "nothing outside the image"
+        );
     }
 }

@@ -18,7 +18,10 @@ impl ValueScale {
     pub fn around(lo: f64, hi: f64, count: usize) -> ValueScale {
         let (lo, hi) = match (lo.is_finite(), hi.is_finite()) {
             (true, true) if hi > lo => (lo, hi),
-            (true, true) => (lo - 1.0_f64.max(lo.abs() * 0.05), hi + 1.0_f64.max(hi.abs() * 0.05)),
+            (true, true) => (
+                lo - 1.0_f64.max(lo.abs() * 0.05),
+                hi + 1.0_f64.max(hi.abs() * 0.05),
+            ),
             _ => (0.0, 1.0),
         };
         let step = nice_step((hi - lo) / count.max(2) as f64);
@@ -41,14 +44,22 @@ impl ValueScale {
 
     /// Decimals its tick labels need.
     pub fn decimals(&self) -> usize {
-        let step = self.ticks.get(1).zip(self.ticks.first()).map_or(1.0, |(b, a)| b - a);
+        let step = self
+            .ticks
+            .get(1)
+            .zip(self.ticks.first())
+            .map_or(1.0, |(b, a)| b - a);
         (-step.log10().floor()).max(0.0) as usize
     }
 }
 
 /// 1, 2 or 5 times a power of ten, at least `raw`.
 pub fn nice_step(raw: f64) -> f64 {
-    let raw = if raw > 0.0 && raw.is_finite() { raw } else { 1.0 };
+    let raw = if raw > 0.0 && raw.is_finite() {
+        raw
+    } else {
+        1.0
+    };
     let power = 10f64.powf(raw.log10().floor());
     let f = raw / power;
     let nice = if f <= 1.0 {
@@ -110,7 +121,12 @@ pub struct TimeTick {
 /// Ticks for `[from, to)` at most every `min_gap_ms`, on round local times
 /// of the zone whose offset `offset(t)` gives, labelled as people read them:
 /// `14:30`, `22 Nov` at midnight, `Nov 2026` for months.
-pub fn time_ticks(from: i64, to: i64, min_gap_ms: i64, offset: &dyn Fn(i64) -> i64) -> Vec<TimeTick> {
+pub fn time_ticks(
+    from: i64,
+    to: i64,
+    min_gap_ms: i64,
+    offset: &dyn Fn(i64) -> i64,
+) -> Vec<TimeTick> {
     let step = STEPS
         .iter()
         .copied()
@@ -131,7 +147,10 @@ pub fn time_ticks(from: i64, to: i64, min_gap_ms: i64, offset: &dyn Fn(i64) -> i
                 let snapped = floor(t + offset(t) + ms / 2);
                 let at = snapped - offset(t);
                 if at >= from && at < to && ticks.last().is_none_or(|l: &TimeTick| l.t < at) {
-                    ticks.push(TimeTick { t: at, label: label(snapped, ms) });
+                    ticks.push(TimeTick {
+                        t: at,
+                        label: label(snapped, ms),
+                    });
                 }
                 t = at.max(t) + ms;
             }
@@ -142,7 +161,11 @@ pub fn time_ticks(from: i64, to: i64, min_gap_ms: i64, offset: &dyn Fn(i64) -> i
             };
             let mut month = NaiveDate::from_ymd_opt(start.year(), start.month(), 1).expect("day 1");
             while ticks.len() < 500 {
-                let local = month.and_hms_opt(0, 0, 0).expect("midnight").and_utc().timestamp_millis();
+                let local = month
+                    .and_hms_opt(0, 0, 0)
+                    .expect("midnight")
+                    .and_utc()
+                    .timestamp_millis();
                 let t = local - offset(local);
                 if t >= to {
                     break;
@@ -155,7 +178,9 @@ pub fn time_ticks(from: i64, to: i64, min_gap_ms: i64, offset: &dyn Fn(i64) -> i
                     };
                     ticks.push(TimeTick { t, label });
                 }
-                let Some(next) = month.checked_add_months(Months::new(1)) else { break };
+                let Some(next) = month.checked_add_months(Months::new(1)) else {
+                    break;
+                };
                 month = next;
             }
         }
@@ -199,7 +224,11 @@ mod tests {
 
     /// Brussels in winter and summer, switching at 2026-03-29 01:00 UTC.
     fn brussels(t: i64) -> i64 {
-        if (1_774_746_000_000..1_792_890_000_000).contains(&t) { 2 * HOUR } else { HOUR }
+        if (1_774_746_000_000..1_792_890_000_000).contains(&t) {
+            2 * HOUR
+        } else {
+            HOUR
+        }
     }
 
     #[test]
@@ -210,7 +239,10 @@ mod tests {
         let flat = ValueScale::around(21.5, 21.5, 5);
         assert!(flat.min < 21.5 && flat.max > 21.5, "{flat:?}");
         assert_eq!(ValueScale::around(20.0, 21.0, 5).decimals(), 1);
-        assert_eq!(ValueScale::around(f64::NAN, 1.0, 5).ticks.first(), Some(&0.0));
+        assert_eq!(
+            ValueScale::around(f64::NAN, 1.0, 5).ticks.first(),
+            Some(&0.0)
+        );
     }
 
     #[test]
@@ -219,7 +251,10 @@ mod tests {
         let from = 1_774_735_200_000;
         let ticks = time_ticks(from, from + 6 * HOUR, 50 * MIN, &brussels);
         let labels: Vec<&str> = ticks.iter().map(|t| t.label.as_str()).collect();
-        assert_eq!(labels, ["23:00", "29 Mar", "01:00", "03:00", "04:00", "05:00"]);
+        assert_eq!(
+            labels,
+            ["23:00", "29 Mar", "01:00", "03:00", "04:00", "05:00"]
+        );
     }
 
     #[test]

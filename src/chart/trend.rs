@@ -68,8 +68,13 @@ pub fn project(trend: &Trend, now: i64, thresholds: &Thresholds) -> Projection {
     let passed = limits
         .iter()
         .filter(|(limit, _)| {
-            let above_side = thresholds.warn_above == Some(*limit) || thresholds.critical_above == Some(*limit);
-            if above_side { here > *limit } else { here < *limit }
+            let above_side =
+                thresholds.warn_above == Some(*limit) || thresholds.critical_above == Some(*limit);
+            if above_side {
+                here > *limit
+            } else {
+                here < *limit
+            }
         })
         .max_by_key(|(_, critical)| *critical);
     if let Some(&(limit, critical)) = passed
@@ -80,7 +85,11 @@ pub fn project(trend: &Trend, now: i64, thresholds: &Thresholds) -> Projection {
     let ahead = limits
         .iter()
         .filter(|(limit, _)| {
-            if trend.slope > 0.0 { *limit > here } else { trend.slope < 0.0 && *limit < here }
+            if trend.slope > 0.0 {
+                *limit > here
+            } else {
+                trend.slope < 0.0 && *limit < here
+            }
         })
         .min_by(|a, b| (a.0 - here).abs().total_cmp(&(b.0 - here).abs()));
     match ahead {
@@ -119,7 +128,16 @@ mod tests {
     #[test]
     fn fits_a_line_exactly_and_ignores_gaps() {
         let t0 = 1_790_000_000_000;
-        let points = (0..60).map(|i| (t0 + i * 60_000, if i == 7 { f64::NAN } else { 600.0 + i as f64 * 2.0 }));
+        let points = (0..60).map(|i| {
+            (
+                t0 + i * 60_000,
+                if i == 7 {
+                    f64::NAN
+                } else {
+                    600.0 + i as f64 * 2.0
+                },
+            )
+        });
         let trend = fit(points).expect("a trend");
         assert!((trend.per_hour() - 120.0).abs() < 1e-6, "{trend:?}");
         assert!((trend.value(t0) - 600.0).abs() < 1e-6);
@@ -130,25 +148,53 @@ mod tests {
     #[test]
     fn co2_rising_towards_the_warning_limit() {
         let co2 = Metric::Co2.default_thresholds().expect("co2 has limits");
-        let trend = Trend { t0: 0, at_t0: 760.0, slope: 120.0 / HOUR as f64 };
+        let trend = Trend {
+            t0: 0,
+            at_t0: 760.0,
+            slope: 120.0 / HOUR as f64,
+        };
         assert_eq!(
             project(&trend, 0, &co2),
-            Projection::Reaches { limit: 1_000.0, critical: false, at: 2 * HOUR }
+            Projection::Reaches {
+                limit: 1_000.0,
+                critical: false,
+                at: 2 * HOUR
+            }
         );
         assert_eq!(roughly(2 * HOUR), "~2 h");
-        let falling = Trend { slope: -trend.slope, ..trend };
+        let falling = Trend {
+            slope: -trend.slope,
+            ..trend
+        };
         assert_eq!(project(&falling, 0, &co2), Projection::Clear);
-        let high = Trend { at_t0: 2_100.0, ..trend };
-        assert_eq!(project(&high, 0, &co2), Projection::Beyond { limit: 2_000.0, critical: true });
+        let high = Trend {
+            at_t0: 2_100.0,
+            ..trend
+        };
+        assert_eq!(
+            project(&high, 0, &co2),
+            Projection::Beyond {
+                limit: 2_000.0,
+                critical: true
+            }
+        );
     }
 
     #[test]
     fn temperature_falling_towards_the_low_limit() {
         let temp = Metric::AirTemperature.default_thresholds().expect("limits");
-        let trend = Trend { t0: 0, at_t0: 20.0, slope: -0.5 / HOUR as f64 };
+        let trend = Trend {
+            t0: 0,
+            at_t0: 20.0,
+            slope: -0.5 / HOUR as f64,
+        };
         assert_eq!(
             project(&trend, 0, &temp),
-            Projection::Reaches { limit: 19.0, critical: false, at: 2 * HOUR }
+            Projection::Reaches {
+                limit: 19.0,
+                critical: false,
+                at: 2 * HOUR
+            }
         );
     }
 }

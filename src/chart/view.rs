@@ -143,10 +143,7 @@ impl View {
 mod tests {
     use super::*;
 
-    const V: View = View {
-        from: 0,
-        to: HOUR,
-    };
+    const V: View = View { from: 0, to: HOUR };
 
     #[test]
     fn wheel_zoom_keeps_the_time_under_the_pointer() {
@@ -167,7 +164,13 @@ mod tests {
             })
         );
         assert_eq!(V.select(0.5, 0.501, 0.01), None, "a click is not a zoom");
-        assert_eq!(V.pan(-0.5), View { from: -HOUR / 2, to: HOUR / 2 });
+        assert_eq!(
+            V.pan(-0.5),
+            View {
+                from: -HOUR / 2,
+                to: HOUR / 2
+            }
+        );
         assert_eq!(Range::parse("24h"), Some(Range::Day));
     }
 }

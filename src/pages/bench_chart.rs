@@ -23,15 +23,23 @@ use crate::chart::{
 const START: i64 = 1_790_000_000_000;
 
 fn now() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
 }
 
 /// A random walk of `n` points one second apart (deterministic per seed).
 fn walk(n: usize, seed: u64) -> SeriesData {
     let (mut s, mut v) = (seed, 500.0_f64);
-    let mut data = SeriesData { t: Vec::with_capacity(n), v: Vec::with_capacity(n), generation: 0 };
+    let mut data = SeriesData {
+        t: Vec::with_capacity(n),
+        v: Vec::with_capacity(n),
+        generation: 0,
+    };
     for i in 0..n {
-        s = s.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        s = s
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         v += ((s >> 33) as f64 / (1u64 << 31) as f64) - 0.5;
         data.t.push(START + i as i64 * 1_000);
         data.v.push(v);
@@ -77,13 +85,24 @@ struct Surface {
 fn render(m: &mut Model, s: &mut Surface, view: View) -> f64 {
     let t0 = now();
     let plot = Plot::inside(s.frame.width(), s.frame.height(), 1.0, 1, false);
-    let scene = m.scene(view, plot, &Default::default(), false, view.to, &s.palette, 1.0, false);
+    let scene = m.scene(
+        view,
+        plot,
+        &Default::default(),
+        false,
+        view.to,
+        &s.palette,
+        1.0,
+        false,
+    );
     let scene_ms = now() - t0;
-    let (_, times) = canvas::draw(&s.frame, &s.lines, &mut s.buffer, &scene, &s.palette, 1.0).expect("draw");
+    let (_, times) =
+        canvas::draw(&s.frame, &s.lines, &mut s.buffer, &scene, &s.palette, 1.0).expect("draw");
     let _ = context(&s.frame).get_image_data(0.0, 0.0, 1.0, 1.0);
     let _ = context(&s.lines).get_image_data(0.0, 0.0, 1.0, 1.0);
     let total = now() - t0;
-    s.parts.push([scene_ms, times.frame_ms, times.lines_ms, times.put_ms]);
+    s.parts
+        .push([scene_ms, times.frame_ms, times.lines_ms, times.put_ms]);
     total
 }
 
@@ -99,7 +118,9 @@ fn parts(s: &Surface) -> serde_json::Value {
 
 async fn frame() {
     let p = js_sys::Promise::new(&mut |resolve, _| {
-        let _ = web_sys::window().expect("window").request_animation_frame(&resolve);
+        let _ = web_sys::window()
+            .expect("window")
+            .request_animation_frame(&resolve);
     });
     let _ = wasm_bindgen_futures::JsFuture::from(p).await;
 }
@@ -107,12 +128,21 @@ async fn frame() {
 fn surface(r: &[NodeRef<html::Canvas>; 2]) -> Surface {
     let c = |i: usize| r[i].get_untracked().expect("mounted");
     let frame = c(0);
-    Surface { palette: canvas::palette(&frame), frame, lines: c(1), buffer: Vec::new(), parts: Vec::new() }
+    Surface {
+        palette: canvas::palette(&frame),
+        frame,
+        lines: c(1),
+        buffer: Vec::new(),
+        parts: Vec::new(),
+    }
 }
 
 async fn p1(mut s: Surface) -> serde_json::Value {
     let mut m = model((0..3).map(|i| walk(55_550, i + 1)).collect());
-    let view = View { from: START, to: START + 55_550 * 1_000 };
+    let view = View {
+        from: START,
+        to: START + 55_550 * 1_000,
+    };
     let mut times = Vec::new();
     for _ in 0..33 {
         m.clear_caches();
@@ -125,7 +155,10 @@ async fn p1(mut s: Surface) -> serde_json::Value {
 async fn p2(mut s: Surface) -> serde_json::Value {
     let n = 10_000_000;
     let mut m = model(vec![walk(n, 9)]);
-    let full = View { from: START, to: START + n as i64 * 1_000 };
+    let full = View {
+        from: START,
+        to: START + n as i64 * 1_000,
+    };
     let mut times = Vec::new();
     let mut seed = 3_u64;
     for i in 0..24 {
@@ -134,7 +167,14 @@ async fn p2(mut s: Surface) -> serde_json::Value {
         let frac = [1.0, 0.3, 0.05, 0.005][i % 4];
         let span = (full.span() as f64 * frac) as i64;
         let from = full.from + ((seed >> 33) as i64 % (full.span() - span + 1).max(1));
-        times.push(render(&mut m, &mut s, View { from, to: from + span }));
+        times.push(render(
+            &mut m,
+            &mut s,
+            View {
+                from,
+                to: from + span,
+            },
+        ));
         frame().await;
     }
     serde_json::json!({ "renders_ms": times, "points": n, "parts": parts(&s) })
@@ -142,7 +182,9 @@ async fn p2(mut s: Surface) -> serde_json::Value {
 
 async fn p3(mut surfaces: Vec<Surface>) -> serde_json::Value {
     let n = 3_600_i64;
-    let mut models: Vec<Model> = (0..surfaces.len() as u64).map(|i| model(vec![walk(n as usize, i + 20)])).collect();
+    let mut models: Vec<Model> = (0..surfaces.len() as u64)
+        .map(|i| model(vec![walk(n as usize, i + 20)]))
+        .collect();
     let (mut frames, mut draws) = (Vec::new(), Vec::new());
     let mut last = now();
     let started = last;
@@ -157,7 +199,14 @@ async fn p3(mut surfaces: Vec<Surface>) -> serde_json::Value {
             let at = START + step * 1_000;
             let v = m.series[0].data.last().map_or(500.0, |l| l.1) + (step % 7) as f64 - 3.0;
             m.append(0, at, v);
-            render(m, s, View { from: at - (n - 1) * 1_000, to: at + 1_000 });
+            render(
+                m,
+                s,
+                View {
+                    from: at - (n - 1) * 1_000,
+                    to: at + 1_000,
+                },
+            );
         }
         draws.push(now() - t0);
         step += 1;
@@ -167,25 +216,61 @@ async fn p3(mut surfaces: Vec<Surface>) -> serde_json::Value {
 
 async fn p4(mut a: Surface, mut b: Surface) -> serde_json::Value {
     let mut m = model((0..3).map(|i| walk(55_550, i + 1)).collect());
-    let view = View { from: START, to: START + 55_550 * 1_000 };
+    let view = View {
+        from: START,
+        to: START + 55_550 * 1_000,
+    };
     render(&mut m, &mut a, view);
     let decimated: Vec<usize> = m.series.iter().map(|h| h.drawn.len()).collect();
     // The same scene with every raw point instead of the decimated ones.
     let palette = b.palette.clone();
     let plot = Plot::inside(b.frame.width(), b.frame.height(), 1.0, 1, false);
-    let raw: Vec<Vec<_>> = m.series.iter().map(|h| h.data.t.iter().zip(&h.data.v).map(|(t, v)| (*t, Some(*v))).collect()).collect();
-    let mut scene = m.scene(view, plot, &Default::default(), false, view.to, &palette, 1.0, false);
+    let raw: Vec<Vec<_>> = m
+        .series
+        .iter()
+        .map(|h| {
+            h.data
+                .t
+                .iter()
+                .zip(&h.data.v)
+                .map(|(t, v)| (*t, Some(*v)))
+                .collect()
+        })
+        .collect();
+    let mut scene = m.scene(
+        view,
+        plot,
+        &Default::default(),
+        false,
+        view.to,
+        &palette,
+        1.0,
+        false,
+    );
     scene.lines = scene
         .lines
         .into_iter()
         .zip(&raw)
-        .map(|(l, r): (Line, _)| Line { samples: r.as_slice(), ..l })
+        .map(|(l, r): (Line, _)| Line {
+            samples: r.as_slice(),
+            ..l
+        })
         .collect();
     canvas::draw(&b.frame, &b.lines, &mut b.buffer, &scene, &palette, 1.0).expect("draw");
     let (w, h) = (f64::from(a.lines.width()), f64::from(a.lines.height()));
-    let pa = context(&a.lines).get_image_data(0.0, 0.0, w, h).expect("pixels").data();
-    let pb = context(&b.lines).get_image_data(0.0, 0.0, w, h).expect("pixels").data();
-    let differing = pa.chunks(4).zip(pb.chunks(4)).filter(|(x, y)| x != y).count();
+    let pa = context(&a.lines)
+        .get_image_data(0.0, 0.0, w, h)
+        .expect("pixels")
+        .data();
+    let pb = context(&b.lines)
+        .get_image_data(0.0, 0.0, w, h)
+        .expect("pixels")
+        .data();
+    let differing = pa
+        .chunks(4)
+        .zip(pb.chunks(4))
+        .filter(|(x, y)| x != y)
+        .count();
     let inked = pb.chunks(4).filter(|p| p[3] != 0).count();
     let max_per_column = max_points_per_column(&m, view, plot);
     serde_json::json!({ "differing_pixels": differing, "inked_pixels": inked, "raw_points": 3 * 55_550,
@@ -198,7 +283,8 @@ fn max_points_per_column(m: &Model, view: View, plot: Plot) -> usize {
     for h in &m.series {
         let mut counts = std::collections::HashMap::<i64, usize>::new();
         for s in h.drawn.iter().filter(|s| s.1.is_some()) {
-            let x = crate::chart::decimate::column_x(s.0, view.from, width_ms, plot.px_per_ms(view)) as i64;
+            let x = crate::chart::decimate::column_x(s.0, view.from, width_ms, plot.px_per_ms(view))
+                as i64;
             *counts.entry(x).or_default() += 1;
         }
         most = most.max(counts.values().copied().max().unwrap_or(0));
@@ -208,10 +294,20 @@ fn max_points_per_column(m: &Model, view: View, plot: Plot) -> usize {
 
 async fn p12(mut s: Surface) -> serde_json::Value {
     let mut m = model((0..3).map(|i| walk(55_550, i + 1)).collect());
-    render(&mut m, &mut s, View { from: START, to: START + 55_550 * 1_000 });
+    render(
+        &mut m,
+        &mut s,
+        View {
+            from: START,
+            to: START + 55_550 * 1_000,
+        },
+    );
     frame().await;
     let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
-    let wasm_bytes = memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length();
+    let wasm_bytes = memory
+        .buffer()
+        .unchecked_into::<js_sys::ArrayBuffer>()
+        .byte_length();
     // Keep the model alive until measured.
     let held: usize = m.series.iter().map(|h| h.data.len()).sum();
     serde_json::json!({ "wasm_memory_bytes": wasm_bytes, "points_held": held })
@@ -219,8 +315,14 @@ async fn p12(mut s: Surface) -> serde_json::Value {
 
 #[component]
 pub fn BenchChart() -> impl IntoView {
-    let case = window().location().search().unwrap_or_default().trim_start_matches("?case=").to_owned();
-    let refs: Vec<[NodeRef<html::Canvas>; 2]> = (0..4).map(|_| [NodeRef::new(), NodeRef::new()]).collect();
+    let case = window()
+        .location()
+        .search()
+        .unwrap_or_default()
+        .trim_start_matches("?case=")
+        .to_owned();
+    let refs: Vec<[NodeRef<html::Canvas>; 2]> =
+        (0..4).map(|_| [NodeRef::new(), NodeRef::new()]).collect();
     let (w, h, count) = match case.as_str() {
         "p3" => (960, 300, 4),
         "p4" => (1920, 600, 2),
@@ -229,11 +331,13 @@ pub fn BenchChart() -> impl IntoView {
     let style = format!("position:absolute;inset:0;width:{w}px;height:{h}px");
     let canvases = refs[..count]
         .iter()
-        .map(|[a, b]| view! {
-            <div style=format!("position:relative;width:{w}px;height:{h}px")>
-                <canvas node_ref=*a width=w height=h style=style.clone() />
-                <canvas node_ref=*b width=w height=h style=style.clone() />
-            </div>
+        .map(|[a, b]| {
+            view! {
+                <div style=format!("position:relative;width:{w}px;height:{h}px")>
+                    <canvas node_ref=*a width=w height=h style=style.clone() />
+                    <canvas node_ref=*b width=w height=h style=style.clone() />
+                </div>
+            }
         })
         .collect_view();
     request_animation_frame(move || {
@@ -247,7 +351,11 @@ pub fn BenchChart() -> impl IntoView {
                 "p12" => p12(s(0)).await,
                 other => serde_json::json!({ "error": format!("unknown case {other:?}") }),
             };
-            let _ = js_sys::Reflect::set(&window(), &JsValue::from_str("__cairnBench"), &JsValue::from_str(&result.to_string()));
+            let _ = js_sys::Reflect::set(
+                &window(),
+                &JsValue::from_str("__cairnBench"),
+                &JsValue::from_str(&result.to_string()),
+            );
         });
     });
     view! { <main class="cairn-bench">{canvases}</main> }

@@ -1,13 +1,16 @@
 //! `cargo xtask bench`: sizes of what a browser downloads (raw, gzip -9,
-//! brotli -11), then the server benchmarks (ingest rate, range-query latency).
+//! brotli -11), the chart benchmarks in headless Chromium beside uPlot
+//! (e2e/bench/chart.mjs), then the server benchmarks (ingest rate, range-query
+//! latency, fan-out).
 
-use std::{io::Write, path::Path, process::ExitCode};
+use std::{io::Write, path::Path, process::Command, process::ExitCode};
 
 use anyhow::Result;
 
 use crate::{
     build,
-    proc::{cargo, run},
+    proc::{cargo, root, run},
+    tools,
 };
 
 pub fn bench() -> Result<ExitCode> {
@@ -28,6 +31,13 @@ pub fn bench() -> Result<ExitCode> {
         kb(total.1),
         kb(total.2)
     );
+    // Charts in headless Chromium, uPlot (npm) beside them in the same run.
+    tools::ensure_browser()?;
+    run(Command::new("node")
+        .arg(root().join("e2e/bench/chart.mjs"))
+        .arg(&dist)
+        .current_dir(root())
+        .env("CHROMIUM_PATH", tools::CHROMIUM))?;
     println!("\n## Server (`cargo bench -p cairn-server --bench server`)");
     run(cargo().args([
         "bench",

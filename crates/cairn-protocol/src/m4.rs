@@ -103,9 +103,8 @@ impl Open {
         let mut keep = [self.first, self.min, self.max, self.last];
         keep.sort_unstable_by_key(|k| k.0);
         let mut previous = None;
-        keep.into_iter().filter_map(move |(n, t, v)| {
-            (previous.replace(n) != Some(n)).then_some((t, Some(v)))
-        })
+        keep.into_iter()
+            .filter_map(move |(n, t, v)| (previous.replace(n) != Some(n)).then_some((t, Some(v))))
     }
 }
 
@@ -317,7 +316,11 @@ mod tests {
 
     #[test]
     fn column_bounds_agree_with_columns() {
-        for (from, to, px) in [(0, 1_000, 7), (-5_000, 13_337, 1_920), (1_790_000_000_000, 1_790_086_400_000, 333)] {
+        for (from, to, px) in [
+            (0, 1_000, 7),
+            (-5_000, 13_337, 1_920),
+            (1_790_000_000_000, 1_790_086_400_000, 333),
+        ] {
             let c = RangeColumns::new(from, to, px);
             for t in (from..to).step_by(((to - from) / 5_000).max(1) as usize) {
                 let (start, end) = c.bounds(c.column(t));
@@ -337,11 +340,23 @@ mod tests {
 
     #[test]
     fn nan_markers_become_breaks_and_never_count_as_extremes() {
-        let points = [(0, 1.0), (1, f64::NAN), (2, 9.0), (3, f64::NAN), (4, f64::NAN)];
+        let points = [
+            (0, 1.0),
+            (1, f64::NAN),
+            (2, 9.0),
+            (3, f64::NAN),
+            (4, f64::NAN),
+        ];
         let out = m4(&points, 0, 10, 1, i64::MAX);
-        assert_eq!(out, vec![(0, Some(1.0)), (1, None), (2, Some(9.0)), (3, None)]);
+        assert_eq!(
+            out,
+            vec![(0, Some(1.0)), (1, None), (2, Some(9.0)), (3, None)]
+        );
         // A leading NaN draws nothing.
-        assert_eq!(m4(&[(0, f64::NAN), (5, 2.0)], 0, 10, 10, 100), vec![(5, Some(2.0))]);
+        assert_eq!(
+            m4(&[(0, f64::NAN), (5, 2.0)], 0, 10, 10, 100),
+            vec![(5, Some(2.0))]
+        );
     }
 
     #[test]
@@ -350,7 +365,11 @@ mod tests {
         let points: Vec<(i64, f64)> = (0..20_000)
             .map(|i| {
                 seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-                let v = if seed % 97 == 0 { f64::NAN } else { (seed >> 40) as f64 };
+                let v = if seed % 97 == 0 {
+                    f64::NAN
+                } else {
+                    (seed >> 40) as f64
+                };
                 (i * 7 + (seed % 5) as i64, v)
             })
             .collect();

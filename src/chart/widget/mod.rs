@@ -52,7 +52,8 @@ impl ChartState {
     }
 
     pub fn zone(&self) -> String {
-        self.points.with_untracked(|p| p.first().map(|p| p.time_zone.clone()).unwrap_or_default())
+        self.points
+            .with_untracked(|p| p.first().map(|p| p.time_zone.clone()).unwrap_or_default())
     }
 
     /// Shows `view`, leaving live scrolling.
@@ -61,10 +62,23 @@ impl ChartState {
         self.view.set(view);
     }
 
+    /// The chart was unmounted: deferred work (a frame, a fetch) must not
+    /// touch its signals any more.
+    pub fn disposed(&self) -> bool {
+        self.version.is_disposed()
+    }
+
     pub fn reset(&self, range: Range) {
-        let range = if range == Range::Custom { Range::Day } else { range };
+        let range = if range == Range::Custom {
+            Range::Day
+        } else {
+            range
+        };
         self.range.set(range);
-        self.view.set(View::ending(self.now.get_untracked(), range.span().unwrap_or(86_400_000)));
+        self.view.set(View::ending(
+            self.now.get_untracked(),
+            range.span().unwrap_or(86_400_000),
+        ));
     }
 }
 
@@ -118,10 +132,11 @@ pub fn TimeChart(
         state.model.update_value(|m| m.set_points(&pts));
         state.version.update(|v| *v += 1);
     });
-    // Live: the view scrolls with the clock.
+    // Every preset ("last 24 h") follows the clock; only a zoom or pan
+    // (Custom) holds the view still.
     Effect::new(move |_| {
         let t = now.get();
-        if let Some(span) = state.range.get().span().filter(|_| state.range.get() == Range::Live) {
+        if let Some(span) = state.range.get().span() {
             state.view.set(View::ending(t, span));
         }
     });
@@ -129,11 +144,17 @@ pub fn TimeChart(
     Effect::new(move |_| {
         let ids: Vec<u32> = points.with(|p| p.iter().map(|p| p.id).collect());
         let signals: Vec<_> = live.points.with(|all| {
-            all.iter().filter(|p| ids.contains(&p.id)).map(|p| p.reading).collect()
+            all.iter()
+                .filter(|p| ids.contains(&p.id))
+                .map(|p| p.reading)
+                .collect()
         });
         let mut appended = false;
         for r in signals.iter().filter_map(|s| s.get()) {
-            appended |= state.model.try_update_value(|m| m.append(r.point, r.ts, r.value)).unwrap_or(false);
+            appended |= state
+                .model
+                .try_update_value(|m| m.append(r.point, r.ts, r.value))
+                .unwrap_or(false);
         }
         if appended {
             state.version.update(|v| *v += 1);
@@ -145,7 +166,9 @@ pub fn TimeChart(
     let gesture = StoredValue::new(Gesture::Idle);
     let selection = RwSignal::new(None::<(f64, f64)>);
     let plot_x = move |client_x: f64| {
-        let left = canvas_ref.get_untracked().map_or(0.0, |c| c.get_bounding_client_rect().left());
+        let left = canvas_ref
+            .get_untracked()
+            .map_or(0.0, |c| c.get_bounding_client_rect().left());
         client_x - left
     };
     let width = move || state.plot.get_untracked().2.max(1.0);
@@ -158,10 +181,20 @@ pub fn TimeChart(
         if compact || ev.button() > 0 {
             return;
         }
-        let _ = canvas_ref.get_untracked().map(|c| c.set_pointer_capture(ev.pointer_id()));
+        let _ = canvas_ref
+            .get_untracked()
+            .map(|c| c.set_pointer_capture(ev.pointer_id()));
         let x = plot_x(f64::from(ev.client_x())) - state.plot.get_untracked().0;
         let mouse = ev.pointer_type() == "mouse";
-        gesture.update_value(|g| g.down(ev.pointer_id(), x, mouse, ev.shift_key(), state.view.get_untracked()));
+        gesture.update_value(|g| {
+            g.down(
+                ev.pointer_id(),
+                x,
+                mouse,
+                ev.shift_key(),
+                state.view.get_untracked(),
+            )
+        });
     };
     let on_move = move |ev: web_sys::PointerEvent| {
         if compact {
@@ -169,7 +202,9 @@ pub fn TimeChart(
         }
         let css_x = plot_x(f64::from(ev.client_x()));
         let x = css_x - state.plot.get_untracked().0;
-        let action = gesture.try_update_value(|g| g.moved(ev.pointer_id(), x, width())).unwrap_or(Action::None);
+        let action = gesture
+            .try_update_value(|g| g.moved(ev.pointer_id(), x, width()))
+            .unwrap_or(Action::None);
         selection.set(gesture.with_value(|g| g.selection()));
         if ev.pointer_type() == "mouse" {
             state.hover.set(Some(css_x));
@@ -177,7 +212,9 @@ pub fn TimeChart(
         act(action);
     };
     let on_up = move |_: web_sys::PointerEvent| {
-        let action = gesture.try_update_value(|g| g.up(state.view.get_untracked(), width())).unwrap_or(Action::None);
+        let action = gesture
+            .try_update_value(|g| g.up(state.view.get_untracked(), width()))
+            .unwrap_or(Action::None);
         selection.set(None);
         act(action);
     };
@@ -253,16 +290,23 @@ fn fetch_when_needed(state: ChartState, size: RwSignal<(f64, f64)>) {
         let mine = generation.get_value();
         set_timeout(
             move || {
-                if generation.get_value() != mine {
+                // Gone (page left, signed out) or superseded by a newer view.
+                if state.disposed() || generation.try_get_value() != Some(mine) {
                     return;
                 }
-                let ids: Vec<u32> = state.points.with_untracked(|p| p.iter().map(|p| p.id).collect());
+                let ids: Vec<u32> = state
+                    .points
+                    .with_untracked(|p| p.iter().map(|p| p.id).collect());
                 let px = ((want.to - want.from) / want.width_ms.max(1)).clamp(1, 8_192) as u32;
-                let live = state.range.get_untracked() == Range::Live;
+                // A preset's range stays open at the end: live readings extend it.
+                let live = state.range.get_untracked() != Range::Custom;
                 state.loading.set(true);
                 leptos::task::spawn_local(async move {
                     let answer = api::series::series(&ids, want.from, want.to, px).await;
-                    if generation.get_value() == mine {
+                    if state.disposed() {
+                        return;
+                    }
+                    if generation.try_get_value() == Some(mine) {
                         state.loading.set(false);
                     }
                     match answer {
@@ -281,7 +325,12 @@ fn fetch_when_needed(state: ChartState, size: RwSignal<(f64, f64)>) {
 }
 
 /// Redraws at most once per animation frame when anything drawn changes.
-fn draw_on_change(state: ChartState, canvases: [NodeRef<html::Canvas>; 2], size: RwSignal<(f64, f64)>, compact: bool) {
+fn draw_on_change(
+    state: ChartState,
+    canvases: [NodeRef<html::Canvas>; 2],
+    size: RwSignal<(f64, f64)>,
+    compact: bool,
+) {
     let pending = StoredValue::new(false);
     let buffer = StoredValue::new(Vec::<u8>::new());
     let theme = crate::state::theme::use_theme().mode;
@@ -297,8 +346,14 @@ fn draw_on_change(state: ChartState, canvases: [NodeRef<html::Canvas>; 2], size:
         }
         pending.set_value(true);
         request_animation_frame(move || {
-            pending.set_value(false);
-            let (Some(canvas), Some(lines)) = (canvases[0].get_untracked(), canvases[1].get_untracked()) else { return };
+            if state.disposed() || pending.try_set_value(false).is_some() {
+                return;
+            }
+            let (Some(canvas), Some(lines)) =
+                (canvases[0].get_untracked(), canvases[1].get_untracked())
+            else {
+                return;
+            };
             let (w, h) = size.get_untracked();
             if w < 1.0 || h < 1.0 {
                 return;
@@ -313,12 +368,17 @@ fn draw_on_change(state: ChartState, canvases: [NodeRef<html::Canvas>; 2], size:
             }
             let palette = canvas::palette(&canvas);
             let hidden = state.hidden.get_untracked();
-            let (view, trend, now) = (state.view.get_untracked(), state.trend.get_untracked(), state.now.get_untracked());
+            let (view, trend, now) = (
+                state.view.get_untracked(),
+                state.trend.get_untracked(),
+                state.now.get_untracked(),
+            );
             state.model.update_value(|m| {
                 let axes = m.units(&hidden).len();
                 let plot = Plot::inside(cw, ch, dpr, axes, compact);
                 let scene = m.scene(view, plot, &hidden, trend, now, &palette, dpr, compact);
-                let drawn = buffer.try_update_value(|b| canvas::draw(&canvas, &lines, b, &scene, &palette, dpr));
+                let drawn = buffer
+                    .try_update_value(|b| canvas::draw(&canvas, &lines, b, &scene, &palette, dpr));
                 match drawn.unwrap_or_else(|| Err("disposed".to_owned())) {
                     Ok((p, _)) => state.plot.set((
                         f64::from(p.x) / dpr,

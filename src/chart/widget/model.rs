@@ -28,6 +28,34 @@ pub struct ChartPoint {
 }
 
 impl ChartPoint {
+    /// What the chart plots: a cumulative energy counter is drawn as the
+    /// power it implies (kW), which is what anyone reads from a meter chart.
+    pub fn rate(&self) -> bool {
+        self.metric == Metric::ElectricEnergy
+    }
+
+    pub fn unit(&self) -> &'static str {
+        plotted_unit(self.metric)
+    }
+
+    /// A value with its unit, as the metric shows it.
+    pub fn format(&self, v: f64) -> String {
+        if self.rate() {
+            format!("{v:.1}\u{a0}kW")
+        } else {
+            crate::format::value(self.metric, v)
+        }
+    }
+
+    /// Limits drawn as bands (none for a derived power).
+    pub fn thresholds(&self) -> Option<cairn_protocol::Thresholds> {
+        if self.rate() {
+            None
+        } else {
+            self.metric.default_thresholds()
+        }
+    }
+
     /// No data for 3 reporting intervals = a gap (and a stale tail at the end).
     pub fn max_gap_ms(&self) -> i64 {
         3 * i64::from(self.interval_s.max(1)) * 1_000
@@ -42,6 +70,8 @@ pub struct Held {
     pub drawn: Vec<Sample>,
     /// Readings stored in the loaded range, before the server decimated them.
     pub stored: u64,
+    /// The last counter reading, for the rate of a live one.
+    last_raw: Option<(i64, f64)>,
 }
 
 /// What was fetched: the range and the column width it was decimated for.
@@ -72,6 +102,7 @@ impl Model {
                         cache: Cache::default(),
                         drawn: Vec::new(),
                         stored: 0,
+                        last_raw: None,
                     });
                     // A new point has nothing loaded: fetch again.
                     self.loaded = None;
@@ -110,7 +141,17 @@ impl Model {
         for s in batch.series {
             if let Some(held) = self.series.iter_mut().find(|h| h.point.id == s.point) {
                 held.stored = s.stored;
-                held.data.replace(loaded.from, loaded.to, SeriesData::from_series(&s));
+                let mut fetched = SeriesData::from_series(&s);
+                if held.point.rate() {
+                    held.last_raw = fetched
+                        .t
+                        .last()
+                        .copied()
+                        .zip(fetched.v.last().copied())
+                        .filter(|p| !p.1.is_nan());
+                    fetched = per_hour(&fetched);
+                }
+                held.data.replace(loaded.from, loaded.to, fetched);
             }
         }
         self.loaded = Some(Loaded {
@@ -125,6 +166,17 @@ impl Model {
             return false;
         };
         let gap = held.point.max_gap_ms();
+        let v = if held.point.rate() {
+            let previous = held.last_raw.replace((t, v));
+            match previous {
+                Some((t0, v0)) if t > t0 && t - t0 <= gap => {
+                    (v - v0) / ((t - t0) as f64 / 3_600_000.0)
+                }
+                _ => return false,
+            }
+        } else {
+            v
+        };
         if let Some(&last) = held.data.t.last()
             && t - last > gap
             && t > last
@@ -152,7 +204,7 @@ impl Model {
         let units = self.units(hidden);
         let mut ranges = vec![(f64::INFINITY, f64::NEG_INFINITY); units.len()];
         for held in self.series.iter_mut() {
-            let axis = units.iter().position(|u| *u == held.point.metric.display_unit());
+            let axis = units.iter().position(|u| *u == held.point.unit());
             if hidden.contains(&held.point.id) || axis.is_none() {
                 held.drawn.clear();
                 continue;
@@ -173,25 +225,39 @@ impl Model {
                 let on_axis: Vec<&Held> = self
                     .series
                     .iter()
-                    .filter(|h| !hidden.contains(&h.point.id) && h.point.metric.display_unit() == *unit)
+                    .filter(|h| !hidden.contains(&h.point.id) && h.point.unit() == *unit)
                     .collect();
-                let metric = on_axis[0].point.metric;
+                let first = &on_axis[0].point;
                 let thresholds = on_axis
                     .iter()
-                    .all(|h| h.point.metric == metric)
-                    .then(|| metric.default_thresholds())
+                    .all(|h| h.point.metric == first.metric)
+                    .then(|| first.thresholds())
                     .flatten();
                 let (lo, hi) = with_near_limits(lo, hi, thresholds.as_ref());
-                let count = if compact { 2 } else { (plot.h as f64 / (48.0 * dpr)).clamp(2.0, 8.0) as usize };
-                Axis { scale: ValueScale::around(lo, hi, count), unit: unit.to_string(), thresholds }
+                let count = if compact {
+                    2
+                } else {
+                    (plot.h as f64 / (48.0 * dpr)).clamp(2.0, 8.0) as usize
+                };
+                Axis {
+                    scale: ValueScale::around(lo, hi, count),
+                    unit: unit.to_string(),
+                    thresholds,
+                }
             })
             .collect();
-        let zone = self.series.first().map(|h| h.point.time_zone.clone()).unwrap_or_default();
+        let zone = self
+            .series
+            .first()
+            .map(|h| h.point.time_zone.clone())
+            .unwrap_or_default();
         let min_gap_ms = (96.0 * dpr / plot.px_per_ms(view)) as i64;
         let ticks = if compact {
             Vec::new()
         } else {
-            time_ticks(view.from, view.to, min_gap_ms, &|t| crate::format::zone_offset(t, &zone))
+            time_ticks(view.from, view.to, min_gap_ms, &|t| {
+                crate::format::zone_offset(t, &zone)
+            })
         };
         let lines = self
             .series
@@ -203,26 +269,71 @@ impl Model {
                 Line {
                     samples: &h.drawn,
                     color: palette.series(i),
-                    axis: units.iter().position(|u| *u == h.point.metric.display_unit()).unwrap_or(0),
-                    stale_since: last.map(|l| l.0).filter(|&l| now - l > h.point.max_gap_ms()),
-                    trend: if with_trend { self::trend_of(h, view) } else { None },
+                    axis: units.iter().position(|u| *u == h.point.unit()).unwrap_or(0),
+                    stale_since: last
+                        .map(|l| l.0)
+                        .filter(|&l| now - l > h.point.max_gap_ms()),
+                    trend: if with_trend {
+                        self::trend_of(h, view)
+                    } else {
+                        None
+                    },
                 }
             })
             .collect();
-        Scene { view, width_ms, axes, lines, ticks, now, compact }
+        Scene {
+            view,
+            width_ms,
+            axes,
+            lines,
+            ticks,
+            now,
+            compact,
+        }
     }
 
     /// The units of the visible series, first seen first, at most two.
     pub fn units(&self, hidden: &HashSet<u32>) -> Vec<&'static str> {
         let mut units: Vec<&'static str> = Vec::new();
         for h in self.series.iter().filter(|h| !hidden.contains(&h.point.id)) {
-            let u = h.point.metric.display_unit();
+            let u = h.point.unit();
             if !units.contains(&u) && units.len() < 2 {
                 units.push(u);
             }
         }
         units
     }
+}
+
+/// The unit a chart plots a metric in (energy counters as power).
+pub fn plotted_unit(metric: Metric) -> &'static str {
+    if metric == Metric::ElectricEnergy {
+        "kW"
+    } else {
+        metric.display_unit()
+    }
+}
+
+/// A counter as its rate per hour (kWh → kW) between neighbouring readings;
+/// across a gap, or for the first reading, there is no rate.
+fn per_hour(counter: &SeriesData) -> SeriesData {
+    let mut out = SeriesData::default();
+    let mut previous: Option<(i64, f64)> = None;
+    for (&t, &v) in counter.t.iter().zip(&counter.v) {
+        match previous {
+            _ if v.is_nan() => {
+                out.append(t, f64::NAN);
+                previous = None;
+                continue;
+            }
+            Some((t0, v0)) if t > t0 => {
+                out.append(t, (v - v0) / ((t - t0) as f64 / 3_600_000.0));
+            }
+            _ => {}
+        }
+        previous = Some((t, v));
+    }
+    out
 }
 
 /// The least-squares trend of what a series shows in `view`.
@@ -232,8 +343,14 @@ pub fn trend_of(held: &Held, view: View) -> Option<Trend> {
 
 /// Widens a value range to show limits close to the data (within half its
 /// span), so a manager sees how near the line runs to a threshold.
-fn with_near_limits(lo: f64, hi: f64, thresholds: Option<&cairn_protocol::Thresholds>) -> (f64, f64) {
-    let Some(th) = thresholds else { return (lo, hi) };
+fn with_near_limits(
+    lo: f64,
+    hi: f64,
+    thresholds: Option<&cairn_protocol::Thresholds>,
+) -> (f64, f64) {
+    let Some(th) = thresholds else {
+        return (lo, hi);
+    };
     if !lo.is_finite() || !hi.is_finite() {
         return (lo, hi);
     }
@@ -243,4 +360,43 @@ fn with_near_limits(lo: f64, hi: f64, thresholds: Option<&cairn_protocol::Thresh
         .map(|(v, _)| v)
         .filter(|v| *v >= lo - reach && *v <= hi + reach)
         .fold((lo, hi), |(a, b), v| (a.min(v), b.max(v)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meter() -> ChartPoint {
+        ChartPoint {
+            id: 1,
+            key: "m/electric_energy".into(),
+            label: "Main".into(),
+            metric: Metric::ElectricEnergy,
+            interval_s: 300,
+            time_zone: "UTC".into(),
+        }
+    }
+
+    #[test]
+    fn an_energy_counter_is_charted_as_power() {
+        let counter = SeriesData {
+            t: vec![0, 300_000, 600_000, 900_000, 2_000_000, 2_300_000],
+            v: vec![100.0, 105.0, 110.0, f64::NAN, 200.0, 201.0],
+            generation: 0,
+        };
+        let power = per_hour(&counter);
+        // 5 kWh in 5 minutes = 60 kW; no rate across the gap.
+        assert_eq!(power.t, vec![300_000, 600_000, 900_000, 2_300_000]);
+        assert_eq!(power.v[..2], [60.0, 60.0]);
+        assert!(power.v[2].is_nan());
+        assert!((power.v[3] - 12.0).abs() < 1e-9);
+
+        let mut m = Model::default();
+        m.set_points(&[meter()]);
+        assert!(!m.append(1, 0, 100.0), "the first reading has no rate yet");
+        assert!(m.append(1, 300_000, 101.0));
+        assert_eq!(m.series[0].data.v, vec![12.0]);
+        assert_eq!(meter().format(12.0), "12.0\u{a0}kW");
+        assert_eq!(meter().thresholds(), None);
+    }
 }

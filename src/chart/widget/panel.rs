@@ -73,7 +73,7 @@ pub fn Crosshair() -> impl IntoView {
                     let r = h.data.range(view.from, view.to);
                     let (_, v) = h.data.nearest(t, r)?;
                     let color = canvas::css(canvas::palette_of_page().series(i));
-                    Some((color, h.point.label.clone(), format::value(h.point.metric, v)))
+                    Some((color, h.point.label.clone(), h.point.format(v)))
                 })
                 .collect()
         });
@@ -107,7 +107,7 @@ pub fn Legend() -> impl IntoView {
                         on:click=move |_| s.hidden.update(|h| { if !h.remove(&id) { h.insert(id); } })>
                         <span class="cairn-chart__swatch" style=format!("background:{color}") />
                         {p.label.clone()}
-                        <span class="cairn-chart__unit">{format!("({})", p.metric.display_unit())}</span>
+                        <span class="cairn-chart__unit">{format!("({})", p.unit())}</span>
                     </button></li>
                 }
             }).collect_view()}
@@ -121,18 +121,22 @@ pub fn Readout() -> impl IntoView {
     let s = state();
     let lines = move || {
         s.version.track();
-        let (view, hidden, with_trend, now) = (s.view.get(), s.hidden.get(), s.trend.get(), s.now.get());
+        let (view, hidden, with_trend, now) =
+            (s.view.get(), s.hidden.get(), s.trend.get(), s.now.get());
         let zone = s.zone();
         s.model.with_value(|m| {
             m.series
                 .iter()
                 .filter(|h| !hidden.contains(&h.point.id))
                 .map(|h| {
-                    let metric = h.point.metric;
-                    let f = |v: f64| format::value(metric, v);
+                    let f = |v: f64| h.point.format(v);
                     let mut text = match export::summary(h.data.visible(view.from, view.to)) {
                         Some(sm) => {
-                            let approx = if h.stored as usize > h.data.len() { "≈" } else { "" };
+                            let approx = if h.stored as usize > h.data.len() {
+                                "≈"
+                            } else {
+                                ""
+                            };
                             format!(
                                 "{}: min {} ({}), max {} ({}), mean {approx}{}, last {}.",
                                 h.point.label,
@@ -168,27 +172,34 @@ fn trend_sentence(h: &super::model::Held, view: crate::chart::View, now: i64) ->
         return "Too few readings for a trend.".to_owned();
     };
     let rate = tr.per_hour();
-    let per_hour = format!("{}/h", rate_text(rate, metric.display_unit()));
-    let Some(th) = metric.default_thresholds() else {
+    let per_hour = format!("{}/h", rate_text(rate, h.point.unit()));
+    let Some(th) = h.point.thresholds() else {
         return format!("Trend {per_hour}.");
     };
     // Extrapolating further ahead than the data reaches back is guesswork.
     let horizon = view.span().max(3_600_000);
     match trend::project(&tr, now, &th) {
         Projection::Reaches { at, .. } if at - now > horizon => {
-            format!("Trend {per_hour}; no threshold within {}.", trend::roughly(horizon).trim_start_matches('~'))
+            format!(
+                "Trend {per_hour}; no threshold within {}.",
+                trend::roughly(horizon).trim_start_matches('~')
+            )
         }
-        Projection::Reaches { limit, critical, at } => format!(
+        Projection::Reaches {
+            limit,
+            critical,
+            at,
+        } => format!(
             "At this rate ({per_hour}) {} reaches {} ({}) in {}.",
             metric.label(),
-            format::value(metric, limit),
+            h.point.format(limit),
             if critical { "critical" } else { "warning" },
             trend::roughly(at - now)
         ),
         Projection::Beyond { limit, critical } => format!(
             "Past the {} limit of {} and not heading back ({per_hour}).",
             if critical { "critical" } else { "warning" },
-            format::value(metric, limit)
+            h.point.format(limit)
         ),
         Projection::Clear => format!("Trend {per_hour}; no threshold ahead."),
     }
@@ -196,7 +207,11 @@ fn trend_sentence(h: &super::model::Held, view: crate::chart::View, now: i64) ->
 
 /// `+1.2 ppm`, `-0.04 %`: a rate with two significant digits and a sign.
 fn rate_text(rate: f64, unit: &str) -> String {
-    let digits = if rate == 0.0 { 0 } else { (1 - rate.abs().log10().floor() as i32).clamp(0, 4) as usize };
+    let digits = if rate == 0.0 {
+        0
+    } else {
+        (1 - rate.abs().log10().floor() as i32).clamp(0, 4) as usize
+    };
     format!("{rate:+.digits$}\u{a0}{unit}")
 }
 
@@ -213,8 +228,15 @@ pub fn DataTable() -> impl IntoView {
         let (view, hidden) = (s.view.get(), s.hidden.get());
         let zone = s.zone();
         let (heads, rows, total) = s.model.with_value(|m| {
-            let shown: Vec<_> = m.series.iter().filter(|h| !hidden.contains(&h.point.id)).collect();
-            let mut times: Vec<i64> = shown.iter().flat_map(|h| h.data.visible(view.from, view.to).map(|p| p.0)).collect();
+            let shown: Vec<_> = m
+                .series
+                .iter()
+                .filter(|h| !hidden.contains(&h.point.id))
+                .collect();
+            let mut times: Vec<i64> = shown
+                .iter()
+                .flat_map(|h| h.data.visible(view.from, view.to).map(|p| p.0))
+                .collect();
             times.sort_unstable();
             times.dedup();
             let total = times.len();
@@ -227,7 +249,9 @@ pub fn DataTable() -> impl IntoView {
                         .map(|h| {
                             let i = h.data.t.partition_point(|&x| x < t);
                             match (h.data.t.get(i), h.data.v.get(i)) {
-                                (Some(&at), Some(&v)) if at == t && !v.is_nan() => format::value(h.point.metric, v),
+                                (Some(&at), Some(&v)) if at == t && !v.is_nan() => {
+                                    h.point.format(v)
+                                }
                                 _ => String::new(),
                             }
                         })
@@ -264,15 +288,24 @@ pub fn DataTable() -> impl IntoView {
 fn download_csv(s: ChartState) {
     let (view, hidden, zone) = (s.view.get_untracked(), s.hidden.get_untracked(), s.zone());
     let text = s.model.with_value(|m| {
-        let series = m.series.iter().filter(|h| !hidden.contains(&h.point.id)).map(|h| CsvSeries {
-            key: &h.point.key,
-            label: &h.point.label,
-            unit: h.point.metric.display_unit(),
-            points: h.data.visible(view.from, view.to),
-        });
+        let series = m
+            .series
+            .iter()
+            .filter(|h| !hidden.contains(&h.point.id))
+            .map(|h| CsvSeries {
+                key: &h.point.key,
+                label: &h.point.label,
+                unit: h.point.unit(),
+                points: h.data.visible(view.from, view.to),
+            });
         export::csv(series, &|t| local_time(&zone, t))
     });
-    let name = format!("cairn-{}-{}.csv", export::iso_utc(view.from), export::iso_utc(view.to)).replace(':', "");
+    let name = format!(
+        "cairn-{}-{}.csv",
+        export::iso_utc(view.from),
+        export::iso_utc(view.to)
+    )
+    .replace(':', "");
     if let Err(e) = save(&text, &name) {
         leptos::logging::warn!("csv: {e:?}");
     }

@@ -6,7 +6,10 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::chart_point;
 use crate::{
-    chart::{Range, widget::TimeChart},
+    chart::{
+        Range,
+        widget::{TimeChart, model::plotted_unit},
+    },
     format,
     state::live::use_live,
 };
@@ -20,16 +23,29 @@ pub fn Compare() -> impl IntoView {
     let navigate = use_navigate();
     let chosen = Memo::new(move |_| {
         query.with(|q| {
-            q.get("points").unwrap_or_default().split(',').filter_map(|s| s.parse::<u32>().ok()).take(MAX_POINTS).collect::<Vec<u32>>()
+            q.get("points")
+                .unwrap_or_default()
+                .split(',')
+                .filter_map(|s| s.parse::<u32>().ok())
+                .take(MAX_POINTS)
+                .collect::<Vec<u32>>()
         })
     });
     let set = Callback::new(move |ids: Vec<u32>| {
         let list: Vec<String> = ids.iter().map(u32::to_string).collect();
-        navigate(&format!("/compare?points={}", list.join(",")), Default::default());
+        navigate(
+            &format!("/compare?points={}", list.join(",")),
+            Default::default(),
+        );
     });
     let points = Memo::new(move |_| {
         let ids = chosen.get();
-        live.points.with(|ps| ids.iter().filter_map(|id| ps.iter().find(|p| p.id == *id)).map(|p| chart_point(&live, p)).collect::<Vec<_>>())
+        live.points.with(|ps| {
+            ids.iter()
+                .filter_map(|id| ps.iter().find(|p| p.id == *id))
+                .map(|p| chart_point(&live, p))
+                .collect::<Vec<_>>()
+        })
     });
     let search = RwSignal::new(String::new());
     let notice = RwSignal::new(None::<String>);
@@ -43,8 +59,15 @@ pub fn Compare() -> impl IntoView {
             ps.iter()
                 .filter(|p| !chosen.with(|c| c.contains(&p.id)))
                 .map(|p| {
-                    let site = sites.iter().find(|s| s.id == p.site_id).map_or("", |s| s.name.as_str());
-                    (p.id, format!("{} · {} — {site}", p.device_name, p.metric.label()), p.metric.display_unit())
+                    let site = sites
+                        .iter()
+                        .find(|s| s.id == p.site_id)
+                        .map_or("", |s| s.name.as_str());
+                    (
+                        p.id,
+                        format!("{} · {} — {site}", p.device_name, p.metric.label()),
+                        plotted_unit(p.metric),
+                    )
                 })
                 .filter(|(_, text, _)| format::sort_key(text).contains(&q))
                 .take(12)
@@ -53,9 +76,11 @@ pub fn Compare() -> impl IntoView {
     };
     let add = move |id: u32, unit: &'static str| {
         let ids = chosen.get_untracked();
-        let units: Vec<&str> = points.with_untracked(|p| p.iter().map(|p| p.metric.display_unit()).collect());
+        let units: Vec<&str> = points.with_untracked(|p| p.iter().map(|p| p.unit()).collect());
         if ids.len() >= MAX_POINTS {
-            notice.set(Some(format!("A chart compares at most {MAX_POINTS} points; remove one first.")));
+            notice.set(Some(format!(
+                "A chart compares at most {MAX_POINTS} points; remove one first."
+            )));
         } else if !units.contains(&unit) && {
             let mut u = units.clone();
             u.dedup();
@@ -63,7 +88,9 @@ pub fn Compare() -> impl IntoView {
             u.dedup();
             u.len() >= 2
         } {
-            notice.set(Some(format!("A chart has two value axes; this point's unit ({unit}) would need a third.")));
+            notice.set(Some(format!(
+                "A chart has two value axes; this point's unit ({unit}) would need a third."
+            )));
         } else {
             notice.set(None);
             search.set(String::new());
@@ -72,7 +99,13 @@ pub fn Compare() -> impl IntoView {
     };
     let remove = move |id: u32| {
         notice.set(None);
-        set.run(chosen.get_untracked().into_iter().filter(|x| *x != id).collect());
+        set.run(
+            chosen
+                .get_untracked()
+                .into_iter()
+                .filter(|x| *x != id)
+                .collect(),
+        );
     };
     view! {
         <h1 class="cairn-page-title">"Compare"</h1>

@@ -19,30 +19,41 @@ pub fn PointPage() -> impl IntoView {
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|v| v.parse::<u32>().ok())));
     let point = move || {
         let id = id.get()?;
-        live.points.with(|ps| ps.iter().find(|p| p.id == id).cloned())
+        live.points
+            .with(|ps| ps.iter().find(|p| p.id == id).cloned())
     };
     let extra = RwSignal::new(Vec::<u32>::new());
     let body = move || {
         let Some(p) = point() else {
             return if live.points.with(Vec::is_empty) {
-                view! { <p class="cairn-empty">"Waiting for the first data from the server…"</p> }.into_any()
+                view! { <p class="cairn-empty">"Waiting for the first data from the server…"</p> }
+                    .into_any()
             } else {
                 view! {
                     <h1 class="cairn-page-title">"No such point"</h1>
                     <p class="cairn-empty">"This point does not exist or is not on your sites. "
                         <A href="/">"Back to the overview"</A></p>
-                }.into_any()
+                }
+                .into_any()
             };
         };
         let siblings: Vec<_> = live.points.with(|ps| {
-            ps.iter().filter(|s| s.device_id == p.device_id && s.id != p.id).cloned().collect()
+            ps.iter()
+                .filter(|s| s.device_id == p.device_id && s.id != p.id)
+                .cloned()
+                .collect()
         });
-        let site = live.sites.with(|s| s.iter().find(|s| s.id == p.site_id).map(|s| s.name.clone())).unwrap_or_default();
+        let site = live
+            .sites
+            .with(|s| s.iter().find(|s| s.id == p.site_id).map(|s| s.name.clone()))
+            .unwrap_or_default();
         let main = chart_point(&live, &p);
         let all: Vec<_> = siblings.iter().map(|s| chart_point(&live, s)).collect();
         let points = Signal::derive(move || {
             let chosen = extra.get();
-            std::iter::once(main.clone()).chain(all.iter().filter(|c| chosen.contains(&c.id)).cloned()).collect::<Vec<_>>()
+            std::iter::once(main.clone())
+                .chain(all.iter().filter(|c| chosen.contains(&c.id)).cloned())
+                .collect::<Vec<_>>()
         });
         let title = format!("{} · {}", p.device_name, p.metric.label());
         view! {
