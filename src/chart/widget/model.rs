@@ -149,7 +149,7 @@ impl Model {
                         .copied()
                         .zip(fetched.v.last().copied())
                         .filter(|p| !p.1.is_nan());
-                    fetched = per_hour(&fetched);
+                    fetched = per_hour(&fetched, RATE_BASELINE_MS.max(loaded.width_ms));
                 }
                 held.data.replace(loaded.from, loaded.to, fetched);
             }
@@ -167,12 +167,16 @@ impl Model {
         };
         let gap = held.point.max_gap_ms();
         let v = if held.point.rate() {
-            let previous = held.last_raw.replace((t, v));
-            match previous {
-                Some((t0, v0)) if t > t0 && t - t0 <= gap => {
+            match held.last_raw {
+                Some((t0, _)) if t > t0 && t - t0 < RATE_BASELINE_MS => return false,
+                Some((t0, v0)) if t > t0 && t - t0 <= gap.max(RATE_BASELINE_MS) => {
+                    held.last_raw = Some((t, v));
                     (v - v0) / ((t - t0) as f64 / 3_600_000.0)
                 }
-                _ => return false,
+                _ => {
+                    held.last_raw = Some((t, v));
+                    return false;
+                }
             }
         } else {
             v
@@ -234,6 +238,9 @@ impl Model {
                     .then(|| first.thresholds())
                     .flatten();
                 let (lo, hi) = with_near_limits(lo, hi, thresholds.as_ref());
+                // Power is read from zero: auto-scaling a steady 22 kW would
+                // blow its last digit of rounding up to the full height.
+                let lo = if first.rate() && lo > 0.0 { 0.0 } else { lo };
                 let count = if compact {
                     2
                 } else {
@@ -314,24 +321,28 @@ pub fn plotted_unit(metric: Metric) -> &'static str {
     }
 }
 
-/// A counter as its rate per hour (kWh → kW) between neighbouring readings;
-/// across a gap, or for the first reading, there is no rate.
-fn per_hour(counter: &SeriesData) -> SeriesData {
+/// Power is averaged over at least this long: meters count whole kWh, so
+/// the rate between two 5-minute readings jumps between 0 and 24 kW.
+const RATE_BASELINE_MS: i64 = 15 * 60_000;
+
+/// A counter as its rate per hour (kWh → kW), each over at least
+/// `baseline_ms` since the last rate; across a gap there is no rate.
+fn per_hour(counter: &SeriesData, baseline_ms: i64) -> SeriesData {
     let mut out = SeriesData::default();
-    let mut previous: Option<(i64, f64)> = None;
+    let mut anchor: Option<(i64, f64)> = None;
     for (&t, &v) in counter.t.iter().zip(&counter.v) {
-        match previous {
+        match anchor {
             _ if v.is_nan() => {
                 out.append(t, f64::NAN);
-                previous = None;
-                continue;
+                anchor = None;
             }
-            Some((t0, v0)) if t > t0 => {
+            Some((t0, _)) if t - t0 < baseline_ms => {}
+            Some((t0, v0)) => {
                 out.append(t, (v - v0) / ((t - t0) as f64 / 3_600_000.0));
+                anchor = Some((t, v));
             }
-            _ => {}
+            None => anchor = Some((t, v)),
         }
-        previous = Some((t, v));
     }
     out
 }
@@ -384,17 +395,24 @@ mod tests {
             v: vec![100.0, 105.0, 110.0, f64::NAN, 200.0, 201.0],
             generation: 0,
         };
-        let power = per_hour(&counter);
+        let power = per_hour(&counter, 300_000);
         // 5 kWh in 5 minutes = 60 kW; no rate across the gap.
         assert_eq!(power.t, vec![300_000, 600_000, 900_000, 2_300_000]);
         assert_eq!(power.v[..2], [60.0, 60.0]);
         assert!(power.v[2].is_nan());
         assert!((power.v[3] - 12.0).abs() < 1e-9);
+        // Over 10 minutes at least: one rate from 0 to 600 000.
+        let smooth = per_hour(&counter, 600_000);
+        assert_eq!((smooth.t[0], smooth.v[0]), (600_000, 60.0));
 
         let mut m = Model::default();
         m.set_points(&[meter()]);
         assert!(!m.append(1, 0, 100.0), "the first reading has no rate yet");
-        assert!(m.append(1, 300_000, 101.0));
+        assert!(
+            !m.append(1, 300_000, 101.0),
+            "5 minutes is too short a baseline"
+        );
+        assert!(m.append(1, 900_000, 103.0));
         assert_eq!(m.series[0].data.v, vec![12.0]);
         assert_eq!(meter().format(12.0), "12.0\u{a0}kW");
         assert_eq!(meter().thresholds(), None);
