@@ -111,7 +111,7 @@ pub fn palette(element: &web_sys::Element) -> Palette {
 fn hex(s: &str) -> Option<RGBColor> {
     let s = s.strip_prefix('#')?;
     let n = u32::from_str_radix(s, 16).ok()?;
-    (s.len() == 6).then(|| RGBColor((n >> 16) as u8, (n >> 8) as u8, n as u8))
+    (s.len() == 6).then_some(RGBColor((n >> 16) as u8, (n >> 8) as u8, n as u8))
 }
 
 /// The palette as the page's root element has it (legend swatches).

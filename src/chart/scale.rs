@@ -170,7 +170,7 @@ pub fn time_ticks(
                 if t >= to {
                     break;
                 }
-                if t >= from && (month.month0() % m) == 0 {
+                if t >= from && month.month0().is_multiple_of(m) {
                     let label = if month.month() == 1 {
                         month.year().to_string()
                     } else {

@@ -365,7 +365,7 @@ mod tests {
         let points: Vec<(i64, f64)> = (0..20_000)
             .map(|i| {
                 seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-                let v = if seed % 97 == 0 {
+                let v = if seed.is_multiple_of(97) {
                     f64::NAN
                 } else {
                     (seed >> 40) as f64

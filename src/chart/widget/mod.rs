@@ -161,7 +161,7 @@ pub fn TimeChart(
         }
     });
     fetch_when_needed(state, size);
-    let redraw = draw_on_change(state, [frame_canvas, canvas_ref], size, compact);
+    draw_on_change(state, [frame_canvas, canvas_ref], size, compact);
 
     let gesture = StoredValue::new(Gesture::Idle);
     let selection = RwSignal::new(None::<(f64, f64)>);
@@ -244,7 +244,6 @@ pub fn TimeChart(
         ev.prevent_default();
         state.show(next);
     };
-    let _ = redraw;
     view! {
         <div class="cairn-chart" class:cairn-chart--compact=compact>
             {(!compact).then(|| view! { <panel::Toolbar /> })}
