@@ -51,49 +51,6 @@ pub fn is_stale(age_ms: f64, interval_s: u32) -> bool {
     age_ms > 3.0 * f64::from(interval_s) * 1000.0
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn values_carry_their_unit_and_precision() {
-        for (metric, v, expected) in [
-            (Metric::AirTemperature, 21.44, "21.4\u{a0}°C"),
-            (Metric::RelativeHumidity, 45.6, "46\u{a0}%"),
-            (Metric::Co2, 812.0, "812\u{a0}ppm"),
-            (Metric::Occupancy, 3.0, "3\u{a0}people"),
-            (
-                Metric::ElectricEnergy,
-                1_234_567.4,
-                "1\u{202f}234\u{202f}567\u{a0}kWh",
-            ),
-            (Metric::ElectricEnergy, 999.0, "999\u{a0}kWh"),
-        ] {
-            assert_eq!(value(metric, v), expected, "{metric:?} {v}");
-        }
-    }
-
-    #[test]
-    fn ages_read_like_a_person_would_say_them() {
-        for (ms, expected) in [
-            (0.0, "just now"),
-            (-500.0, "just now"),
-            (12_400.0, "12 s ago"),
-            (240_000.0, "4 min ago"),
-            (3.0 * 3_600_000.0, "3 h ago"),
-            (2.0 * 86_400_000.0, "2 d ago"),
-        ] {
-            assert_eq!(age(ms), expected, "{ms}");
-        }
-    }
-
-    #[test]
-    fn stale_after_three_intervals() {
-        assert!(!is_stale(30_000.0, 10));
-        assert!(is_stale(30_001.0, 10));
-    }
-}
-
 /// Formats a time with the browser's `Intl.DateTimeFormat` (en-GB) and these options.
 fn intl(ms: f64, options: &[(&str, &str)]) -> String {
     use js_sys::{Array, Date, Intl::DateTimeFormat, Object, Reflect};
@@ -193,4 +150,47 @@ pub fn date_time(ms: i64) -> String {
             ("hourCycle", "h23"),
         ],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_carry_their_unit_and_precision() {
+        for (metric, v, expected) in [
+            (Metric::AirTemperature, 21.44, "21.4\u{a0}°C"),
+            (Metric::RelativeHumidity, 45.6, "46\u{a0}%"),
+            (Metric::Co2, 812.0, "812\u{a0}ppm"),
+            (Metric::Occupancy, 3.0, "3\u{a0}people"),
+            (
+                Metric::ElectricEnergy,
+                1_234_567.4,
+                "1\u{202f}234\u{202f}567\u{a0}kWh",
+            ),
+            (Metric::ElectricEnergy, 999.0, "999\u{a0}kWh"),
+        ] {
+            assert_eq!(value(metric, v), expected, "{metric:?} {v}");
+        }
+    }
+
+    #[test]
+    fn ages_read_like_a_person_would_say_them() {
+        for (ms, expected) in [
+            (0.0, "just now"),
+            (-500.0, "just now"),
+            (12_400.0, "12 s ago"),
+            (240_000.0, "4 min ago"),
+            (3.0 * 3_600_000.0, "3 h ago"),
+            (2.0 * 86_400_000.0, "2 d ago"),
+        ] {
+            assert_eq!(age(ms), expected, "{ms}");
+        }
+    }
+
+    #[test]
+    fn stale_after_three_intervals() {
+        assert!(!is_stale(30_000.0, 10));
+        assert!(is_stale(30_001.0, 10));
+    }
 }

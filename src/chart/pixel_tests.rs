@@ -155,3 +155,30 @@ fn decimated_render_equals_raw_render_for_a_random_walk() {
 fn decimated_render_equals_raw_render_with_spikes_gaps_and_duplicate_times() {
     check(&series(200_000, 7, true));
 }
+
+#[test]
+fn a_spike_in_the_last_partial_column_is_drawn() {
+    // A view not aligned to the column grid: the last column's centre falls
+    // one pixel past the plot, and its reading must still show.
+    let view = View {
+        from: 5,
+        to: 10_005,
+    };
+    let plot = Plot::inside(W, H, 1.0, 1, true);
+    let width_ms = column_width(view.span(), plot.w as u32);
+    let last = view.to - 1;
+    assert!(column_x(last, view.from, width_ms, plot.px_per_ms(view)) as i32 >= plot.w);
+    let samples: Vec<Sample> = vec![
+        (view.from, Some(0.0)),
+        (last - 50, Some(0.0)),
+        (last, Some(100.0)),
+    ];
+    let scale = ValueScale::around(0.0, 100.0, 5);
+    let image = render(&samples, view, width_ms, &scale);
+    let top = plot.y(&scale, 100.0);
+    let inked = |x: i32, y: i32| image[((y as u32 * W + x as u32) * 4 + 3) as usize] != 0;
+    assert!(
+        (plot.x + plot.w - 3..plot.x + plot.w).any(|x| (top - 1..=top + 1).any(|y| inked(x, y))),
+        "the spike's top is inked near the right edge"
+    );
+}

@@ -251,9 +251,14 @@ pub fn draw_lines<DB: DrawingBackend>(
             for &(t, v) in line.samples {
                 match v {
                     Some(v) => {
-                        let x =
-                            plot.x + column_x(t, scene.view.from, scene.width_ms, per_ms) as i32;
-                        path.push((x + dx, plot.y(&axis.scale, v) + dy));
+                        let mut x = column_x(t, scene.view.from, scene.width_ms, per_ms) as i32;
+                        // A reading inside the view always shows: the first
+                        // and last columns are partial, so their centres can
+                        // fall outside the plot and would be clipped away.
+                        if (scene.view.from..=scene.view.to).contains(&t) {
+                            x = x.clamp(0, plot.w - 1);
+                        }
+                        path.push((plot.x + x + dx, plot.y(&axis.scale, v) + dy));
                     }
                     None => flush(area, &mut path, style)?,
                 }
