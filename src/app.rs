@@ -7,8 +7,8 @@ use leptos_router::{
 use crate::{
     components::shell::Shell,
     pages::{
-        Alerts, BenchChart, Compare, Devices, Login, MapPage, NotFound, Overview, PointPage,
-        Reports, admin,
+        Alerts, BenchChart, Compare, Devices, FloorPage, Login, MapPage, NotFound, Overview,
+        PointPage, Reports, admin,
     },
     state::{
         clock::{provide_clock, use_clock},
@@ -69,6 +69,7 @@ fn SignedIn() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=Overview />
                 <Route path=path!("/map") view=MapPage />
+                <Route path=path!("/map/floors/:id") view=FloorPage />
                 <Route path=path!("/devices") view=Devices />
                 <Route path=path!("/alerts") view=Alerts />
                 <Route path=path!("/compare") view=Compare />

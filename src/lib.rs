@@ -8,6 +8,7 @@ mod app;
 pub mod chart;
 pub mod components;
 pub mod format;
+pub mod map;
 pub mod pages;
 pub mod state;
 

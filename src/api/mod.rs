@@ -1,6 +1,7 @@
 //! The only code that talks to the network.
 
 pub mod auth;
+pub mod catalog;
 mod error;
 pub mod http;
 pub mod series;

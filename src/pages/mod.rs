@@ -16,7 +16,7 @@ pub use bench_chart::BenchChart;
 pub use charts::{Compare, PointPage};
 pub use devices::Devices;
 pub use login::Login;
-pub use map::MapPage;
+pub use map::{FloorPage, MapPage};
 pub use not_found::NotFound;
 pub use overview::Overview;
 pub use reports::Reports;

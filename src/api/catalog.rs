@@ -1,0 +1,44 @@
+//! The portfolio model the map needs: devices with their places, floors.
+
+use cairn_protocol::{DeviceSummary, Floor, Page};
+
+use super::{ApiError, http::get};
+
+/// Every device matching `filter` (`key=value&…`, already encoded), page by page.
+pub async fn devices(filter: &str) -> Result<Vec<DeviceSummary>, ApiError> {
+    let mut all = Vec::new();
+    loop {
+        let page: Page<DeviceSummary> = get(&format!(
+            "/api/devices?limit=1000&offset={}&{filter}",
+            all.len()
+        ))
+        .await?;
+        let done = page.items.is_empty() || all.len() + page.items.len() >= page.total as usize;
+        all.extend(page.items);
+        if done {
+            return Ok(all);
+        }
+    }
+}
+
+/// The floors of a building, lowest first.
+pub async fn floors(building: &str) -> Result<Vec<Floor>, ApiError> {
+    let page: Page<Floor> = get(&format!(
+        "/api/floors?limit=1000&building={}",
+        js_sys::encode_uri_component(building)
+    ))
+    .await?;
+    let mut floors = page.items;
+    floors.sort_by_key(|f| f.level);
+    Ok(floors)
+}
+
+/// One floor, `None` when it does not exist or is not on the user's sites.
+pub async fn floor(id: &str) -> Result<Option<Floor>, ApiError> {
+    let page: Page<Floor> = get(&format!(
+        "/api/floors?floor={}",
+        js_sys::encode_uri_component(id)
+    ))
+    .await?;
+    Ok(page.items.into_iter().next())
+}

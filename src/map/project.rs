@@ -1,0 +1,110 @@
+//! Where things are on screen: world coordinates and the map's viewport.
+//!
+//! The portfolio map is Leaflet's default Web Mercator (EPSG:3857): at zoom
+//! `z` the world is `256·2^z` pixels wide and a place's pixel is its world
+//! coordinate in `[0, 1)²` times that. A floor map is `CRS.Simple` with plan
+//! metres as world coordinates, `2^z` pixels per metre, `lat = −y`,
+//! `lng = x`. Projecting in Rust keeps 50,000 markers away from JS calls.
+
+use std::f64::consts::PI;
+
+/// Web Mercator world coordinate of a place, in `[0, 1)²`, y down.
+pub fn mercator(lat: f64, lon: f64) -> (f64, f64) {
+    // Leaflet's limit: the latitude where the world is square.
+    let s = lat.clamp(-85.051_128_78, 85.051_128_78).to_radians().sin();
+    (
+        (lon + 180.0) / 360.0,
+        0.5 - ((1.0 + s) / (1.0 - s)).ln() / (4.0 * PI),
+    )
+}
+
+/// The place at a Web Mercator world coordinate: `(lat, lon)`.
+pub fn unmercator(x: f64, y: f64) -> (f64, f64) {
+    let lat = (PI * (1.0 - 2.0 * y)).sinh().atan().to_degrees();
+    (lat, x * 360.0 - 180.0)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Crs {
+    Mercator,
+    /// A floor plan, world units in metres.
+    Plan,
+}
+
+/// What the map shows: `container = (world − origin) · scale`, CSS pixels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Viewport {
+    pub scale: f64,
+    pub origin: (f64, f64),
+    pub width: f64,
+    pub height: f64,
+}
+
+impl Viewport {
+    /// The viewport of a map centred on world point `center` at `zoom`.
+    pub fn new(crs: Crs, center: (f64, f64), zoom: f64, width: f64, height: f64) -> Viewport {
+        let scale = match crs {
+            Crs::Mercator => 256.0 * zoom.exp2(),
+            Crs::Plan => zoom.exp2(),
+        };
+        Viewport {
+            scale,
+            origin: (
+                center.0 - width / 2.0 / scale,
+                center.1 - height / 2.0 / scale,
+            ),
+            width,
+            height,
+        }
+    }
+
+    pub fn to_screen(&self, (x, y): (f64, f64)) -> (f64, f64) {
+        (
+            (x - self.origin.0) * self.scale,
+            (y - self.origin.1) * self.scale,
+        )
+    }
+
+    pub fn to_world(&self, (x, y): (f64, f64)) -> (f64, f64) {
+        (
+            x / self.scale + self.origin.0,
+            y / self.scale + self.origin.1,
+        )
+    }
+
+    /// Whether a screen point is on the canvas, with `margin` pixels to spare.
+    pub fn shows(&self, (x, y): (f64, f64), margin: f64) -> bool {
+        x >= -margin && y >= -margin && x <= self.width + margin && y <= self.height + margin
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mercator_round_trips_and_matches_leaflet() {
+        // Leaflet: map.project([50.8503, 4.3517], 0) = (131.0946…, 85.8719…).
+        let (x, y) = mercator(50.8503, 4.3517);
+        assert!((x * 256.0 - 131.0946).abs() < 1e-3, "{}", x * 256.0);
+        assert!((y * 256.0 - 85.8719).abs() < 1e-3, "{}", y * 256.0);
+        let (lat, lon) = unmercator(x, y);
+        assert!((lat - 50.8503).abs() < 1e-9 && (lon - 4.3517).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_centre_is_in_the_middle_of_the_screen() {
+        let c = mercator(52.0, 5.0);
+        let vp = Viewport::new(Crs::Mercator, c, 12.0, 800.0, 600.0);
+        let (x, y) = vp.to_screen(c);
+        assert!((x - 400.0).abs() < 1e-6 && (y - 300.0).abs() < 1e-6);
+        let back = vp.to_world((x, y));
+        assert!((back.0 - c.0).abs() < 1e-12);
+        // One zoom step doubles distances.
+        let east = (c.0 + 1e-4, c.1);
+        let d12 = vp.to_screen(east).0 - x;
+        let vp13 = Viewport::new(Crs::Mercator, c, 13.0, 800.0, 600.0);
+        assert!((vp13.to_screen(east).0 - 400.0 - 2.0 * d12).abs() < 1e-6);
+        assert!(vp.shows((-5.0, 10.0), 10.0) && !vp.shows((-50.0, 10.0), 10.0));
+    }
+}

@@ -1,0 +1,226 @@
+//! `/map/floors/:id`: one floor's plan (`CRS.Simple`, plan metres) with its
+//! devices at their x/y, in the same colours and shapes, live; breadcrumbs
+//! back to the building on the map and a switch to the other floors.
+
+use std::rc::Rc;
+
+use cairn_protocol::Floor;
+use leptos::{html::Div, prelude::*};
+use leptos_router::{components::A, hooks::use_params_map};
+
+use super::{
+    data::{self, Tracked},
+    engine::{Engine, Hit},
+    parts::{DevicePopup, Legend},
+};
+use crate::{
+    api,
+    map::{
+        cluster::{Index, Item, Status},
+        project::Crs,
+    },
+    state::{clock::use_clock, live::use_live, session::use_session, theme::use_theme},
+};
+
+#[component]
+pub fn FloorPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    let session = use_session();
+    let loaded = LocalResource::new(move || {
+        let id = id.get();
+        async move {
+            let Some(floor) = api::catalog::floor(&id).await? else {
+                return Ok(None);
+            };
+            let floors = api::catalog::floors(&floor.building_id).await?;
+            let filter = format!("floor={}", js_sys::encode_uri_component(&id));
+            // Devices without a plan position cannot be placed on it.
+            let mut devices = api::catalog::devices(&filter).await?;
+            devices.retain(|d| d.plan.is_some());
+            Ok::<_, api::ApiError>(Some((floor, floors, devices)))
+        }
+    });
+    view! {
+        <Transition fallback=|| view! { <p class="cairn-muted">"Loading the floor…"</p> }>
+            {move || loaded.get().map(|r| match r {
+                Ok(Some((floor, floors, devices))) => view! { <FloorView floor floors devices /> }.into_any(),
+                Ok(None) => view! {
+                    <h1 class="cairn-page-title">"No such floor"</h1>
+                    <p class="cairn-empty">"This floor does not exist or is not on your sites. "<A href="/map">"Back to the map"</A></p>
+                }.into_any(),
+                Err(err) => {
+                    session.check(&err);
+                    view! { <p class="cairn-form__error" role="alert">{format!("Could not load the floor: {err}")}</p> }.into_any()
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn FloorView(
+    floor: Floor,
+    floors: Vec<Floor>,
+    devices: Vec<cairn_protocol::DeviceSummary>,
+) -> impl IntoView {
+    let live = use_live();
+    let now = live.server_now(use_clock().0);
+    let tracked = Memo::new(move |_| {
+        live.points.track();
+        data::track(&live, devices.clone())
+    });
+    let statuses = Memo::new(move |_| tracked.with(|t| data::statuses(t, now.get())));
+    let counts = Signal::derive(move || statuses.with(|s| data::count(s.iter().copied())));
+    let shown = RwSignal::new([true; 5]);
+    let selected = RwSignal::new(None::<usize>);
+    let container = NodeRef::<Div>::new();
+    let popup = NodeRef::<Div>::new();
+    let engine = StoredValue::new_local(None::<Rc<Engine>>);
+    // Engine is not reactive: effects that need it track this.
+    let ready = RwSignal::new(false);
+    let (w, h) = (floor.width_m, floor.height_m);
+    let plan_url = floor.plan_url.clone();
+
+    Effect::new(move |_| {
+        let Some(el) = container.get() else { return };
+        if engine.with_value(Option::is_some) {
+            return;
+        }
+        match Engine::new(&el, Crs::Plan, (-h / 2.0, w / 2.0), 2.0, (-2.0, 6.0)) {
+            Ok(e) => {
+                let bounds = leaflet::LatLngBounds::new(
+                    &leaflet::LatLng::new(-h, 0.0),
+                    &leaflet::LatLng::new(0.0, w),
+                );
+                leaflet::ImageOverlay::new(&plan_url, &bounds).add_to(&e.map);
+                e.map.fit_bounds(&bounds);
+                e.on_hit(move |hit| {
+                    if let Hit::Item(i) = hit {
+                        selected.set(Some(i as usize));
+                    }
+                });
+                engine.set_value(Some(e));
+                ready.set(true);
+            }
+            Err(err) => leptos::logging::error!("floor map: {err:?}"),
+        }
+    });
+    on_cleanup(move || engine.set_value(None));
+
+    // Devices at their plan x/y; every device is its own item (no clusters).
+    Effect::new(move |_| {
+        ready.track();
+        let Some(e) = engine.get_value() else { return };
+        let index: Vec<Item> = tracked.with(|t| {
+            statuses.with_untracked(|s| {
+                t.iter()
+                    .zip(s)
+                    .map(|(t, s)| {
+                        let p = t.device.plan.map_or((0.0, 0.0), |p| (p.x, p.y));
+                        Item {
+                            x: p.0,
+                            y: p.1,
+                            status: *s,
+                        }
+                    })
+                    .collect()
+            })
+        });
+        e.set_index(Index::new(&index));
+    });
+    Effect::new(move |_| {
+        ready.track();
+        let Some(e) = engine.get_value() else { return };
+        statuses.with(|s| {
+            let mut changed = false;
+            {
+                let mut index = e.index.borrow_mut();
+                for (i, st) in s.iter().enumerate() {
+                    if i < index.len() {
+                        changed |= index.set_status(i as u32, *st);
+                    }
+                }
+            }
+            if changed {
+                e.redraw();
+            }
+        });
+    });
+    Effect::new(move |_| {
+        let s = shown.get();
+        ready.track();
+        if let Some(e) = engine.get_value() {
+            e.shown.set(s);
+            e.redraw();
+        }
+    });
+    let theme = use_theme();
+    Effect::new(move |_| {
+        theme.mode.track();
+        ready.track();
+        if let Some(e) = engine.get_value() {
+            e.restyle();
+        }
+    });
+    Effect::new(move |_| {
+        let Some(i) = selected.get() else { return };
+        ready.track();
+        let (Some(e), Some(el)) = (engine.get_value(), popup.get_untracked()) else {
+            return;
+        };
+        let Some(p) = tracked.with_untracked(|t| t.get(i).and_then(|t| t.device.plan)) else {
+            return;
+        };
+        e.map.open_popup_with_content(&el, &e.lat_lng((p.x, p.y)));
+    });
+    let popup_body = move || {
+        let i = selected.get()?;
+        let t: Tracked = tracked.with(|t| t.get(i).cloned())?;
+        let status =
+            Signal::derive(move || statuses.with(|s| s.get(i).copied().unwrap_or(Status::Unknown)));
+        Some(view! { <DevicePopup tracked=t status now /> })
+    };
+
+    let site = live
+        .sites
+        .with_untracked(|s| {
+            s.iter()
+                .find(|s| s.id == floor.site_id)
+                .map(|s| s.name.clone())
+        })
+        .unwrap_or_default();
+    let building = live
+        .buildings
+        .with_untracked(|b| {
+            b.iter()
+                .find(|b| b.id == floor.building_id)
+                .map(|b| b.name.clone())
+        })
+        .unwrap_or_default();
+    let current = floor.id.clone();
+    view! {
+        <div class="cairn-map cairn-map--floor">
+            <nav class="cairn-crumbs" aria-label="Breadcrumbs">
+                <A href="/map">"Map"</A>" › "{site}" › "{building.clone()}" › "<span aria-current="page">{floor.name.clone()}</span>
+            </nav>
+            <header class="cairn-map__bar">
+                <h1 class="cairn-page-title">{format!("{building} · {}", floor.name)}</h1>
+                <nav class="cairn-map__floor-switch" aria-label="Floors">
+                    {floors.into_iter().map(|f| {
+                        let here = f.id == current;
+                        view! {
+                            <A href=format!("/map/floors/{}", f.id) attr:aria-current=here.then_some("page")
+                                attr:class=if here { "cairn-map__floor cairn-map__floor--here" } else { "cairn-map__floor" }>{f.name}</A>
+                        }
+                    }).collect_view()}
+                </nav>
+                <Legend counts shown />
+            </header>
+            <div class="cairn-map__body">
+                <div class="cairn-map__canvas cairn-map__canvas--plan" node_ref=container data-testid="floor-map"></div>
+            </div>
+            <div class="cairn-map__popup-holder"><div node_ref=popup>{popup_body}</div></div>
+        </div>
+    }
+}

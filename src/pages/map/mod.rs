@@ -1,0 +1,533 @@
+//! `/map`: the portfolio on a Leaflet map. Sensors coloured and shaped by
+//! status, clustered (worst status and counts per status), live; building
+//! outlines drawn locally so the map is useful without a basemap; a building
+//! opens its floors (`/map/floors/:id`, in `floor.rs`).
+
+mod data;
+mod engine;
+mod floor;
+mod parts;
+
+use std::rc::Rc;
+
+pub use floor::FloorPage;
+
+use cairn_protocol::{Building, DeviceKind};
+use leptos::{html::Div, prelude::*};
+use leptos_router::components::A;
+
+use self::{
+    data::Tracked,
+    engine::{Engine, Hit, Label},
+    parts::{DevicePopup, Legend},
+};
+use crate::{
+    api,
+    map::leaflet_ext::path_element,
+    map::{
+        cluster::{Index, Item, Status},
+        layer::Mark,
+        project::{Crs, mercator},
+    },
+    state::{
+        clock::use_clock,
+        live::{LiveStore, use_live},
+        session::use_session,
+        theme::use_theme,
+    },
+};
+
+/// The basemap for connected deployments. Without network access the probe
+/// fails once and the map keeps its local outlines only.
+const TILES: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+const ATTRIBUTION: &str = "© OpenStreetMap contributors";
+
+#[component]
+pub fn MapPage() -> impl IntoView {
+    let live = use_live();
+    let session = use_session();
+    let now = live.server_now(use_clock().0);
+    let devices = LocalResource::new(|| api::catalog::devices(""));
+    let tracked = Memo::new(move |_| {
+        let list = devices.get().and_then(Result::ok).unwrap_or_default();
+        // Re-join when the live store gets a new snapshot.
+        live.points.track();
+        data::track(&live, list)
+    });
+    // Tracked has signals inside; compare by identity of the device list.
+    let statuses = Memo::new(move |_| tracked.with(|t| data::statuses(t, now.get())));
+    let kind = RwSignal::new(None::<DeviceKind>);
+    let shown = RwSignal::new([true; 5]);
+    let counts = Signal::derive(move || {
+        let k = kind.get();
+        tracked.with(|t| {
+            statuses.with(|s| {
+                data::count(
+                    t.iter()
+                        .zip(s)
+                        .filter(|(t, _)| k.is_none_or(|k| t.device.kind == k))
+                        .map(|(_, s)| *s),
+                )
+            })
+        })
+    });
+    let selected = RwSignal::new(None::<usize>);
+    let building = RwSignal::new(None::<Building>);
+    let basemap = RwSignal::new(None::<bool>);
+    let in_view = RwSignal::new(Vec::<Mark>::new());
+
+    let container = NodeRef::<Div>::new();
+    let popup = NodeRef::<Div>::new();
+    let engine = StoredValue::new_local(None::<Rc<Engine>>);
+    // Engine is not reactive: effects that need it track this.
+    let ready = RwSignal::new(false);
+    // Item i of the index is device items[i].
+    let items = StoredValue::new_local(Vec::<usize>::new());
+    let outlines = StoredValue::new_local(Vec::<(String, leaflet::Polygon)>::new());
+    let fitted = StoredValue::new(false);
+
+    // The map, once its container is in the page.
+    Effect::new(move |_| {
+        let Some(el) = container.get() else { return };
+        if engine.with_value(Option::is_some) {
+            return;
+        }
+        let center = (51.5, 4.8);
+        match Engine::new(&el, Crs::Mercator, center, 8.0, (3.0, 20.0)) {
+            Ok(e) => {
+                probe_basemap(&e, basemap);
+                e.on_hit(move |hit| on_hit(hit, engine, items, live, selected, building));
+                e.on_settled(move |mut marks| {
+                    marks.reverse(); // most severe first
+                    marks.truncate(30);
+                    in_view.set(marks);
+                });
+                engine.set_value(Some(e));
+                ready.set(true);
+            }
+            Err(err) => leptos::logging::error!("map: {err:?}"),
+        }
+    });
+    on_cleanup(move || engine.set_value(None));
+
+    // Building outlines and the site and building names, once both are known.
+    Effect::new(move |_| {
+        let buildings = live.buildings.get();
+        let sites = live.sites.get();
+        ready.track();
+        let Some(e) = engine.get_value() else { return };
+        outlines.update_value(|o| {
+            for (_, p) in o.drain(..) {
+                p.remove();
+            }
+        });
+        let mut labels: Vec<Label> = sites
+            .iter()
+            .map(|s| Label {
+                world: mercator(s.lat, s.lon),
+                text: s.name.clone(),
+                zooms: (6.0, 15.0),
+            })
+            .collect();
+        for b in &buildings {
+            let ring = js_sys::Array::new();
+            for p in &b.footprint {
+                ring.push(&leaflet::LatLng::new(p.lat, p.lon));
+            }
+            let options = leaflet::PolylineOptions::new();
+            options.set_interactive(false);
+            options.set_weight(1.5);
+            options.set_class_name("cairn-map__building".into());
+            let polygon = leaflet::Polygon::new_with_options(&ring, &options);
+            polygon.add_to(&e.map);
+            outlines.update_value(|o| o.push((b.id.clone(), polygon)));
+            if let Some(c) = centroid(&b.footprint) {
+                labels.push(Label {
+                    world: c,
+                    text: b.name.clone(),
+                    zooms: (16.0, 30.0),
+                });
+            }
+        }
+        *e.labels.borrow_mut() = labels;
+        // The whole portfolio in view, once, when the sites first arrive.
+        if !fitted.get_value() && !sites.is_empty() {
+            fitted.set_value(true);
+            let corners = js_sys::Array::new();
+            for s in &sites {
+                corners.push(&leaflet::LatLng::new(s.lat, s.lon));
+            }
+            let options = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(
+                &options,
+                &"padding".into(),
+                &leaflet::Point::new(40.0, 40.0),
+            );
+            e.map
+                .fit_bounds_with_options(&leaflet::LatLngBounds::new_from_list(&corners), &options);
+        }
+        e.redraw();
+    });
+
+    // The index: rebuilt when the devices or the kind filter change.
+    Effect::new(move |_| {
+        let k = kind.get();
+        ready.track();
+        let Some(e) = engine.get_value() else { return };
+        let (list, index): (Vec<usize>, Vec<Item>) = tracked.with(|t| {
+            statuses.with_untracked(|s| {
+                t.iter()
+                    .enumerate()
+                    .filter(|(_, t)| k.is_none_or(|k| t.device.kind == k))
+                    .map(|(i, t)| {
+                        let (x, y) = mercator(t.device.location.lat, t.device.location.lon);
+                        let status = s.get(i).copied().unwrap_or(Status::Unknown);
+                        (i, Item { x, y, status })
+                    })
+                    .unzip()
+            })
+        });
+        items.set_value(list);
+        e.set_index(Index::new(&index));
+    });
+
+    // Live: statuses move in place in the index, outlines restyle.
+    Effect::new(move |_| {
+        ready.track();
+        let Some(e) = engine.get_value() else { return };
+        statuses.with(|s| {
+            let mut changed = false;
+            {
+                let mut index = e.index.borrow_mut();
+                items.with_value(|items| {
+                    for (item, dev) in items.iter().enumerate() {
+                        if let Some(st) = s.get(*dev) {
+                            changed |= index.set_status(item as u32, *st);
+                        }
+                    }
+                });
+            }
+            if changed {
+                e.redraw();
+            }
+            let worst = tracked.with(|t| building_worst(t, s));
+            outlines.with_value(|o| {
+                for (id, polygon) in o {
+                    let status = worst.get(id).copied().unwrap_or(Status::Unknown);
+                    if let Some(el) = path_element(polygon) {
+                        let _ = el.set_attribute(
+                            "class",
+                            &format!(
+                                "leaflet-interactive cairn-map__building cairn-map__building--{}",
+                                status.key()
+                            ),
+                        );
+                    }
+                }
+            });
+        });
+    });
+
+    Effect::new(move |_| {
+        let s = shown.get();
+        ready.track();
+        if let Some(e) = engine.get_value() {
+            e.shown.set(s);
+            e.redraw();
+        }
+    });
+    let theme = use_theme();
+    Effect::new(move |_| {
+        theme.mode.track();
+        ready.track();
+        if let Some(e) = engine.get_value() {
+            e.restyle();
+        }
+    });
+
+    // The popup of the selected device, opened where it is.
+    Effect::new(move |_| {
+        let Some(i) = selected.get() else { return };
+        ready.track();
+        let (Some(e), Some(el)) = (engine.get_value(), popup.get_untracked()) else {
+            return;
+        };
+        let Some(d) = tracked.with_untracked(|t| t.get(i).map(|t| t.device.location)) else {
+            return;
+        };
+        e.map
+            .open_popup_with_content(&el, &leaflet::LatLng::new(d.lat, d.lon));
+    });
+
+    let search = RwSignal::new(String::new());
+    let search_error = RwSignal::new(None::<String>);
+    let go = move || {
+        let q = search.get_untracked().trim().to_lowercase();
+        if q.is_empty() {
+            return;
+        }
+        let Some(e) = engine.get_value() else { return };
+        search_error.set(None);
+        if let Some(s) = live.sites.with_untracked(|s| {
+            s.iter()
+                .find(|s| s.name.to_lowercase() == q || s.city.to_lowercase() == q || s.id == q)
+                .cloned()
+        }) {
+            e.map
+                .fly_to_with_zoom(&leaflet::LatLng::new(s.lat, s.lon), 15.0);
+            return;
+        }
+        let found = tracked.with_untracked(|t| {
+            t.iter()
+                .position(|t| t.device.id.to_lowercase() == q || t.device.name.to_lowercase() == q)
+                .or_else(|| {
+                    t.iter()
+                        .position(|t| t.device.name.to_lowercase().contains(&q))
+                })
+        });
+        match found {
+            Some(i) => {
+                let l = tracked.with_untracked(|t| t[i].device.location);
+                e.map.set_view(&leaflet::LatLng::new(l.lat, l.lon), 20.0);
+                selected.set(Some(i));
+            }
+            None => search_error.set(Some(format!(
+                "Nothing called “{}” on your sites.",
+                search.get_untracked().trim()
+            ))),
+        }
+    };
+
+    let popup_body = move || {
+        let i = selected.get()?;
+        let t = tracked.with(|t| t.get(i).cloned())?;
+        let status =
+            Signal::derive(move || statuses.with(|s| s.get(i).copied().unwrap_or(Status::Unknown)));
+        Some(view! { <DevicePopup tracked=t status now /> })
+    };
+
+    view! {
+        <div class="cairn-map">
+            <header class="cairn-map__bar">
+                <h1 class="cairn-page-title">"Map"</h1>
+                <form class="cairn-map__search" role="search" on:submit=move |ev| { ev.prevent_default(); go(); }>
+                    <input type="search" class="cairn-field__input" list="cairn-map-places" aria-label="Find a site or device"
+                        placeholder="Find a site or device" prop:value=search
+                        on:input=move |ev| search.set(event_target_value(&ev)) data-testid="map-search" />
+                    <datalist id="cairn-map-places">
+                        {move || live.sites.get().into_iter().map(|s| view! { <option value=s.name /> }).collect_view()}
+                        {move || tracked.with(|t| t.iter().map(|t| view! { <option value=t.device.name.clone() /> }).collect_view())}
+                    </datalist>
+                    <button type="submit" class="cairn-button">"Find"</button>
+                </form>
+                <label class="cairn-map__kind">
+                    <span class="cairn-visually-hidden">"Sensor kind"</span>
+                    <select class="cairn-field__input" on:change=move |ev| kind.set(DeviceKind::parse(&event_target_value(&ev)))
+                        data-testid="map-kind">
+                        <option value="">"All kinds"</option>
+                        {DeviceKind::ALL.into_iter().map(|k| view! { <option value=k.name()>{kind_label(k)}</option> }).collect_view()}
+                    </select>
+                </label>
+                <Legend counts shown />
+            </header>
+            {move || search_error.get().map(|m| view! { <p class="cairn-form__error" role="alert">{m}</p> })}
+            {move || devices.get().and_then(Result::err).map(|err| {
+                session.check(&err);
+                view! { <p class="cairn-form__error" role="alert">{format!("Could not load the devices: {err}")}</p> }
+            })}
+            <div class="cairn-map__body">
+                <div class="cairn-map__canvas" node_ref=container data-testid="map"
+                    data-basemap=move || match basemap.get() { Some(true) => "tiles", Some(false) => "outlines", None => "probing" }></div>
+                {move || building.get().map(|b| view! { <BuildingPanel building=b on_close=Callback::new(move |()| building.set(None)) /> })}
+            </div>
+            {move || (basemap.get() == Some(false)).then(|| view! {
+                <p class="cairn-map__note" data-testid="map-offline-note">"Basemap unavailable: showing site and building outlines only."</p>
+            })}
+            <InView marks=in_view on_pick=Callback::new(move |m: Mark| {
+                let Some(e) = engine.get_value() else { return };
+                on_hit(e.hit(m.x, m.y), engine, items, live, selected, building);
+            }) />
+            <div class="cairn-map__popup-holder"><div node_ref=popup>{popup_body}</div></div>
+        </div>
+    }
+}
+
+/// What the map shows, as buttons: the keyboard and screen-reader way to
+/// the clusters and sensors in view (hidden until focused).
+#[component]
+fn InView(marks: RwSignal<Vec<Mark>>, on_pick: Callback<Mark>) -> impl IntoView {
+    view! {
+        <nav class="cairn-map__inview" aria-label="Sensors in view" data-testid="map-in-view">
+            <ul>
+                {move || marks.get().into_iter().map(|m| {
+                    let text = describe(&m);
+                    let (x, y) = (format!("{:.0}", m.x), format!("{:.0}", m.y));
+                    let kind = if m.count > 1 { "cluster" } else { "sensor" };
+                    view! {
+                        <li><button type="button" class="cairn-button" data-kind=kind data-x=x data-y=y
+                            data-status=m.worst.key() on:click=move |_| on_pick.run(m.clone())>{text}</button></li>
+                    }
+                }).collect_view()}
+            </ul>
+        </nav>
+    }
+}
+
+/// "12 sensors: 1 critical, 2 warning, 9 OK" (or one sensor's status).
+fn describe(m: &Mark) -> String {
+    if m.count == 1 {
+        return format!("Sensor, {}", m.worst.label());
+    }
+    let parts: Vec<String> = Status::ALL
+        .into_iter()
+        .filter(|s| m.counts[*s as usize] > 0)
+        .map(|s| format!("{} {}", m.counts[s as usize], s.label().to_lowercase()))
+        .collect();
+    format!("{} sensors: {}", m.count, parts.join(", "))
+}
+
+/// A building's floors, each a link to its plan.
+#[component]
+fn BuildingPanel(building: Building, on_close: Callback<()>) -> impl IntoView {
+    let id = building.id.clone();
+    let floors = LocalResource::new(move || {
+        let id = id.clone();
+        async move { api::catalog::floors(&id).await }
+    });
+    view! {
+        <aside class="cairn-map__panel cairn-card" data-testid="building-panel" aria-label=format!("Building {}", building.name)>
+            <header class="cairn-map__panel-head">
+                <h2>{building.name.clone()}</h2>
+                <button type="button" class="cairn-button cairn-button--ghost" aria-label="Close" on:click=move |_| on_close.run(())>"×"</button>
+            </header>
+            <Transition fallback=|| view! { <p class="cairn-muted">"Loading floors…"</p> }>
+                {move || floors.get().map(|r| match r {
+                    Ok(floors) => view! {
+                        <ul class="cairn-map__floors">
+                            {floors.into_iter().map(|f| view! {
+                                <li><A href=format!("/map/floors/{}", f.id)>{f.name}</A></li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(err) => view! { <p class="cairn-form__error" role="alert">{err.to_string()}</p> }.into_any(),
+                })}
+            </Transition>
+        </aside>
+    }
+}
+
+fn on_hit(
+    hit: Hit,
+    engine: StoredValue<Option<Rc<Engine>>, LocalStorage>,
+    items: StoredValue<Vec<usize>, LocalStorage>,
+    live: LiveStore,
+    selected: RwSignal<Option<usize>>,
+    building: RwSignal<Option<Building>>,
+) {
+    let Some(e) = engine.get_value() else { return };
+    match hit {
+        Hit::Cluster(bounds) => e.zoom_into(bounds),
+        Hit::Item(item) => {
+            if let Some(dev) = items.with_value(|i| i.get(item as usize).copied()) {
+                selected.set(Some(dev));
+            }
+        }
+        Hit::Map((x, y)) => {
+            let found = live.buildings.with_untracked(|bs| {
+                bs.iter()
+                    .find(|b| {
+                        let ring: Vec<(f64, f64)> =
+                            b.footprint.iter().map(|p| mercator(p.lat, p.lon)).collect();
+                        inside(&ring, (x, y))
+                    })
+                    .cloned()
+            });
+            if found.is_some() {
+                building.set(found);
+            }
+        }
+    }
+}
+
+/// Worst status per building id.
+fn building_worst(
+    tracked: &[Tracked],
+    statuses: &[Status],
+) -> std::collections::HashMap<String, Status> {
+    let mut out = std::collections::HashMap::new();
+    for (t, s) in tracked.iter().zip(statuses) {
+        if let Some(b) = &t.device.building_id {
+            let e = out.entry(b.clone()).or_insert(Status::Ok);
+            *e = (*e).max(*s);
+        }
+    }
+    out
+}
+
+/// Ray casting: whether `p` is inside the polygon `ring`.
+fn inside(ring: &[(f64, f64)], p: (f64, f64)) -> bool {
+    let mut inside = false;
+    let mut j = ring.len().wrapping_sub(1);
+    for i in 0..ring.len() {
+        let (a, b) = (ring[i], ring[j]);
+        if (a.1 > p.1) != (b.1 > p.1) && p.0 < (b.0 - a.0) * (p.1 - a.1) / (b.1 - a.1) + a.0 {
+            inside = !inside;
+        }
+        j = i;
+    }
+    inside
+}
+
+fn centroid(ring: &[cairn_protocol::LatLon]) -> Option<(f64, f64)> {
+    if ring.is_empty() {
+        return None;
+    }
+    let n = ring.len() as f64;
+    let (x, y) = ring
+        .iter()
+        .map(|p| mercator(p.lat, p.lon))
+        .fold((0.0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1));
+    Some((x / n, y / n))
+}
+
+pub(super) fn kind_label(k: DeviceKind) -> &'static str {
+    match k {
+        DeviceKind::Multisensor => "Multisensors",
+        DeviceKind::Thermometer => "Thermometers",
+        DeviceKind::LeakSensor => "Leak sensors",
+        DeviceKind::DoorContact => "Door contacts",
+        DeviceKind::ElectricityMeter => "Electricity meters",
+        DeviceKind::WaterMeter => "Water meters",
+    }
+}
+
+/// Loads one tile: if it arrives, the basemap goes under the outlines.
+fn probe_basemap(e: &Rc<Engine>, basemap: RwSignal<Option<bool>>) {
+    use wasm_bindgen::{JsCast, closure::Closure};
+    let Ok(img) = web_sys::HtmlImageElement::new() else {
+        return;
+    };
+    let map = e.map.clone();
+    let ok = Closure::once_into_js(move || {
+        let options = leaflet::TileLayerOptions::new();
+        options.set_attribution(ATTRIBUTION.to_owned());
+        options.set_max_zoom(19.0);
+        leaflet::TileLayer::new_options(TILES, &options).add_to(&map);
+        basemap.set(Some(true));
+    });
+    let failed = Closure::once_into_js(move || basemap.set(Some(false)));
+    img.set_onload(Some(ok.unchecked_ref()));
+    img.set_onerror(Some(failed.unchecked_ref()));
+    img.set_src(&TILES.replace("{z}/{x}/{y}", "0/0/0"));
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn point_in_polygon() {
+        let square = [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)];
+        assert!(super::inside(&square, (0.5, 0.5)));
+        assert!(!super::inside(&square, (1.5, 0.5)));
+        assert!(!super::inside(&[], (0.5, 0.5)));
+    }
+}
