@@ -22,7 +22,7 @@ test('a deep link reload serves the app, and unknown API paths answer JSON', asy
   // The session survives a reload (HttpOnly cookie): no second sign-in.
   await page.reload();
   await expect(app.heading()).toHaveText('Map');
-  await expect(page.getByTestId('site-list').locator('li').first()).toBeVisible();
+  await expect(page.getByTestId('map').locator('canvas.cairn-map__sensors')).toHaveAttribute('data-marks', /^[1-9]/);
 
   await page.goto('/no/such/page');
   await expect(page.getByTestId('not-found')).toBeVisible();

@@ -135,6 +135,9 @@ fn e2e() -> Result<()> {
         .arg(&dist)
         // A day of history is enough for the tests and quick to write in a debug build.
         .arg("--sim-backfill-days=1")
+        // No network here: the map shows its local outlines, and the console
+        // stays clean for the tests that check it.
+        .arg("--map-tiles=none")
         .env("RUST_LOG", "warn")
         .spawn()
         .context("starting cairn-server")?;

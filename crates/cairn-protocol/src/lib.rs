@@ -16,8 +16,8 @@ pub use auth::{
 };
 pub use error::{ErrorBody, ErrorDetail};
 pub use model::{
-    Building, DeviceKind, DeviceSummary, Floor, Health, HealthStatus, IngestAck, LatLon, Metric,
-    Page, PlanXy, PointSummary, Reading, SiteSummary, Snapshot, Thresholds, Zone,
+    Building, DeviceKind, DeviceSummary, Floor, Health, HealthStatus, IngestAck, LatLon, MapTiles,
+    Metric, Page, PlanXy, PointSummary, Reading, SiteSummary, Snapshot, Thresholds, Zone,
 };
 pub use series::{Resolution, Series, SeriesBatch};
 pub use ws::{ClientMsg, ResumeFrom, Scope, ServerMsg, WS_CLOSE_SIGNED_OUT, WS_PATH};

@@ -238,6 +238,18 @@ pub struct Health {
     /// Readings stored since the database was created.
     pub readings_stored: u64,
     pub simulator: bool,
+    /// The basemap the map page puts under its outlines; none configured:
+    /// outlines only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub map_tiles: Option<MapTiles>,
+}
+
+/// A slippy-map tile source (`{z}`, `{x}`, `{y}` in the URL) and its credit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MapTiles {
+    pub url: String,
+    pub attribution: String,
 }
 
 /// Answer to an accepted ingest request: everything in it is on disk.

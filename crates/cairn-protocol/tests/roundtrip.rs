@@ -104,6 +104,7 @@ fn health_and_error_bodies() {
             uptime_s: 12,
             readings_stored: 3,
             simulator: true,
+            map_tiles: None,
         },
         r#"{"status":"ok","version":"0.1.0","uptime_s":12,"readings_stored":3,"simulator":true}"#,
     );

@@ -63,6 +63,19 @@ pub struct Config {
     #[arg(long, env = "CAIRN_SECURE_COOKIES", default_value_t = false, action = ArgAction::Set)]
     pub secure_cookies: bool,
 
+    /// Basemap tiles for the map page (`https://…/{z}/{x}/{y}.png`), or
+    /// `none` for outlines only (sites without internet access).
+    #[arg(long, env = "CAIRN_MAP_TILES", default_value = OSM_TILES, value_parser = parse_tiles)]
+    pub map_tiles: String,
+
+    /// The credit the tile source asks for, shown on the map.
+    #[arg(
+        long,
+        env = "CAIRN_MAP_ATTRIBUTION",
+        default_value = "© OpenStreetMap contributors"
+    )]
+    pub map_attribution: String,
+
     /// MQTT broker to take device messages from (`mqtt://host:port`); none by default.
     #[arg(long, env = "CAIRN_MQTT_URL")]
     pub mqtt_url: Option<String>,
@@ -70,6 +83,27 @@ pub struct Config {
     /// Client id at the broker; keep it stable so queued QoS 1 messages survive a restart.
     #[arg(long, env = "CAIRN_MQTT_CLIENT_ID", default_value = "cairn-server")]
     pub mqtt_client_id: String,
+}
+
+/// OpenStreetMap's standard tiles, for connected deployments.
+pub const OSM_TILES: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+
+/// `none`, or an http(s) URL with `{z}`, `{x}` and `{y}` in it.
+fn parse_tiles(value: &str) -> Result<String, String> {
+    if value == "none" {
+        return Ok(value.to_owned());
+    }
+    if !(value.starts_with("https://") || value.starts_with("http://")) {
+        return Err(format!("`{value}` is not an http(s) URL (or `none`)"));
+    }
+    for part in ["{z}", "{x}", "{y}"] {
+        if !value.contains(part) {
+            return Err(format!(
+                "`{value}` has no `{part}`: a tile URL needs {{z}}, {{x}} and {{y}}"
+            ));
+        }
+    }
+    Ok(value.to_owned())
 }
 
 impl Config {
@@ -90,7 +124,17 @@ impl Config {
             mqtt_client_id: "cairn-server-test".into(),
             session_idle_secs: 12 * 3600,
             secure_cookies: false,
+            map_tiles: "none".into(),
+            map_attribution: String::new(),
         }
+    }
+
+    /// The basemap for the map page, if one is configured.
+    pub fn map_tiles(&self) -> Option<cairn_protocol::MapTiles> {
+        (self.map_tiles != "none").then(|| cairn_protocol::MapTiles {
+            url: self.map_tiles.clone(),
+            attribution: self.map_attribution.clone(),
+        })
     }
 
     /// Raw readings before this time (ms) are gone or going, if any are.
@@ -109,5 +153,23 @@ impl Config {
 
     pub fn db_path(&self) -> PathBuf {
         self.data_dir.join("cairn.sqlite3")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_tiles;
+
+    #[test]
+    fn tile_urls_need_a_scheme_and_all_three_coordinates() {
+        assert!(parse_tiles("none").is_ok());
+        assert!(parse_tiles(super::OSM_TILES).is_ok());
+        let err = parse_tiles("https://tiles.example/{z}/{x}.png").unwrap_err();
+        assert!(err.contains("{y}"), "{err}");
+        assert!(
+            parse_tiles("ftp://x/{z}/{x}/{y}")
+                .unwrap_err()
+                .contains("http")
+        );
     }
 }

@@ -293,7 +293,7 @@ impl Engine {
             .filter(|l| l.zooms.0 <= zoom && zoom < l.zooms.1)
             .map(|l| {
                 let (x, y) = vp.to_screen(l.world);
-                (x, y + 20.0, l.text.clone())
+                (x, y + 26.0, l.text.clone())
             })
             .filter(|(x, y, _)| vp.shows((*x, *y), 80.0))
             .collect();
@@ -308,9 +308,11 @@ impl Engine {
             (vp.width, vp.height, dpr),
         );
         let _ = self.canvas.style().set_property("visibility", "visible");
+        // For tests and tools: what is drawn, at which zoom.
         let _ = self
             .canvas
             .set_attribute("data-marks", &marks.len().to_string());
+        let _ = self.canvas.set_attribute("data-zoom", &zoom.to_string());
         if self.settled.replace(false)
             && let Some(f) = self.on_settled.borrow().as_ref()
         {

@@ -37,11 +37,6 @@ use crate::{
     },
 };
 
-/// The basemap for connected deployments. Without network access the probe
-/// fails once and the map keeps its local outlines only.
-const TILES: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
-const ATTRIBUTION: &str = "© OpenStreetMap contributors";
-
 #[component]
 pub fn MapPage() -> impl IntoView {
     let live = use_live();
@@ -95,11 +90,23 @@ pub fn MapPage() -> impl IntoView {
         let center = (51.5, 4.8);
         match Engine::new(&el, Crs::Mercator, center, 8.0, (3.0, 20.0)) {
             Ok(e) => {
-                probe_basemap(&e, basemap);
+                leptos::task::spawn_local(async move {
+                    match api::http::get::<cairn_protocol::Health>("/api/health").await {
+                        Ok(cairn_protocol::Health {
+                            map_tiles: Some(tiles),
+                            ..
+                        }) => {
+                            if let Some(e) = engine.get_value() {
+                                probe_basemap(&e, tiles, basemap);
+                            }
+                        }
+                        _ => basemap.set(Some(false)),
+                    }
+                });
                 e.on_hit(move |hit| on_hit(hit, engine, items, live, selected, building));
                 e.on_settled(move |mut marks| {
                     marks.reverse(); // most severe first
-                    marks.truncate(30);
+                    marks.truncate(150);
                     in_view.set(marks);
                 });
                 engine.set_value(Some(e));
@@ -268,13 +275,18 @@ pub fn MapPage() -> impl IntoView {
         }
         let Some(e) = engine.get_value() else { return };
         search_error.set(None);
+        // The user chose a place: the portfolio fit must not take it away.
+        fitted.set_value(true);
         if let Some(s) = live.sites.with_untracked(|s| {
             s.iter()
                 .find(|s| s.name.to_lowercase() == q || s.city.to_lowercase() == q || s.id == q)
                 .cloned()
         }) {
-            e.map
-                .fly_to_with_zoom(&leaflet::LatLng::new(s.lat, s.lon), 15.0);
+            e.map.fly_to_with_zoom_and_options(
+                &leaflet::LatLng::new(s.lat, s.lon),
+                15.0,
+                &fly_options(),
+            );
             return;
         }
         let found = tracked.with_untracked(|t| {
@@ -290,6 +302,11 @@ pub fn MapPage() -> impl IntoView {
                 let l = tracked.with_untracked(|t| t[i].device.location);
                 e.map.set_view(&leaflet::LatLng::new(l.lat, l.lon), 20.0);
                 selected.set(Some(i));
+            }
+            None if devices.with_untracked(Option::is_none) => {
+                search_error.set(Some(
+                    "The devices are still loading; try again in a moment.".into(),
+                ));
             }
             None => search_error.set(Some(format!(
                 "Nothing called “{}” on your sites.",
@@ -341,9 +358,14 @@ pub fn MapPage() -> impl IntoView {
                 {move || building.get().map(|b| view! { <BuildingPanel building=b on_close=Callback::new(move |()| building.set(None)) /> })}
             </div>
             {move || (basemap.get() == Some(false)).then(|| view! {
-                <p class="cairn-map__note" data-testid="map-offline-note">"Basemap unavailable: showing site and building outlines only."</p>
+                <p class="cairn-map__note" data-testid="map-offline-note">"No basemap (none configured, or no network): showing site and building outlines only."</p>
             })}
-            <InView marks=in_view on_pick=Callback::new(move |m: Mark| {
+            <InView marks=in_view
+                device=Callback::new(move |item: u32| {
+                    let dev = items.with_value(|i| i.get(item as usize).copied())?;
+                    tracked.with_untracked(|t| t.get(dev).map(|t| (t.device.id.clone(), t.device.name.clone())))
+                })
+                on_pick=Callback::new(move |m: Mark| {
                 let Some(e) = engine.get_value() else { return };
                 on_hit(e.hit(m.x, m.y), engine, items, live, selected, building);
             }) />
@@ -355,16 +377,26 @@ pub fn MapPage() -> impl IntoView {
 /// What the map shows, as buttons: the keyboard and screen-reader way to
 /// the clusters and sensors in view (hidden until focused).
 #[component]
-fn InView(marks: RwSignal<Vec<Mark>>, on_pick: Callback<Mark>) -> impl IntoView {
+fn InView(
+    marks: RwSignal<Vec<Mark>>,
+    /// The device of an index item: id and name.
+    device: Callback<u32, Option<(String, String)>>,
+    on_pick: Callback<Mark>,
+) -> impl IntoView {
     view! {
         <nav class="cairn-map__inview" aria-label="Sensors in view" data-testid="map-in-view">
             <ul>
                 {move || marks.get().into_iter().map(|m| {
-                    let text = describe(&m);
+                    let named = (m.count == 1).then(|| device.run(m.first)).flatten();
+                    let text = match &named {
+                        Some((_, name)) => format!("{name}: {}", m.worst.label()),
+                        None => describe(&m),
+                    };
                     let (x, y) = (format!("{:.0}", m.x), format!("{:.0}", m.y));
                     let kind = if m.count > 1 { "cluster" } else { "sensor" };
                     view! {
                         <li><button type="button" class="cairn-button" data-kind=kind data-x=x data-y=y
+                            data-device=named.map(|(id, _)| id)
                             data-status=m.worst.key() on:click=move |_| on_pick.run(m.clone())>{text}</button></li>
                     }
                 }).collect_view()}
@@ -375,9 +407,6 @@ fn InView(marks: RwSignal<Vec<Mark>>, on_pick: Callback<Mark>) -> impl IntoView 
 
 /// "12 sensors: 1 critical, 2 warning, 9 OK" (or one sensor's status).
 fn describe(m: &Mark) -> String {
-    if m.count == 1 {
-        return format!("Sensor, {}", m.worst.label());
-    }
     let parts: Vec<String> = Status::ALL
         .into_iter()
         .filter(|s| m.counts[*s as usize] > 0)
@@ -490,6 +519,13 @@ fn centroid(ring: &[cairn_protocol::LatLon]) -> Option<(f64, f64)> {
     Some((x / n, y / n))
 }
 
+/// A short flight: long ones look lost, and a tablet user is waiting.
+fn fly_options() -> js_sys::Object {
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"duration".into(), &1.0.into());
+    options
+}
+
 pub(super) fn kind_label(k: DeviceKind) -> &'static str {
     match k {
         DeviceKind::Multisensor => "Multisensors",
@@ -501,24 +537,32 @@ pub(super) fn kind_label(k: DeviceKind) -> &'static str {
     }
 }
 
-/// Loads one tile: if it arrives, the basemap goes under the outlines.
-fn probe_basemap(e: &Rc<Engine>, basemap: RwSignal<Option<bool>>) {
+/// Loads one tile of the configured basemap: if it arrives, the basemap goes
+/// under the outlines. Without network access the probe fails once (one
+/// console line, not one per tile) and the map keeps its local outlines.
+fn probe_basemap(e: &Rc<Engine>, tiles: cairn_protocol::MapTiles, basemap: RwSignal<Option<bool>>) {
     use wasm_bindgen::{JsCast, closure::Closure};
     let Ok(img) = web_sys::HtmlImageElement::new() else {
         return;
     };
     let map = e.map.clone();
+    let probe_url = tiles
+        .url
+        .replace("{z}", "0")
+        .replace("{x}", "0")
+        .replace("{y}", "0")
+        .replace("{s}", "a");
     let ok = Closure::once_into_js(move || {
         let options = leaflet::TileLayerOptions::new();
-        options.set_attribution(ATTRIBUTION.to_owned());
+        options.set_attribution(tiles.attribution);
         options.set_max_zoom(19.0);
-        leaflet::TileLayer::new_options(TILES, &options).add_to(&map);
+        leaflet::TileLayer::new_options(&tiles.url, &options).add_to(&map);
         basemap.set(Some(true));
     });
     let failed = Closure::once_into_js(move || basemap.set(Some(false)));
     img.set_onload(Some(ok.unchecked_ref()));
     img.set_onerror(Some(failed.unchecked_ref()));
-    img.set_src(&TILES.replace("{z}/{x}/{y}", "0/0/0"));
+    img.set_src(&probe_url);
 }
 
 #[cfg(test)]

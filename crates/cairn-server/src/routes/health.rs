@@ -27,5 +27,6 @@ pub(crate) async fn health(State(state): State<AppState>) -> Result<Json<Health>
         uptime_s: state.started.elapsed().as_secs(),
         readings_stored,
         simulator: state.config.simulator,
+        map_tiles: state.config.map_tiles(),
     }))
 }
