@@ -7,8 +7,8 @@ use leptos_router::{
 use crate::{
     components::shell::Shell,
     pages::{
-        Alerts, BenchChart, Compare, Devices, FloorPage, Login, MapPage, NotFound, Overview,
-        PointPage, Reports, admin,
+        Alerts, BenchChart, BenchMap, Compare, Devices, FloorPage, Login, MapPage, NotFound,
+        Overview, PointPage, Reports, admin,
     },
     state::{
         clock::{provide_clock, use_clock},
@@ -22,9 +22,11 @@ use crate::{
 /// the sign-in page, whatever the URL (which is kept for after).
 #[component]
 pub fn App() -> impl IntoView {
-    // The chart benchmark page draws synthetic data only: no account needed.
-    if window().location().pathname().as_deref() == Ok("/bench/chart") {
-        return view! { <BenchChart /> }.into_any();
+    // The benchmark pages draw synthetic data only: no account needed.
+    match window().location().pathname().as_deref() {
+        Ok("/bench/chart") => return view! { <BenchChart /> }.into_any(),
+        Ok("/bench/map") => return view! { <BenchMap /> }.into_any(),
+        _ => {}
     }
     provide_theme();
     provide_clock();

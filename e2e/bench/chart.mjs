@@ -2,49 +2,15 @@
 // uPlot from npm measured beside Cairn in the same run on the same shapes.
 // Run by `cargo xtask bench`: node e2e/bench/chart.mjs <dist-dir>
 // Prints a Markdown report and writes target/bench/chart.json.
-import { createServer } from 'node:http';
-import { readFile, mkdir, writeFile } from 'node:fs/promises';
-import { extname, join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { launch, npmPage, root, serve, stats } from './serve.mjs';
 
-const root = resolve(new URL('../..', import.meta.url).pathname);
 const dist = resolve(process.argv[2] ?? join(root, 'dist'));
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml' };
-
-// Static server for dist/ (SPA fallback), cross-origin isolated so the page
-// may call performance.measureUserAgentSpecificMemory().
-const server = createServer(async (req, res) => {
-  const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-  const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
-  const file = path === '/uplot' ? null : join(dist, path);
-  try {
-    if (path === '/uplot') {
-      res.writeHead(200, { ...headers, 'content-type': 'text/html' });
-      return res.end('<!doctype html><html><head><style>' + await readFile(join(root, 'node_modules/uplot/dist/uPlot.min.css'), 'utf8') +
-        '</style><script>' + await readFile(join(root, 'node_modules/uplot/dist/uPlot.iife.min.js'), 'utf8') + '</script></head><body><div id="c"></div></body></html>');
-    }
-    const body = await readFile(file);
-    res.writeHead(200, { ...headers, 'content-type': types[extname(file)] ?? 'application/octet-stream' });
-    res.end(body);
-  } catch {
-    res.writeHead(200, { ...headers, 'content-type': 'text/html' });
-    res.end(await readFile(join(dist, 'index.html')));
-  }
+const { server, base } = await serve(dist, {
+  '/uplot': () => npmPage(['uplot/dist/uPlot.min.css'], ['uplot/dist/uPlot.iife.min.js'], '<div id="c"></div>'),
 });
-await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-const base = `http://127.0.0.1:${server.address().port}`;
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-precise-memory-info'],
-});
-
-const stats = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const at = (q) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
-  return { n: s.length, median: at(0.5), p95: at(0.95), min: s[0], max: s[s.length - 1] };
-};
+const browser = await launch();
 
 async function cairn(name, metrics = false) {
   const page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1 });

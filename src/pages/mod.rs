@@ -3,16 +3,18 @@
 pub mod admin;
 mod alerts;
 mod bench_chart;
+mod bench_map;
 pub(crate) mod charts;
 mod devices;
 mod login;
-mod map;
+pub(crate) mod map;
 mod not_found;
 mod overview;
 mod reports;
 
 pub use alerts::Alerts;
 pub use bench_chart::BenchChart;
+pub use bench_map::BenchMap;
 pub use charts::{Compare, PointPage};
 pub use devices::Devices;
 pub use login::Login;

@@ -1,6 +1,6 @@
 //! `cargo xtask bench`: sizes of what a browser downloads (raw, gzip -9,
-//! brotli -11), the chart benchmarks in headless Chromium beside uPlot
-//! (e2e/bench/chart.mjs), then the server benchmarks (ingest rate, range-query
+//! brotli -11), the chart and map benchmarks in headless Chromium beside
+//! uPlot and Leaflet.markercluster (e2e/bench/chart.mjs, map.mjs), then the server benchmarks (ingest rate, range-query
 //! latency, fan-out).
 
 use std::{io::Write, path::Path, process::Command, process::ExitCode};
@@ -31,13 +31,16 @@ pub fn bench() -> Result<ExitCode> {
         kb(total.1),
         kb(total.2)
     );
-    // Charts in headless Chromium, uPlot (npm) beside them in the same run.
+    // Charts and the map in headless Chromium, uPlot and Leaflet.markercluster
+    // (npm) beside them in the same run.
     tools::ensure_browser()?;
-    run(Command::new("node")
-        .arg(root().join("e2e/bench/chart.mjs"))
-        .arg(&dist)
-        .current_dir(root())
-        .env("CHROMIUM_PATH", tools::CHROMIUM))?;
+    for script in ["e2e/bench/chart.mjs", "e2e/bench/map.mjs"] {
+        run(Command::new("node")
+            .arg(root().join(script))
+            .arg(&dist)
+            .current_dir(root())
+            .env("CHROMIUM_PATH", tools::CHROMIUM))?;
+    }
     println!("\n## Server (`cargo bench -p cairn-server --bench server`)");
     run(cargo().args([
         "bench",

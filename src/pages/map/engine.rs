@@ -263,6 +263,25 @@ impl Engine {
         }
     }
 
+    /// Draws now, not in the next frame (benchmarks).
+    pub fn draw_sync(&self) {
+        self.draw_now();
+    }
+
+    /// Pans by `(dx, dy)` pixels at once, without animation.
+    pub fn pan_by(&self, dx: f64, dy: f64) {
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"animate".into(), &false.into());
+        self.map.pan_by_with_options(&Point::new(dx, dy), &options);
+    }
+
+    /// Zooms to `zoom` at once, without animation.
+    pub fn zoom_to(&self, zoom: f64) {
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"animate".into(), &false.into());
+        self.map.set_zoom_with_options(zoom, &options);
+    }
+
     fn draw_now(&self) {
         if self.zooming.get() {
             return;

@@ -182,30 +182,29 @@ fn FloorView(
         Some(view! { <DevicePopup tracked=t status now /> })
     };
 
-    let site = live
-        .sites
-        .with_untracked(|s| {
-            s.iter()
-                .find(|s| s.id == floor.site_id)
-                .map(|s| s.name.clone())
-        })
-        .unwrap_or_default();
-    let building = live
-        .buildings
-        .with_untracked(|b| {
+    // Reactive: on a deep link the live store fills after the page mounts.
+    let (site_id, building_id) = (floor.site_id.clone(), floor.building_id.clone());
+    let site = move || {
+        live.sites
+            .with(|s| s.iter().find(|s| s.id == site_id).map(|s| s.name.clone()))
+    };
+    let building = Signal::derive(move || {
+        live.buildings.with(|b| {
             b.iter()
-                .find(|b| b.id == floor.building_id)
-                .map(|b| b.name.clone())
+                .find(|b| b.id == building_id)
+                .map_or_else(String::new, |b| b.name.clone())
         })
-        .unwrap_or_default();
+    });
+    let floor_name = floor.name.clone();
+    let title = move || format!("{} · {}", building.get(), floor_name);
     let current = floor.id.clone();
     view! {
         <div class="cairn-map cairn-map--floor">
             <nav class="cairn-crumbs" aria-label="Breadcrumbs">
-                <A href="/map">"Map"</A>" › "{site}" › "{building.clone()}" › "<span aria-current="page">{floor.name.clone()}</span>
+                <A href="/map">"Map"</A>" › "{site}" › "{building}" › "<span aria-current="page">{floor.name.clone()}</span>
             </nav>
             <header class="cairn-map__bar">
-                <h1 class="cairn-page-title">{format!("{building} · {}", floor.name)}</h1>
+                <h1 class="cairn-page-title">{title}</h1>
                 <nav class="cairn-map__floor-switch" aria-label="Floors">
                     {floors.into_iter().map(|f| {
                         let here = f.id == current;

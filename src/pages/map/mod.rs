@@ -4,7 +4,7 @@
 //! opens its floors (`/map/floors/:id`, in `floor.rs`).
 
 mod data;
-mod engine;
+pub(crate) mod engine;
 mod floor;
 mod parts;
 
