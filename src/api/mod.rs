@@ -5,6 +5,7 @@ pub mod catalog;
 mod error;
 pub mod http;
 pub mod series;
+pub mod tiles;
 pub mod ws;
 
 pub use error::ApiError;

@@ -3,6 +3,7 @@
 //! `leaflet` crate lacks or gets wrong.
 
 pub mod cluster;
+pub mod engine;
 pub mod layer;
 pub mod leaflet_ext;
 pub mod project;

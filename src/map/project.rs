@@ -78,6 +78,32 @@ impl Viewport {
     }
 }
 
+/// Ray casting: whether `p` is inside the polygon `ring`.
+pub fn inside(ring: &[(f64, f64)], p: (f64, f64)) -> bool {
+    let mut inside = false;
+    let mut j = ring.len().wrapping_sub(1);
+    for i in 0..ring.len() {
+        let (a, b) = (ring[i], ring[j]);
+        if (a.1 > p.1) != (b.1 > p.1) && p.0 < (b.0 - a.0) * (p.1 - a.1) / (b.1 - a.1) + a.0 {
+            inside = !inside;
+        }
+        j = i;
+    }
+    inside
+}
+
+pub fn centroid(ring: &[cairn_protocol::LatLon]) -> Option<(f64, f64)> {
+    if ring.is_empty() {
+        return None;
+    }
+    let n = ring.len() as f64;
+    let (x, y) = ring
+        .iter()
+        .map(|p| mercator(p.lat, p.lon))
+        .fold((0.0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1));
+    Some((x / n, y / n))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,5 +132,26 @@ mod tests {
         let vp13 = Viewport::new(Crs::Mercator, c, 13.0, 800.0, 600.0);
         assert!((vp13.to_screen(east).0 - 400.0 - 2.0 * d12).abs() < 1e-6);
         assert!(vp.shows((-5.0, 10.0), 10.0) && !vp.shows((-50.0, 10.0), 10.0));
+    }
+
+    #[test]
+    fn point_in_polygon() {
+        let square = [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)];
+        assert!(inside(&square, (0.5, 0.5)));
+        assert!(!inside(&square, (1.5, 0.5)));
+        assert!(!inside(&[], (0.5, 0.5)));
+        let c = centroid(&[
+            cairn_protocol::LatLon {
+                lat: 50.0,
+                lon: 4.0,
+            },
+            cairn_protocol::LatLon {
+                lat: 50.0,
+                lon: 4.1,
+            },
+        ])
+        .expect("a centroid");
+        assert!((c.0 - mercator(50.0, 4.05).0).abs() < 1e-12);
+        assert_eq!(centroid(&[]), None);
     }
 }

@@ -14,9 +14,9 @@ use std::rc::Rc;
 
 use leptos::{html::Div, prelude::*};
 
-use super::map::engine::Engine;
 use crate::map::{
     cluster::{Index, Item, Status},
+    engine::Engine,
     project::{Crs, mercator},
 };
 

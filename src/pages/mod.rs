@@ -7,7 +7,7 @@ mod bench_map;
 pub(crate) mod charts;
 mod devices;
 mod login;
-pub(crate) mod map;
+mod map;
 mod not_found;
 mod overview;
 mod reports;

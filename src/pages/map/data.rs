@@ -68,3 +68,18 @@ pub fn count(statuses: impl IntoIterator<Item = Status>) -> [u32; 5] {
     }
     counts
 }
+
+/// Worst status per building id.
+pub fn building_worst(
+    tracked: &[Tracked],
+    statuses: &[Status],
+) -> std::collections::HashMap<String, Status> {
+    let mut out = std::collections::HashMap::new();
+    for (t, s) in tracked.iter().zip(statuses) {
+        if let Some(b) = &t.device.building_id {
+            let e = out.entry(b.clone()).or_insert(Status::Ok);
+            *e = (*e).max(*s);
+        }
+    }
+    out
+}

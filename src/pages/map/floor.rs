@@ -10,13 +10,13 @@ use leptos_router::{components::A, hooks::use_params_map};
 
 use super::{
     data::{self, Tracked},
-    engine::{Engine, Hit},
     parts::{DevicePopup, Legend},
 };
 use crate::{
     api,
     map::{
         cluster::{Index, Item, Status},
+        engine::{Engine, Hit},
         project::Crs,
     },
     state::{clock::use_clock, live::use_live, session::use_session, theme::use_theme},

@@ -4,7 +4,6 @@
 //! opens its floors (`/map/floors/:id`, in `floor.rs`).
 
 mod data;
-pub(crate) mod engine;
 mod floor;
 mod parts;
 
@@ -14,20 +13,16 @@ pub use floor::FloorPage;
 
 use cairn_protocol::{Building, DeviceKind};
 use leptos::{html::Div, prelude::*};
-use leptos_router::components::A;
 
-use self::{
-    data::Tracked,
-    engine::{Engine, Hit, Label},
-    parts::{DevicePopup, Legend},
-};
+use self::parts::{BuildingPanel, DevicePopup, InView, Legend, kind_label};
 use crate::{
     api,
     map::leaflet_ext::path_element,
     map::{
         cluster::{Index, Item, Status},
+        engine::{Engine, Hit, Label},
         layer::Mark,
-        project::{Crs, mercator},
+        project::{self, Crs, mercator},
     },
     state::{
         clock::use_clock,
@@ -91,17 +86,14 @@ pub fn MapPage() -> impl IntoView {
         match Engine::new(&el, Crs::Mercator, center, 8.0, (3.0, 20.0)) {
             Ok(e) => {
                 leptos::task::spawn_local(async move {
-                    match api::http::get::<cairn_protocol::Health>("/api/health").await {
-                        Ok(cairn_protocol::Health {
-                            map_tiles: Some(tiles),
-                            ..
-                        }) => {
-                            if let Some(e) = engine.get_value() {
-                                probe_basemap(&e, tiles, basemap);
-                            }
-                        }
-                        _ => basemap.set(Some(false)),
+                    let tiles = api::tiles::basemap().await;
+                    if let (Some(tiles), Some(e)) = (&tiles, engine.get_value()) {
+                        let options = leaflet::TileLayerOptions::new();
+                        options.set_attribution(tiles.attribution.clone());
+                        options.set_max_zoom(19.0);
+                        leaflet::TileLayer::new_options(&tiles.url, &options).add_to(&e.map);
                     }
+                    basemap.set(Some(tiles.is_some()));
                 });
                 e.on_hit(move |hit| on_hit(hit, engine, items, live, selected, building));
                 e.on_settled(move |mut marks| {
@@ -148,7 +140,7 @@ pub fn MapPage() -> impl IntoView {
             let polygon = leaflet::Polygon::new_with_options(&ring, &options);
             polygon.add_to(&e.map);
             outlines.update_value(|o| o.push((b.id.clone(), polygon)));
-            if let Some(c) = centroid(&b.footprint) {
+            if let Some(c) = project::centroid(&b.footprint) {
                 labels.push(Label {
                     world: c,
                     text: b.name.clone(),
@@ -217,7 +209,7 @@ pub fn MapPage() -> impl IntoView {
             if changed {
                 e.redraw();
             }
-            let worst = tracked.with(|t| building_worst(t, s));
+            let worst = tracked.with(|t| data::building_worst(t, s));
             outlines.with_value(|o| {
                 for (id, polygon) in o {
                     let status = worst.get(id).copied().unwrap_or(Status::Unknown);
@@ -374,77 +366,6 @@ pub fn MapPage() -> impl IntoView {
     }
 }
 
-/// What the map shows, as buttons: the keyboard and screen-reader way to
-/// the clusters and sensors in view (hidden until focused).
-#[component]
-fn InView(
-    marks: RwSignal<Vec<Mark>>,
-    /// The device of an index item: id and name.
-    device: Callback<u32, Option<(String, String)>>,
-    on_pick: Callback<Mark>,
-) -> impl IntoView {
-    view! {
-        <nav class="cairn-map__inview" aria-label="Sensors in view" data-testid="map-in-view">
-            <ul>
-                {move || marks.get().into_iter().map(|m| {
-                    let named = (m.count == 1).then(|| device.run(m.first)).flatten();
-                    let text = match &named {
-                        Some((_, name)) => format!("{name}: {}", m.worst.label()),
-                        None => describe(&m),
-                    };
-                    let (x, y) = (format!("{:.0}", m.x), format!("{:.0}", m.y));
-                    let kind = if m.count > 1 { "cluster" } else { "sensor" };
-                    view! {
-                        <li><button type="button" class="cairn-button" data-kind=kind data-x=x data-y=y
-                            data-device=named.map(|(id, _)| id)
-                            data-status=m.worst.key() on:click=move |_| on_pick.run(m.clone())>{text}</button></li>
-                    }
-                }).collect_view()}
-            </ul>
-        </nav>
-    }
-}
-
-/// "12 sensors: 1 critical, 2 warning, 9 OK" (or one sensor's status).
-fn describe(m: &Mark) -> String {
-    let parts: Vec<String> = Status::ALL
-        .into_iter()
-        .filter(|s| m.counts[*s as usize] > 0)
-        .map(|s| format!("{} {}", m.counts[s as usize], s.label().to_lowercase()))
-        .collect();
-    format!("{} sensors: {}", m.count, parts.join(", "))
-}
-
-/// A building's floors, each a link to its plan.
-#[component]
-fn BuildingPanel(building: Building, on_close: Callback<()>) -> impl IntoView {
-    let id = building.id.clone();
-    let floors = LocalResource::new(move || {
-        let id = id.clone();
-        async move { api::catalog::floors(&id).await }
-    });
-    view! {
-        <aside class="cairn-map__panel cairn-card" data-testid="building-panel" aria-label=format!("Building {}", building.name)>
-            <header class="cairn-map__panel-head">
-                <h2>{building.name.clone()}</h2>
-                <button type="button" class="cairn-button cairn-button--ghost" aria-label="Close" on:click=move |_| on_close.run(())>"×"</button>
-            </header>
-            <Transition fallback=|| view! { <p class="cairn-muted">"Loading floors…"</p> }>
-                {move || floors.get().map(|r| match r {
-                    Ok(floors) => view! {
-                        <ul class="cairn-map__floors">
-                            {floors.into_iter().map(|f| view! {
-                                <li><A href=format!("/map/floors/{}", f.id)>{f.name}</A></li>
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                    Err(err) => view! { <p class="cairn-form__error" role="alert">{err.to_string()}</p> }.into_any(),
-                })}
-            </Transition>
-        </aside>
-    }
-}
-
 fn on_hit(
     hit: Hit,
     engine: StoredValue<Option<Rc<Engine>>, LocalStorage>,
@@ -467,7 +388,7 @@ fn on_hit(
                     .find(|b| {
                         let ring: Vec<(f64, f64)> =
                             b.footprint.iter().map(|p| mercator(p.lat, p.lon)).collect();
-                        inside(&ring, (x, y))
+                        project::inside(&ring, (x, y))
                     })
                     .cloned()
             });
@@ -478,100 +399,9 @@ fn on_hit(
     }
 }
 
-/// Worst status per building id.
-fn building_worst(
-    tracked: &[Tracked],
-    statuses: &[Status],
-) -> std::collections::HashMap<String, Status> {
-    let mut out = std::collections::HashMap::new();
-    for (t, s) in tracked.iter().zip(statuses) {
-        if let Some(b) = &t.device.building_id {
-            let e = out.entry(b.clone()).or_insert(Status::Ok);
-            *e = (*e).max(*s);
-        }
-    }
-    out
-}
-
-/// Ray casting: whether `p` is inside the polygon `ring`.
-fn inside(ring: &[(f64, f64)], p: (f64, f64)) -> bool {
-    let mut inside = false;
-    let mut j = ring.len().wrapping_sub(1);
-    for i in 0..ring.len() {
-        let (a, b) = (ring[i], ring[j]);
-        if (a.1 > p.1) != (b.1 > p.1) && p.0 < (b.0 - a.0) * (p.1 - a.1) / (b.1 - a.1) + a.0 {
-            inside = !inside;
-        }
-        j = i;
-    }
-    inside
-}
-
-fn centroid(ring: &[cairn_protocol::LatLon]) -> Option<(f64, f64)> {
-    if ring.is_empty() {
-        return None;
-    }
-    let n = ring.len() as f64;
-    let (x, y) = ring
-        .iter()
-        .map(|p| mercator(p.lat, p.lon))
-        .fold((0.0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1));
-    Some((x / n, y / n))
-}
-
 /// A short flight: long ones look lost, and a tablet user is waiting.
 fn fly_options() -> js_sys::Object {
     let options = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&options, &"duration".into(), &1.0.into());
     options
-}
-
-pub(super) fn kind_label(k: DeviceKind) -> &'static str {
-    match k {
-        DeviceKind::Multisensor => "Multisensors",
-        DeviceKind::Thermometer => "Thermometers",
-        DeviceKind::LeakSensor => "Leak sensors",
-        DeviceKind::DoorContact => "Door contacts",
-        DeviceKind::ElectricityMeter => "Electricity meters",
-        DeviceKind::WaterMeter => "Water meters",
-    }
-}
-
-/// Loads one tile of the configured basemap: if it arrives, the basemap goes
-/// under the outlines. Without network access the probe fails once (one
-/// console line, not one per tile) and the map keeps its local outlines.
-fn probe_basemap(e: &Rc<Engine>, tiles: cairn_protocol::MapTiles, basemap: RwSignal<Option<bool>>) {
-    use wasm_bindgen::{JsCast, closure::Closure};
-    let Ok(img) = web_sys::HtmlImageElement::new() else {
-        return;
-    };
-    let map = e.map.clone();
-    let probe_url = tiles
-        .url
-        .replace("{z}", "0")
-        .replace("{x}", "0")
-        .replace("{y}", "0")
-        .replace("{s}", "a");
-    let ok = Closure::once_into_js(move || {
-        let options = leaflet::TileLayerOptions::new();
-        options.set_attribution(tiles.attribution);
-        options.set_max_zoom(19.0);
-        leaflet::TileLayer::new_options(&tiles.url, &options).add_to(&map);
-        basemap.set(Some(true));
-    });
-    let failed = Closure::once_into_js(move || basemap.set(Some(false)));
-    img.set_onload(Some(ok.unchecked_ref()));
-    img.set_onerror(Some(failed.unchecked_ref()));
-    img.set_src(&probe_url);
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn point_in_polygon() {
-        let square = [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)];
-        assert!(super::inside(&square, (0.5, 0.5)));
-        assert!(!super::inside(&square, (1.5, 0.5)));
-        assert!(!super::inside(&[], (0.5, 0.5)));
-    }
 }

@@ -1,12 +1,19 @@
-//! Pieces both map views show: the status legend with its filters, the
-//! status glyph, and the device popup (built by Leptos, so every value from
-//! the data is text, never HTML).
+//! Pieces of the map views: the status legend with its filters, the status
+//! glyph, the device popup (built by Leptos, so every value from the data is
+//! text, never HTML), the keyboard list of what is in view, the building's
+//! floors.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use cairn_protocol::{Building, DeviceKind};
+
 use super::data::Tracked;
-use crate::{components::live_value::LiveValue, map::cluster::Status};
+use crate::{
+    api,
+    components::live_value::LiveValue,
+    map::{cluster::Status, layer::Mark},
+};
 
 /// The status's shape, as the map draws it (colour-blind readers go by shape).
 #[component]
@@ -77,5 +84,87 @@ pub fn DevicePopup(
             </ul>
             <p class="cairn-map__popup-links">{floor_link}</p>
         </div>
+    }
+}
+
+/// What the map shows, as buttons: the keyboard and screen-reader way to
+/// the clusters and sensors in view (hidden until focused).
+#[component]
+pub fn InView(
+    marks: RwSignal<Vec<Mark>>,
+    /// The device of an index item: id and name.
+    device: Callback<u32, Option<(String, String)>>,
+    on_pick: Callback<Mark>,
+) -> impl IntoView {
+    view! {
+        <nav class="cairn-map__inview" aria-label="Sensors in view" data-testid="map-in-view">
+            <ul>
+                {move || marks.get().into_iter().map(|m| {
+                    let named = (m.count == 1).then(|| device.run(m.first)).flatten();
+                    let text = match &named {
+                        Some((_, name)) => format!("{name}: {}", m.worst.label()),
+                        None => describe(&m),
+                    };
+                    let (x, y) = (format!("{:.0}", m.x), format!("{:.0}", m.y));
+                    let kind = if m.count > 1 { "cluster" } else { "sensor" };
+                    view! {
+                        <li><button type="button" class="cairn-button" data-kind=kind data-x=x data-y=y
+                            data-device=named.map(|(id, _)| id)
+                            data-status=m.worst.key() on:click=move |_| on_pick.run(m.clone())>{text}</button></li>
+                    }
+                }).collect_view()}
+            </ul>
+        </nav>
+    }
+}
+
+/// "12 sensors: 1 critical, 2 warning, 9 OK" (or one sensor's status).
+fn describe(m: &Mark) -> String {
+    let parts: Vec<String> = Status::ALL
+        .into_iter()
+        .filter(|s| m.counts[*s as usize] > 0)
+        .map(|s| format!("{} {}", m.counts[s as usize], s.label().to_lowercase()))
+        .collect();
+    format!("{} sensors: {}", m.count, parts.join(", "))
+}
+
+/// A building's floors, each a link to its plan.
+#[component]
+pub fn BuildingPanel(building: Building, on_close: Callback<()>) -> impl IntoView {
+    let id = building.id.clone();
+    let floors = LocalResource::new(move || {
+        let id = id.clone();
+        async move { api::catalog::floors(&id).await }
+    });
+    view! {
+        <aside class="cairn-map__panel cairn-card" data-testid="building-panel" aria-label=format!("Building {}", building.name)>
+            <header class="cairn-map__panel-head">
+                <h2>{building.name.clone()}</h2>
+                <button type="button" class="cairn-button cairn-button--ghost" aria-label="Close" on:click=move |_| on_close.run(())>"×"</button>
+            </header>
+            <Transition fallback=|| view! { <p class="cairn-muted">"Loading floors…"</p> }>
+                {move || floors.get().map(|r| match r {
+                    Ok(floors) => view! {
+                        <ul class="cairn-map__floors">
+                            {floors.into_iter().map(|f| view! {
+                                <li><A href=format!("/map/floors/{}", f.id)>{f.name}</A></li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(err) => view! { <p class="cairn-form__error" role="alert">{err.to_string()}</p> }.into_any(),
+                })}
+            </Transition>
+        </aside>
+    }
+}
+
+pub fn kind_label(k: DeviceKind) -> &'static str {
+    match k {
+        DeviceKind::Multisensor => "Multisensors",
+        DeviceKind::Thermometer => "Thermometers",
+        DeviceKind::LeakSensor => "Leak sensors",
+        DeviceKind::DoorContact => "Door contacts",
+        DeviceKind::ElectricityMeter => "Electricity meters",
+        DeviceKind::WaterMeter => "Water meters",
     }
 }

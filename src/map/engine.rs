@@ -16,7 +16,7 @@ use leaflet::{LatLng, Map, MapOptions, Point};
 use wasm_bindgen::{JsCast, prelude::*};
 use web_sys::{HtmlCanvasElement, HtmlElement};
 
-use crate::map::{
+use super::{
     cluster::{Index, MAX_LEVEL, Status},
     layer::{self, Mark, Palette},
     leaflet_ext::{self, crs_simple, layer_point, set_position},
