@@ -380,6 +380,9 @@ impl Engine {
 
 impl Drop for Engine {
     fn drop(&mut self) {
+        // Stop any pan or fly first: Leaflet's animation frames would run on
+        // the removed map and throw.
+        self.map.stop();
         self.map.remove();
     }
 }

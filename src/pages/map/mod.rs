@@ -87,19 +87,20 @@ pub fn MapPage() -> impl IntoView {
             Ok(e) => {
                 leptos::task::spawn_local(async move {
                     let tiles = api::tiles::basemap().await;
-                    if let (Some(tiles), Some(e)) = (&tiles, engine.get_value()) {
+                    // The page may be gone by now: then there is nothing to do.
+                    if let (Some(tiles), Some(e)) = (&tiles, engine.try_get_value().flatten()) {
                         let options = leaflet::TileLayerOptions::new();
                         options.set_attribution(tiles.attribution.clone());
                         options.set_max_zoom(19.0);
                         leaflet::TileLayer::new_options(&tiles.url, &options).add_to(&e.map);
                     }
-                    basemap.set(Some(tiles.is_some()));
+                    let _ = basemap.try_set(Some(tiles.is_some()));
                 });
                 e.on_hit(move |hit| on_hit(hit, engine, items, live, selected, building));
                 e.on_settled(move |mut marks| {
                     marks.reverse(); // most severe first
                     marks.truncate(150);
-                    in_view.set(marks);
+                    let _ = in_view.try_set(marks);
                 });
                 engine.set_value(Some(e));
                 ready.set(true);
@@ -162,6 +163,8 @@ pub fn MapPage() -> impl IntoView {
                 &"padding".into(),
                 &leaflet::Point::new(40.0, 40.0),
             );
+            // Not animated: a page left mid-animation makes Leaflet throw.
+            let _ = js_sys::Reflect::set(&options, &"animate".into(), &false.into());
             e.map
                 .fit_bounds_with_options(&leaflet::LatLngBounds::new_from_list(&corners), &options);
         }
@@ -374,7 +377,9 @@ fn on_hit(
     selected: RwSignal<Option<usize>>,
     building: RwSignal<Option<Building>>,
 ) {
-    let Some(e) = engine.get_value() else { return };
+    let Some(e) = engine.try_get_value().flatten() else {
+        return;
+    };
     match hit {
         Hit::Cluster(bounds) => e.zoom_into(bounds),
         Hit::Item(item) => {
