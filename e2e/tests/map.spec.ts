@@ -188,7 +188,7 @@ for (const size of [{ name: 'desktop', width: 1440, height: 900 }, { name: 'tabl
     await app.open('/map');
     await expect(page.locator('canvas.cairn-map__sensors')).toHaveAttribute('data-marks', /^[1-9]/);
     await page.waitForTimeout(500);
-    await page.screenshot({ path: `e2e/screenshots/map-${size.name}.png` });
+    await page.screenshot({ path: `e2e/screenshots/map-portfolio-${size.name}.png` });
     await page.goto('/map/floors/bru-a-f1');
     await expect(page.getByTestId('floor-map').locator('canvas.cairn-map__sensors')).toHaveAttribute('data-marks', /^[1-9]/);
     await page.waitForTimeout(500);

@@ -71,7 +71,7 @@ fn FloorView(
         data::track(&live, devices.clone())
     });
     let statuses = Memo::new(move |_| tracked.with(|t| data::statuses(t, now.get())));
-    let counts = Signal::derive(move || statuses.with(|s| data::count(s.iter().copied())));
+    let counts = Signal::derive(move || Some(statuses.with(|s| data::count(s.iter().copied()))));
     let shown = RwSignal::new([true; 5]);
     let selected = RwSignal::new(None::<usize>);
     let container = NodeRef::<Div>::new();

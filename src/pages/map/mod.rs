@@ -48,9 +48,11 @@ pub fn MapPage() -> impl IntoView {
     let statuses = Memo::new(move |_| tracked.with(|t| data::statuses(t, now.get())));
     let kind = RwSignal::new(None::<DeviceKind>);
     let shown = RwSignal::new([true; 5]);
+    // `None` while the devices load: the legend says so rather than "0".
     let counts = Signal::derive(move || {
+        devices.with(Option::is_some).then_some(())?;
         let k = kind.get();
-        tracked.with(|t| {
+        Some(tracked.with(|t| {
             statuses.with(|s| {
                 data::count(
                     t.iter()
@@ -59,7 +61,7 @@ pub fn MapPage() -> impl IntoView {
                         .map(|(_, s)| *s),
                 )
             })
-        })
+        }))
     });
     let selected = RwSignal::new(None::<usize>);
     let building = RwSignal::new(None::<Building>);

@@ -32,7 +32,12 @@ pub fn Glyph(status: Status) -> impl IntoView {
 
 /// Status filters that double as the legend: glyph, name, count.
 #[component]
-pub fn Legend(#[prop(into)] counts: Signal<[u32; 5]>, shown: RwSignal<[bool; 5]>) -> impl IntoView {
+pub fn Legend(
+    /// Devices per status; `None` while loading.
+    #[prop(into)]
+    counts: Signal<Option<[u32; 5]>>,
+    shown: RwSignal<[bool; 5]>,
+) -> impl IntoView {
     view! {
         <div class="cairn-map__legend" role="group" aria-label="Statuses shown" data-testid="map-legend">
             {Status::ALL.into_iter().map(|s| {
@@ -44,7 +49,7 @@ pub fn Legend(#[prop(into)] counts: Signal<[u32; 5]>, shown: RwSignal<[bool; 5]>
                         <Glyph status=s />
                         <span>{s.label()}</span>
                         <span class="cairn-map__count" data-testid=format!("count-{}", s.key())>
-                            {move || counts.get()[i].to_string()}
+                            {move || counts.get().map_or_else(|| "…".to_owned(), |c| c[i].to_string())}
                         </span>
                     </button>
                 }
