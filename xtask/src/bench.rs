@@ -39,7 +39,8 @@ pub fn bench() -> Result<ExitCode> {
             .arg(root().join(script))
             .arg(&dist)
             .current_dir(root())
-            .env("CHROMIUM_PATH", tools::CHROMIUM))?;
+            .env("CHROMIUM_PATH", tools::CHROMIUM)
+            .env("TMPDIR", tools::browser_tmp()?))?;
     }
     println!("\n## Server (`cargo bench -p cairn-server --bench server`)");
     run(cargo().args([

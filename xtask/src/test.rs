@@ -92,6 +92,7 @@ fn wasm() -> Result<()> {
         "components",
     ])
     .env("CHROMEDRIVER", tools::CHROMEDRIVER)
+    .env("TMPDIR", tools::browser_tmp()?)
     .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
     run(&mut cmd)
 }
@@ -149,7 +150,8 @@ fn e2e() -> Result<()> {
             .env("CAIRN_E2E_DEVICE", device)
             .env("CAIRN_E2E_DEVICE_TOKEN", &token)
             .env("CAIRN_E2E_ACCOUNTS", accounts.join(";"))
-            .env("CHROMIUM_PATH", tools::CHROMIUM))
+            .env("CHROMIUM_PATH", tools::CHROMIUM)
+            .env("TMPDIR", tools::browser_tmp()?))
     });
     stop(&mut server);
     result

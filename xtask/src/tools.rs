@@ -168,6 +168,17 @@ pub fn ensure_browser() -> Result<()> {
     ensure_apt(&[(CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver")])
 }
 
+/// An empty temporary folder for the browsers of one layer, given to them as
+/// TMPDIR. Chromium leaves ~100 MB `scoped_dir`s behind when it is stopped
+/// rather than closed; in /tmp they piled up run after run until the disk was
+/// full. Here each run starts by removing the last one's.
+pub fn browser_tmp() -> Result<PathBuf> {
+    let dir = root().join("target/browser-tmp");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    Ok(dir)
+}
+
 /// Installs the apt packages whose file is missing (`apt-get update` first, once).
 pub fn ensure_apt(wanted: &[(&str, &str)]) -> Result<()> {
     let missing: Vec<&str> = wanted
