@@ -1,7 +1,7 @@
 // The site map: the simulated portfolio in more than one status colour, a
 // cluster that opens on click, a reading that turns a sensor critical within
 // a second, a popup that links to the device's charts and to its floor plan,
-// and the floor plan with the devices on it.
+// the floor plan with the devices on it, and tooltips on hover.
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { CairnApp } from '../pages/app';
 
@@ -178,6 +178,48 @@ test('a building opens its floors, and a floor its plan with the devices on it',
   await panel.getByRole('link').first().click();
   await expect(page).toHaveURL(/\/map\/floors\//);
   await expect(page.getByTestId('floor-map').locator('canvas.cairn-map__sensors')).toHaveAttribute('data-marks', /^[1-9]/);
+  expect(app.errors).toEqual([]);
+});
+
+test('hovering a cluster or a sensor shows what it holds, as text', async ({ page }) => {
+  const app = new CairnApp(page);
+  await app.open('/map');
+  const canvas = page.locator('canvas.cairn-map__sensors');
+  await expect(canvas).toHaveAttribute('data-marks', /^[1-9]/);
+  const box = (await page.getByTestId('map').boundingBox())!;
+  const tooltip = page.getByTestId('map-tooltip');
+  // A cluster: its size and its counts per status, most severe first.
+  const cluster = page.locator('[data-testid=map-in-view] button[data-kind=cluster]').first();
+  await expect(cluster).toBeAttached();
+  const described = (await cluster.textContent())!; // "49 sensors: 15 warning, 24 offline, 10 ok"
+  const size = described.match(/^(\d+) sensors/)![1];
+  await page.mouse.move(box.x + Number(await cluster.getAttribute('data-x')), box.y + Number(await cluster.getAttribute('data-y')));
+  await expect(tooltip).toHaveAttribute('data-kind', 'cluster');
+  await expect(tooltip).toContainText(`${size} sensors`);
+  await page.screenshot({ path: 'e2e/screenshots/map-tooltip-cluster.png' });
+  for (const [, n, status] of described.matchAll(/(\d+) ([a-z ]+?)(?:,|$)/g)) {
+    await expect(tooltip.locator('li', { hasText: new RegExp(status, 'i') })).toContainText(n);
+  }
+  // Off the mark, the tooltip goes.
+  await page.mouse.move(box.x + 2, box.y + box.height - 2);
+  await expect(tooltip).toHaveCount(0);
+
+  // One sensor: its name, live status and values.
+  await page.getByTestId('map-search').fill(device());
+  await page.getByRole('button', { name: 'Find' }).click();
+  await expect(canvas).toHaveAttribute('data-zoom', '20');
+  await page.waitForTimeout(500);
+  await page.locator('.leaflet-popup-close-button').click();
+  await expect(page.locator('.leaflet-popup')).toHaveCount(0);
+  const sensor = page.locator(`[data-testid=map-in-view] button[data-device="${device()}"]`);
+  await expect(sensor).toBeAttached();
+  const name = (await sensor.textContent())!.split(':')[0];
+  await page.mouse.move(box.x + Number(await sensor.getAttribute('data-x')), box.y + Number(await sensor.getAttribute('data-y')));
+  await expect(tooltip).toHaveAttribute('data-kind', 'sensor');
+  await expect(tooltip).toContainText(name);
+  await expect(tooltip).toContainText(/CO₂/);
+  await expect(tooltip).toContainText(/ppm/);
+  await page.screenshot({ path: 'e2e/screenshots/map-tooltip-sensor.png' });
   expect(app.errors).toEqual([]);
 });
 

@@ -43,6 +43,7 @@ pub enum Hit {
 type Handler = Closure<dyn FnMut(JsValue)>;
 type OnSettled = Box<dyn Fn(Vec<Mark>)>;
 type OnHit = Box<dyn Fn(Hit)>;
+type OnHover = Box<dyn Fn(Option<Mark>)>;
 
 pub struct Engine {
     pub map: Map,
@@ -59,6 +60,9 @@ pub struct Engine {
     zooming: Cell<bool>,
     handlers: RefCell<Vec<Handler>>,
     on_hit: RefCell<Option<OnHit>>,
+    on_hover: RefCell<Option<OnHover>>,
+    /// The mark under the mouse (level, index), reported once per change.
+    hovered: Cell<Option<(usize, u32)>>,
     /// Set by the end of a move: the next draw reports what it drew.
     settled: Cell<bool>,
     on_settled: RefCell<Option<OnSettled>>,
@@ -104,6 +108,8 @@ impl Engine {
             zooming: Cell::new(false),
             handlers: RefCell::new(Vec::new()),
             on_hit: RefCell::new(None),
+            on_hover: RefCell::new(None),
+            hovered: Cell::new(None),
             settled: Cell::new(true),
             on_settled: RefCell::new(None),
         });
@@ -152,6 +158,11 @@ impl Engine {
                 if let Some(e) = w.upgrade() {
                     let point: Point = js_sys::Reflect::get(&ev, &"containerPoint".into())
                         .map_or_else(|_| Point::new(-1e9, -1e9), JsCast::unchecked_into);
+                    // The popup or the zoom replaces the tooltip; it shows
+                    // again once the mouse leaves the mark and comes back.
+                    e.hover_off();
+                    e.hovered
+                        .set(e.mark_at(point.x(), point.y()).map(|m| (m.level, m.idx)));
                     let hit = e.hit(point.x(), point.y());
                     if let Some(f) = e.on_hit.borrow().as_ref() {
                         f(hit);
@@ -159,22 +170,53 @@ impl Engine {
                 }
             }),
         );
-        let w = weak;
+        let w = weak.clone();
         on(
             "mousemove",
             Box::new(move |ev| {
                 if let Some(e) = w.upgrade() {
                     let point: Point = js_sys::Reflect::get(&ev, &"containerPoint".into())
                         .map_or_else(|_| Point::new(-1e9, -1e9), JsCast::unchecked_into);
-                    let over = !matches!(e.hit(point.x(), point.y()), Hit::Map(_));
+                    let mark = e.mark_at(point.x(), point.y());
                     let _ = e
                         .map
                         .get_container()
                         .class_list()
-                        .toggle_with_force("cairn-map--over-sensor", over);
+                        .toggle_with_force("cairn-map--over-sensor", mark.is_some());
+                    let key = mark.as_ref().map(|m| (m.level, m.idx));
+                    if e.hovered.replace(key) != key
+                        && let Some(f) = e.on_hover.borrow().as_ref()
+                    {
+                        f(mark);
+                    }
                 }
             }),
         );
+        // A tooltip never lags behind a moving map or a mouse that left.
+        for kind in ["mouseout", "movestart", "zoomstart"] {
+            let w = weak.clone();
+            on(
+                kind,
+                Box::new(move |_| {
+                    if let Some(e) = w.upgrade() {
+                        e.hover_off();
+                    }
+                }),
+            );
+        }
+    }
+
+    /// `f` gets the mark under the mouse when it changes (`None`: nothing).
+    pub fn on_hover(&self, f: impl Fn(Option<Mark>) + 'static) {
+        *self.on_hover.borrow_mut() = Some(Box::new(f));
+    }
+
+    fn hover_off(&self) {
+        if self.hovered.take().is_some()
+            && let Some(f) = self.on_hover.borrow().as_ref()
+        {
+            f(None);
+        }
     }
 
     pub fn on_hit(&self, f: impl Fn(Hit) + 'static) {
@@ -227,6 +269,7 @@ impl Engine {
 
     /// Replaces what is drawn (a new filter, new data).
     pub fn set_index(self: &Rc<Self>, index: Index) {
+        self.hover_off();
         *self.index.borrow_mut() = index;
         self.redraw();
     }
@@ -340,13 +383,18 @@ impl Engine {
         *self.marks.borrow_mut() = marks;
     }
 
-    /// What is under container point `(x, y)`; generous on touch screens.
-    pub fn hit(&self, x: f64, y: f64) -> Hit {
+    /// The mark drawn under container point `(x, y)`; generous on touch screens.
+    pub fn mark_at(&self, x: f64, y: f64) -> Option<Mark> {
         let coarse = web_sys::window()
             .and_then(|w| w.match_media("(pointer: coarse)").ok().flatten())
             .is_some_and(|m| m.matches());
         let marks = self.marks.borrow();
-        match layer::hit(&marks, x, y, if coarse { 16.0 } else { 4.0 }) {
+        layer::hit(&marks, x, y, if coarse { 16.0 } else { 4.0 }).cloned()
+    }
+
+    /// What is under container point `(x, y)`.
+    pub fn hit(&self, x: f64, y: f64) -> Hit {
+        match self.mark_at(x, y) {
             Some(m) if m.count > 1 => {
                 let index = self.index.borrow();
                 Hit::Cluster(index.clusters(m.level)[m.idx as usize].bounds)

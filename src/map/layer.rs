@@ -144,10 +144,34 @@ pub fn draw(
     let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
     ctx.clear_rect(0.0, 0.0, width, height);
     ctx.set_line_join("round");
-    for (x, y, text) in labels {
-        ctx.set_font("600 13px system-ui, sans-serif");
-        ctx.set_text_align("center");
-        ctx.set_text_baseline("top");
+    ctx.set_font("600 13px system-ui, sans-serif");
+    ctx.set_text_align("center");
+    ctx.set_text_baseline("top");
+    // Names that would overlap a marker or an earlier name are left out
+    // (sites come first); zooming in spreads them apart and they show.
+    let obstacles: Vec<[f64; 4]> = marks
+        .iter()
+        .map(|m| {
+            [
+                m.x - m.r - 2.0,
+                m.y - m.r - 2.0,
+                m.x + m.r + 2.0,
+                m.y + m.r + 2.0,
+            ]
+        })
+        .collect();
+    let boxes: Vec<[f64; 4]> = labels
+        .iter()
+        .map(|(x, y, text)| {
+            let half = ctx.measure_text(text).map_or(0.0, |m| m.width()) / 2.0 + 3.0;
+            [x - half, y - 1.0, x + half, y + 17.0]
+        })
+        .collect();
+    let keep = super::project::declutter(&obstacles, &boxes);
+    for ((x, y, text), keep) in labels.iter().zip(keep) {
+        if !keep {
+            continue;
+        }
         ctx.set_line_width(4.0);
         ctx.set_stroke_style_str(&palette.halo);
         let _ = ctx.stroke_text(text, *x, *y);

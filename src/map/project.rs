@@ -104,6 +104,25 @@ pub fn centroid(ring: &[cairn_protocol::LatLon]) -> Option<(f64, f64)> {
     Some((x / n, y / n))
 }
 
+/// Which of these screen boxes (`[x0, y0, x1, y1]`, in priority order) to
+/// draw so that none overlaps another or an obstacle: each is kept unless it
+/// overlaps an obstacle or a box kept before it.
+pub fn declutter(obstacles: &[[f64; 4]], boxes: &[[f64; 4]]) -> Vec<bool> {
+    let mut kept: Vec<[f64; 4]> = obstacles.to_vec();
+    boxes
+        .iter()
+        .map(|b| {
+            let free = kept
+                .iter()
+                .all(|k| b[2] <= k[0] || k[2] <= b[0] || b[3] <= k[1] || k[3] <= b[1]);
+            if free {
+                kept.push(*b);
+            }
+            free
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,5 +172,24 @@ mod tests {
         .expect("a centroid");
         assert!((c.0 - mercator(50.0, 4.05).0).abs() < 1e-12);
         assert_eq!(centroid(&[]), None);
+    }
+
+    #[test]
+    fn declutter_keeps_the_first_of_overlapping_labels() {
+        let boxes = [
+            [0.0, 0.0, 100.0, 16.0],
+            [50.0, 8.0, 150.0, 24.0],   // overlaps the first
+            [100.0, 0.0, 200.0, 16.0],  // touches the first only at an edge
+            [120.0, 10.0, 180.0, 26.0], // overlaps the third
+            [0.0, 30.0, 100.0, 46.0],
+        ];
+        assert_eq!(declutter(&[], &boxes), [true, false, true, false, true]);
+        assert!(declutter(&[], &[]).is_empty());
+        // A marker is an obstacle: the label over it goes, the next one shows.
+        let marker = [[40.0, 4.0, 60.0, 24.0]];
+        assert_eq!(
+            declutter(&marker, &boxes),
+            [false, false, true, false, true]
+        );
     }
 }

@@ -10,7 +10,7 @@ use leptos_router::{components::A, hooks::use_params_map};
 
 use super::{
     data::{self, Tracked},
-    parts::{DevicePopup, Legend},
+    parts::{DevicePopup, Legend, MarkTooltip},
 };
 use crate::{
     api,
@@ -74,6 +74,7 @@ fn FloorView(
     let counts = Signal::derive(move || Some(statuses.with(|s| data::count(s.iter().copied()))));
     let shown = RwSignal::new([true; 5]);
     let selected = RwSignal::new(None::<usize>);
+    let hover = RwSignal::new(None::<crate::map::layer::Mark>);
     let container = NodeRef::<Div>::new();
     let popup = NodeRef::<Div>::new();
     let engine = StoredValue::new_local(None::<Rc<Engine>>);
@@ -99,6 +100,9 @@ fn FloorView(
                     if let Hit::Item(i) = hit {
                         selected.set(Some(i as usize));
                     }
+                });
+                e.on_hover(move |m| {
+                    let _ = hover.try_set(m);
                 });
                 engine.set_value(Some(e));
                 ready.set(true);
@@ -218,6 +222,9 @@ fn FloorView(
             </header>
             <div class="cairn-map__body">
                 <div class="cairn-map__canvas cairn-map__canvas--plan" node_ref=container data-testid="floor-map"></div>
+                <MarkTooltip mark=hover now
+                    device=Callback::new(move |item: u32| tracked.with_untracked(|t| t.get(item as usize).cloned()))
+                    status=Callback::new(move |item: u32| statuses.with(|s| s.get(item as usize).copied().unwrap_or(Status::Unknown))) />
             </div>
             <div class="cairn-map__popup-holder"><div node_ref=popup>{popup_body}</div></div>
         </div>

@@ -14,7 +14,7 @@ pub use floor::FloorPage;
 use cairn_protocol::{Building, DeviceKind};
 use leptos::{html::Div, prelude::*};
 
-use self::parts::{BuildingPanel, DevicePopup, InView, Legend, kind_label};
+use self::parts::{BuildingPanel, DevicePopup, InView, Legend, MarkTooltip, kind_label};
 use crate::{
     api,
     map::leaflet_ext::path_element,
@@ -67,6 +67,7 @@ pub fn MapPage() -> impl IntoView {
     let building = RwSignal::new(None::<Building>);
     let basemap = RwSignal::new(None::<bool>);
     let in_view = RwSignal::new(Vec::<Mark>::new());
+    let hover = RwSignal::new(None::<Mark>);
 
     let container = NodeRef::<Div>::new();
     let popup = NodeRef::<Div>::new();
@@ -99,6 +100,9 @@ pub fn MapPage() -> impl IntoView {
                     let _ = basemap.try_set(Some(tiles.is_some()));
                 });
                 e.on_hit(move |hit| on_hit(hit, engine, items, live, selected, building));
+                e.on_hover(move |m| {
+                    let _ = hover.try_set(m);
+                });
                 e.on_settled(move |mut marks| {
                     marks.reverse(); // most severe first
                     marks.truncate(150);
@@ -352,6 +356,15 @@ pub fn MapPage() -> impl IntoView {
             <div class="cairn-map__body">
                 <div class="cairn-map__canvas" node_ref=container data-testid="map"
                     data-basemap=move || match basemap.get() { Some(true) => "tiles", Some(false) => "outlines", None => "probing" }></div>
+                <MarkTooltip mark=hover now
+                    device=Callback::new(move |item: u32| {
+                        let dev = items.with_value(|i| i.get(item as usize).copied())?;
+                        tracked.with_untracked(|t| t.get(dev).cloned())
+                    })
+                    status=Callback::new(move |item: u32| {
+                        let dev = items.with_value(|i| i.get(item as usize).copied());
+                        statuses.with(|s| dev.and_then(|d| s.get(d).copied()).unwrap_or(Status::Unknown))
+                    }) />
                 {move || building.get().map(|b| view! { <BuildingPanel building=b on_close=Callback::new(move |()| building.set(None)) /> })}
             </div>
             {move || (basemap.get() == Some(false)).then(|| view! {

@@ -133,6 +133,70 @@ fn describe(m: &Mark) -> String {
     format!("{} sensors: {}", m.count, parts.join(", "))
 }
 
+/// The tooltip of the mark under the mouse: a sensor's name, live status and
+/// values, or a cluster's counts per status. Built from text nodes, never
+/// HTML; placed above the mark (below it near the map's top edge).
+#[component]
+pub fn MarkTooltip(
+    mark: RwSignal<Option<Mark>>,
+    /// The device of an index item, with its live points.
+    device: Callback<u32, Option<Tracked>>,
+    /// The live status of an index item.
+    status: Callback<u32, Status>,
+    #[prop(into)] now: Signal<f64>,
+) -> impl IntoView {
+    move || {
+        let m = mark.get()?;
+        let below = m.y < 110.0;
+        // The map's container has a 1 px border inside the tooltip's frame.
+        let top = if below {
+            m.y + m.r + 9.0
+        } else {
+            m.y - m.r - 7.0
+        };
+        let style = format!("left:{:.0}px;top:{top:.0}px", m.x + 1.0);
+        let class = if below {
+            "cairn-map__tooltip cairn-map__tooltip--below"
+        } else {
+            "cairn-map__tooltip"
+        };
+        let body = if m.count > 1 {
+            view! {
+                <strong>{format!("{} sensors", m.count)}</strong>
+                <ul class="cairn-map__tooltip-counts">
+                    {Status::ALL.into_iter().rev().filter(|s| m.counts[*s as usize] > 0).map(|s| view! {
+                        <li><Glyph status=s /><span>{s.label()}</span><span>{m.counts[s as usize]}</span></li>
+                    }).collect_view()}
+                </ul>
+                <p class="cairn-muted">"Click to zoom in"</p>
+            }
+            .into_any()
+        } else {
+            let item = m.first;
+            let t = device.run(item)?;
+            view! {
+                <strong>{t.device.name.clone()}</strong>
+                <p class="cairn-map__popup-status">
+                    {move || { let s = status.run(item); view! { <Glyph status=s /><span>{s.label()}</span> } }}
+                </p>
+                <ul class="cairn-map__tooltip-values">
+                    {t.points.into_iter().take(4).map(|p| view! {
+                        <li>
+                            <span>{p.metric.label()}</span>
+                            <LiveValue reading=p.reading metric=p.metric interval_s=p.interval_s now />
+                        </li>
+                    }).collect_view()}
+                </ul>
+            }
+            .into_any()
+        };
+        let kind = if m.count > 1 { "cluster" } else { "sensor" };
+        Some(view! {
+            <div class=class style=style role="tooltip" data-testid="map-tooltip" data-kind=kind>{body}</div>
+        })
+    }
+}
+
 /// A building's floors, each a link to its plan.
 #[component]
 pub fn BuildingPanel(building: Building, on_close: Callback<()>) -> impl IntoView {
