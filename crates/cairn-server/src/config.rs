@@ -2,6 +2,8 @@ use std::{net::SocketAddr, path::PathBuf};
 
 use clap::{ArgAction, Args};
 
+use crate::time::Clock;
+
 /// Raw readings are kept a bit over a year (year-on-year comparisons stay exact).
 pub const RETAIN_RAW_DAYS: u32 = 400;
 /// Hourly rollups are kept five years.
@@ -83,6 +85,11 @@ pub struct Config {
     /// Client id at the broker; keep it stable so queued QoS 1 messages survive a restart.
     #[arg(long, env = "CAIRN_MQTT_CLIENT_ID", default_value = "cairn-server")]
     pub mqtt_client_id: String,
+
+    /// Where date-dependent decisions (retention cutoffs) read "now": the
+    /// system clock, or a fixed instant in tests. Not a flag.
+    #[arg(skip)]
+    pub clock: Clock,
 }
 
 /// OpenStreetMap's standard tiles, for connected deployments.
@@ -126,6 +133,7 @@ impl Config {
             secure_cookies: false,
             map_tiles: "none".into(),
             map_attribution: String::new(),
+            clock: Clock::System,
         }
     }
 

@@ -10,10 +10,13 @@ pub mod live;
 pub mod mqtt;
 pub mod retention;
 pub mod routes;
+pub mod secret;
 pub mod series;
+pub mod shutdown;
 pub mod sim;
 pub mod state;
 pub mod store;
+pub mod time;
 
 use std::{future::Future, net::SocketAddr, sync::Arc};
 
@@ -35,6 +38,7 @@ pub fn app(state: AppState) -> Router {
     let static_files = ServeDir::new(&dist).fallback(ServeFile::new(dist.join("index.html")));
     routes::router()
         .fallback_service(static_files)
+        .layer(axum::middleware::from_fn(error::log_internal_errors))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)

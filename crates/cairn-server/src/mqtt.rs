@@ -45,7 +45,7 @@ pub async fn run(
     loop {
         let event = tokio::select! {
             e = events.poll() => e,
-            _ = crate::state::stopped(&mut stopping) => break,
+            _ = crate::shutdown::stopped(&mut stopping) => break,
         };
         match event {
             Ok(Event::Incoming(Packet::ConnAck(_))) => {

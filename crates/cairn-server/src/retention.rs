@@ -15,9 +15,9 @@ pub async fn run(state: AppState, mut stopping: watch::Receiver<bool>) {
     loop {
         tokio::select! {
             _ = tick.tick() => {}
-            _ = crate::state::stopped(&mut stopping) => break,
+            _ = crate::shutdown::stopped(&mut stopping) => break,
         }
-        let now = chrono::Utc::now().timestamp_millis();
+        let now = state.now_ms();
         let (raw, hourly) = (
             state.config.raw_cutoff(now),
             state.config.hourly_cutoff(now),

@@ -33,6 +33,11 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Now, in UTC ms, by the configured clock ([`Config::clock`]).
+    pub fn now_ms(&self) -> i64 {
+        self.config.clock.now_ms()
+    }
+
     pub async fn open(
         config: Arc<Config>,
         portfolio: Option<&Portfolio>,
@@ -61,9 +66,4 @@ impl AppState {
             stopping,
         })
     }
-}
-
-/// Resolves once the server is stopping (holds no lock across awaits).
-pub async fn stopped(stopping: &mut watch::Receiver<bool>) {
-    let _ = stopping.wait_for(|s| *s).await;
 }

@@ -4,16 +4,22 @@ use std::sync::Arc;
 
 use axum::http::StatusCode;
 use cairn_protocol::{ErrorBody, Reading, Resolution, SeriesBatch};
-use cairn_server::{AppState, series::m4::m4};
+use cairn_server::{AppState, Config, series::m4::m4, time::Clock};
 
 mod support;
 
 use support::get;
 
+/// 2025-11-17 09:00 UTC: the day of history the tests query.
 const T0: i64 = 1_763_370_000_000;
+/// The server's clock, two days after `T0`: what the server keeps raw (and so
+/// what the tests expect) must not depend on the day the tests run.
+const NOW: i64 = T0 + 2 * 86_400_000;
 
 async fn state_with_history(dir: &std::path::Path) -> (AppState, u32) {
-    let s = support::open_state(dir, Some(9)).await;
+    let mut config = Config::for_tests(dir.to_path_buf());
+    config.clock = Clock::Fixed(NOW);
+    let s = support::open_state_with(config, Some(9)).await;
     let point = s.catalog.points()[0].id;
     // One day every 10 s (denser than the point's 1-min interval), with a one-hour outage from 12:00 and a spike at 15:00.
     let readings: Vec<Reading> = (0..8_640_i64)
@@ -173,9 +179,10 @@ async fn history_older_than_raw_retention_comes_from_rollups() {
     s.store.prune(Some(cutoff), None).await.unwrap();
     assert!(s.store.range(point, T0, cutoff).await.unwrap().is_empty());
     let mut config = (*s.config).clone();
-    // Retention counts from now: make its cutoff fall after the whole day.
-    let days_ago = (chrono::Utc::now().timestamp_millis() - T0) / 86_400_000;
-    config.retain_raw_days = u32::try_from(days_ago - 2).unwrap().max(1);
+    // Raw readings are kept one day: by the server's clock the whole day
+    // queried is older than that.
+    config.retain_raw_days = 1;
+    assert_eq!(config.raw_cutoff(config.clock.now_ms()), Some(cutoff));
     let s = AppState {
         config: Arc::new(config),
         ..s

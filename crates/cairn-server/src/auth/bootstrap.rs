@@ -5,7 +5,7 @@ use cairn_protocol::{Role, User};
 
 use super::password;
 use crate::{
-    routes::now_ms,
+    time::now_ms,
     state::AppState,
     store::{StoreError, accounts::AuditRecord, rows::to_json},
 };

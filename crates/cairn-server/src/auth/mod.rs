@@ -16,10 +16,15 @@ use axum::{
     http::{HeaderMap, HeaderValue, Method, header, request::Parts},
 };
 use cairn_protocol::{CSRF_HEADER, Role, User};
-use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use crate::{error::AppError, routes::now_ms, state::AppState, store::accounts::AuditRecord};
+use crate::{
+    error::AppError,
+    secret::{random_hex, sha256},
+    state::AppState,
+    store::accounts::AuditRecord,
+    time::now_ms,
+};
 
 pub const COOKIE: &str = "cairn_session";
 /// A session ends this long after it began, however active (re-sign-in weekly).
@@ -68,16 +73,6 @@ impl Caller {
     }
 }
 
-/// 256 random bits as 64 hex digits (session secrets, CSRF tokens, device tokens).
-pub fn random_hex() -> String {
-    let mut secret = [0u8; 32];
-    getrandom::fill(&mut secret).expect("the operating system's random source works");
-    secret.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn session_hash(secret: &str) -> [u8; 32] {
-    Sha256::digest(secret.as_bytes()).into()
-}
 
 /// The value of cookie `name`, if the request carries it.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -121,15 +116,14 @@ pub async fn start_session(
     user: User,
 ) -> Result<(HeaderValue, Caller), AppError> {
     let secret = random_hex();
-    let id = session_hash(&secret);
+    let id = sha256(&secret);
     let csrf = random_hex();
     let now = now_ms();
     let expires = now + state.config.session_idle_ms();
     state
         .store
         .insert_session(id, user.id, csrf.clone(), now, expires)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     let cookie = format!(
         "{COOKIE}={secret}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
         MAX_SESSION_MS / 1000,
@@ -188,13 +182,12 @@ impl FromRequestParts<AppState> for Caller {
         let secret = cookie(&parts.headers, COOKIE)
             .filter(|s| s.len() == 64)
             .ok_or_else(signed_out)?;
-        let id = session_hash(secret);
+        let id = sha256(secret);
         let now = now_ms();
         let row = state
             .store
             .session(id, now)
-            .await
-            .map_err(AppError::internal)?
+            .await?
             .ok_or_else(|| {
                 AppError::Unauthorized("your session has ended; sign in again".into())
             })?;
@@ -202,8 +195,7 @@ impl FromRequestParts<AppState> for Caller {
             state
                 .store
                 .delete_session(id)
-                .await
-                .map_err(AppError::internal)?;
+                .await?;
             return Err(AppError::Unauthorized(
                 "your session has ended; sign in again".into(),
             ));
@@ -231,8 +223,7 @@ impl FromRequestParts<AppState> for Caller {
             state
                 .store
                 .extend_session(id, expires)
-                .await
-                .map_err(AppError::internal)?;
+                .await?;
         }
         Ok(Caller {
             user: row.user,

@@ -2,18 +2,18 @@
 //! SHA-256 of the secret is stored (a random 256-bit secret needs no slow hash);
 //! it is compared in constant time.
 
-use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
+use crate::secret::{matches, random_hex, sha256};
 
 /// A new token for `device_id` and the hash to store for it.
 pub fn issue(device_id: &str) -> (String, [u8; 32]) {
-    let secret_hex = crate::auth::random_hex();
+    let secret_hex = random_hex();
     let hash = hash(&secret_hex);
     (format!("{device_id}.{secret_hex}"), hash)
 }
 
+/// What the store keeps of a token's secret (see [`crate::secret::sha256`]).
 pub fn hash(secret: &str) -> [u8; 32] {
-    Sha256::digest(secret.as_bytes()).into()
+    sha256(secret)
 }
 
 /// Splits a presented token into the device it claims and its secret.
@@ -24,7 +24,7 @@ pub fn parse(token: &str) -> Option<(&str, &str)> {
 
 /// Constant-time check of a presented secret against the stored hash.
 pub fn verify(secret: &str, stored: &[u8]) -> bool {
-    bool::from(hash(secret).as_slice().ct_eq(stored))
+    matches(secret, stored)
 }
 
 #[cfg(test)]

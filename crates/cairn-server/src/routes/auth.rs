@@ -10,7 +10,7 @@ use axum::{
 use cairn_protocol::{ErrorBody, LoginRequest, Me};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::now_ms;
+use crate::time::now_ms;
 use crate::{
     auth::{self, Caller, password},
     error::AppError,
@@ -74,16 +74,14 @@ pub(crate) async fn login(
     let found = state
         .store
         .user_for_login(&username)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     // Unknown users cost the same Argon2 work as known ones: timing tells nothing.
     let stored = found
         .as_ref()
         .map_or(password::dummy_hash().to_owned(), |(_, h)| h.clone());
     let presented = req.password;
     let ok = tokio::task::spawn_blocking(move || password::verify(&presented, &stored))
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     let user = match found {
         Some((user, _)) if ok => user,
         _ => {
@@ -116,8 +114,7 @@ pub(crate) async fn logout(
     state
         .store
         .delete_session(caller.session)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     let clear = auth::clear_cookie(&state, &headers);
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]).into_response())
 }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use axum::{
     Json,
-    extract::{Path, Query, State, rejection::QueryRejection},
+    extract::{Path, State},
 };
 use cairn_protocol::{
     Building, DeviceKind, DeviceSummary, ErrorBody, Floor, Metric, Page, PointSummary, Reading,
@@ -16,7 +16,11 @@ use cairn_protocol::{
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::{auth::Caller, error::AppError, state::AppState};
+use crate::{
+    auth::Caller,
+    error::{ApiQuery, AppError},
+    state::AppState,
+};
 
 pub const DEFAULT_LIMIT: u32 = 100;
 pub const MAX_LIMIT: u32 = 1_000;
@@ -56,27 +60,20 @@ pub struct ListQuery {
     limit: Option<u32>,
 }
 
-fn bad(location: &str, message: impl Into<String>) -> AppError {
-    AppError::BadRequest {
-        message: message.into(),
-        location: Some(location.to_owned()),
-    }
-}
-
-fn query(q: Result<Query<ListQuery>, QueryRejection>) -> Result<ListQuery, AppError> {
-    let Query(q) = q.map_err(|e| bad("query", e.body_text()))?;
+/// The list query's limits and names, checked.
+fn query(ApiQuery(q): ApiQuery<ListQuery>) -> Result<ListQuery, AppError> {
     if let Some(limit) = q.limit.filter(|l| !(1..=MAX_LIMIT).contains(l)) {
-        return Err(bad(
+        return Err(AppError::bad(
             "query.limit",
             format!("`limit` {limit} is not between 1 and {MAX_LIMIT}"),
         ));
     }
     if let Some(metric) = q.metric.as_deref().filter(|m| Metric::parse(m).is_none()) {
-        return Err(bad("query.metric", format!("unknown metric {metric:?}")));
+        return Err(AppError::bad("query.metric", format!("unknown metric {metric:?}")));
     }
     if let Some(kind) = q.kind.as_deref().filter(|k| DeviceKind::parse(k).is_none()) {
         let known: Vec<_> = DeviceKind::ALL.iter().map(|k| k.name()).collect();
-        return Err(bad(
+        return Err(AppError::bad(
             "query.kind",
             format!(
                 "unknown device kind {kind:?}; use one of {}",
@@ -134,7 +131,7 @@ fn matches(text: &str, q: &Option<String>) -> bool {
 pub(crate) async fn sites(
     State(state): State<AppState>,
     caller: Caller,
-    q: Result<Query<ListQuery>, QueryRejection>,
+    q: ApiQuery<ListQuery>,
 ) -> Result<Json<Page<SiteSummary>>, AppError> {
     let q = query(q)?;
     let items = state
@@ -157,7 +154,7 @@ pub(crate) async fn sites(
 pub(crate) async fn buildings(
     State(state): State<AppState>,
     caller: Caller,
-    q: Result<Query<ListQuery>, QueryRejection>,
+    q: ApiQuery<ListQuery>,
 ) -> Result<Json<Page<Building>>, AppError> {
     let q = query(q)?;
     let items = (state.catalog.model.buildings.iter())
@@ -174,7 +171,7 @@ pub(crate) async fn buildings(
 pub(crate) async fn floors(
     State(state): State<AppState>,
     caller: Caller,
-    q: Result<Query<ListQuery>, QueryRejection>,
+    q: ApiQuery<ListQuery>,
 ) -> Result<Json<Page<Floor>>, AppError> {
     let q = query(q)?;
     let items = (state.catalog.model.floors.iter())
@@ -193,7 +190,7 @@ pub(crate) async fn floors(
 pub(crate) async fn zones(
     State(state): State<AppState>,
     caller: Caller,
-    q: Result<Query<ListQuery>, QueryRejection>,
+    q: ApiQuery<ListQuery>,
 ) -> Result<Json<Page<Zone>>, AppError> {
     let q = query(q)?;
     let items = (state.catalog.model.zones.iter())
@@ -211,7 +208,7 @@ pub(crate) async fn zones(
 pub(crate) async fn devices(
     State(state): State<AppState>,
     caller: Caller,
-    q: Result<Query<ListQuery>, QueryRejection>,
+    q: ApiQuery<ListQuery>,
 ) -> Result<Json<Page<DeviceSummary>>, AppError> {
     let q = query(q)?;
     let kind = q.kind.as_deref().and_then(DeviceKind::parse);
@@ -270,7 +267,7 @@ pub(crate) async fn device(
 pub(crate) async fn points(
     State(state): State<AppState>,
     caller: Caller,
-    q: Result<Query<ListQuery>, QueryRejection>,
+    q: ApiQuery<ListQuery>,
 ) -> Result<Json<Page<PointSummary>>, AppError> {
     let q = query(q)?;
     let latest = latest_by_point(&state);

@@ -11,11 +11,11 @@ use axum::{
 use cairn_protocol::{ErrorBody, ErrorDetail, IngestAck};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::now_ms;
 use crate::{
     error::AppError,
     ingest::{IngestError, RecordError, SenmlRecord, flat, token},
     state::AppState,
+    time::now_ms,
 };
 
 /// Largest request body accepted.
@@ -78,10 +78,9 @@ async fn ingest(
             new: new as u32,
         })),
         Err(IngestError::Rejected(errors)) => Err(rejected(errors)),
-        Err(e @ (IngestError::Empty | IngestError::TooMany(_))) => Err(AppError::BadRequest {
-            message: e.to_string(),
-            location: Some("body".into()),
-        }),
+        Err(e @ (IngestError::Empty | IngestError::TooMany(_))) => {
+            Err(AppError::bad("body", e.to_string()))
+        }
         Err(e @ IngestError::Store(_)) => Err(AppError::internal(e)),
     }
 }
@@ -91,10 +90,7 @@ impl From<BytesRejection> for AppError {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             AppError::TooLarge(format!("the body is larger than {MAX_BODY} bytes"))
         } else {
-            AppError::BadRequest {
-                message: rejection.body_text(),
-                location: Some("body".into()),
-            }
+            AppError::bad("body", rejection.body_text())
         }
     }
 }
@@ -137,8 +133,7 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<String, A
     let stored = state
         .store
         .device_token_hash(&device)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     match stored {
         Some(hash) if token::verify(&secret, &hash) => Ok(device),
         _ => Err(denied()),

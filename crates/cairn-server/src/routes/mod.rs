@@ -54,7 +54,3 @@ pub fn router() -> Router<AppState> {
 async fn not_found(OriginalUri(uri): OriginalUri) -> AppError {
     AppError::NotFound(format!("no API endpoint at {}", uri.path()))
 }
-
-pub(crate) fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
-}

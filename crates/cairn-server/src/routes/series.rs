@@ -4,7 +4,7 @@
 
 use axum::{
     Json,
-    extract::{Query, State},
+    extract::State,
 };
 use cairn_protocol::{ErrorBody, Series, SeriesBatch};
 use serde::Deserialize;
@@ -12,7 +12,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     auth::Caller,
-    error::AppError,
+    error::{ApiQuery, AppError},
     series::{m4::m4, plan},
     state::AppState,
 };
@@ -36,13 +36,6 @@ pub struct SeriesQuery {
     px: u32,
 }
 
-fn bad(location: &str, message: impl Into<String>) -> AppError {
-    AppError::BadRequest {
-        message: message.into(),
-        location: Some(location.to_owned()),
-    }
-}
-
 #[utoipa::path(get, path = "/api/series", tag = "history", params(SeriesQuery),
     responses(
         (status = 200, description = "M4-decimated history, `null` = gap", body = SeriesBatch),
@@ -52,17 +45,16 @@ fn bad(location: &str, message: impl Into<String>) -> AppError {
 pub(crate) async fn series(
     State(state): State<AppState>,
     caller: Caller,
-    query: Result<Query<SeriesQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(q): ApiQuery<SeriesQuery>,
 ) -> Result<Json<SeriesBatch>, AppError> {
-    let Query(q) = query.map_err(|e| bad("query", e.body_text()))?;
     if q.from >= q.to {
-        return Err(bad("query.to", "`to` must be after `from`"));
+        return Err(AppError::bad("query.to", "`to` must be after `from`"));
     }
     if q.to - q.from > MAX_SPAN_MS {
-        return Err(bad("query.to", "the span is longer than two years"));
+        return Err(AppError::bad("query.to", "the span is longer than two years"));
     }
     if !(1..=MAX_PX).contains(&q.px) {
-        return Err(bad(
+        return Err(AppError::bad(
             "query.px",
             format!("`px` must be between 1 and {MAX_PX}"),
         ));
@@ -70,7 +62,7 @@ pub(crate) async fn series(
     let mut points = Vec::new();
     for (i, raw) in q.point.split(',').enumerate() {
         let id: u32 = raw.trim().parse().map_err(|_| {
-            bad(
+            AppError::bad(
                 "query.point",
                 format!("point #{i} ({raw:?}) is not a point id"),
             )
@@ -83,29 +75,26 @@ pub(crate) async fn series(
         points.push((id, info.interval_s));
     }
     if points.len() > MAX_POINTS {
-        return Err(bad(
+        return Err(AppError::bad(
             "query.point",
             format!("at most {MAX_POINTS} points per request"),
         ));
     }
     let column_ms = (q.to - q.from) / i64::from(q.px);
     let mut batch = Vec::with_capacity(points.len());
-    let raw_from = (state.config.raw_cutoff(super::now_ms())).unwrap_or(i64::MIN);
+    let raw_from = (state.config.raw_cutoff(state.now_ms())).unwrap_or(i64::MIN);
     let level = plan::choose(q.from, q.to, q.px, raw_from);
     for (id, interval_s) in points {
         let (input, stored) = match level {
             // Wide columns: rollups inside columns, raw only at their edges.
             Some(level) => {
-                let rollups = (state.store.rollups(id, level, q.from, q.to).await)
-                    .map_err(AppError::internal)?;
+                let rollups = (state.store.rollups(id, level, q.from, q.to).await)?;
                 let starts = plan::straddling(&rollups, q.from, q.to, q.px, raw_from);
-                let raw = (state.store.in_buckets(id, starts, level).await)
-                    .map_err(AppError::internal)?;
+                let raw = (state.store.in_buckets(id, starts, level).await)?;
                 plan::assemble(&rollups, &raw, q.from, q.to, q.px, raw_from)
             }
             None => {
-                let raw: Vec<(i64, f64)> = (state.store.range(id, q.from, q.to).await)
-                    .map_err(AppError::internal)?
+                let raw: Vec<(i64, f64)> = (state.store.range(id, q.from, q.to).await)?
                     .into_iter()
                     .map(|r| (r.ts, r.value))
                     .collect();

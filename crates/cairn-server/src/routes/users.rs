@@ -13,8 +13,8 @@ use cairn_protocol::{
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::now_ms;
 use crate::{
+    time::now_ms,
     auth::{Caller, password},
     error::AppError,
     ingest::token,
@@ -48,13 +48,6 @@ fn refuse(details: Vec<ErrorDetail>) -> Result<(), AppError> {
             details,
         })
     }
-}
-
-fn body<T>(json: Result<Json<T>, JsonRejection>) -> Result<T, AppError> {
-    json.map(|Json(v)| v).map_err(|e| AppError::BadRequest {
-        message: e.body_text(),
-        location: Some("body".into()),
-    })
 }
 
 fn check_display_name(name: &str, out: &mut Vec<ErrorDetail>) {
@@ -94,7 +87,7 @@ async fn hash(password: String) -> Result<String, AppError> {
 }
 
 async fn find(state: &AppState, id: i64) -> Result<User, AppError> {
-    (state.store.user(id).await.map_err(AppError::internal)?)
+    (state.store.user(id).await?)
         .ok_or_else(|| AppError::NotFound(format!("no user {id}")))
 }
 
@@ -105,7 +98,7 @@ pub(crate) async fn list(
     caller: Caller,
 ) -> Result<Json<Vec<User>>, AppError> {
     caller.require(Role::Admin)?;
-    Ok(Json(state.store.users().await.map_err(AppError::internal)?))
+    Ok(Json(state.store.users().await?))
 }
 
 #[utoipa::path(post, path = "/api/users", tag = "admin", request_body = NewUser,
@@ -119,7 +112,7 @@ pub(crate) async fn create(
     json: Result<Json<NewUser>, JsonRejection>,
 ) -> Result<Json<UserWithPassword>, AppError> {
     caller.require(Role::Admin)?;
-    let new = body(json)?;
+    let Json(new) = json?;
     let mut problems = Vec::new();
     let username = new.username.trim().to_owned();
     let valid_name = (3..=64).contains(&username.len())
@@ -161,8 +154,7 @@ pub(crate) async fn create(
     let created = state
         .store
         .insert_user(user, hash(password.clone()).await?, audit)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     match created {
         Some(user) => Ok(Json(UserWithPassword { user, password })),
         None => Err(AppError::Rejected {
@@ -186,7 +178,7 @@ pub(crate) async fn update(
     json: Result<Json<UserPatch>, JsonRejection>,
 ) -> Result<Json<User>, AppError> {
     caller.require(Role::Admin)?;
-    let patch = body(json)?;
+    let Json(patch) = json?;
     let old = find(&state, id).await?;
     let mut user = old.clone();
     if let Some(name) = patch.display_name {
@@ -230,8 +222,7 @@ pub(crate) async fn update(
     state
         .store
         .update_user(user.clone(), None, sign_out, audit)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     Ok(Json(user))
 }
 
@@ -260,8 +251,7 @@ pub(crate) async fn reset_password(
             true,
             audit,
         )
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     Ok(Json(UserWithPassword { user, password }))
 }
 
@@ -290,16 +280,14 @@ pub(crate) async fn audit(
     q: Result<Query<AuditParams>, QueryRejection>,
 ) -> Result<Json<Page<AuditEntry>>, AppError> {
     caller.require(Role::Admin)?;
-    let Query(q) = q.map_err(|e| AppError::BadRequest {
-        message: e.body_text(),
-        location: Some("query".into()),
-    })?;
+    // After the role check: a viewer learns nothing from a malformed query.
+    let Query(q) = q?;
     let limit = q.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
-        return Err(AppError::BadRequest {
-            message: format!("`limit` {limit} is not between 1 and 1000"),
-            location: Some("query.limit".into()),
-        });
+        return Err(AppError::bad(
+            "query.limit",
+            format!("`limit` {limit} is not between 1 and 1000"),
+        ));
     }
     let blank = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
     let query = AuditQuery {
@@ -315,8 +303,7 @@ pub(crate) async fn audit(
     let (items, total) = state
         .store
         .audit_log(query)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     Ok(Json(Page {
         items,
         total,
@@ -345,8 +332,7 @@ pub(crate) async fn device_token(
     let known = state
         .store
         .set_device_token(&id, secret_hash, audit)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     if !known {
         return Err(AppError::NotFound(format!("no device {id:?}")));
     }

@@ -21,7 +21,8 @@ use cairn_protocol::{ClientMsg, ErrorBody, Reading, ResumeFrom, Scope, ServerMsg
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{now_ms, snapshot};
+use super::snapshot;
+use crate::time::now_ms;
 use crate::{
     auth::{self, Caller},
     catalog::Catalog,
@@ -173,7 +174,7 @@ async fn live(mut socket: WebSocket, state: AppState, caller: Caller) {
                     return;
                 }
             }
-            _ = crate::state::stopped(&mut stopping) => break,
+            _ = crate::shutdown::stopped(&mut stopping) => break,
         }
         if resync {
             // Too far behind, or a new scope: drop what is queued, send a snapshot.

@@ -14,7 +14,10 @@ use rand_chacha::ChaCha8Rng;
 use rumqttc::{AsyncClient, MqttOptions, QoS};
 use tokio::sync::watch;
 
-use crate::ingest::{IngestError, Ingestor, SenmlRecord};
+use crate::{
+    ingest::{IngestError, Ingestor, SenmlRecord},
+    time::now_ms,
+};
 use devices::World;
 pub use portfolio::{Portfolio, portfolio};
 
@@ -117,7 +120,7 @@ fn publisher(host: String, port: u16, mut stopping: watch::Receiver<bool>) -> As
                     tracing::warn!("simulator MQTT: {err}; retrying in 2 s");
                     tokio::time::sleep(Duration::from_secs(2)).await;
                 },
-                _ = crate::state::stopped(&mut stopping) => break,
+                _ = crate::shutdown::stopped(&mut stopping) => break,
             }
         }
     });
@@ -134,7 +137,7 @@ async fn run(
     loop {
         tokio::select! {
             _ = tick.tick() => {}
-            _ = crate::state::stopped(&mut stopping) => break,
+            _ = crate::shutdown::stopped(&mut stopping) => break,
         }
         let now = now_ms();
         world.advance(now, &mut rng);
@@ -185,8 +188,4 @@ pub fn senml_pack(
             }
         })
         .collect()
-}
-
-fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
 }
