@@ -217,16 +217,24 @@ mod tests {
             Some("disk on fire".into())
         );
         let app = Router::new()
-            .route("/x", get(|| async { Err::<(), _>(AppError::internal(Fire)) }))
+            .route(
+                "/x",
+                get(|| async { Err::<(), _>(AppError::internal(Fire)) }),
+            )
             .layer(axum::middleware::from_fn(log_internal_errors));
         let response = app
             .oneshot(Request::get("/x").body(Body::empty()).unwrap())
             .await
             .unwrap();
         assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
-        let body = axum::body::to_bytes(response.into_body(), 4096).await.unwrap();
+        let body = axum::body::to_bytes(response.into_body(), 4096)
+            .await
+            .unwrap();
         let body = String::from_utf8(body.to_vec()).unwrap();
         assert!(body.contains("\"internal\""), "{body}");
-        assert!(!body.contains("fire"), "the cause stays on the server: {body}");
+        assert!(
+            !body.contains("fire"),
+            "the cause stays on the server: {body}"
+        );
     }
 }

@@ -32,7 +32,10 @@ mod tests {
     fn secrets_are_256_bits_of_hex_and_match_only_their_own_hash() {
         let (a, b) = (random_hex(), random_hex());
         assert_eq!(a.len(), 64);
-        assert!(a.bytes().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+        assert!(
+            a.bytes()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        );
         assert_ne!(a, b);
         assert!(matches(&a, &sha256(&a)));
         assert!(!matches(&b, &sha256(&a)));

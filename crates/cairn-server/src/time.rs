@@ -37,6 +37,9 @@ mod tests {
         assert_eq!(Clock::Fixed(1_700_000_000_000).now_ms(), 1_700_000_000_000);
         // Any day this runs is after 2020-01-01 and before 2200-01-01.
         let now = Clock::System.now_ms();
-        assert!((1_577_836_800_000..7_258_118_400_000).contains(&now), "{now}");
+        assert!(
+            (1_577_836_800_000..7_258_118_400_000).contains(&now),
+            "{now}"
+        );
     }
 }

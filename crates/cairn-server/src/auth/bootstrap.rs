@@ -5,9 +5,9 @@ use cairn_protocol::{Role, User};
 
 use super::password;
 use crate::{
-    time::now_ms,
     state::AppState,
     store::{StoreError, accounts::AuditRecord, rows::to_json},
+    time::now_ms,
 };
 
 /// The environment variable that sets the first admin's password.

@@ -73,7 +73,6 @@ impl Caller {
     }
 }
 
-
 /// The value of cookie `name`, if the request carries it.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
@@ -184,18 +183,11 @@ impl FromRequestParts<AppState> for Caller {
             .ok_or_else(signed_out)?;
         let id = sha256(secret);
         let now = now_ms();
-        let row = state
-            .store
-            .session(id, now)
-            .await?
-            .ok_or_else(|| {
-                AppError::Unauthorized("your session has ended; sign in again".into())
-            })?;
+        let row = state.store.session(id, now).await?.ok_or_else(|| {
+            AppError::Unauthorized("your session has ended; sign in again".into())
+        })?;
         if now - row.created >= MAX_SESSION_MS {
-            state
-                .store
-                .delete_session(id)
-                .await?;
+            state.store.delete_session(id).await?;
             return Err(AppError::Unauthorized(
                 "your session has ended; sign in again".into(),
             ));
@@ -220,10 +212,7 @@ impl FromRequestParts<AppState> for Caller {
         let mut expires = row.expires;
         if expires - now < idle / 2 {
             expires = (now + idle).min(row.created + MAX_SESSION_MS);
-            state
-                .store
-                .extend_session(id, expires)
-                .await?;
+            state.store.extend_session(id, expires).await?;
         }
         Ok(Caller {
             user: row.user,

@@ -71,17 +71,13 @@ pub(crate) async fn login(
             retry_after_s: wait,
         });
     }
-    let found = state
-        .store
-        .user_for_login(&username)
-        .await?;
+    let found = state.store.user_for_login(&username).await?;
     // Unknown users cost the same Argon2 work as known ones: timing tells nothing.
     let stored = found
         .as_ref()
         .map_or(password::dummy_hash().to_owned(), |(_, h)| h.clone());
     let presented = req.password;
-    let ok = tokio::task::spawn_blocking(move || password::verify(&presented, &stored))
-        .await?;
+    let ok = tokio::task::spawn_blocking(move || password::verify(&presented, &stored)).await?;
     let user = match found {
         Some((user, _)) if ok => user,
         _ => {
@@ -111,10 +107,7 @@ pub(crate) async fn logout(
     headers: HeaderMap,
     caller: Caller,
 ) -> Result<Response, AppError> {
-    state
-        .store
-        .delete_session(caller.session)
-        .await?;
+    state.store.delete_session(caller.session).await?;
     let clear = auth::clear_cookie(&state, &headers);
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]).into_response())
 }

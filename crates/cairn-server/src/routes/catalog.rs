@@ -69,7 +69,10 @@ fn query(ApiQuery(q): ApiQuery<ListQuery>) -> Result<ListQuery, AppError> {
         ));
     }
     if let Some(metric) = q.metric.as_deref().filter(|m| Metric::parse(m).is_none()) {
-        return Err(AppError::bad("query.metric", format!("unknown metric {metric:?}")));
+        return Err(AppError::bad(
+            "query.metric",
+            format!("unknown metric {metric:?}"),
+        ));
     }
     if let Some(kind) = q.kind.as_deref().filter(|k| DeviceKind::parse(k).is_none()) {
         let known: Vec<_> = DeviceKind::ALL.iter().map(|k| k.name()).collect();

@@ -130,10 +130,7 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<String, A
         .ok_or_else(denied)?;
     let (device, secret) = token::parse(presented.trim()).ok_or_else(denied)?;
     let (device, secret) = (device.to_owned(), secret.to_owned());
-    let stored = state
-        .store
-        .device_token_hash(&device)
-        .await?;
+    let stored = state.store.device_token_hash(&device).await?;
     match stored {
         Some(hash) if token::verify(&secret, &hash) => Ok(device),
         _ => Err(denied()),

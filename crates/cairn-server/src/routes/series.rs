@@ -2,10 +2,7 @@
 //! to the chart's pixel width, gaps explicit; read from hourly or daily
 //! rollups where that gives the same output (see `series::plan`).
 
-use axum::{
-    Json,
-    extract::State,
-};
+use axum::{Json, extract::State};
 use cairn_protocol::{ErrorBody, Series, SeriesBatch};
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -51,7 +48,10 @@ pub(crate) async fn series(
         return Err(AppError::bad("query.to", "`to` must be after `from`"));
     }
     if q.to - q.from > MAX_SPAN_MS {
-        return Err(AppError::bad("query.to", "the span is longer than two years"));
+        return Err(AppError::bad(
+            "query.to",
+            "the span is longer than two years",
+        ));
     }
     if !(1..=MAX_PX).contains(&q.px) {
         return Err(AppError::bad(

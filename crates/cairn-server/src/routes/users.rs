@@ -14,12 +14,12 @@ use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
-    time::now_ms,
     auth::{Caller, password},
     error::AppError,
     ingest::token,
     state::AppState,
     store::{accounts::AuditQuery, rows::to_json},
+    time::now_ms,
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -87,8 +87,7 @@ async fn hash(password: String) -> Result<String, AppError> {
 }
 
 async fn find(state: &AppState, id: i64) -> Result<User, AppError> {
-    (state.store.user(id).await?)
-        .ok_or_else(|| AppError::NotFound(format!("no user {id}")))
+    (state.store.user(id).await?).ok_or_else(|| AppError::NotFound(format!("no user {id}")))
 }
 
 #[utoipa::path(get, path = "/api/users", tag = "admin",
@@ -300,10 +299,7 @@ pub(crate) async fn audit(
         limit,
     };
     let offset = query.offset;
-    let (items, total) = state
-        .store
-        .audit_log(query)
-        .await?;
+    let (items, total) = state.store.audit_log(query).await?;
     Ok(Json(Page {
         items,
         total,
