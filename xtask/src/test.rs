@@ -18,6 +18,8 @@ use crate::{
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Layer {
+    /// `cargo fmt --check` and `cargo clippy --all-targets -D warnings` (host, and the app for wasm32).
+    Lint,
     /// `cargo test --workspace`: unit tests, protocol, server on the router, real sockets, real Mosquitto and PostgreSQL.
     Native,
     /// wasm-bindgen-test components in headless Chromium.
@@ -35,7 +37,7 @@ pub struct TestArgs {
 
 pub fn test(args: TestArgs) -> Result<ExitCode> {
     let layers = if args.only.is_empty() {
-        vec![Layer::Native, Layer::Wasm, Layer::E2e]
+        vec![Layer::Lint, Layer::Native, Layer::Wasm, Layer::E2e]
     } else {
         args.only
     };
@@ -43,6 +45,7 @@ pub fn test(args: TestArgs) -> Result<ExitCode> {
     for layer in layers {
         let started = Instant::now();
         let (name, outcome) = match layer {
+            Layer::Lint => ("lint (cargo fmt --check, cargo clippy -D warnings)", lint()),
             Layer::Native => ("native + server (cargo test --workspace)", native()),
             Layer::Wasm => ("wasm components (headless Chromium)", wasm()),
             Layer::E2e => ("end to end (Playwright, real server)", e2e()),
@@ -67,6 +70,32 @@ pub fn test(args: TestArgs) -> Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// Formatting and lints fail the run like a failing test: both are checked
+/// on every target the code is built for (the app also for wasm32).
+fn lint() -> Result<()> {
+    tools::ensure_wasm_target()?;
+    run(cargo().args(["fmt", "--all", "--check"]))?;
+    run(cargo().args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    run(cargo().args([
+        "clippy",
+        "--package",
+        "cairn",
+        "--target",
+        tools::WASM_TARGET,
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))
 }
 
 fn native() -> Result<()> {

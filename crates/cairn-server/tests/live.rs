@@ -22,6 +22,41 @@ async fn connect(server: &Server, resume: Option<ResumeFrom>) -> Socket {
     .await
 }
 
+/// Ingests a CO₂ reading of each of `devices` at `ts`, then reads the socket
+/// until the reading of point `until` arrives; every reading that arrives
+/// meanwhile must be of a point for which `in_scope` holds.
+async fn readings_after(
+    server: &Server,
+    ws: &mut Socket,
+    ts: i64,
+    devices: &[&str],
+    until: u32,
+    in_scope: impl Fn(&cairn_server::catalog::PointInfo) -> bool,
+) {
+    for device in devices {
+        let pack = sim::senml_pack(device, ts, &[(Metric::Co2, 901.0)]);
+        (server.state().ingest)
+            .ingest_senml(device, &pack, ts)
+            .await
+            .unwrap();
+    }
+    loop {
+        let batch = match next_msg(ws).await {
+            ServerMsg::Readings { readings, .. } => readings,
+            other => panic!("readings expected, got {other:?}"),
+        };
+        let mut done = false;
+        for r in batch {
+            let p = server.state().catalog.point(r.point).unwrap();
+            assert!(in_scope(p), "{} is out of scope", p.key);
+            done |= r.point == until && r.ts == ts;
+        }
+        if done {
+            return;
+        }
+    }
+}
+
 async fn connect_with(server: &Server, hello: ClientMsg) -> Socket {
     let admin = support::admin(server.state()).await;
     let mut ws = support::ws(server.addr(), &admin).await;
@@ -71,14 +106,19 @@ async fn websocket_client_receives_simulated_readings_in_sequence() {
                         r.point
                     );
                     assert!(r.value.is_finite());
+                    // What was pushed was stored first: it is in the store the
+                    // moment it arrives.
+                    let stored = (server.state().store)
+                        .range(r.point, r.ts, r.ts + 1)
+                        .await
+                        .unwrap();
+                    assert_eq!(stored, vec![*r], "pushed before it was stored");
                 }
                 readings += batch.len();
             }
             other => panic!("unexpected {other:?}"),
         }
     }
-    // What was pushed was stored first.
-    assert!(server.state().store.readings_stored().await.unwrap() >= readings as u64);
 
     // Stopping closes the socket instead of hanging on it.
     tokio::time::timeout(Duration::from_secs(10), server.stop())
@@ -198,32 +238,11 @@ async fn a_socket_receives_only_its_scope_and_can_change_it() {
 
     // Readings of both sites; only Amsterdam's arrive.
     let now = chrono::Utc::now().timestamp_millis();
-    for device in ["bru-a-f0-z02-ms", "ams-a-f0-z02-ms"] {
-        let pack = sim::senml_pack(device, now, &[(Metric::Co2, 901.0)]);
-        server
-            .state()
-            .ingest
-            .ingest_senml(device, &pack, now)
-            .await
-            .unwrap();
-    }
-    let ams = server
-        .state()
-        .catalog
-        .point_by_key("ams-a-f0-z02-ms/co2")
-        .unwrap()
-        .id;
-    let mut seen = Vec::new();
-    while !seen.contains(&ams) {
-        let ServerMsg::Readings { readings, .. } = next_msg(&mut ws).await else {
-            panic!("readings")
-        };
-        for r in readings {
-            let p = server.state().catalog.point(r.point).unwrap();
-            assert_eq!(p.site_id, "ams", "{} is out of scope", p.key);
-            seen.push(r.point);
-        }
-    }
+    let both = ["bru-a-f0-z02-ms", "ams-a-f0-z02-ms"];
+    let catalog = server.state().catalog.clone();
+    let ams = catalog.point_by_key("ams-a-f0-z02-ms/co2").unwrap().id;
+    let bru = catalog.point_by_key("bru-a-f0-z02-ms/co2").unwrap().id;
+    readings_after(&server, &mut ws, now, &both, ams, |p| p.site_id == "ams").await;
 
     // A new scope: a snapshot of it, then its readings.
     let subscribe = ClientMsg::Subscribe {
@@ -244,9 +263,12 @@ async fn a_socket_receives_only_its_scope_and_can_change_it() {
             break;
         }
     }
+    // After it, the readings are of that scope too: the Brussels CO₂ reading
+    // and every simulated reading stay away.
+    readings_after(&server, &mut ws, now + 1_000, &both, ams, |p| p.id == ams).await;
 
     // A device or a building scope: all of its points, nothing else.
-    for scope in [
+    for (i, scope) in [
         Scope {
             devices: vec!["bru-a-f0-z02-ms".into()],
             ..Scope::default()
@@ -255,7 +277,10 @@ async fn a_socket_receives_only_its_scope_and_can_change_it() {
             buildings: vec!["bru-a".into()],
             ..Scope::default()
         },
-    ] {
+    ]
+    .into_iter()
+    .enumerate()
+    {
         let subscribe = ClientMsg::Subscribe {
             scope: scope.clone(),
         };
@@ -285,6 +310,16 @@ async fn a_socket_receives_only_its_scope_and_can_change_it() {
                 break;
             }
         }
+        // And the readings after it: Brussels' arrives, Amsterdam's does not.
+        // (The out-of-scope reading is ingested first: had it leaked, it would
+        // arrive before the one the loop waits for.)
+        let ts = now + 2_000 + 1_000 * i as i64;
+        let ams_first = ["ams-a-f0-z02-ms", "bru-a-f0-z02-ms"];
+        readings_after(&server, &mut ws, ts, &ams_first, bru, |p| {
+            scope.devices.contains(&p.device_id)
+                || p.building_id.as_deref() == scope.buildings.first().map(String::as_str)
+        })
+        .await;
     }
     tokio::time::timeout(Duration::from_secs(10), server.stop())
         .await

@@ -91,13 +91,55 @@ async fn a_message_through_mosquitto_reaches_the_store_and_the_socket() {
             }
         }
     }
-    let stored = server
-        .state()
-        .store
-        .range(co2, ts * 1000, ts * 1000 + 1)
+    // A device whose acknowledgement got lost sends the same pack again.
+    let store = &server.state().store;
+    let counted = store.readings_stored().await.unwrap();
+    for _ in 0..3 {
+        client
+            .publish(
+                format!("cairn/{DEVICE}/senml"),
+                QoS::AtLeastOnce,
+                false,
+                pack.clone(),
+            )
+            .await
+            .unwrap();
+    }
+    // Then a new reading on the same topic. The server handles one topic's
+    // messages in order, so once this one is stored the repeats were handled.
+    let later = format!(
+        r#"[{{"bn":"{DEVICE}/","bt":{},"n":"co2","u":"ppm","v":778}}]"#,
+        ts + 1
+    );
+    client
+        .publish(
+            format!("cairn/{DEVICE}/senml"),
+            QoS::AtLeastOnce,
+            false,
+            later,
+        )
         .await
         .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while store
+        .range(co2, (ts + 1) * 1000, (ts + 1) * 1000 + 1)
+        .await
+        .unwrap()
+        .is_empty()
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the later reading was never stored"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let stored = store.range(co2, ts * 1000, ts * 1000 + 1).await.unwrap();
     assert_eq!(stored.len(), 1, "stored once, however often it was sent");
+    assert_eq!(
+        store.readings_stored().await.unwrap(),
+        counted + 1,
+        "the three repeats counted as nothing new, the later reading as one"
+    );
 
     client
         .publish(
