@@ -361,6 +361,14 @@ async fn every_endpoint_checks_role_and_site_for_every_caller() {
                         c.method
                     ));
                 }
+                // Every status an endpoint answers is in its OpenAPI description.
+                let documented = &doc["paths"][c.path][c.method.to_lowercase()]["responses"];
+                if documented.get(status.as_str()).is_none() {
+                    failures.push(format!(
+                        "{} {} answers {status}, which its OpenAPI description does not list",
+                        c.method, c.path
+                    ));
+                }
                 // Errors are JSON with a code, never an empty or HTML body.
                 if status.is_client_error() && !text.contains("\"code\"") {
                     failures.push(format!(

@@ -62,6 +62,16 @@ async fn a_message_through_mosquitto_reaches_the_store_and_the_socket() {
         .unwrap();
     let ts = chrono::Utc::now().timestamp_millis() / 1000;
     let pack = format!(r#"[{{"bn":"{DEVICE}/","bt":{ts},"n":"co2","u":"ppm","v":777}}]"#);
+    let send = |payload: String| {
+        let client = client.clone();
+        async move {
+            let topic = format!("cairn/{DEVICE}/senml");
+            client
+                .publish(topic, QoS::AtLeastOnce, false, payload)
+                .await
+                .unwrap();
+        }
+    };
     // The server subscribes once connected; publish until the reading shows up live.
     let deadline = Instant::now() + Duration::from_secs(20);
     'seen: loop {
@@ -69,15 +79,7 @@ async fn a_message_through_mosquitto_reaches_the_store_and_the_socket() {
             Instant::now() < deadline,
             "the MQTT reading never reached the socket"
         );
-        client
-            .publish(
-                format!("cairn/{DEVICE}/senml"),
-                QoS::AtLeastOnce,
-                false,
-                pack.clone(),
-            )
-            .await
-            .unwrap();
+        send(pack.clone()).await;
         let until = Instant::now() + Duration::from_millis(700);
         while let Ok(Some(Ok(Message::Text(text)))) =
             tokio::time::timeout_at(until.into(), ws.next()).await
@@ -95,15 +97,7 @@ async fn a_message_through_mosquitto_reaches_the_store_and_the_socket() {
     let store = &server.state().store;
     let counted = store.readings_stored().await.unwrap();
     for _ in 0..3 {
-        client
-            .publish(
-                format!("cairn/{DEVICE}/senml"),
-                QoS::AtLeastOnce,
-                false,
-                pack.clone(),
-            )
-            .await
-            .unwrap();
+        send(pack.clone()).await;
     }
     // Then a new reading on the same topic. The server handles one topic's
     // messages in order, so once this one is stored the repeats were handled.
@@ -111,15 +105,7 @@ async fn a_message_through_mosquitto_reaches_the_store_and_the_socket() {
         r#"[{{"bn":"{DEVICE}/","bt":{},"n":"co2","u":"ppm","v":778}}]"#,
         ts + 1
     );
-    client
-        .publish(
-            format!("cairn/{DEVICE}/senml"),
-            QoS::AtLeastOnce,
-            false,
-            later,
-        )
-        .await
-        .unwrap();
+    send(later).await;
     let deadline = Instant::now() + Duration::from_secs(20);
     while store
         .range(co2, (ts + 1) * 1000, (ts + 1) * 1000 + 1)

@@ -56,7 +56,10 @@ pub struct ListQuery {
     tag: Option<String>,
     /// Case-insensitive text in the id or name.
     q: Option<String>,
+    /// Items to skip (default 0).
     offset: Option<u64>,
+    /// Items in one page: 1 to `MAX_LIMIT` (default `DEFAULT_LIMIT`).
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<u32>,
 }
 

@@ -21,6 +21,51 @@ use crate::{
 /// Largest request body accepted.
 pub const MAX_BODY: usize = 1024 * 1024;
 
+/// A SenML pack (RFC 8428 §4): a JSON array of 1 to `ingest::MAX_RECORDS`
+/// (10,000) records, in at most 1 MiB. For the OpenAPI document only.
+struct SenmlPack;
+
+impl utoipa::PartialSchema for SenmlPack {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder};
+        ArrayBuilder::new()
+            .items(ObjectBuilder::new())
+            .min_items(Some(1))
+            .max_items(Some(crate::ingest::MAX_RECORDS))
+            .description(Some(
+                "SenML records (RFC 8428); base fields apply to later records",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for SenmlPack {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "SenmlPack".into()
+    }
+}
+
+/// What both ingest endpoints answer.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+enum IngestResponses {
+    /// Stored (on disk)
+    #[response(status = 200)]
+    Stored(IngestAck),
+    /// Not JSON of the expected shape, empty, or too many records
+    #[response(status = 400)]
+    Malformed(ErrorBody),
+    /// No valid device token
+    #[response(status = 401)]
+    NoToken(ErrorBody),
+    /// Body over 1 MiB
+    #[response(status = 413)]
+    TooLarge(ErrorBody),
+    /// Records rejected, one detail each; nothing stored
+    #[response(status = 422)]
+    Rejected(ErrorBody),
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(senml))
@@ -29,13 +74,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[utoipa::path(post, path = "/api/ingest/senml", tag = "ingest",
-    request_body(content = Vec<Object>, content_type = "application/senml+json", description = "A SenML pack (RFC 8428)"),
-    responses(
-        (status = 200, description = "Stored (on disk)", body = IngestAck),
-        (status = 400, description = "Not JSON of the expected shape, empty, or too many records", body = ErrorBody),
-        (status = 401, description = "No valid device token", body = ErrorBody),
-        (status = 413, description = "Body over 1 MiB", body = ErrorBody),
-        (status = 422, description = "Records rejected, one detail each; nothing stored", body = ErrorBody)),
+    request_body(content = SenmlPack, content_type = "application/senml+json", description = "A SenML pack (RFC 8428)"),
+    responses(IngestResponses),
     security(("device_token" = [])))]
 pub(crate) async fn senml(
     State(state): State<AppState>,
@@ -49,12 +89,7 @@ pub(crate) async fn senml(
 
 #[utoipa::path(post, path = "/api/ingest/json", tag = "ingest",
     request_body(content = Object, description = "Flat gateway JSON: {\"temperature\": 21.5} or {\"ts\": ms, \"values\": {…}}"),
-    responses(
-        (status = 200, description = "Stored (on disk)", body = IngestAck),
-        (status = 400, description = "Not JSON of the expected shape, empty, or too many records", body = ErrorBody),
-        (status = 401, description = "No valid device token", body = ErrorBody),
-        (status = 413, description = "Body over 1 MiB", body = ErrorBody),
-        (status = 422, description = "Records rejected, one detail each; nothing stored", body = ErrorBody)),
+    responses(IngestResponses),
     security(("device_token" = [])))]
 pub(crate) async fn flat_json(
     State(state): State<AppState>,

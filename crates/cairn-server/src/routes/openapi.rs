@@ -3,7 +3,7 @@
 //! together), so no endpoint can exist without being described, and the
 //! access test (`tests/access.rs`) covers every described endpoint.
 
-use cairn_protocol::{ClientMsg, Metric, Reading, ResumeFrom, Scope, ServerMsg};
+use cairn_protocol::{ClientMsg, IngestAck, Metric, Reading, ResumeFrom, Scope, ServerMsg};
 use utoipa::{
     Modify, OpenApi,
     openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme},
@@ -14,7 +14,7 @@ use utoipa::{
     info(title = "Cairn API", description = "Live monitoring for buildings full of sensors. Times are UTC epoch milliseconds. \
 Users sign in at /api/auth/login and are then identified by the HttpOnly `cairn_session` cookie; every state-changing \
 request also needs the session's CSRF token in `X-CSRF-Token`. Each user sees only the sites granted to them."),
-    components(schemas(ClientMsg, ServerMsg, Scope, ResumeFrom, Reading, Metric)),
+    components(schemas(ClientMsg, ServerMsg, Scope, ResumeFrom, Reading, Metric, IngestAck)),
     modifiers(&Security),
     tags(
         (name = "system"), (name = "auth", description = "Signing in and out"),

@@ -26,10 +26,14 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SeriesQuery {
-    /// Comma-separated point ids.
+    /// Comma-separated point ids, 1 to `MAX_POINTS` (16) of them.
     point: String,
+    /// Start of the range, UTC ms (inclusive).
     from: i64,
+    /// End of the range, UTC ms (exclusive); after `from`, at most two years later.
     to: i64,
+    /// Width of the chart in device pixels: 1 to `MAX_PX` (8192).
+    #[param(minimum = 1, maximum = 8192)]
     px: u32,
 }
 

@@ -102,7 +102,9 @@ pub(crate) async fn list(
 
 #[utoipa::path(post, path = "/api/users", tag = "admin", request_body = NewUser,
     description = "Creates a user. Without `password`, one is generated; either way it is returned this once.",
-    responses((status = 200, body = UserWithPassword), (status = 401, body = ErrorBody),
+    responses((status = 200, body = UserWithPassword),
+        (status = 400, description = "The body is not JSON of this shape, or has no JSON content type", body = ErrorBody),
+        (status = 401, body = ErrorBody),
         (status = 403, description = "Not an admin, or no CSRF token", body = ErrorBody),
         (status = 422, description = "Invalid fields, one detail each", body = ErrorBody)))]
 pub(crate) async fn create(
@@ -166,7 +168,9 @@ pub(crate) async fn create(
 #[utoipa::path(patch, path = "/api/users/{id}", tag = "admin", request_body = UserPatch,
     params(("id" = i64, Path, description = "User id")),
     description = "Changes a user's name, role, site grants or disabled state. Disabling, and any change of role or sites, signs them out everywhere.",
-    responses((status = 200, body = User), (status = 401, body = ErrorBody),
+    responses((status = 200, body = User),
+        (status = 400, description = "The body is not JSON of this shape, or has no JSON content type", body = ErrorBody),
+        (status = 401, body = ErrorBody),
         (status = 403, description = "Not an admin, or no CSRF token", body = ErrorBody),
         (status = 404, description = "No such user", body = ErrorBody),
         (status = 422, description = "Invalid fields, one detail each", body = ErrorBody)))]
@@ -263,9 +267,14 @@ pub struct AuditParams {
     action: Option<String>,
     /// Text in the target, e.g. `user:7` or `device:`.
     target: Option<String>,
+    /// Changes at or after this time, UTC ms.
     from: Option<i64>,
+    /// Changes before this time, UTC ms.
     to: Option<i64>,
+    /// Entries to skip (default 0).
     offset: Option<u64>,
+    /// Entries in one page: 1 to 1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<u32>,
 }
 

@@ -302,6 +302,24 @@ pub async fn send(
     session: Option<&Session>,
     json: Option<&str>,
 ) -> (axum::http::StatusCode, String) {
+    send_typed(
+        state,
+        method,
+        uri,
+        session,
+        json.map(|j| ("application/json", j)),
+    )
+    .await
+}
+
+/// `send` with a body of any content type: `(content type, body)`.
+pub async fn send_typed(
+    state: &cairn_server::AppState,
+    method: &str,
+    uri: &str,
+    session: Option<&Session>,
+    typed: Option<(&str, &str)>,
+) -> (axum::http::StatusCode, String) {
     use http_body_util::BodyExt;
     use tower::ServiceExt;
     let mut req = axum::http::Request::builder().method(method).uri(uri);
@@ -310,11 +328,11 @@ pub async fn send(
             .header("cookie", &s.cookie)
             .header(cairn_protocol::CSRF_HEADER, &s.csrf);
     }
-    if json.is_some() {
-        req = req.header("content-type", "application/json");
+    if let Some((content_type, _)) = typed {
+        req = req.header("content-type", content_type);
     }
-    let body = json.map_or(axum::body::Body::empty(), |j| {
-        axum::body::Body::from(j.to_owned())
+    let body = typed.map_or(axum::body::Body::empty(), |(_, b)| {
+        axum::body::Body::from(b.to_owned())
     });
     let res = (cairn_server::app(state.clone()))
         .oneshot(req.body(body).unwrap())
