@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type WebSocketRoute } from '@playwright/test';
 import { CairnApp } from '../pages/app';
 
 test('the overview shows live values, and a reading a device posts is on screen within seconds', async ({ page, request }) => {
@@ -32,7 +32,9 @@ test('health answers JSON', async ({ request }) => {
   expect(typeof body.uptime_s).toBe('number');
 });
 
-test('going offline shows at once, and the dashboard comes back live by itself', async ({ page, context }) => {
+test('the browser going offline shows at once, and the values stay on screen', async ({ page, context }) => {
+  // (The browser's offline flag only: Playwright leaves open sockets alone, so
+  // dropping the socket itself is the next test.)
   const app = new CairnApp(page);
   await app.open('/');
   await app.waitLive();
@@ -43,4 +45,64 @@ test('going offline shows at once, and the dashboard comes back live by itself',
   expect(await app.liveValues().count()).toBeGreaterThan(20);
   await context.setOffline(false);
   await expect(app.connection()).toHaveAttribute('data-state', 'connected', { timeout: 15_000 });
+});
+
+test('a dropped socket reconnects by itself and resumes with what it missed', async ({ page, request }) => {
+  // Every socket of the page goes through this proxy, so the test can drop it
+  // (as a basement or a tunnel would) and see what the tab says on reconnect.
+  const sockets: WebSocketRoute[] = [];
+  const hellos: any[] = [];
+  const firstFromServer: string[] = [];
+  let refuse = false;
+  await page.routeWebSocket(/\/api\/ws$/, (ws) => {
+    if (refuse) {
+      ws.close({ code: 1011, reason: 'test: network down' });
+      return;
+    }
+    const server = ws.connectToServer();
+    let first = true;
+    ws.onMessage((m) => {
+      const msg = JSON.parse(String(m));
+      if (msg.type === 'hello') hellos.push(msg);
+      server.send(m);
+    });
+    server.onMessage((m) => {
+      if (first) firstFromServer.push(JSON.parse(String(m)).type);
+      first = false;
+      ws.send(m);
+    });
+    sockets.push(ws);
+  });
+  const app = new CairnApp(page);
+  await app.open('/');
+  await app.waitLive();
+  expect(hellos).toHaveLength(1);
+  expect(hellos[0].resume).toBeUndefined();
+
+  // The network goes: the socket drops, and new ones are refused for now.
+  refuse = true;
+  await sockets[0].close({ code: 1011, reason: 'test: network down' });
+  await expect(app.connection()).toHaveAttribute('data-state', 'reconnecting');
+  // Meanwhile a device reports a value the tab has never seen.
+  const device = process.env.CAIRN_E2E_DEVICE!;
+  const token = process.env.CAIRN_E2E_DEVICE_TOKEN!;
+  const res = await request.post('/api/ingest/senml', {
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/senml+json' },
+    data: JSON.stringify([{ bn: `${device}/`, n: 'co2', u: 'ppm', v: 3987 }]),
+  });
+  expect(res.status(), await res.text()).toBe(200);
+
+  // The network comes back: the tab reconnects by itself, says where it was,
+  // and gets exactly what it missed (readings, not a whole new snapshot).
+  refuse = false;
+  await expect(app.connection()).toHaveAttribute('data-state', 'connected', { timeout: 15_000 });
+  expect(sockets).toHaveLength(2);
+  const resume = hellos[hellos.length - 1].resume;
+  expect(resume, 'the reconnecting tab names its epoch and last sequence').toBeDefined();
+  expect(resume.seq).toBeGreaterThan(0);
+  expect(firstFromServer[firstFromServer.length - 1]).toBe('readings');
+  const row = page.locator('[data-testid="building-row"][data-building="bru-a"]');
+  await expect(row.getByTestId('live-value').nth(2)).toHaveText(/3987\s*ppm/, { timeout: 5_000 });
+  // The dropped socket is not an error the user should have seen in the console.
+  expect(app.errors.filter((e) => !e.includes('WebSocket'))).toEqual([]);
 });

@@ -1,4 +1,6 @@
-// Screenshots at desktop and tablet sizes, to look at; the desktop overview is the README's.
+// Screenshots at desktop and tablet sizes, to look at (in e2e/screenshots, not
+// tracked). A run never rewrites a tracked file: the README's picture is
+// e2e/screenshots/overview-desktop-light.png, copied to docs/ by hand.
 import { expect, test } from '@playwright/test';
 import { ADMIN_ROUTES, CairnApp, ROUTES } from '../pages/app';
 
@@ -26,7 +28,6 @@ for (const size of SIZES) {
       await page.screenshot({ path: `e2e/screenshots/overview-${size.name}-${theme}.png` });
     }
     await page.evaluate(() => document.documentElement.setAttribute('data-theme', 'light'));
-    if (size.name === 'desktop') await page.screenshot({ path: 'docs/screenshot.png' });
     for (const route of [...ROUTES.slice(1), ...ADMIN_ROUTES]) {
       await app.navigate(route.nav);
       await expect(app.heading()).toHaveText(route.heading);

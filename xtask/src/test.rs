@@ -165,6 +165,9 @@ fn e2e() -> Result<()> {
         .arg(&dist)
         // A day of history is enough for the tests and quick to write in a debug build.
         .arg("--sim-backfill-days=1")
+        // The tests post the e2e device's readings: the simulator keeps its
+        // history but must not overwrite what a test posted.
+        .arg(format!("--sim-handed-over={device}"))
         // No network here: the map shows its local outlines, and the console
         // stays clean for the tests that check it.
         .arg("--map-tiles=none")

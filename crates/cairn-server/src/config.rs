@@ -40,6 +40,12 @@ pub struct Config {
     #[arg(long, env = "CAIRN_DATABASE_URL")]
     pub database_url: Option<String>,
 
+    /// Simulated devices whose live reports come from elsewhere from now on (a
+    /// real device installed in their place, or a test), comma-separated:
+    /// their history stays, the simulator sends nothing more for them.
+    #[arg(long, env = "CAIRN_SIM_HANDED_OVER", value_delimiter = ',')]
+    pub sim_handed_over: Vec<String>,
+
     /// Make the simulator a fleet of MQTT devices: it publishes SenML to
     /// `cairn/<device>/senml` on this broker (`mqtt://host:port`) instead of
     /// ingesting in-process. Pair it with `--mqtt-url` to ingest them back.
@@ -124,6 +130,7 @@ impl Config {
             sim_seed: 42,
             sim_backfill_days: 0,
             sim_mqtt_url: None,
+            sim_handed_over: Vec::new(),
             retain_raw_days: RETAIN_RAW_DAYS,
             retain_hourly_days: RETAIN_HOURLY_DAYS,
             database_url: None,

@@ -121,7 +121,8 @@ impl Server {
                 let days = if empty { config.sim_backfill_days } else { 0 };
                 let sim = sim::Simulator::prepare(&p, &state.ingest, config.sim_seed, days)
                     .await
-                    .map_err(StartError::Simulator)?;
+                    .map_err(StartError::Simulator)?
+                    .hand_over(config.sim_handed_over.iter().cloned());
                 Some(tokio::spawn(sim.run(
                     state.ingest.clone(),
                     sim_broker,
@@ -193,9 +194,9 @@ pub async fn serve(config: Config, shutdown: impl Future<Output = ()>) -> Result
         "off"
     };
     // The PostgreSQL URL may carry a password: name the engine only.
-    let database = match &server.state.store {
-        store::Store::Sqlite(_) => server.state.config.db_path().display().to_string(),
-        store::Store::Postgres(_) => "PostgreSQL".to_owned(),
+    let database = match server.state.store.engine() {
+        "sqlite" => server.state.config.db_path().display().to_string(),
+        _ => "PostgreSQL".to_owned(),
     };
     tracing::info!(
         "Cairn is serving http://{} (database {database}, simulator {sim})",

@@ -1,5 +1,13 @@
-//! Acknowledged means on disk: a reading acknowledged over HTTP is still there
-//! after the server is killed with SIGKILL (no shutdown, no flush).
+//! Acknowledged means committed: a reading acknowledged over HTTP is still
+//! there after the server process is killed with SIGKILL (no shutdown, no
+//! flush, no chance to finish anything after the answer).
+//!
+//! What this proves: the answer is sent only after the transaction committed,
+//! and a crash of the process loses nothing acknowledged. What it cannot
+//! prove: survival of a power cut. SIGKILL leaves the operating system's page
+//! cache, which would still hold the data with `synchronous=OFF`. That rests on
+//! SQLite syncing every commit (WAL, `synchronous=FULL`), which the store's own
+//! test `the_sqlite_connection_syncs_every_commit` checks on the connection.
 
 use std::{
     io::{Read, Write},

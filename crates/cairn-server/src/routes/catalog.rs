@@ -32,7 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(sites))
         .routes(routes!(buildings))
         .routes(routes!(floors))
-        .routes(routes!(super::plan::plan_svg))
+        .routes(routes!(super::floor_plan::plan_svg))
         .routes(routes!(zones))
         .routes(routes!(devices))
         .routes(routes!(device))

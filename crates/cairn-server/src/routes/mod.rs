@@ -1,14 +1,16 @@
 //! The REST API under `/api/`, one module per resource, each with its own
 //! `router()`. Every route is registered with its OpenAPI description.
 
+mod audit;
 mod auth;
 mod catalog;
+mod floor_plan;
 mod health;
 mod ingest;
 pub mod openapi;
-mod plan;
 mod series;
 mod snapshot;
+mod tokens;
 mod users;
 mod ws;
 
@@ -30,6 +32,8 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(series::router())
         .merge(ingest::router())
         .merge(users::router())
+        .merge(audit::router())
+        .merge(tokens::router())
         .merge(ws::router())
         .split_for_parts()
 }

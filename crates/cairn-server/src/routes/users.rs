@@ -1,24 +1,18 @@
-//! Admin: users (`/api/users`), their passwords and the audit log
-//! (`/api/audit`), and device tokens (`/api/devices/{id}/token`). Every
-//! change is written with its audit entry in one transaction.
+//! Admin: users (`/api/users`) and their passwords. Every change is written
+//! with its audit entry in one transaction (the log: `routes/audit.rs`).
 
 use axum::{
     Json,
-    extract::{Path, Query, State, rejection::JsonRejection, rejection::QueryRejection},
+    extract::{Path, State, rejection::JsonRejection},
 };
-use cairn_protocol::{
-    AuditEntry, DeviceToken, ErrorBody, ErrorDetail, NewUser, Page, Role, User, UserPatch,
-    UserWithPassword,
-};
-use serde::Deserialize;
+use cairn_protocol::{ErrorBody, ErrorDetail, NewUser, Role, User, UserPatch, UserWithPassword};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     auth::{Caller, password},
     error::AppError,
-    ingest::token,
     state::AppState,
-    store::{accounts::AuditQuery, rows::to_json},
+    store::rows::to_json,
     time::now_ms,
 };
 
@@ -27,8 +21,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list, create))
         .routes(routes!(update))
         .routes(routes!(reset_password))
-        .routes(routes!(audit))
-        .routes(routes!(device_token))
 }
 
 fn field(location: &str, message: impl Into<String>) -> ErrorDetail {
@@ -256,93 +248,4 @@ pub(crate) async fn reset_password(
         )
         .await?;
     Ok(Json(UserWithPassword { user, password }))
-}
-
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct AuditParams {
-    /// Username of who made the change.
-    actor: Option<String>,
-    /// `user.update`, or a prefix ending in `.` such as `user.`.
-    action: Option<String>,
-    /// Text in the target, e.g. `user:7` or `device:`.
-    target: Option<String>,
-    /// Changes at or after this time, UTC ms.
-    from: Option<i64>,
-    /// Changes before this time, UTC ms.
-    to: Option<i64>,
-    /// Entries to skip (default 0).
-    offset: Option<u64>,
-    /// Entries in one page: 1 to 1000 (default 100).
-    #[param(minimum = 1, maximum = 1000)]
-    limit: Option<u32>,
-}
-
-#[utoipa::path(get, path = "/api/audit", tag = "admin", params(AuditParams),
-    description = "Every configuration change, newest first: who, when, what, before and after.",
-    responses((status = 200, body = Page<AuditEntry>), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, description = "Not an admin", body = ErrorBody)))]
-pub(crate) async fn audit(
-    State(state): State<AppState>,
-    caller: Caller,
-    q: Result<Query<AuditParams>, QueryRejection>,
-) -> Result<Json<Page<AuditEntry>>, AppError> {
-    caller.require(Role::Admin)?;
-    // After the role check: a viewer learns nothing from a malformed query.
-    let Query(q) = q?;
-    let limit = q.limit.unwrap_or(100);
-    if !(1..=1000).contains(&limit) {
-        return Err(AppError::bad(
-            "query.limit",
-            format!("`limit` {limit} is not between 1 and 1000"),
-        ));
-    }
-    let blank = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
-    let query = AuditQuery {
-        actor: blank(q.actor),
-        action: blank(q.action),
-        target: blank(q.target),
-        from: q.from,
-        to: q.to,
-        offset: q.offset.unwrap_or(0),
-        limit,
-    };
-    let offset = query.offset;
-    let (items, total) = state.store.audit_log(query).await?;
-    Ok(Json(Page {
-        items,
-        total,
-        offset,
-        limit,
-    }))
-}
-
-#[utoipa::path(post, path = "/api/devices/{id}/token", tag = "admin",
-    params(("id" = String, Path, description = "Device id")),
-    description = "Issues a new ingest token for the device (the old one stops working), returned this once.",
-    responses((status = 200, body = DeviceToken), (status = 401, body = ErrorBody),
-        (status = 403, description = "Not an admin, or no CSRF token", body = ErrorBody),
-        (status = 404, description = "No such device", body = ErrorBody)))]
-pub(crate) async fn device_token(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Json<DeviceToken>, AppError> {
-    caller.require(Role::Admin)?;
-    let (token, secret_hash) = token::issue(&id);
-    let audit = crate::store::accounts::AuditRecord {
-        after: Some(r#"{"token":"issued"}"#.into()),
-        ..caller.audit("device.token", format!("device:{id}"))
-    };
-    let known = state
-        .store
-        .set_device_token(&id, secret_hash, audit)
-        .await?;
-    if !known {
-        return Err(AppError::NotFound(format!("no device {id:?}")));
-    }
-    Ok(Json(DeviceToken {
-        device_id: id,
-        token,
-    }))
 }

@@ -7,7 +7,7 @@ mod physics;
 mod portfolio;
 mod sites;
 
-use std::time::Duration;
+use std::{collections::HashSet, time::Duration};
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -35,6 +35,9 @@ const BACKFILL_CHUNK_MS: i64 = 24 * 3_600_000;
 pub struct Simulator {
     world: World,
     rng: ChaCha8Rng,
+    /// Devices whose live reports now come from elsewhere (a real device
+    /// installed in their place, or a test): simulated, never sent.
+    handed_over: HashSet<String>,
 }
 
 impl Simulator {
@@ -81,7 +84,27 @@ impl Simulator {
             );
         }
         world.advance(now, &mut rng);
-        Ok(Simulator { world, rng })
+        Ok(Simulator {
+            world,
+            rng,
+            handed_over: HashSet::new(),
+        })
+    }
+
+    /// Stops sending live reports of these devices (their history stays): a
+    /// real device, or a test, reports for them from now on.
+    pub fn hand_over(mut self, devices: impl IntoIterator<Item = String>) -> Self {
+        self.handed_over.extend(devices);
+        self
+    }
+
+    /// Advances the world to `now`; the reports then due, as `(device id,
+    /// values)`, without those of handed-over devices.
+    fn due(&mut self, now: i64) -> Vec<(String, Vec<(cairn_protocol::Metric, f64)>)> {
+        self.world.advance(now, &mut self.rng);
+        let mut due = self.world.due_reports(now, &mut self.rng);
+        due.retain(|(device, _)| !self.handed_over.contains(device));
+        due
     }
 
     /// Runs live until `stopping` turns true, reporting in-process through
@@ -96,7 +119,7 @@ impl Simulator {
             Some((host, port)) => Sink::Mqtt(publisher(host, port, stopping.clone())),
             None => Sink::Ingest(ingest),
         };
-        run(self.world, self.rng, sink, stopping).await;
+        run(self, sink, stopping).await;
     }
 }
 
@@ -127,12 +150,7 @@ fn publisher(host: String, port: u16, mut stopping: watch::Receiver<bool>) -> As
     client
 }
 
-async fn run(
-    mut world: World,
-    mut rng: ChaCha8Rng,
-    sink: Sink,
-    mut stopping: watch::Receiver<bool>,
-) {
+async fn run(mut sim: Simulator, sink: Sink, mut stopping: watch::Receiver<bool>) {
     let mut tick = tokio::time::interval(TICK);
     loop {
         tokio::select! {
@@ -140,8 +158,7 @@ async fn run(
             _ = crate::shutdown::stopped(&mut stopping) => break,
         }
         let now = now_ms();
-        world.advance(now, &mut rng);
-        for (device, values) in world.due_reports(now, &mut rng) {
+        for (device, values) in sim.due(now) {
             let pack = senml_pack(&device, now, &values);
             match &sink {
                 Sink::Ingest(ingest) => {
@@ -188,4 +205,38 @@ pub fn senml_pack(
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_handed_over_device_is_simulated_but_never_reported() {
+        let t0 = 1_763_370_000_000; // 2025-11-17 09:00 UTC
+        let make = |handed_over: &[&str]| {
+            let mut rng = ChaCha8Rng::seed_from_u64(7);
+            let world = World::new(portfolio(7), t0, &mut rng);
+            Simulator {
+                world,
+                rng,
+                handed_over: HashSet::new(),
+            }
+            .hand_over(handed_over.iter().map(|d| d.to_string()))
+        };
+        let reporters = |sim: &mut Simulator| -> HashSet<String> {
+            (1..=12)
+                .flat_map(|step| sim.due(t0 + step * 600_000))
+                .map(|(device, _)| device)
+                .collect()
+        };
+        let all = reporters(&mut make(&[]));
+        let device = "bru-a-f0-z02-ms";
+        assert!(all.contains(device), "{device} reports within two hours");
+        let rest = reporters(&mut make(&[device]));
+        assert!(!rest.contains(device), "a handed-over device sends nothing");
+        let mut expected = all.clone();
+        expected.remove(device);
+        assert_eq!(rest, expected, "every other device reports as before");
+    }
 }

@@ -17,19 +17,21 @@ use axum::{
     http::HeaderMap,
     response::{IntoResponse, Response},
 };
-use cairn_protocol::{ClientMsg, ErrorBody, Reading, ResumeFrom, Scope, ServerMsg, User};
+use cairn_protocol::{ClientMsg, ErrorBody, Reading, ResumeFrom, Scope, ServerMsg};
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use self::filter::Filter;
 use super::snapshot;
-use crate::time::now_ms;
 use crate::{
     auth::{self, Caller},
-    catalog::Catalog,
     error::AppError,
     live::{Resumption, Subscription},
     state::AppState,
+    time::now_ms,
 };
+
+mod filter;
 
 /// How long the server waits for the client's hello before sending a snapshot.
 const HELLO_WAIT: Duration = Duration::from_secs(2);
@@ -209,96 +211,6 @@ async fn hello(socket: &mut WebSocket) -> Option<(Option<ResumeFrom>, Scope)> {
         },
         Ok(Some(Ok(Message::Close(_))) | None | Some(Err(_))) => None,
         Ok(Some(Ok(_))) | Err(_) => Some((None, Scope::everything())),
-    }
-}
-
-/// Which points a socket receives: its scope, within the user's sites.
-struct Filter {
-    points: Option<HashSet<u32>>,
-    /// Ids of the scope outside the user's sites (none of it is sent).
-    denied: Vec<String>,
-}
-
-impl Filter {
-    fn new(catalog: &Catalog, scope: &Scope, user: &User) -> Filter {
-        let mut denied = Vec::new();
-        let model = &catalog.model;
-        let site_of_building = |id: &str| {
-            model
-                .buildings
-                .iter()
-                .find(|b| b.id == id)
-                .map(|b| b.site_id.as_str())
-        };
-        let site_of_device = |id: &str| {
-            model
-                .devices
-                .iter()
-                .find(|d| d.id == id)
-                .map(|d| d.site_id.as_str())
-        };
-        // Unknown ids are left out silently; known ones of other sites are named.
-        denied.extend(
-            scope
-                .sites
-                .iter()
-                .filter(|s| model.sites.iter().any(|k| &&k.id == s) && !user.sees_site(s))
-                .cloned(),
-        );
-        denied.extend(
-            scope
-                .buildings
-                .iter()
-                .filter(|b| site_of_building(b).is_some_and(|s| !user.sees_site(s)))
-                .cloned(),
-        );
-        denied.extend(
-            scope
-                .devices
-                .iter()
-                .filter(|d| site_of_device(d).is_some_and(|s| !user.sees_site(s)))
-                .cloned(),
-        );
-        denied.extend(
-            (scope.points.iter())
-                .filter(|p| {
-                    catalog
-                        .point(**p)
-                        .is_some_and(|p| !user.sees_site(&p.site_id))
-                })
-                .map(|p| format!("point {p}")),
-        );
-        let everything = scope.is_everything();
-        if everything && user.sees_every_site() {
-            // Admins and all-site users with everything: no per-point check.
-            return Filter {
-                points: None,
-                denied,
-            };
-        }
-        let points = catalog
-            .points()
-            .iter()
-            .filter(|p| user.sees_site(&p.site_id))
-            .filter(|p| {
-                everything
-                    || scope.sites.contains(&p.site_id)
-                    || p.building_id
-                        .as_ref()
-                        .is_some_and(|b| scope.buildings.contains(b))
-                    || scope.devices.contains(&p.device_id)
-                    || scope.points.contains(&p.id)
-            })
-            .map(|p| p.id)
-            .collect();
-        Filter {
-            points: Some(points),
-            denied,
-        }
-    }
-
-    fn allows(&self, point: u32) -> bool {
-        self.points.as_ref().is_none_or(|set| set.contains(&point))
     }
 }
 
