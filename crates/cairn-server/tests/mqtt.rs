@@ -86,10 +86,9 @@ async fn a_message_through_mosquitto_reaches_the_store_and_the_socket() {
         {
             if let Ok(ServerMsg::Readings { readings, .. }) =
                 serde_json::from_str::<ServerMsg>(&text)
+                && readings.iter().any(|r| r.point == co2 && r.value == 777.0)
             {
-                if readings.iter().any(|r| r.point == co2 && r.value == 777.0) {
-                    break 'seen;
-                }
+                break 'seen;
             }
         }
     }

@@ -38,6 +38,13 @@ async fn suite(store: Store) {
     store.provision(model.clone()).await.unwrap();
     store.provision(model).await.unwrap();
     let catalog = store.load_catalog().await.unwrap();
+    assert!(["sqlite", "postgres"].contains(&store.engine()));
+    if store.engine() == "sqlite" {
+        assert!(
+            store.partitions().await.unwrap().is_empty(),
+            "SQLite has none"
+        );
+    }
     // The whole model comes back as it went in: geometry, attributes, tags, points.
     let (got, want) = (sorted(catalog.model.clone()), sorted(p.model.clone()));
     assert_eq!(got.sites, want.sites);
@@ -263,6 +270,16 @@ async fn accounts(store: &Store) {
     );
     store.extend_session([7; 32], 300).await.unwrap();
     assert!(store.session([7; 32], 250).await.unwrap().is_some());
+    store.extend_session([7; 32], 120).await.unwrap();
+    assert!(
+        store.session([7; 32], 250).await.unwrap().is_some(),
+        "never shortened"
+    );
+    store.delete_session([7; 32]).await.unwrap();
+    assert!(
+        store.session([7; 32], 150).await.unwrap().is_none(),
+        "deleted"
+    );
     store
         .insert_session([8; 32], created.id, "c2".into(), 100, 1_000)
         .await
@@ -286,6 +303,18 @@ async fn accounts(store: &Store) {
         "signed out everywhere"
     );
     assert_eq!(store.user(created.id).await.unwrap().unwrap(), changed);
+    assert_eq!(store.user(created.id + 1000).await.unwrap(), None);
+    let bob = User {
+        username: "bob".into(),
+        ..anna.clone()
+    };
+    let bob = store
+        .insert_user(bob, "hash-b".into(), audit("user.create", 22))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(store.count_users().await.unwrap(), 2);
+    assert_eq!(store.users().await.unwrap(), vec![changed.clone(), bob]);
     assert_eq!(
         store.user_for_login("anna").await.unwrap().unwrap().1,
         "hash-2"
@@ -313,7 +342,7 @@ async fn accounts(store: &Store) {
         })
         .await
         .unwrap();
-    assert_eq!(all.1, 5, "{:?}", all.0);
+    assert_eq!(all.1, 6, "{:?}", all.0);
     assert!(all.0.windows(2).all(|w| w[0].at >= w[1].at));
     let users = AuditQuery {
         action: Some("user.".into()),
@@ -323,7 +352,7 @@ async fn accounts(store: &Store) {
     let page = store.audit_log(users).await.unwrap();
     assert_eq!(
         (page.1, page.0.len(), page.0[0].action.as_str()),
-        (3, 1, "user.update")
+        (4, 1, "user.create")
     );
     let created_entry = store
         .audit_log(AuditQuery {
@@ -334,9 +363,10 @@ async fn accounts(store: &Store) {
         .await
         .unwrap()
         .0;
-    assert_eq!(created_entry[0].target, format!("user:{}", created.id));
+    assert_eq!(created_entry.len(), 2, "anna's and bob's, newest first");
+    assert_eq!(created_entry[1].target, format!("user:{}", created.id));
     assert!(
-        created_entry[0]
+        created_entry[1]
             .after
             .as_deref()
             .unwrap()
@@ -395,17 +425,14 @@ async fn postgres_passes_the_storage_suite_and_serves_the_app() {
         r(point, NOV_1 + 9, 3.0),
     ];
     assert_eq!(store.insert_readings(Arc::new(batch)).await.unwrap(), 3);
-    let Store::Postgres(engine) = &store else {
-        unreachable!()
-    };
-    let months = engine.partitions().await.unwrap();
+    let months = store.partitions().await.unwrap();
     assert_eq!(
         months.iter().map(|p| (p.1, p.2)).collect::<Vec<_>>(),
         vec![(1_790_812_800_000, NOV_1), (NOV_1, 1_796_083_200_000)]
     );
     assert_eq!(store.prune(Some(NOV_1 + 6), None).await.unwrap(), 2);
     assert_eq!(
-        engine.partitions().await.unwrap().len(),
+        store.partitions().await.unwrap().len(),
         1,
         "October dropped"
     );
@@ -456,4 +483,200 @@ async fn postgres_passes_the_storage_suite_and_serves_the_app() {
     let (_, body) = support::get(&state, &uri).await;
     let batch: SeriesBatch = serde_json::from_slice(body.as_bytes()).unwrap();
     assert_eq!(batch.series[0].v, vec![Some(812.0)]);
+}
+
+// ---- Schema snapshots -------------------------------------------------------
+// `tests/fixtures/schema-*.json` and `schema-postgres-dump.txt` were written by
+// the code before the schema moved into `store/migrations/` (run these tests
+// with CAIRN_WRITE_FIXTURES=1 to write them again). The migrator must produce
+// the same schema, and must take a database made by that code as up to date.
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// Compares `got` with the fixture `name`, or writes it when asked to.
+fn snapshot(name: &str, got: &serde_json::Value) {
+    let path = fixture(name);
+    if std::env::var_os("CAIRN_WRITE_FIXTURES").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, serde_json::to_string_pretty(got).unwrap() + "\n").unwrap();
+        return;
+    }
+    let want: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(got, &want, "schema differs from {}", path.display());
+}
+
+/// What SQLite says it holds: every object's SQL, the version, the counters.
+fn sqlite_schema(path: &std::path::Path) -> serde_json::Value {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY rowid")
+        .unwrap();
+    let objects: Vec<[Option<String>; 4]> = stmt
+        .query_map([], |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?]))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    let counters: Vec<(String, i64)> = conn
+        .prepare("SELECT name, value FROM counters ORDER BY name")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    serde_json::json!({ "user_version": version, "objects": objects, "counters": counters })
+}
+
+/// What PostgreSQL says it holds: columns, relations, constraints, indexes, versions.
+async fn postgres_schema(url: &str) -> serde_json::Value {
+    let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    let mut out = serde_json::Map::new();
+    for (key, sql) in [
+        (
+            "columns",
+            "SELECT table_name::text, column_name::text, data_type::text, is_nullable::text,
+                    column_default::text, is_identity::text, identity_generation::text
+             FROM information_schema.columns WHERE table_schema = 'public'
+             ORDER BY table_name, ordinal_position",
+        ),
+        (
+            "relations",
+            "SELECT relname::text, relkind::text, pg_get_partkeydef(oid)
+             FROM pg_class WHERE relnamespace = 'public'::regnamespace ORDER BY relname",
+        ),
+        (
+            "constraints",
+            "SELECT conrelid::regclass::text, conname::text, pg_get_constraintdef(oid)
+             FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2",
+        ),
+        (
+            "indexes",
+            "SELECT indexname::text, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1",
+        ),
+        (
+            "versions",
+            "SELECT version::text FROM schema_version ORDER BY version",
+        ),
+        (
+            "counters",
+            "SELECT name, value::text FROM counters ORDER BY name",
+        ),
+    ] {
+        let rows = client.query(sql, &[]).await.unwrap();
+        let rows: Vec<Vec<Option<String>>> = rows
+            .iter()
+            .map(|r| (0..r.len()).map(|i| r.get(i)).collect())
+            .collect();
+        out.insert(key.into(), serde_json::json!(rows));
+    }
+    serde_json::Value::Object(out)
+}
+
+#[tokio::test]
+async fn sqlite_schema_is_todays() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.sqlite3");
+    drop(Store::open_sqlite(&path).await.unwrap());
+    snapshot("schema-sqlite.json", &sqlite_schema(&path));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_schema_is_todays() {
+    let pg = support::Postgres::start();
+    let url = pg.database("fresh").await;
+    drop(Store::connect_postgres(&url).await.unwrap());
+    snapshot("schema-postgres.json", &postgres_schema(&url).await);
+    if std::env::var_os("CAIRN_WRITE_FIXTURES").is_some() {
+        std::fs::write(fixture("schema-postgres-dump.txt"), pg_dump(&url)).unwrap();
+    }
+}
+
+/// `pg_dump` of a database (schema and rows as INSERTs), as replayable text.
+fn pg_dump(url: &str) -> String {
+    let bin = std::fs::read_dir("/usr/lib/postgresql")
+        .unwrap()
+        .filter_map(|e| Some(e.ok()?.path().join("bin/pg_dump")))
+        .filter(|p| p.exists())
+        .max()
+        .expect("pg_dump");
+    let args = [
+        "--no-owner",
+        "--no-privileges",
+        "--inserts",
+        "--dbname",
+        url,
+    ];
+    let out = std::process::Command::new(bin).args(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "pg_dump failed: {stderr}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// A SQLite file as the code before `migrations/` left it: built from the
+/// snapshot, opened by the migrator, left as it was, and it works.
+#[tokio::test]
+async fn sqlite_database_of_todays_schema_is_up_to_date() {
+    let want: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("schema-sqlite.json")).unwrap())
+            .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.sqlite3");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        for object in want["objects"].as_array().unwrap() {
+            if let Some(sql) = object[3].as_str() {
+                conn.execute_batch(sql).unwrap();
+            }
+        }
+        for row in want["counters"].as_array().unwrap() {
+            conn.execute(
+                "INSERT INTO counters (name, value) VALUES (?1, ?2)",
+                (row[0].as_str().unwrap(), row[1].as_i64().unwrap()),
+            )
+            .unwrap();
+        }
+        let version = want["user_version"].as_i64().unwrap();
+        conn.pragma_update(None, "user_version", version).unwrap();
+    }
+    assert_eq!(sqlite_schema(&path), want, "the rebuilt file is today's");
+    let store = Store::open_sqlite(&path).await.unwrap();
+    assert_eq!(sqlite_schema(&path), want, "not migrated again");
+    suite(store).await;
+}
+
+/// A PostgreSQL database as the code before `migrations/` left it (its
+/// `pg_dump`): taken as up to date, and it works.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_database_of_todays_schema_is_up_to_date() {
+    let pg = support::Postgres::start();
+    let url = pg.database("old").await;
+    let dump = std::fs::read_to_string(fixture("schema-postgres-dump.txt")).unwrap();
+    // psql's meta-commands (`\restrict`) are not SQL.
+    let dump: String = dump
+        .lines()
+        .filter(|l| !l.starts_with('\\'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    {
+        let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        tokio::spawn(conn);
+        client.batch_execute(&dump).await.unwrap();
+    }
+    let want = postgres_schema(&url).await;
+    snapshot("schema-postgres.json", &want);
+    let store = Store::connect_postgres(&url).await.unwrap();
+    assert_eq!(postgres_schema(&url).await, want, "not migrated again");
+    suite(store).await;
 }

@@ -2,9 +2,10 @@
 //! Every configuration change is written with its audit entry in one
 //! transaction: there is never a change without its record, or the reverse.
 
-use cairn_protocol::{AuditEntry, Role, User};
+use async_trait::async_trait;
+use cairn_protocol::{AuditEntry, User};
 
-use super::{Store, StoreError, blocking, rows::from_json};
+use super::{Result, Sha256, access::Value, rows::to_json};
 
 /// An audit entry to write with a change.
 #[derive(Debug, Clone)]
@@ -35,7 +36,7 @@ pub struct AuditQuery {
 
 impl AuditQuery {
     /// `LIKE` patterns for action and target (`%` and `_` in the input are literal).
-    pub(super) fn patterns(&self) -> (String, String) {
+    fn patterns(&self) -> (String, String) {
         fn esc(s: &str) -> String {
             s.replace('\\', "\\\\")
                 .replace('%', "\\%")
@@ -52,6 +53,20 @@ impl AuditQuery {
         };
         (action, target)
     }
+
+    /// The parameters of `sql::AUDIT_PAGE`; `sql::AUDIT_COUNT` takes the first five.
+    pub(super) fn params(&self) -> Vec<Value> {
+        let (action, target) = self.patterns();
+        vec![
+            self.actor.as_deref().into(),
+            action.into(),
+            target.into(),
+            self.from.into(),
+            self.to.into(),
+            i64::from(self.limit).into(),
+            i64::try_from(self.offset).unwrap_or(i64::MAX).into(),
+        ]
+    }
 }
 
 /// A live session and its user.
@@ -63,181 +78,126 @@ pub struct SessionRow {
     pub expires: i64,
 }
 
-/// Builds a `User` from its columns (shared by both engines).
-#[allow(clippy::too_many_arguments)]
-pub(super) fn user_of(
-    id: i64,
-    username: String,
-    display_name: String,
-    role: &str,
-    all_sites: bool,
-    sites: &str,
-    disabled: bool,
-    created: i64,
-    updated: i64,
-    last_login: Option<i64>,
-) -> Result<User, StoreError> {
-    Ok(User {
-        id,
-        username,
-        display_name,
-        role: Role::parse(role)
-            .ok_or_else(|| StoreError::Invalid(format!("users.role {role:?}")))?,
-        all_sites,
-        sites: from_json("users.sites", sites)?,
-        disabled,
-        created_at: created,
-        updated_at: updated,
-        last_login,
-    })
+impl AuditRecord {
+    /// The parameters of `sql::APPEND_AUDIT`.
+    pub(super) fn params(&self) -> Vec<Value> {
+        vec![
+            self.at.into(),
+            self.actor_id.into(),
+            self.actor.as_str().into(),
+            self.action.as_str().into(),
+            self.target.as_str().into(),
+            self.before.as_deref().into(),
+            self.after.as_deref().into(),
+        ]
+    }
+
+    /// This record for a user just created (its target and state).
+    pub(super) fn created(&self, user: &User) -> AuditRecord {
+        AuditRecord {
+            target: format!("user:{}", user.id),
+            after: Some(to_json(user)),
+            ..self.clone()
+        }
+    }
 }
 
-/// The user columns in `user_of` order.
-pub(super) const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.all_sites, u.sites, u.disabled, u.created_ms, u.updated_ms, u.last_login_ms";
+/// What a user's row says beside its name, id and times: the parameters
+/// `sql::INSERT_USER` and `sql::UPDATE_USER` share, in their order.
+fn user_fields(u: &User, password_hash: Option<&str>) -> Vec<Value> {
+    let (role, sites) = (u.role.name().into(), to_json(&u.sites).into());
+    let (all_sites, disabled) = (u.all_sites.into(), u.disabled.into());
+    let display_name = u.display_name.as_str().into();
+    vec![
+        display_name,
+        role,
+        all_sites,
+        sites,
+        disabled,
+        password_hash.into(),
+    ]
+}
 
-impl Store {
-    pub async fn count_users(&self) -> Result<u64, StoreError> {
-        match self {
-            Store::Sqlite(s) => blocking(s, |s| s.count_users()).await,
-            Store::Postgres(p) => p.count_users().await,
-        }
-    }
+/// The parameters of `sql::INSERT_USER`.
+pub(super) fn new_user(u: &User, password_hash: &str) -> Vec<Value> {
+    let mut row = vec![u.username.as_str().into()];
+    row.extend(user_fields(u, Some(password_hash)));
+    row.push(u.created_at.into());
+    row
+}
 
-    /// Creates a user (its `id` is ignored) with its audit entry. `None` when
-    /// the username is taken.
-    pub async fn insert_user(
+/// The parameters of `sql::UPDATE_USER` (a `None` hash keeps the old one).
+pub(super) fn changed_user(u: &User, password_hash: Option<&str>) -> Vec<Value> {
+    let mut row = user_fields(u, password_hash);
+    row.extend([u.updated_at.into(), u.id.into()]);
+    row
+}
+
+/// Users, sessions and the audit log of one engine. Session ids are
+/// [`Sha256`] hashes of the secret the browser holds; times are ms since the
+/// epoch (UTC).
+#[async_trait]
+pub trait Accounts: Send + Sync {
+    async fn count_users(&self) -> Result<u64>;
+
+    /// Creates a user (its `id` is ignored) with password `hash` and its
+    /// audit entry (target `user:<id>`, after = the user as JSON). `None`,
+    /// writing nothing, when the username is taken.
+    async fn insert_user(
         &self,
         user: User,
-        password_hash: String,
+        hash: String,
         audit: AuditRecord,
-    ) -> Result<Option<User>, StoreError> {
-        match self {
-            Store::Sqlite(s) => {
-                blocking(s, move |s| s.insert_user(&user, &password_hash, &audit)).await
-            }
-            Store::Postgres(p) => p.insert_user(&user, &password_hash, &audit).await,
-        }
-    }
+    ) -> Result<Option<User>>;
+
+    /// Every user (`None`) or the one with this id, by username.
+    async fn find_users(&self, id: Option<i64>) -> Result<Vec<User>>;
 
     /// Every user, by username.
-    pub async fn users(&self) -> Result<Vec<User>, StoreError> {
-        match self {
-            Store::Sqlite(s) => blocking(s, |s| s.users(None)).await,
-            Store::Postgres(p) => p.users(None).await,
-        }
+    async fn users(&self) -> Result<Vec<User>> {
+        self.find_users(None).await
     }
 
-    pub async fn user(&self, id: i64) -> Result<Option<User>, StoreError> {
-        let found = match self {
-            Store::Sqlite(s) => blocking(s, move |s| s.users(Some(id))).await?,
-            Store::Postgres(p) => p.users(Some(id)).await?,
-        };
-        Ok(found.into_iter().next())
+    async fn user(&self, id: i64) -> Result<Option<User>> {
+        Ok(self.find_users(Some(id)).await?.into_iter().next())
     }
 
     /// A user and their password hash, by username (for signing in).
-    pub async fn user_for_login(
-        &self,
-        username: &str,
-    ) -> Result<Option<(User, String)>, StoreError> {
-        match self {
-            Store::Sqlite(s) => {
-                let name = username.to_owned();
-                blocking(s, move |s| s.user_for_login(&name)).await
-            }
-            Store::Postgres(p) => p.user_for_login(username).await,
-        }
-    }
+    async fn user_for_login(&self, username: &str) -> Result<Option<(User, String)>>;
 
-    /// Saves a changed user (and a new password hash, if any) with its audit
-    /// entry. `sign_out` ends all the user's sessions in the same transaction.
-    pub async fn update_user(
+    /// Saves a changed user (and a new password `hash`, if any) with its
+    /// audit entry. `sign_out` ends all the user's sessions in the same
+    /// transaction. `Invalid` if there is no such user.
+    async fn update_user(
         &self,
         user: User,
-        password_hash: Option<String>,
-        sign_out: bool,
+        hash: Option<String>,
+        out: bool,
         audit: AuditRecord,
-    ) -> Result<(), StoreError> {
-        match self {
-            Store::Sqlite(s) => {
-                blocking(s, move |s| {
-                    s.update_user(&user, password_hash.as_deref(), sign_out, &audit)
-                })
-                .await
-            }
-            Store::Postgres(p) => {
-                p.update_user(&user, password_hash.as_deref(), sign_out, &audit)
-                    .await
-            }
-        }
-    }
+    ) -> Result<()>;
 
-    /// Starts a session (and records the sign-in time).
-    pub async fn insert_session(
+    /// Starts session `id` of user `user` valid until `expires`, and records
+    /// `now` as their last sign-in.
+    async fn insert_session(
         &self,
-        id_sha256: [u8; 32],
-        user_id: i64,
+        id: Sha256,
+        user: i64,
         csrf: String,
         now: i64,
         expires: i64,
-    ) -> Result<(), StoreError> {
-        match self {
-            Store::Sqlite(s) => {
-                blocking(s, move |s| {
-                    s.insert_session(&id_sha256, user_id, &csrf, now, expires)
-                })
-                .await
-            }
-            Store::Postgres(p) => {
-                p.insert_session(&id_sha256, user_id, &csrf, now, expires)
-                    .await
-            }
-        }
-    }
+    ) -> Result<()>;
 
-    /// The session with this id hash, if it has not expired and its user is enabled.
-    pub async fn session(
-        &self,
-        id_sha256: [u8; 32],
-        now: i64,
-    ) -> Result<Option<SessionRow>, StoreError> {
-        match self {
-            Store::Sqlite(s) => blocking(s, move |s| s.session(&id_sha256, now)).await,
-            Store::Postgres(p) => p.session(&id_sha256, now).await,
-        }
-    }
+    /// Session `id`, if it has not expired at `now` and its user is enabled.
+    async fn session(&self, id: Sha256, now: i64) -> Result<Option<SessionRow>>;
 
-    pub async fn extend_session(
-        &self,
-        id_sha256: [u8; 32],
-        expires: i64,
-    ) -> Result<(), StoreError> {
-        match self {
-            Store::Sqlite(s) => blocking(s, move |s| s.extend_session(&id_sha256, expires)).await,
-            Store::Postgres(p) => p.extend_session(&id_sha256, expires).await,
-        }
-    }
+    /// Moves a session's expiry to `expires`, never earlier than it was.
+    async fn extend_session(&self, id: Sha256, expires: i64) -> Result<()>;
 
-    pub async fn delete_session(&self, id_sha256: [u8; 32]) -> Result<(), StoreError> {
-        match self {
-            Store::Sqlite(s) => blocking(s, move |s| s.delete_session(&id_sha256)).await,
-            Store::Postgres(p) => p.delete_session(&id_sha256).await,
-        }
-    }
+    async fn delete_session(&self, id: Sha256) -> Result<()>;
 
-    /// Deletes expired sessions; returns how many.
-    pub async fn prune_sessions(&self, now: i64) -> Result<u64, StoreError> {
-        match self {
-            Store::Sqlite(s) => blocking(s, move |s| s.prune_sessions(now)).await,
-            Store::Postgres(p) => p.prune_sessions(now).await,
-        }
-    }
+    /// Deletes sessions expired at `now`; returns how many.
+    async fn prune_sessions(&self, now: i64) -> Result<u64>;
 
     /// A page of the audit log (newest first) and how many entries match in all.
-    pub async fn audit_log(&self, q: AuditQuery) -> Result<(Vec<AuditEntry>, u64), StoreError> {
-        match self {
-            Store::Sqlite(s) => blocking(s, move |s| s.audit_log(&q)).await,
-            Store::Postgres(p) => p.audit_log(&q).await,
-        }
-    }
+    async fn audit_log(&self, q: AuditQuery) -> Result<(Vec<AuditEntry>, u64)>;
 }

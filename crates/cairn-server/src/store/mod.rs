@@ -1,30 +1,41 @@
-//! Storage behind one type, two engines: SQLite (embedded, the default) and
-//! PostgreSQL (`--database-url`). Both keep the same schema idea and pass the
-//! same test suite (`tests/storage.rs`).
+//! Storage: one interface ([`Engine`], with [`Accounts`]), one implementation
+//! per engine — SQLite (embedded, the default; `sqlite/`) and PostgreSQL
+//! (`--database-url`; `postgres/`). Both run the same schema
+//! (`migrations/*.sql`), the same statements where the dialects agree
+//! (`sql.rs`), the same provisioning and catalogue loading (`model.rs`), and
+//! pass the same suite (`tests/storage.rs`).
+//!
+//! Times are UTC epoch milliseconds throughout (`ts`, `from`, `to`, bucket
+//! starts, `now`, `expires`); point ids are the catalogue's `u32`s.
 
+#[macro_use]
+mod sql;
+mod access;
 pub mod accounts;
+mod migrate;
+mod model;
 mod postgres;
-mod postgres_accounts;
 pub mod rollup;
 pub(crate) mod rows;
-mod schema;
 mod sqlite;
-mod sqlite_accounts;
 
-use std::{
-    path::{Path, PathBuf},
-    sync::Arc,
-};
+use std::{ops::Deref, path::Path, path::PathBuf, sync::Arc};
 
+use async_trait::async_trait;
 use cairn_protocol::Reading;
 
 use crate::catalog::{Catalog, Model};
+pub use accounts::{Accounts, AuditRecord};
 pub use postgres::PgStore;
 use rollup::Rollup;
 pub use sqlite::SqliteStore;
 
+/// Why a storage call failed. Every call can fail with the engine's own
+/// error (`Sqlite`, `Postgres`), `Invalid` when a stored value does not
+/// decode, or `Task` when SQLite's worker thread panicked.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// The SQLite file's folder could not be created.
     #[error("cannot create data directory {path}: {source}")]
     DataDir {
         path: PathBuf,
@@ -40,160 +51,91 @@ pub enum StoreError {
     Task(String),
 }
 
-/// The store. Cheap to clone.
-#[derive(Clone)]
-pub enum Store {
-    Sqlite(Arc<SqliteStore>),
-    Postgres(Arc<PgStore>),
-}
+/// What every storage call returns.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-/// Runs a SQLite call on the blocking pool.
-async fn blocking<T: Send + 'static>(
-    store: &Arc<SqliteStore>,
-    f: impl FnOnce(&SqliteStore) -> Result<T, StoreError> + Send + 'static,
-) -> Result<T, StoreError> {
-    let store = store.clone();
-    tokio::task::spawn_blocking(move || f(&store))
-        .await
-        .map_err(|e| StoreError::Task(e.to_string()))?
+/// A SHA-256 hash (of a session or device secret).
+pub type Sha256 = [u8; 32];
+
+/// The store: an [`Engine`] behind an `Arc`, so cheap to clone. Its methods
+/// are the engine's (through `Deref`), e.g. `store.insert_readings(batch)`.
+#[derive(Clone)]
+pub struct Store(Arc<dyn Engine>);
+
+impl Deref for Store {
+    type Target = dyn Engine;
+
+    fn deref(&self) -> &(dyn Engine + 'static) {
+        &*self.0
+    }
 }
 
 impl Store {
-    /// Opens (or creates) a SQLite file.
-    pub async fn open_sqlite(path: &Path) -> Result<Store, StoreError> {
-        let path = path.to_path_buf();
-        let store = tokio::task::spawn_blocking(move || SqliteStore::open(&path))
-            .await
-            .map_err(|e| StoreError::Task(e.to_string()))??;
-        Ok(Store::Sqlite(Arc::new(store)))
+    /// Opens (or creates, with its folder) a SQLite file and brings its
+    /// schema up to date. Errors: `DataDir`, `Sqlite`.
+    pub async fn open_sqlite(path: &Path) -> Result<Store> {
+        Ok(Store(Arc::new(SqliteStore::open(path).await?)))
     }
 
-    /// Connects to PostgreSQL (`postgres://user:pass@host:port/db`).
-    pub async fn connect_postgres(url: &str) -> Result<Store, StoreError> {
-        Ok(Store::Postgres(Arc::new(PgStore::connect(url).await?)))
+    /// Connects to PostgreSQL (`postgres://user:pass@host:port/db`) and
+    /// brings its schema up to date. Errors: `Postgres` (bad URL, refused).
+    pub async fn connect_postgres(url: &str) -> Result<Store> {
+        Ok(Store(Arc::new(PgStore::connect(url).await?)))
     }
+}
 
-    /// Which engine, for logs and health.
-    pub fn engine(&self) -> &'static str {
-        match self {
-            Store::Sqlite(_) => "sqlite",
-            Store::Postgres(_) => "postgres",
-        }
-    }
+/// The catalogue, readings, rollups, retention and device tokens of one
+/// engine; users, sessions and the audit log are its [`Accounts`].
+#[async_trait]
+pub trait Engine: Accounts {
+    /// `"sqlite"` or `"postgres"`, for logs and health.
+    fn engine(&self) -> &'static str;
 
     /// Creates or updates the whole model: sites, buildings, floors, zones,
     /// devices and their points (idempotent, one transaction).
-    pub async fn provision(&self, model: Arc<Model>) -> Result<(), StoreError> {
-        match self {
-            Store::Sqlite(s) => blocking(s, move |s| s.provision(&model)).await,
-            Store::Postgres(p) => p.provision(&model).await,
-        }
-    }
+    async fn provision(&self, model: Arc<Model>) -> Result<()>;
 
-    pub async fn load_catalog(&self) -> Result<Catalog, StoreError> {
-        match self {
-            Store::Sqlite(s) => blocking(s, SqliteStore::load_catalog).await,
-            Store::Postgres(p) => p.load_catalog().await,
-        }
-    }
+    /// The whole catalogue as stored, with every point's id. `Invalid` if a
+    /// stored metric, kind or JSON column does not decode.
+    async fn load_catalog(&self) -> Result<Catalog>;
 
-    /// Stores a batch atomically; a reading already stored (same point and
-    /// time) is kept as it was. Returns how many were new. Durable on return.
-    pub async fn insert_readings(&self, readings: Arc<Vec<Reading>>) -> Result<usize, StoreError> {
-        match self {
-            Store::Sqlite(s) => blocking(s, move |s| s.insert_readings(&readings)).await,
-            Store::Postgres(p) => p.insert_readings(&readings).await,
-        }
-    }
+    /// Stores a batch atomically, with the rollups of what is new; a reading
+    /// already stored (same point and `ts`) is kept as it was. Returns how
+    /// many were new. Durable on return.
+    async fn insert_readings(&self, readings: Arc<Vec<Reading>>) -> Result<usize>;
 
-    /// The newest reading of every point that has one.
-    pub async fn latest_readings(&self) -> Result<Vec<Reading>, StoreError> {
-        match self {
-            Store::Sqlite(s) => blocking(s, SqliteStore::latest_readings).await,
-            Store::Postgres(p) => p.latest_readings().await,
-        }
-    }
+    /// The newest reading of every point that has one, in no given order.
+    async fn latest_readings(&self) -> Result<Vec<Reading>>;
 
-    /// Rollups of one point at one level whose buckets overlap `[from, to)`, oldest first.
-    pub async fn rollups(
-        &self,
-        point: u32,
-        level: i64,
-        from: i64,
-        to: i64,
-    ) -> Result<Vec<Rollup>, StoreError> {
-        match self {
-            Store::Sqlite(s) => blocking(s, move |s| s.rollups(point, level, from, to)).await,
-            Store::Postgres(p) => p.rollups(point, level, from, to).await,
-        }
-    }
+    /// Rollups of `point` at `level` (bucket size in ms, one of
+    /// [`rollup::LEVELS`]) whose buckets overlap `[from, to)`, oldest first.
+    async fn rollups(&self, point: u32, level: i64, from: i64, to: i64) -> Result<Vec<Rollup>>;
 
-    /// Raw readings of one point inside the buckets `[start, start + size)`
-    /// for each of `starts` (sorted), oldest first: one statement, not one per bucket.
-    pub async fn in_buckets(
-        &self,
-        point: u32,
-        starts: Vec<i64>,
-        size: i64,
-    ) -> Result<Vec<Reading>, StoreError> {
-        match self {
-            Store::Sqlite(s) => blocking(s, move |s| s.in_buckets(point, &starts, size)).await,
-            Store::Postgres(p) => p.in_buckets(point, &starts, size).await,
-        }
-    }
+    /// Raw readings of `point` inside `[start, start + size)` for each of
+    /// `starts` (sorted, not overlapping), oldest first: one statement, not
+    /// one per bucket.
+    async fn in_buckets(&self, point: u32, starts: Vec<i64>, size: i64) -> Result<Vec<Reading>>;
 
-    /// Deletes raw readings before `raw_before` and hourly rollups before
-    /// `hourly_before` (daily rollups stay). Returns how many rows went.
-    pub async fn prune(
-        &self,
-        raw_before: Option<i64>,
-        hourly_before: Option<i64>,
-    ) -> Result<u64, StoreError> {
-        match self {
-            Store::Sqlite(s) => blocking(s, move |s| s.prune(raw_before, hourly_before)).await,
-            Store::Postgres(p) => p.prune(raw_before, hourly_before).await,
-        }
-    }
+    /// Readings of `point` with `from <= ts < to`, oldest first.
+    async fn range(&self, point: u32, from: i64, to: i64) -> Result<Vec<Reading>>;
 
-    /// Readings of one point in `[from, to)`, oldest first.
-    pub async fn range(&self, point: u32, from: i64, to: i64) -> Result<Vec<Reading>, StoreError> {
-        match self {
-            Store::Sqlite(s) => blocking(s, move |s| s.range(point, from, to)).await,
-            Store::Postgres(p) => p.range(point, from, to).await,
-        }
-    }
+    /// How many readings were ever stored (a counter; pruning leaves it).
+    async fn readings_stored(&self) -> Result<u64>;
 
-    pub async fn readings_stored(&self) -> Result<u64, StoreError> {
-        match self {
-            Store::Sqlite(s) => blocking(s, SqliteStore::readings_stored).await,
-            Store::Postgres(p) => p.readings_stored().await,
-        }
-    }
+    /// Deletes raw readings with `ts < raw_before` and hourly rollups with
+    /// `bucket < hourly_before` (`None`: keep all; daily rollups always
+    /// stay). Returns how many rows went.
+    async fn prune(&self, raw_before: Option<i64>, hourly_before: Option<i64>) -> Result<u64>;
 
-    /// Stores the hash of a device's new ingest token, replacing any earlier
-    /// one, with its audit entry. Returns false if there is no such device.
-    pub async fn set_device_token(
-        &self,
-        device_id: &str,
-        secret_sha256: [u8; 32],
-        audit: accounts::AuditRecord,
-    ) -> Result<bool, StoreError> {
-        match self {
-            Store::Sqlite(s) => {
-                let id = device_id.to_owned();
-                blocking(s, move |s| s.set_device_token(&id, &secret_sha256, &audit)).await
-            }
-            Store::Postgres(p) => p.set_device_token(device_id, &secret_sha256, &audit).await,
-        }
-    }
+    /// Partitions of the readings as `(name, from, to)` (ms, `[from, to)`),
+    /// oldest first: one per UTC month on PostgreSQL; none on SQLite.
+    async fn partitions(&self) -> Result<Vec<(String, i64, i64)>>;
 
-    pub async fn device_token_hash(&self, device_id: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        match self {
-            Store::Sqlite(s) => {
-                let id = device_id.to_owned();
-                blocking(s, move |s| s.device_token_hash(&id)).await
-            }
-            Store::Postgres(p) => p.device_token_hash(device_id).await,
-        }
-    }
+    /// Stores the SHA-256 of device `id`'s new ingest token, replacing any
+    /// earlier one, with its audit entry (one transaction). Returns false,
+    /// writing nothing, if there is no such device.
+    async fn set_device_token(&self, id: &str, hash: Sha256, audit: AuditRecord) -> Result<bool>;
+
+    /// The SHA-256 of device `id`'s current token (32 bytes), if it has one.
+    async fn device_token_hash(&self, id: &str) -> Result<Option<Vec<u8>>>;
 }

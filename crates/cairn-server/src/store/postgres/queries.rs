@@ -1,0 +1,161 @@
+//! The storage interface on PostgreSQL: shared statements from `sql.rs`,
+//! and the few of its own (arrays unnested, LATERAL).
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use cairn_protocol::Reading;
+
+use super::{PgStore, all, count, exec, pg, refs};
+use crate::{
+    catalog::{Catalog, Model},
+    store::{
+        Engine, Result, Sha256,
+        accounts::AuditRecord,
+        model,
+        rollup::{self, Rollup},
+        rows, sql,
+    },
+};
+
+/// One statement per batch; what was already stored is left as it was.
+const INSERT_READINGS: &str = "INSERT INTO readings (point_id, ts, value)
+    SELECT * FROM UNNEST($1::INTEGER[], $2::BIGINT[], $3::DOUBLE PRECISION[])
+    ON CONFLICT DO NOTHING RETURNING point_id, ts, value";
+const MERGE_ROLLUPS: &str = concat!(
+    insert_rollups!(),
+    "SELECT * FROM UNNEST($1::BIGINT[], $2::INTEGER[], $3::BIGINT[], $4::BIGINT[],
+        $5::DOUBLE PRECISION[], $6::BIGINT[], $7::DOUBLE PRECISION[], $8::BIGINT[],
+        $9::DOUBLE PRECISION[], $10::BIGINT[], $11::DOUBLE PRECISION[], $12::BIGINT[],
+        $13::DOUBLE PRECISION[])",
+    merge_rollups!()
+);
+const IN_BUCKETS: &str = "SELECT r.ts, r.value FROM UNNEST($1::BIGINT[]) AS w(lo)
+    JOIN readings r ON r.point_id = $2 AND r.ts >= w.lo AND r.ts < w.lo + $3
+    ORDER BY r.ts";
+const LATEST: &str = "SELECT p.id, r.ts, r.value FROM points p CROSS JOIN LATERAL
+    (SELECT ts, value FROM readings WHERE point_id = p.id ORDER BY ts DESC LIMIT 1) r";
+
+/// A point id as PostgreSQL's `INTEGER`.
+fn int(point: u32) -> i32 {
+    point as i32
+}
+
+#[async_trait]
+impl Engine for PgStore {
+    fn engine(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn provision(&self, m: Arc<Model>) -> Result<()> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(pg)?;
+        for (sql, row) in model::provision(&m) {
+            exec(&tx, sql, &refs(&row)).await?;
+        }
+        tx.commit().await.map_err(pg)
+    }
+
+    async fn load_catalog(&self) -> Result<Catalog> {
+        let client = self.client().await?;
+        let mut fetched = Vec::new();
+        for sql in sql::CATALOG {
+            fetched.push((sql, client.query(sql, &[]).await.map_err(pg)?));
+        }
+        model::catalog(&mut |sql, each| {
+            let rows = fetched.iter().find(|f| f.0 == sql).map(|f| &f.1);
+            rows.into_iter().flatten().try_for_each(|r| each(r))
+        })
+    }
+
+    async fn insert_readings(&self, readings: Arc<Vec<Reading>>) -> Result<usize> {
+        let points: Vec<i32> = readings.iter().map(|r| int(r.point)).collect();
+        let ts: Vec<i64> = readings.iter().map(|r| r.ts).collect();
+        let values: Vec<f64> = readings.iter().map(|r| r.value).collect();
+        self.ensure_partitions(&readings).await?;
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(pg)?;
+        let new = all(
+            &tx,
+            INSERT_READINGS,
+            &[&points, &ts, &values],
+            rows::reading,
+        )
+        .await?;
+        let sums = rollup::summarise(&new);
+        let ints = |f: fn(&Rollup) -> i64| sums.iter().map(f).collect::<Vec<i64>>();
+        let floats = |f: fn(&Rollup) -> f64| sums.iter().map(f).collect::<Vec<f64>>();
+        let point_ids: Vec<i32> = sums.iter().map(|r| int(r.point)).collect();
+        let columns = [
+            &ints(|r| r.level) as &(dyn tokio_postgres::types::ToSql + Sync),
+            &point_ids,
+            &ints(|r| r.bucket),
+            &ints(|r| r.count),
+            &floats(|r| r.sum),
+            &ints(|r| r.min.0),
+            &floats(|r| r.min.1),
+            &ints(|r| r.max.0),
+            &floats(|r| r.max.1),
+            &ints(|r| r.first.0),
+            &floats(|r| r.first.1),
+            &ints(|r| r.last.0),
+            &floats(|r| r.last.1),
+        ];
+        exec(&tx, MERGE_ROLLUPS, &columns).await?;
+        exec(&tx, sql::COUNT_NEW_READINGS, &[&(new.len() as i64)]).await?;
+        tx.commit().await.map_err(pg)?;
+        Ok(new.len())
+    }
+
+    async fn latest_readings(&self) -> Result<Vec<Reading>> {
+        all(&self.client().await?, LATEST, &[], rows::reading).await
+    }
+
+    async fn rollups(&self, point: u32, level: i64, from: i64, to: i64) -> Result<Vec<Rollup>> {
+        let args = [&level as _, &int(point) as _, &from as _, &to as _];
+        let decode = |r: &dyn crate::store::access::Get| rows::rollup(point, level, r);
+        all(&self.client().await?, sql::ROLLUPS, &args, decode).await
+    }
+
+    async fn in_buckets(&self, point: u32, starts: Vec<i64>, size: i64) -> Result<Vec<Reading>> {
+        let args = [&starts as _, &int(point) as _, &size as _];
+        let decode = |r: &dyn crate::store::access::Get| rows::reading_of(point, r);
+        all(&self.client().await?, IN_BUCKETS, &args, decode).await
+    }
+
+    async fn range(&self, point: u32, from: i64, to: i64) -> Result<Vec<Reading>> {
+        let args = [&int(point) as _, &from as _, &to as _];
+        let decode = |r: &dyn crate::store::access::Get| rows::reading_of(point, r);
+        all(&self.client().await?, sql::RANGE, &args, decode).await
+    }
+
+    async fn readings_stored(&self) -> Result<u64> {
+        count(&self.client().await?, sql::READINGS_STORED, &[]).await
+    }
+
+    async fn prune(&self, raw_before: Option<i64>, hourly_before: Option<i64>) -> Result<u64> {
+        self.prune_before(raw_before, hourly_before).await
+    }
+
+    async fn partitions(&self) -> Result<Vec<(String, i64, i64)>> {
+        self.list_partitions().await
+    }
+
+    async fn set_device_token(&self, id: &str, hash: Sha256, audit: AuditRecord) -> Result<bool> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(pg)?;
+        let args = [&&hash[..] as _, &audit.at as _, &id as _];
+        let known = exec(&tx, sql::SET_DEVICE_TOKEN, &args).await? == 1;
+        if known {
+            exec(&tx, sql::APPEND_AUDIT, &refs(&audit.params())).await?;
+            tx.commit().await.map_err(pg)?;
+        }
+        Ok(known)
+    }
+
+    async fn device_token_hash(&self, id: &str) -> Result<Option<Vec<u8>>> {
+        let client = self.client().await?;
+        let hash = all(&client, sql::DEVICE_TOKEN_HASH, &[&id], |r| r.bytes(0)).await;
+        hash.map(rows::single)
+    }
+}

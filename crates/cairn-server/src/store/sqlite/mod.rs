@@ -1,0 +1,283 @@
+//! SQLite engine (embedded default): WAL, `synchronous=FULL`, so a batch is
+//! on disk when `insert_readings` returns. rusqlite is synchronous: every
+//! call runs on tokio's blocking pool, one connection behind a mutex.
+
+mod accounts;
+
+use std::{
+    path::Path,
+    sync::{Arc, Mutex, PoisonError},
+};
+
+use async_trait::async_trait;
+use cairn_protocol::Reading;
+use rusqlite::{Connection, Params, Transaction, params, params_from_iter};
+
+use super::{
+    Engine, Result, Sha256, StoreError,
+    access::Get,
+    accounts::AuditRecord,
+    migrate::{self, Dialect},
+    model,
+    rollup::{self, Rollup},
+    rows::{self, to_json},
+    sql,
+};
+use crate::catalog::{Catalog, Model};
+
+const INSERT_READING: &str =
+    "INSERT INTO readings (point_id, ts, value) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
+const MERGE_ROLLUP: &str = concat!(
+    insert_rollups!(),
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+    merge_rollups!()
+);
+/// One statement: SQLite walks the JSON array and seeks the key per bucket
+/// (CROSS JOIN keeps that loop order; the planner would otherwise scan the
+/// readings and the array for each of them).
+const IN_BUCKETS: &str = "SELECT r.ts, r.value FROM json_each($1) AS w
+    CROSS JOIN readings AS r ON r.point_id = $2 AND r.ts >= w.value AND r.ts < w.value + $3
+    ORDER BY r.ts";
+const LATEST: &str = "SELECT p.id, r.ts, r.value FROM points p
+    JOIN readings r ON r.point_id = p.id
+     AND r.ts = (SELECT MAX(ts) FROM readings WHERE point_id = p.id)";
+const POINT_IDS: &str = "SELECT id FROM points";
+/// Point by point, so each delete is a range of the primary key.
+const PRUNE_RAW: &str = "DELETE FROM readings WHERE point_id = $1 AND ts < $2";
+const PRUNE_ROLLUPS: &str =
+    "DELETE FROM rollups WHERE level = $1 AND point_id = $2 AND bucket < $3";
+
+/// This engine's own statements (for the tests in `sql.rs`).
+#[cfg(test)]
+pub(super) const STATEMENTS: &[&str] = &[
+    INSERT_READING,
+    MERGE_ROLLUP,
+    IN_BUCKETS,
+    LATEST,
+    POINT_IDS,
+    PRUNE_RAW,
+    PRUNE_ROLLUPS,
+];
+
+pub struct SqliteStore {
+    conn: Arc<Mutex<Connection>>,
+}
+
+/// Opens the file and brings its schema up to date.
+fn open(path: &Path) -> Result<Connection> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::DataDir {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+    }
+    let conn = Connection::open(path)?;
+    // WAL + FULL: a committed transaction is on disk, readers never block the writer.
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    // Readings arrive in time order but sit in point order: inserts touch a
+    // page per point. A 128 MiB page cache keeps those pages in memory
+    // (the 2 MiB default re-reads them from disk on every batch).
+    conn.pragma_update(None, "cache_size", -131_072)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    let done: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    for (version, sql) in migrate::pending(done, Dialect::Sqlite) {
+        conn.execute_batch(&format!(
+            "BEGIN; {sql}; PRAGMA user_version = {version}; COMMIT;"
+        ))?;
+    }
+    Ok(conn)
+}
+
+/// Every row of a statement, decoded.
+fn all<T>(
+    conn: &Connection,
+    sql: &str,
+    params: impl Params,
+    decode: impl Fn(&dyn Get) -> Result<T>,
+) -> Result<Vec<T>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query(params)?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(decode(r)?);
+    }
+    Ok(out)
+}
+
+/// A count (`COUNT(*)` or a counter).
+fn count(conn: &Connection, sql: &str, params: impl Params) -> Result<u64> {
+    Ok(all(conn, sql, params, rows::count)?.pop().unwrap_or(0))
+}
+
+fn append_audit(tx: &Transaction<'_>, audit: &AuditRecord) -> Result<()> {
+    tx.prepare_cached(sql::APPEND_AUDIT)?
+        .execute(params_from_iter(audit.params()))?;
+    Ok(())
+}
+
+impl SqliteStore {
+    /// Opens (or creates) the database file and brings its schema up to date.
+    pub async fn open(path: &Path) -> Result<SqliteStore> {
+        let path = path.to_path_buf();
+        let conn = tokio::task::spawn_blocking(move || open(&path))
+            .await
+            .map_err(|e| StoreError::Task(e.to_string()))??;
+        Ok(SqliteStore {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    /// Runs `f` on the connection, on the blocking pool.
+    async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || {
+            // A panic while holding the lock cannot leave SQLite half-written (transactions roll back).
+            f(&mut conn.lock().unwrap_or_else(PoisonError::into_inner))
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
+    }
+
+    /// Runs `f` in one transaction, committed if it returns `Ok`.
+    async fn write<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        self.run(|conn| {
+            let tx = conn.transaction()?;
+            let out = f(&tx)?;
+            tx.commit()?;
+            Ok(out)
+        })
+        .await
+    }
+}
+
+/// Stores a batch with the rollups of what is new; returns how many were new.
+fn insert_readings(tx: &Transaction<'_>, readings: &[Reading]) -> Result<usize> {
+    let mut new = Vec::with_capacity(readings.len());
+    let mut stmt = tx.prepare_cached(INSERT_READING)?;
+    for r in readings {
+        if stmt.execute(params![r.point, r.ts, r.value])? == 1 {
+            new.push(*r);
+        }
+    }
+    let mut up = tx.prepare_cached(MERGE_ROLLUP)?;
+    for r in rollup::summarise(&new) {
+        up.execute(params![
+            r.level, r.point, r.bucket, r.count, r.sum, r.min.0, r.min.1, r.max.0, r.max.1,
+            r.first.0, r.first.1, r.last.0, r.last.1
+        ])?;
+    }
+    tx.prepare_cached(sql::COUNT_NEW_READINGS)?
+        .execute([new.len() as i64])?;
+    Ok(new.len())
+}
+
+fn prune(tx: &Transaction<'_>, raw: Option<i64>, hourly: Option<i64>) -> Result<u64> {
+    let mut gone = 0;
+    for id in all(tx, POINT_IDS, [], |r| r.i64(0))? {
+        if let Some(t) = raw {
+            gone += tx.prepare_cached(PRUNE_RAW)?.execute(params![id, t])? as u64;
+        }
+        if let Some(t) = hourly {
+            let mut stmt = tx.prepare_cached(PRUNE_ROLLUPS)?;
+            gone += stmt.execute(params![rollup::HOUR_MS, id, t])? as u64;
+        }
+    }
+    Ok(gone)
+}
+
+#[async_trait]
+impl Engine for SqliteStore {
+    fn engine(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn provision(&self, m: Arc<Model>) -> Result<()> {
+        self.write(move |tx| {
+            for (sql, row) in model::provision(&m) {
+                tx.prepare_cached(sql)?.execute(params_from_iter(row))?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn load_catalog(&self) -> Result<Catalog> {
+        self.run(|conn| {
+            model::catalog(&mut |sql, each| {
+                let mut stmt = conn.prepare_cached(sql)?;
+                let mut rows = stmt.query([])?;
+                while let Some(r) = rows.next()? {
+                    each(r)?;
+                }
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn insert_readings(&self, readings: Arc<Vec<Reading>>) -> Result<usize> {
+        self.write(move |tx| insert_readings(tx, &readings)).await
+    }
+
+    async fn latest_readings(&self) -> Result<Vec<Reading>> {
+        self.run(|c| all(c, LATEST, [], rows::reading)).await
+    }
+
+    async fn rollups(&self, point: u32, level: i64, from: i64, to: i64) -> Result<Vec<Rollup>> {
+        let args = (level, point, from, to);
+        self.run(move |c| all(c, sql::ROLLUPS, args, |r| rows::rollup(point, level, r)))
+            .await
+    }
+
+    async fn in_buckets(&self, point: u32, starts: Vec<i64>, size: i64) -> Result<Vec<Reading>> {
+        let args = (to_json(&starts), point, size);
+        self.run(move |c| all(c, IN_BUCKETS, args, |r| rows::reading_of(point, r)))
+            .await
+    }
+
+    async fn range(&self, point: u32, from: i64, to: i64) -> Result<Vec<Reading>> {
+        let args = (point, from, to);
+        self.run(move |c| all(c, sql::RANGE, args, |r| rows::reading_of(point, r)))
+            .await
+    }
+
+    async fn readings_stored(&self) -> Result<u64> {
+        self.run(|c| count(c, sql::READINGS_STORED, [])).await
+    }
+
+    async fn prune(&self, raw_before: Option<i64>, hourly_before: Option<i64>) -> Result<u64> {
+        self.write(move |tx| prune(tx, raw_before, hourly_before))
+            .await
+    }
+
+    async fn partitions(&self) -> Result<Vec<(String, i64, i64)>> {
+        Ok(Vec::new())
+    }
+
+    async fn set_device_token(&self, id: &str, hash: Sha256, audit: AuditRecord) -> Result<bool> {
+        let id = id.to_owned();
+        self.write(move |tx| {
+            let args = params![&hash[..], audit.at, id];
+            let known = tx.prepare_cached(sql::SET_DEVICE_TOKEN)?.execute(args)? == 1;
+            if known {
+                append_audit(tx, &audit)?;
+            }
+            Ok(known)
+        })
+        .await
+    }
+
+    async fn device_token_hash(&self, id: &str) -> Result<Option<Vec<u8>>> {
+        let id = id.to_owned();
+        self.run(move |c| all(c, sql::DEVICE_TOKEN_HASH, [id], |r| r.bytes(0)).map(rows::single))
+            .await
+    }
+}
