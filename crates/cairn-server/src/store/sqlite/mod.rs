@@ -281,3 +281,33 @@ impl Engine for SqliteStore {
             .await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `tests/durability.rs` cannot see (SIGKILL keeps the OS page
+    /// cache): every commit is synced to disk, in WAL mode.
+    #[tokio::test]
+    async fn the_sqlite_connection_syncs_every_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("d.sqlite3"))
+            .await
+            .unwrap();
+        let (mode, sync, keys) = store
+            .run(|c| {
+                let mode: String = c.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
+                let sync: i64 = c.pragma_query_value(None, "synchronous", |r| r.get(0))?;
+                let keys: i64 = c.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
+                Ok((mode, sync, keys))
+            })
+            .await
+            .unwrap();
+        assert_eq!(mode, "wal");
+        assert_eq!(
+            sync, 2,
+            "synchronous=FULL (2): a commit returns once it is on disk"
+        );
+        assert_eq!(keys, 1, "foreign keys are enforced");
+    }
+}
