@@ -62,7 +62,7 @@ async fn open(dir: &std::path::Path) -> AppState {
     let (_tx, rx) = tokio::sync::watch::channel(false);
     AppState::open(
         Arc::new(Config::for_tests(dir.to_path_buf())),
-        Some(&sim::portfolio(42)),
+        Some(&sim::portfolio(42).model),
         rx,
     )
     .await

@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod config;
 pub mod error;
 pub mod ingest;
+pub mod limiter;
 pub mod live;
 pub mod mqtt;
 pub mod retention;
@@ -96,7 +97,8 @@ impl Server {
         };
         let (stop, stopped) = watch::channel(false);
         let portfolio = config.simulator.then(|| sim::portfolio(config.sim_seed));
-        let state = AppState::open(config.clone(), portfolio.as_ref(), stopped.clone()).await?;
+        let model = portfolio.as_ref().map(|p| &p.model);
+        let state = AppState::open(config.clone(), model, stopped.clone()).await?;
         // No default credentials: the first admin's password is given or generated.
         let given = std::env::var(auth::bootstrap::ADMIN_PASSWORD_ENV).ok();
         if let Some(password) = auth::bootstrap::first_admin(&state, given).await? {
@@ -212,7 +214,7 @@ async fn open_offline(config: &Config) -> Result<AppState, StartError> {
     let config = Arc::new(config.clone());
     let portfolio = config.simulator.then(|| sim::portfolio(config.sim_seed));
     let (_stop, stopped) = watch::channel(false);
-    Ok(AppState::open(config, portfolio.as_ref(), stopped).await?)
+    Ok(AppState::open(config, portfolio.as_ref().map(|p| &p.model), stopped).await?)
 }
 
 /// Adds or updates sites, buildings, floors, zones and devices from a JSON

@@ -3,12 +3,11 @@ use std::{sync::Arc, time::Instant};
 use tokio::sync::watch;
 
 use crate::{
-    auth::limiter::LoginLimiter,
-    catalog::Catalog,
+    catalog::{Catalog, Model},
     config::Config,
     ingest::Ingestor,
+    limiter::LoginLimiter,
     live::LiveBus,
-    sim::Portfolio,
     store::{Store, StoreError},
 };
 
@@ -38,17 +37,21 @@ impl AppState {
         self.config.clock.now_ms()
     }
 
+    /// Opens the configured store, provisions `model` into it when given
+    /// (the simulated portfolio, or nothing), loads the catalogue and the
+    /// latest readings, and builds the live bus and the ingest path on them.
+    /// Errors: the store's, when it cannot be opened, migrated or read.
     pub async fn open(
         config: Arc<Config>,
-        portfolio: Option<&Portfolio>,
+        model: Option<&Model>,
         stopping: watch::Receiver<bool>,
     ) -> Result<AppState, StoreError> {
         let store = match &config.database_url {
             Some(url) => Store::connect_postgres(url).await?,
             None => Store::open_sqlite(&config.db_path()).await?,
         };
-        if let Some(p) = portfolio {
-            store.provision(Arc::new(p.model.clone())).await?;
+        if let Some(model) = model {
+            store.provision(Arc::new(model.clone())).await?;
         }
         let catalog = store.load_catalog().await?;
         let latest = store.latest_readings().await?;

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use axum::http::StatusCode;
 use cairn_protocol::{AuditEntry, ErrorBody, Me, Page, Role, User, UserWithPassword};
-use cairn_server::auth::{bootstrap, limiter};
+use cairn_server::{auth::bootstrap, limiter};
 use tower::ServiceExt;
 
 /// A request with full control of headers; returns status, headers and body.

@@ -15,7 +15,7 @@ const NOW: i64 = 1_763_370_000_000;
 async fn open(dir: &std::path::Path) -> AppState {
     let config = Config::for_tests(dir.to_path_buf());
     let (_tx, rx) = tokio::sync::watch::channel(false);
-    AppState::open(Arc::new(config), Some(&sim::portfolio(5)), rx)
+    AppState::open(Arc::new(config), Some(&sim::portfolio(5).model), rx)
         .await
         .unwrap()
 }

@@ -19,7 +19,7 @@ async fn setup(dir: &std::path::Path) -> (AppState, String) {
     let (_tx, rx) = tokio::sync::watch::channel(false);
     let s = AppState::open(
         Arc::new(Config::for_tests(dir.to_path_buf())),
-        Some(&sim::portfolio(42)),
+        Some(&sim::portfolio(42).model),
         rx,
     )
     .await

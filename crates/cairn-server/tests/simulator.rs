@@ -16,7 +16,7 @@ async fn a_day_of_backfill_is_complete_gap_free_and_visible_as_latest_values() {
     let portfolio = sim::portfolio(42);
     let s = AppState::open(
         Arc::new(Config::for_tests(dir.path().to_path_buf())),
-        Some(&portfolio),
+        Some(&portfolio.model),
         rx,
     )
     .await

@@ -452,10 +452,10 @@ async fn postgres_passes_the_storage_suite_and_serves_the_app() {
     config.database_url = Some(url.clone());
     let portfolio = sim::portfolio(3);
     let (_tx, rx) = tokio::sync::watch::channel(false);
-    let _first = AppState::open(Arc::new(config.clone()), Some(&portfolio), rx.clone())
+    let _first = AppState::open(Arc::new(config.clone()), Some(&portfolio.model), rx.clone())
         .await
         .unwrap();
-    let state = AppState::open(Arc::new(config), Some(&portfolio), rx)
+    let state = AppState::open(Arc::new(config), Some(&portfolio.model), rx)
         .await
         .unwrap();
     assert_eq!(state.store.engine(), "postgres");

@@ -6,7 +6,6 @@
 //! Device ingest never accepts a session (see `ingest::token`).
 
 pub mod bootstrap;
-pub mod limiter;
 pub mod password;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};

@@ -215,9 +215,13 @@ pub async fn open_state_with(
 ) -> cairn_server::AppState {
     let portfolio = seed.map(cairn_server::sim::portfolio);
     let (_tx, rx) = tokio::sync::watch::channel(false);
-    cairn_server::AppState::open(std::sync::Arc::new(config), portfolio.as_ref(), rx)
-        .await
-        .unwrap()
+    cairn_server::AppState::open(
+        std::sync::Arc::new(config),
+        portfolio.as_ref().map(|p| &p.model),
+        rx,
+    )
+    .await
+    .unwrap()
 }
 
 /// A signed-in session: the `Cookie` header value and the CSRF token.
