@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-mod support;
+use crate::support;
 
 use cairn_protocol::{ClientMsg, ServerMsg};
 use cairn_server::{Config, Server};

@@ -8,7 +8,7 @@ use cairn_protocol::{ErrorBody, Health, HealthStatus, Snapshot};
 use cairn_server::{AppState, Config, app, sim};
 use tower::ServiceExt;
 
-mod support;
+use crate::support;
 
 use support::get;
 

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use cairn_protocol::{ErrorBody, Reading, Resolution, SeriesBatch};
 use cairn_server::{AppState, Config, series::m4::m4, time::Clock};
 
-mod support;
+use crate::support;
 
 use support::get;
 

@@ -9,7 +9,7 @@ use cairn_protocol::{
 use cairn_server::AppState;
 use serde::de::DeserializeOwned;
 
-mod support;
+use crate::support;
 
 async fn state() -> (AppState, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();

@@ -5,7 +5,7 @@
 //! `routes::openapi`), so a new endpoint without an entry fails this test.
 //! The same for socket subscriptions, on a real server.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 

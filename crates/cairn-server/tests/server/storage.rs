@@ -1,7 +1,7 @@
 //! One storage suite, two engines: a real SQLite file and a real PostgreSQL
 //! server. Both must behave the same.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 

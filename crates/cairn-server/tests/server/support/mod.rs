@@ -2,7 +2,6 @@
 //! installs them): PostgreSQL and Mosquitto, each started on a free loopback
 //! port in a temp folder and stopped on drop; and router helpers.
 
-#![allow(dead_code)] // each test binary uses its own part of this module
 
 use std::{
     net::TcpListener,

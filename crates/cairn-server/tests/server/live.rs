@@ -7,7 +7,7 @@ use cairn_server::{Config, Server, sim};
 use futures_util::{SinkExt, StreamExt};
 use tokio_tungstenite::tungstenite::Message;
 
-mod support;
+use crate::support;
 
 use support::{Socket, next_msg};
 

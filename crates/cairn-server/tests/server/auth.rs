@@ -2,7 +2,7 @@
 //! limiting, expiry and revocation, the first admin, user administration
 //! and its audit log.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 
 use axum::http::StatusCode;
 
-mod support;
+use crate::support;
 
 #[tokio::test]
 async fn the_document_lists_every_endpoint_and_the_wire_types() {

@@ -1,0 +1,20 @@
+//! The server's integration tests, one module per area, in one test binary:
+//! the server is linked once, not once per file. Real parts throughout: a
+//! SQLite file, a PostgreSQL and a Mosquitto of their own (`support`), real
+//! sockets, the real binary for the crash test.
+
+mod support;
+
+mod access;
+mod api;
+mod auth;
+mod catalog;
+mod durability;
+mod ingest;
+mod ingest_http;
+mod live;
+mod mqtt;
+mod openapi;
+mod series;
+mod simulator;
+mod storage;
