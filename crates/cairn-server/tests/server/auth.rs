@@ -41,6 +41,11 @@ async fn raw(
     )
 }
 
+/// The `Set-Cookie` header of an answer (there must be one).
+fn set_cookie(headers: &axum::http::HeaderMap) -> &str {
+    headers.get("set-cookie").unwrap().to_str().unwrap()
+}
+
 fn login_body(user: &str, password: &str) -> String {
     serde_json::json!({ "username": user, "password": password }).to_string()
 }
@@ -92,12 +97,12 @@ async fn sign_in_sets_a_strict_httponly_cookie_and_csrf_guards_changes() {
         ("olga", Role::Operator)
     );
     assert!(!text.contains("argon2"), "no password hash in the answer");
-    let set_cookie = headers.get("set-cookie").unwrap().to_str().unwrap();
+    let given = set_cookie(&headers);
     for attr in ["HttpOnly", "SameSite=Strict", "Path=/"] {
-        assert!(set_cookie.contains(attr), "{set_cookie} lacks {attr}");
+        assert!(given.contains(attr), "{given} lacks {attr}");
     }
-    assert!(!set_cookie.contains("Secure"), "plain HTTP here");
-    let cookie = set_cookie.split(';').next().unwrap().to_owned();
+    assert!(!given.contains("Secure"), "plain HTTP here");
+    let cookie = given.split(';').next().unwrap().to_owned();
 
     // Behind a TLS proxy the cookie is Secure.
     let (_, headers, _) = raw(
@@ -108,46 +113,26 @@ async fn sign_in_sets_a_strict_httponly_cookie_and_csrf_guards_changes() {
         &login_body("olga", "a long enough password"),
     )
     .await;
-    assert!(
-        headers
-            .get("set-cookie")
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .contains("; Secure")
-    );
+    assert!(set_cookie(&headers).contains("; Secure"));
 
     let (status, _, _) = raw(&s, "GET", "/api/auth/me", &[("cookie", &cookie)], "").await;
     assert_eq!(status, StatusCode::OK);
     // State changes need the CSRF token, and the right origin.
-    let (status, _, text) = raw(&s, "POST", "/api/auth/logout", &[("cookie", &cookie)], "").await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(
-        serde_json::from_str::<ErrorBody>(&text).unwrap().error.code,
-        "csrf"
-    );
-    let (status, _, _) = raw(
-        &s,
-        "POST",
-        "/api/auth/logout",
+    let refused: [&[(&str, &str)]; 3] = [
+        &[("cookie", &cookie)],
         &[("cookie", &cookie), ("x-csrf-token", "0000")],
-        "",
-    )
-    .await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _, _) = raw(
-        &s,
-        "POST",
-        "/api/auth/logout",
         &[
             ("cookie", &cookie),
             ("x-csrf-token", &me.csrf_token),
             ("origin", "https://evil.example"),
         ],
-        "",
-    )
-    .await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
+    ];
+    for headers in refused {
+        let (status, _, text) = raw(&s, "POST", "/api/auth/logout", headers, "").await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{headers:?}");
+        let code = serde_json::from_str::<ErrorBody>(&text).unwrap().error.code;
+        assert_eq!(code, "csrf", "{headers:?}");
+    }
     let (status, headers, _) = raw(
         &s,
         "POST",
@@ -161,14 +146,7 @@ async fn sign_in_sets_a_strict_httponly_cookie_and_csrf_guards_changes() {
     )
     .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    assert!(
-        headers
-            .get("set-cookie")
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .contains("Max-Age=0")
-    );
+    assert!(set_cookie(&headers).contains("Max-Age=0"));
     // The session is gone on the server, not only in the browser.
     let (status, _, text) = raw(&s, "GET", "/api/auth/me", &[("cookie", &cookie)], "").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
