@@ -54,6 +54,18 @@ pub fn router() -> Router<AppState> {
         .route("/api/{*rest}", any(not_found))
 }
 
+/// What every admin change may answer besides its own outcomes (OpenAPI).
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub(crate) enum AdminChange {
+    /// Not signed in, or the session ended
+    #[response(status = 401)]
+    Unauthorized(cairn_protocol::ErrorBody),
+    /// Not an admin, or no CSRF token, or another origin
+    #[response(status = 403)]
+    Forbidden(cairn_protocol::ErrorBody),
+}
+
 /// Unknown API paths answer JSON, never the app's index.html.
 async fn not_found(OriginalUri(uri): OriginalUri) -> AppError {
     AppError::NotFound(format!("no API endpoint at {}", uri.path()))

@@ -17,8 +17,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(post, path = "/api/devices/{id}/token", tag = "admin",
     params(("id" = String, Path, description = "Device id")),
     description = "Issues a new ingest token for the device (the old one stops working), returned this once.",
-    responses((status = 200, body = DeviceToken), (status = 401, body = ErrorBody),
-        (status = 403, description = "Not an admin, or no CSRF token", body = ErrorBody),
+    responses((status = 200, body = DeviceToken), super::AdminChange,
         (status = 404, description = "No such device", body = ErrorBody)))]
 pub(crate) async fn device_token(
     State(state): State<AppState>,

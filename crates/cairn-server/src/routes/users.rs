@@ -96,8 +96,7 @@ pub(crate) async fn list(
     description = "Creates a user. Without `password`, one is generated; either way it is returned this once.",
     responses((status = 200, body = UserWithPassword),
         (status = 400, description = "The body is not JSON of this shape, or has no JSON content type", body = ErrorBody),
-        (status = 401, body = ErrorBody),
-        (status = 403, description = "Not an admin, or no CSRF token", body = ErrorBody),
+        super::AdminChange,
         (status = 422, description = "Invalid fields, one detail each", body = ErrorBody)))]
 pub(crate) async fn create(
     State(state): State<AppState>,
@@ -162,8 +161,7 @@ pub(crate) async fn create(
     description = "Changes a user's name, role, site grants or disabled state. Disabling, and any change of role or sites, signs them out everywhere.",
     responses((status = 200, body = User),
         (status = 400, description = "The body is not JSON of this shape, or has no JSON content type", body = ErrorBody),
-        (status = 401, body = ErrorBody),
-        (status = 403, description = "Not an admin, or no CSRF token", body = ErrorBody),
+        super::AdminChange,
         (status = 404, description = "No such user", body = ErrorBody),
         (status = 422, description = "Invalid fields, one detail each", body = ErrorBody)))]
 pub(crate) async fn update(
@@ -224,8 +222,7 @@ pub(crate) async fn update(
 #[utoipa::path(post, path = "/api/users/{id}/password", tag = "admin",
     params(("id" = i64, Path, description = "User id")),
     description = "Gives the user a new generated password, returned this once, and signs them out everywhere.",
-    responses((status = 200, body = UserWithPassword), (status = 401, body = ErrorBody),
-        (status = 403, description = "Not an admin, or no CSRF token", body = ErrorBody),
+    responses((status = 200, body = UserWithPassword), super::AdminChange,
         (status = 404, description = "No such user", body = ErrorBody)))]
 pub(crate) async fn reset_password(
     State(state): State<AppState>,
