@@ -7,8 +7,8 @@ use leptos_router::{
 use crate::{
     components::shell::Shell,
     pages::{
-        Alerts, BenchChart, BenchMap, Compare, Devices, FloorPage, Login, MapPage, NotFound,
-        Overview, PointPage, Reports, admin,
+        Alerts, Compare, Devices, FloorPage, Login, MapPage, NotFound, Overview, PointPage,
+        Reports, admin,
     },
     state::{
         clock::{provide_clock, use_clock},
@@ -22,10 +22,12 @@ use crate::{
 /// the sign-in page, whatever the URL (which is kept for after).
 #[component]
 pub fn App() -> impl IntoView {
-    // The benchmark pages draw synthetic data only: no account needed.
+    // The benchmark pages draw synthetic data only: no account needed. They
+    // exist only in `cargo xtask bench`'s build (feature `bench`).
+    #[cfg(feature = "bench")]
     match window().location().pathname().as_deref() {
-        Ok("/bench/chart") => return view! { <BenchChart /> }.into_any(),
-        Ok("/bench/map") => return view! { <BenchMap /> }.into_any(),
+        Ok("/bench/chart") => return view! { <crate::pages::BenchChart /> }.into_any(),
+        Ok("/bench/map") => return view! { <crate::pages::BenchMap /> }.into_any(),
         _ => {}
     }
     provide_theme();

@@ -131,42 +131,67 @@ async fn frames(n: usize) {
     }
 }
 
+async fn sleep(ms: i32) {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        window()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
+    tick().await;
+}
+
+/// The app's chart styles (once per page): the canvases stacked in a frame
+/// of fixed height, as in the app. Without them each redraw makes the frame taller.
+fn chart_styles() {
+    let doc = document();
+    if doc.get_element_by_id("chart-css").is_none() {
+        let style = doc.create_element("style").unwrap();
+        style.set_id("chart-css");
+        style.set_text_content(Some(include_str!("../style/chart.css")));
+        doc.head().unwrap().append_child(&style).unwrap();
+    }
+}
+
+fn co2_point(id: u32) -> cairn::chart::widget::ChartPoint {
+    cairn::chart::widget::ChartPoint {
+        id,
+        key: "d/co2".into(),
+        label: "Meeting room · CO₂".into(),
+        metric: Metric::Co2,
+        interval_s: 600,
+        time_zone: "Europe/Brussels".into(),
+    }
+}
+
+/// A data source with no history at all.
+fn no_history() -> cairn::chart::widget::SeriesSource {
+    use cairn::chart::widget::{SeriesFuture, SeriesQuery};
+    use cairn_protocol::SeriesBatch;
+    Callback::new(|_: SeriesQuery| -> SeriesFuture {
+        Box::pin(async { Ok(SeriesBatch { series: Vec::new() }) })
+    })
+}
+
 #[wasm_bindgen_test]
 async fn time_chart_draws_live_readings_and_follows_a_range_change() {
-    use cairn::{
-        chart::widget::{ChartPoint, TimeChart},
-        state::{
-            live::{LivePoint, LiveStore},
-            theme::provide_theme,
-        },
-    };
+    use cairn::{chart::widget::TimeChart, state::theme::provide_theme};
     let now = js_sys::Date::now() as i64;
     let reading = RwSignal::new(None::<Reading>);
+    chart_styles();
     let el = container();
     el.set_attribute("style", "width:800px").unwrap();
     let _mounted = leptos::mount::mount_to(el.clone(), move || {
         provide_theme();
-        let store = LiveStore::detached(Signal::derive(|| Connection::Connected));
-        store.points.set(vec![LivePoint {
-            id: 7,
-            device_id: "d".into(),
-            device_name: "Meeting room".into(),
-            site_id: "s".into(),
-            building_id: None,
-            metric: Metric::Co2,
-            interval_s: 60,
-            reading,
-        }]);
-        provide_context(store);
-        let points = vec![ChartPoint {
-            id: 7,
-            key: "d/co2".into(),
-            label: "Meeting room · CO₂".into(),
-            metric: Metric::Co2,
-            interval_s: 60,
-            time_zone: "Europe/Brussels".into(),
-        }];
-        view! { <TimeChart points range=cairn::chart::Range::Day label="CO₂" /> }
+        let theme = cairn::state::theme::use_theme().mode;
+        let mut point = co2_point(7);
+        point.interval_s = 60;
+        let points = vec![point];
+        let live = Signal::derive(move || reading.get().into_iter().collect::<Vec<_>>());
+        view! {
+            <TimeChart points source=no_history() now=Signal::derive(js_sys::Date::now) live theme
+                range=cairn::chart::Range::Day label="CO₂" />
+        }
     });
     // Readings arrive live, a minute apart, over the last 20 minutes.
     for i in 0..20 {
@@ -217,4 +242,97 @@ async fn time_chart_draws_live_readings_and_follows_a_range_change() {
         wider > inked,
         "an hour draws the readings wider ({wider} vs {inked} pixels)"
     );
+}
+
+#[wasm_bindgen_test]
+async fn time_chart_draws_history_from_its_data_source_without_a_live_store() {
+    use std::sync::{Arc, Mutex};
+
+    use cairn::chart::widget::{SeriesFuture, SeriesQuery, TimeChart};
+    use cairn_protocol::{Resolution, Series, SeriesBatch};
+
+    const STEP: i64 = 600_000;
+    // Every 10 minutes over whatever is asked: 500, 550, … 800 ppm, again and again.
+    let asked = Arc::new(Mutex::new(Vec::<SeriesQuery>::new()));
+    let log = Arc::clone(&asked);
+    let source = Callback::new(move |q: SeriesQuery| -> SeriesFuture {
+        log.lock().unwrap().push(q.clone());
+        let t: Vec<i64> = (q.from.div_euclid(STEP) + 1..=(q.to - 1).div_euclid(STEP))
+            .map(|i| i * STEP)
+            .collect();
+        let v = t
+            .iter()
+            .map(|t| Some(500.0 + ((t / STEP) % 7) as f64 * 50.0))
+            .collect();
+        let series = q.points.iter().map(|&point| Series {
+            point,
+            from: q.from,
+            to: q.to,
+            px: q.px,
+            resolution: Resolution::Raw,
+            stored: t.len() as u64,
+            t: t.clone(),
+            v: Vec::clone(&v),
+        });
+        let batch = SeriesBatch {
+            series: series.collect(),
+        };
+        Box::pin(async move { Ok(batch) })
+    });
+    chart_styles();
+    let el = container();
+    el.set_attribute("style", "width:800px").unwrap();
+    // No live store, no clock, no theme: only props.
+    let _mounted = leptos::mount::mount_to(el.clone(), move || {
+        view! {
+            <TimeChart points=vec![co2_point(3)] source now=Signal::derive(js_sys::Date::now)
+                range=cairn::chart::Range::Day label="CO₂ history" />
+        }
+    });
+    let canvases = el.query_selector_all("canvas").unwrap();
+    let lines: web_sys::HtmlCanvasElement = canvases.item(1).unwrap().unchecked_into();
+    let inked_columns = |lines: &web_sys::HtmlCanvasElement| {
+        let (w, data) = (lines.width() as usize, ink(lines));
+        let mut columns = vec![false; w.max(1)];
+        for (i, p) in data.chunks(4).enumerate() {
+            if p[3] > 0 {
+                columns[i % w.max(1)] = true;
+            }
+        }
+        columns
+    };
+    // The source is asked after the view settles (150 ms), then a frame draws.
+    for _ in 0..40 {
+        if inked_columns(&lines).iter().any(|c| *c) {
+            break;
+        }
+        sleep(50).await;
+    }
+    frames(2).await;
+    let queries = asked.lock().unwrap().clone();
+    assert_eq!(queries.len(), 1, "one request: {queries:?}");
+    let q = &queries[0];
+    assert_eq!(q.points, vec![3]);
+    assert!(
+        q.to - q.from >= 36 * 3_600_000,
+        "a day and half a day either side: {q:?}"
+    );
+    assert!(q.px >= 700, "one column per device pixel or so: {q:?}");
+    // The line runs across the plot: ink in every tenth of the canvas but the axis margins.
+    let columns = inked_columns(&lines);
+    let w = columns.len();
+    assert!(w >= 700, "sized to its container: {w}");
+    for tenth in 2..9 {
+        let x = w * tenth / 10;
+        assert!(
+            columns[x - 3..x + 3].iter().any(|c| *c),
+            "line drawn around x = {x} of {w}"
+        );
+    }
+    assert!(
+        text(&el).contains("max 800\u{a0}ppm") && text(&el).contains("500\u{a0}ppm"),
+        "summary: {}",
+        text(&el)
+    );
+    assert!(el.query_selector(".cairn-chart__error").unwrap().is_none());
 }

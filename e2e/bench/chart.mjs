@@ -1,12 +1,13 @@
 // Chart benchmarks (PERFORMANCE.md P1–P4, P12) in headless Chromium, with
 // uPlot from npm measured beside Cairn in the same run on the same shapes.
-// Run by `cargo xtask bench`: node e2e/bench/chart.mjs <dist-dir>
+// Run by `cargo xtask bench`: node e2e/bench/chart.mjs <dist-dir>, the build
+// with the benchmark pages (feature `bench`, target/bench-dist; dist/ has none).
 // Prints a Markdown report and writes target/bench/chart.json.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { launch, npmPage, root, serve, stats } from './serve.mjs';
 
-const dist = resolve(process.argv[2] ?? join(root, 'dist'));
+const dist = resolve(process.argv[2] ?? join(root, 'target/bench-dist'));
 const { server, base } = await serve(dist, {
   '/uplot': () => npmPage(['uplot/dist/uPlot.min.css'], ['uplot/dist/uPlot.iife.min.js'], '<div id="c"></div>'),
 });

@@ -1,13 +1,14 @@
 // Map benchmark (PERFORMANCE.md P5) in headless Chromium: Cairn's map
 // engine on 50,000 sensors, and Leaflet.markercluster 1.5.3 from npm on the
 // same places in the same run. Run by `cargo xtask bench`:
-// node e2e/bench/map.mjs <dist-dir>. Prints a Markdown report and writes
+// node e2e/bench/map.mjs <dist-dir> (the build with the benchmark pages,
+// feature `bench`, target/bench-dist; dist/ has none). Prints a Markdown report and writes
 // target/bench/map.json.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { launch, npmPage, root, serve, stats } from './serve.mjs';
 
-const dist = resolve(process.argv[2] ?? join(root, 'dist'));
+const dist = resolve(process.argv[2] ?? join(root, 'target/bench-dist'));
 const { server, base } = await serve(dist, {
   '/markercluster': () => npmPage(
     ['leaflet/dist/leaflet.css', 'leaflet.markercluster/dist/MarkerCluster.css', 'leaflet.markercluster/dist/MarkerCluster.Default.css'],

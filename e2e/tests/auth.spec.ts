@@ -2,13 +2,17 @@
 // the server refuses the rest; sessions end cleanly; names are never markup.
 import { expect, test, type Page } from '@playwright/test';
 import { account, CairnApp, type Role } from '../pages/app';
+import { ChartPage } from '../pages/chart';
+
+// Every site of the e2e server: the 12 simulated ones and the XSS fixture site.
+const ALL_SITES = ['ams', 'ant', 'bru', 'ein', 'ghe', 'gro', 'hag', 'leu', 'lie', 'mec', 'rtm', 'utr', 'xss'];
 
 // What each demo account (made by `cairn-server demo-users`) is granted.
-const SEES: Record<Role, { sites: number | 'all'; admin: boolean }> = {
-  viewer: { sites: 'all', admin: false },
-  operator: { sites: 1, admin: false },
-  manager: { sites: 2, admin: false },
-  admin: { sites: 'all', admin: true },
+const SEES: Record<Role, { sites: string[]; admin: boolean }> = {
+  viewer: { sites: ALL_SITES, admin: false },
+  operator: { sites: ['bru'], admin: false },
+  manager: { sites: ['ant', 'bru'], admin: false },
+  admin: { sites: ALL_SITES, admin: true },
 };
 
 async function csrf(page: Page): Promise<string> {
@@ -24,13 +28,12 @@ for (const role of Object.keys(SEES) as Role[]) {
     await expect(page.getByTestId('user-role')).toHaveText(role);
     const cards = page.getByTestId('site-card');
     const { sites, admin } = SEES[role];
-    await app.waitLive(sites === 'all' ? 21 : 5);
-    if (sites === 'all') {
-      await expect(cards).toHaveCount(13); // 12 simulated sites and the XSS fixture site
-    } else {
-      await expect(cards).toHaveCount(sites);
-      await expect(page.getByText('Amsterdam')).toHaveCount(0);
-    }
+    await app.waitLive(sites.length > 2 ? 21 : 5);
+    // Exactly the granted sites, by id: not just as many cards.
+    await expect(cards).toHaveCount(sites.length);
+    const shown = await cards.evaluateAll((els) => els.map((e) => e.getAttribute('data-site')!));
+    expect(shown.sort()).toEqual(sites);
+    if (!sites.includes('ams')) await expect(page.getByText('Amsterdam')).toHaveCount(0);
     await expect(page.getByTestId('nav-users')).toHaveCount(admin ? 1 : 0);
     await expect(page.getByTestId('nav-audit')).toHaveCount(admin ? 1 : 0);
     // The server decides, not the menu: the API and a typed-in URL are refused with a clear error.
@@ -75,6 +78,38 @@ test('when the session ends the app shows the sign-in page, and signing in resum
   const { username, password } = account('operator');
   await app.signIn(username, password);
   await app.waitLive(5);
+});
+
+test('a chart that finds the session ended shows the sign-in page, not an error', async ({ page }) => {
+  // The socket's close 4401 is kept from the page: only the chart's own request may notice.
+  await page.routeWebSocket(/\/api\/ws$/, (ws) => {
+    const server = ws.connectToServer();
+    server.onClose(() => {});
+  });
+  const app = new CairnApp(page);
+  await app.open('/', 'operator');
+  const charts = new ChartPage(page);
+  const id = await charts.pointId();
+  await charts.open(id);
+  await charts.waitLoaded();
+  // The session ends on the server (as a sign-out elsewhere, a disable or an expiry would).
+  const out = await page.request.post('/api/auth/logout', { headers: { 'x-csrf-token': await csrf(page) } });
+  expect(out.status()).toBe(204);
+  await expect(charts.chart).toBeVisible();
+  // A year is not loaded: the chart asks /api/series, which answers 401.
+  const series = page.waitForResponse((r) => r.url().includes('/api/series'));
+  await charts.range('1 y');
+  expect((await series).status()).toBe(401);
+  await expect(app.loginForm()).toBeVisible({ timeout: 5_000 });
+  await expect(page.getByTestId('login-error')).toContainText('session has ended');
+  await expect(charts.error()).toHaveCount(0);
+  // Signing in again returns to the chart.
+  const { username, password } = account('operator');
+  await app.signIn(username, password);
+  await charts.waitLoaded();
+  expect(page.url()).toContain(`/points/${id}`);
+  app.forgetSignedOutErrors();
+  expect(app.errors).toEqual([]);
 });
 
 test('names that look like markup show as text everywhere, and nothing runs', async ({ page }) => {

@@ -1,5 +1,7 @@
 //! REST calls to `/api/…` (gloo-net fetch, same origin, so the session cookie
-//! goes along). State-changing calls carry the session's CSRF token.
+//! goes along). State-changing calls carry the session's CSRF token. Every
+//! request goes through `run`: a 401 from any of them ends the session
+//! (`super::signed_out`), so callers never handle it themselves.
 
 use std::cell::RefCell;
 
@@ -58,10 +60,13 @@ async fn run(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiE
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
     if res.ok() {
-        Ok(res)
-    } else {
-        Err(error_of(res).await)
+        return Ok(res);
     }
+    let err = error_of(res).await;
+    if matches!(err, ApiError::Unauthorized(_)) {
+        super::signed_out::signed_out();
+    }
+    Err(err)
 }
 
 async fn decode<T: DeserializeOwned>(res: Response) -> Result<T, ApiError> {

@@ -1,11 +1,14 @@
-//! The only code that talks to the network.
+//! The only code that talks to the network. A 401 from any request or the
+//! socket's close 4401 ends the session here (`signed_out`), nowhere else.
 
 pub mod auth;
 pub mod catalog;
 mod error;
 pub mod http;
 pub mod series;
+mod signed_out;
 pub mod tiles;
 pub mod ws;
 
 pub use error::ApiError;
+pub use signed_out::on_signed_out;

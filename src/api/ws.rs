@@ -1,7 +1,10 @@
 //! The tab's one WebSocket. It reconnects forever (every 2 s) and hands each
 //! decoded message to a callback; the live store in `state` is the only caller.
+//! A close with code 4401 ends the session (`super::signed_out`); any other
+//! failure asks the server whether the session still holds (a refused upgrade
+//! looks like any failure), so a 401 there ends it too.
 
-use cairn_protocol::{ClientMsg, ResumeFrom, Scope, ServerMsg, WS_PATH};
+use cairn_protocol::{ClientMsg, ResumeFrom, Scope, ServerMsg, WS_CLOSE_SIGNED_OUT, WS_PATH};
 use codee::string::JsonSerdeCodec;
 use leptos::prelude::*;
 use leptos_use::{
@@ -24,15 +27,18 @@ pub fn live_url() -> String {
 
 /// Opens the socket. On every (re)connection it says hello with `resume()`,
 /// so the server sends only what was missed. `on_message` gets every message
-/// in order; `on_error` every failure; `on_close` the close code.
+/// in order; `on_error` every failure (after which the session is rechecked).
 pub fn connect(
     resume: impl Fn() -> Option<ResumeFrom> + Send + Sync + 'static,
     on_message: impl Fn(&ServerMsg) + Send + Sync + 'static,
     on_error: impl Fn(ApiError) + Send + Sync + 'static,
-    on_close: impl Fn(u16) + Send + Sync + 'static,
 ) -> Signal<ConnectionReadyState> {
     let options = UseWebSocketOptions::default()
-        .on_close(move |e: web_sys::CloseEvent| on_close(e.code()))
+        .on_close(|e: web_sys::CloseEvent| {
+            if e.code() == WS_CLOSE_SIGNED_OUT {
+                super::signed_out::signed_out();
+            }
+        })
         .reconnect_limit(ReconnectLimit::Infinite)
         .reconnect_interval(2_000)
         .on_message(on_message)
@@ -40,7 +46,11 @@ pub fn connect(
             on_error(match err {
                 UseWebSocketError::Codec(e) => ApiError::Decode(format!("{e:?}")),
                 other => ApiError::Socket(format!("{other:?}")),
-            })
+            });
+            // Still signed in? A 401 answer ends the session like any other.
+            leptos::task::spawn_local(async {
+                let _ = super::auth::me().await;
+            });
         });
     let UseWebSocketReturn {
         ready_state, send, ..

@@ -140,10 +140,3 @@ fn palette_default() -> Palette {
 pub fn css(c: RGBColor) -> String {
     format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
 }
-
-/// The device pixel ratio (2 on most tablets).
-pub fn dpr() -> f64 {
-    web_sys::window()
-        .map_or(1.0, |w| w.device_pixel_ratio())
-        .max(1.0)
-}

@@ -2,7 +2,10 @@
 
 pub mod admin;
 mod alerts;
+// The benchmark pages ship only in `cargo xtask bench`'s build (feature `bench`).
+#[cfg(feature = "bench")]
 mod bench_chart;
+#[cfg(feature = "bench")]
 mod bench_map;
 pub(crate) mod charts;
 mod devices;
@@ -13,7 +16,9 @@ mod overview;
 mod reports;
 
 pub use alerts::Alerts;
+#[cfg(feature = "bench")]
 pub use bench_chart::BenchChart;
+#[cfg(feature = "bench")]
 pub use bench_map::BenchMap;
 pub use charts::{Compare, PointPage};
 pub use devices::Devices;

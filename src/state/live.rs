@@ -3,10 +3,7 @@
 
 use std::collections::HashMap;
 
-use cairn_protocol::{
-    Building, Metric, PointSummary, Reading, ResumeFrom, ServerMsg, SiteSummary,
-    WS_CLOSE_SIGNED_OUT,
-};
+use cairn_protocol::{Building, Metric, PointSummary, Reading, ResumeFrom, ServerMsg, SiteSummary};
 use leptos::prelude::*;
 use leptos_use::core::ConnectionReadyState;
 
@@ -160,7 +157,6 @@ fn live_point(p: &PointSummary) -> LivePoint {
 /// Creates the store, opens the socket into it, and provides it. Provided
 /// inside the signed-in part of the app: signing out closes the socket.
 pub fn provide_live() {
-    let session = crate::state::session::use_session();
     let online = browser_online();
     let last_update = RwSignal::new(None);
     let store_cell = StoredValue::new(None::<LiveStore>);
@@ -172,16 +168,8 @@ pub fn provide_live() {
             }
         },
         // The indicator shows the connection state; the cause is for the console.
-        // A refused upgrade looks like any failure: ask whether the session still holds.
-        move |err: ApiError| {
-            leptos::logging::warn!("{err}");
-            session.recheck();
-        },
-        move |code| {
-            if code == WS_CLOSE_SIGNED_OUT {
-                session.ended("Your session has ended; sign in again.");
-            }
-        },
+        // (`api::ws` itself ends the session on close 4401 or a 401 recheck.)
+        |err: ApiError| leptos::logging::warn!("{err}"),
     );
     let connection = Signal::derive(move || {
         // Data received before means this is a reconnection, not the first attempt.

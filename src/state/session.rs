@@ -1,6 +1,8 @@
 //! The session store: who is signed in. The app shows the sign-in page
 //! whenever there is nobody, including when a session ends mid-use (expired,
-//! signed out elsewhere, disabled): the next call or the socket says so.
+//! signed out elsewhere, disabled): the next call or the socket says so, and
+//! `api` (the one place that notices) calls `ended` through the handler
+//! registered in `provide_session`.
 
 use cairn_protocol::Me;
 use leptos::{prelude::*, task::spawn_local};
@@ -35,29 +37,15 @@ impl Session {
         self.auth.set(Auth::SignedIn(me));
     }
 
-    /// The server said the session is gone: back to the sign-in page, saying why.
-    pub fn ended(&self, why: &str) {
-        if matches!(self.auth.get_untracked(), Auth::SignedIn(_)) {
-            api::http::set_csrf(None);
-            self.auth.set(Auth::SignedOut(Some(why.to_owned())));
+    /// The server said the session is gone: back to the sign-in page, saying so.
+    /// Only `api` calls this (see `provide_session`), for every 401 and socket close 4401.
+    fn ended(&self) {
+        // A disposed store (the app was unmounted) has nobody to send back.
+        if matches!(self.auth.try_get_untracked(), Some(Auth::SignedIn(_))) {
+            self.auth.set(Auth::SignedOut(Some(
+                "Your session has ended; sign in again.".to_owned(),
+            )));
         }
-    }
-
-    /// For every failed call: a 401 means the session ended.
-    pub fn check(&self, err: &ApiError) {
-        if let ApiError::Unauthorized(why) = err {
-            self.ended(why);
-        }
-    }
-
-    /// Asks the server (after the socket failed): still signed in?
-    pub fn recheck(&self) {
-        let this = *self;
-        spawn_local(async move {
-            if let Err(err) = api::auth::me().await {
-                this.check(&err);
-            }
-        });
     }
 
     pub fn sign_out(&self) {
@@ -81,7 +69,9 @@ pub fn provide_session() {
             Err(err) => Auth::SignedOut(Some(err.to_string())),
         });
     });
-    provide_context(Session { auth });
+    let session = Session { auth };
+    api::on_signed_out(move || session.ended());
+    provide_context(session);
 }
 
 pub fn use_session() -> Session {

@@ -14,6 +14,8 @@ use crate::{
 };
 
 pub fn bench() -> Result<ExitCode> {
+    // Sizes are of the app users download; the browser benchmarks need the
+    // build with the benchmark pages (feature `bench`), in its own folder.
     let dist = build::build_app()?;
     let mut rows = Vec::new();
     collect(&dist, &dist, &mut rows)?;
@@ -34,10 +36,11 @@ pub fn bench() -> Result<ExitCode> {
     // Charts and the map in headless Chromium, uPlot and Leaflet.markercluster
     // (npm) beside them in the same run.
     tools::ensure_browser()?;
+    let bench_dist = build::build_bench_app()?;
     for script in ["e2e/bench/chart.mjs", "e2e/bench/map.mjs"] {
         run(Command::new("node")
             .arg(root().join(script))
-            .arg(&dist)
+            .arg(&bench_dist)
             .current_dir(root())
             .env("CHROMIUM_PATH", tools::CHROMIUM)
             .env("TMPDIR", tools::browser_tmp()?))?;

@@ -9,12 +9,25 @@ use crate::{
     tools,
 };
 
-/// `trunk build --release` into `dist/`. Trunk runs cargo offline, so fetch first.
+/// `trunk build --release` into `dist/`: the app users download. Trunk runs
+/// cargo offline, so fetch first.
 pub fn build_app() -> Result<PathBuf> {
+    trunk_build(root().join("dist"), &[])
+}
+
+/// The same app with the benchmark pages (`/bench/chart`, `/bench/map`,
+/// feature `bench`), into `target/bench-dist/`: only `cargo xtask bench` uses it.
+pub fn build_bench_app() -> Result<PathBuf> {
+    trunk_build(target_dir().join("bench-dist"), &["--features", "bench"])
+}
+
+fn trunk_build(dist: PathBuf, extra: &[&str]) -> Result<PathBuf> {
     tools::ensure_build_tools()?;
     run(cargo().args(["fetch", "--quiet"]))?;
-    run(tools::trunk()?.args(["build", "--release"]))?;
-    let dist = root().join("dist");
+    run(tools::trunk()?
+        .args(["build", "--release", "--dist"])
+        .arg(&dist)
+        .args(extra))?;
     if !dist.join("index.html").exists() {
         bail!(
             "trunk reported success but {} has no index.html",

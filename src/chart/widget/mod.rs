@@ -1,27 +1,46 @@
 //! `TimeChart`: the chart engine (`crate::chart`) as a Leptos component.
-//! It fetches history for its pixel width, appends live readings from the
-//! live store, redraws at most once per animation frame, and offers ranges,
-//! zoom and pan (mouse, wheel, touch, keyboard), a crosshair, a legend, a
-//! trend, a table, a summary and CSV.
+//! It asks its data source (a prop: pages pass `api::series`) for history at
+//! its pixel width, appends the live readings it is given (a prop: pages pass
+//! the live store's), redraws at most once per animation frame, and offers
+//! ranges, zoom and pan (mouse, wheel, touch, keyboard), a crosshair, a
+//! legend, a trend, a table, a summary and CSV. It does no IO and reads no
+//! app context.
 
 mod gestures;
 pub(crate) mod model;
 mod panel;
 
-use std::collections::HashSet;
+use std::{collections::HashSet, future::Future, pin::Pin};
 
+use cairn_protocol::{Reading, SeriesBatch};
 use leptos::{html, prelude::*};
-use leptos_use::use_resize_observer;
+use leptos_use::{use_debounce_fn_with_arg, use_device_pixel_ratio, use_resize_observer};
 
 pub use model::ChartPoint;
-use model::Model;
+use model::{Loaded, Model};
 
 use crate::{
-    api,
     chart::{Range, View, canvas, render::Plot},
-    state::live::use_live,
+    state::theme::Mode,
 };
 use gestures::{Action, Gesture};
+
+/// What a chart asks its data source for: the history of `points` from
+/// `from` to `to` (UTC ms), decimated to `px` columns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SeriesQuery {
+    pub points: Vec<u32>,
+    pub from: i64,
+    pub to: i64,
+    pub px: u32,
+}
+
+/// A data source's answer, whenever it comes (the chart keeps drawing what it
+/// has meanwhile); an error is shown above the chart.
+pub type SeriesFuture = Pin<Box<dyn Future<Output = Result<SeriesBatch, String>>>>;
+
+/// Where a chart's history comes from: pages pass `/api/series`, tests a fixed batch.
+pub type SeriesSource = Callback<SeriesQuery, SeriesFuture>;
 
 /// Everything the parts of a chart share.
 #[derive(Clone, Copy)]
@@ -85,6 +104,18 @@ impl ChartState {
 #[component]
 pub fn TimeChart(
     #[prop(into)] points: Signal<Vec<ChartPoint>>,
+    /// History of the points: asked whenever the view leaves what is loaded.
+    source: SeriesSource,
+    /// The time now (UTC ms, the server's clock), ticking: presets follow it.
+    #[prop(into)]
+    now: Signal<f64>,
+    /// The latest reading of each point shown, as readings arrive; they are
+    /// appended to the chart. None: history only.
+    #[prop(optional, into)]
+    live: Option<Signal<Vec<Reading>>>,
+    /// The theme in effect: the chart redraws in its colours when it changes.
+    #[prop(optional, into)]
+    theme: Option<Signal<Mode>>,
     #[prop(default = Range::Day)] range: Range,
     /// A sparkline: no axes, no controls, no gestures.
     #[prop(default = false)]
@@ -93,11 +124,11 @@ pub fn TimeChart(
     #[prop(into)]
     label: String,
 ) -> impl IntoView {
-    let live = use_live();
-    let clock = crate::state::clock::use_clock().0;
-    let offset = live.clock_offset;
-    let now = Signal::derive(move || (clock.get() + offset.get_untracked()) as i64);
-    let start = js_sys::Date::now() as i64 + offset.get_untracked() as i64;
+    let start = now.get_untracked() as i64;
+    let now = Signal::derive(move || now.get() as i64);
+    // Follows the browser's zoom, so the canvases stay one pixel per device pixel.
+    let dpr = use_device_pixel_ratio();
+    let dpr = Signal::derive(move || dpr.get().max(1.0));
     let state = ChartState {
         points,
         model: StoredValue::new_local(Model::default()),
@@ -141,27 +172,22 @@ pub fn TimeChart(
         }
     });
     // Live readings of the points shown are appended as they come.
-    Effect::new(move |_| {
-        let ids: Vec<u32> = points.with(|p| p.iter().map(|p| p.id).collect());
-        let signals: Vec<_> = live.points.with(|all| {
-            all.iter()
-                .filter(|p| ids.contains(&p.id))
-                .map(|p| p.reading)
-                .collect()
+    if let Some(live) = live {
+        Effect::new(move |_| {
+            let mut appended = false;
+            for r in live.get() {
+                appended |= state
+                    .model
+                    .try_update_value(|m| m.append(r.point, r.ts, r.value))
+                    .unwrap_or(false);
+            }
+            if appended {
+                state.version.update(|v| *v += 1);
+            }
         });
-        let mut appended = false;
-        for r in signals.iter().filter_map(|s| s.get()) {
-            appended |= state
-                .model
-                .try_update_value(|m| m.append(r.point, r.ts, r.value))
-                .unwrap_or(false);
-        }
-        if appended {
-            state.version.update(|v| *v += 1);
-        }
-    });
-    fetch_when_needed(state, size);
-    draw_on_change(state, [frame_canvas, canvas_ref], size, compact);
+    }
+    fetch_when_needed(state, source, size, dpr);
+    draw_on_change(state, [frame_canvas, canvas_ref], size, dpr, theme, compact);
 
     let gesture = StoredValue::new(Gesture::Idle);
     let selection = RwSignal::new(None::<(f64, f64)>);
@@ -270,56 +296,67 @@ pub fn TimeChart(
     }
 }
 
-/// Fetches `/api/series` when the view leaves what is loaded, 150 ms after
+/// Asks the data source when the view leaves what is loaded, 150 ms after
 /// the view settles; what was drawn stays until the answer replaces it.
-fn fetch_when_needed(state: ChartState, size: RwSignal<(f64, f64)>) {
+fn fetch_when_needed(
+    state: ChartState,
+    source: SeriesSource,
+    size: RwSignal<(f64, f64)>,
+    dpr: Signal<f64>,
+) {
+    // Numbers the requests: only the newest one's answer ends "Loading…".
     let generation = StoredValue::new(0u64);
+    let fetch = use_debounce_fn_with_arg(
+        move |want: Loaded| {
+            // Gone (page left, signed out): nothing to fetch for.
+            if state.disposed() {
+                return;
+            }
+            generation.update_value(|g| *g += 1);
+            let mine = generation.get_value();
+            let query = SeriesQuery {
+                points: state
+                    .points
+                    .with_untracked(|p| p.iter().map(|p| p.id).collect()),
+                from: want.from,
+                to: want.to,
+                px: ((want.to - want.from) / want.width_ms.max(1)).clamp(1, 8_192) as u32,
+            };
+            // A preset's range stays open at the end: live readings extend it.
+            let live = state.range.get_untracked() != Range::Custom;
+            state.loading.set(true);
+            let answer = source.run(query);
+            leptos::task::spawn_local(async move {
+                let answer = answer.await;
+                if state.disposed() {
+                    return;
+                }
+                if generation.try_get_value() == Some(mine) {
+                    state.loading.set(false);
+                }
+                match answer {
+                    Ok(batch) => {
+                        state.error.set(None);
+                        state.model.update_value(|m| m.take(want, batch, live));
+                        state.version.update(|v| *v += 1);
+                    }
+                    Err(e) => state.error.set(Some(e)),
+                }
+            });
+        },
+        150.0,
+    );
     Effect::new(move |_| {
         let (view, (w, _)) = (state.view.get(), size.get());
         state.version.track();
         if w < 1.0 {
             return;
         }
-        let px = (w * canvas::dpr()) as u32;
+        let px = (w * dpr.get()) as u32;
         let now = state.now.get_untracked();
-        let Some(want) = state.model.with_value(|m| m.wants(view, px, now)) else {
-            return;
-        };
-        generation.update_value(|g| *g += 1);
-        let mine = generation.get_value();
-        set_timeout(
-            move || {
-                // Gone (page left, signed out) or superseded by a newer view.
-                if state.disposed() || generation.try_get_value() != Some(mine) {
-                    return;
-                }
-                let ids: Vec<u32> = state
-                    .points
-                    .with_untracked(|p| p.iter().map(|p| p.id).collect());
-                let px = ((want.to - want.from) / want.width_ms.max(1)).clamp(1, 8_192) as u32;
-                // A preset's range stays open at the end: live readings extend it.
-                let live = state.range.get_untracked() != Range::Custom;
-                state.loading.set(true);
-                leptos::task::spawn_local(async move {
-                    let answer = api::series::series(&ids, want.from, want.to, px).await;
-                    if state.disposed() {
-                        return;
-                    }
-                    if generation.try_get_value() == Some(mine) {
-                        state.loading.set(false);
-                    }
-                    match answer {
-                        Ok(batch) => {
-                            state.error.set(None);
-                            state.model.update_value(|m| m.take(want, batch, live));
-                            state.version.update(|v| *v += 1);
-                        }
-                        Err(e) => state.error.set(Some(e.to_string())),
-                    }
-                });
-            },
-            std::time::Duration::from_millis(150),
-        );
+        if let Some(want) = state.model.with_value(|m| m.wants(view, px, now)) {
+            fetch(want);
+        }
     });
 }
 
@@ -328,18 +365,22 @@ fn draw_on_change(
     state: ChartState,
     canvases: [NodeRef<html::Canvas>; 2],
     size: RwSignal<(f64, f64)>,
+    dpr: Signal<f64>,
+    theme: Option<Signal<Mode>>,
     compact: bool,
 ) {
     let pending = StoredValue::new(false);
     let buffer = StoredValue::new(Vec::<u8>::new());
-    let theme = crate::state::theme::use_theme().mode;
     Effect::new(move |_| {
         state.version.track();
         state.view.track();
         state.hidden.track();
         state.trend.track();
-        theme.track();
+        if let Some(theme) = theme {
+            theme.track();
+        }
         size.track();
+        dpr.track();
         if pending.get_value() {
             return;
         }
@@ -357,7 +398,7 @@ fn draw_on_change(
             if w < 1.0 || h < 1.0 {
                 return;
             }
-            let dpr = canvas::dpr();
+            let dpr = dpr.get_untracked();
             let (cw, ch) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
             for c in [&canvas, &lines] {
                 if c.width() != cw || c.height() != ch {
@@ -372,22 +413,26 @@ fn draw_on_change(
                 state.trend.get_untracked(),
                 state.now.get_untracked(),
             );
-            state.model.update_value(|m| {
+            // No signal is set while the model is borrowed: whatever that
+            // wakes may read the model.
+            let drawn = state.model.try_update_value(|m| {
                 let axes = m.units(&hidden).len();
                 let plot = Plot::inside(cw, ch, dpr, axes, compact);
                 let scene = m.scene(view, plot, &hidden, trend, now, &palette, dpr, compact);
-                let drawn = buffer
-                    .try_update_value(|b| canvas::draw(&canvas, &lines, b, &scene, &palette, dpr));
-                match drawn.unwrap_or_else(|| Err("disposed".to_owned())) {
-                    Ok((p, _)) => state.plot.set((
-                        f64::from(p.x) / dpr,
-                        f64::from(p.y) / dpr,
-                        f64::from(p.w) / dpr,
-                        f64::from(p.h) / dpr,
-                    )),
-                    Err(e) => leptos::logging::warn!("chart: {e}"),
-                }
+                buffer.try_update_value(|b| canvas::draw(&canvas, &lines, b, &scene, &palette, dpr))
             });
+            match drawn
+                .flatten()
+                .unwrap_or_else(|| Err("disposed".to_owned()))
+            {
+                Ok((p, _)) => state.plot.set((
+                    f64::from(p.x) / dpr,
+                    f64::from(p.y) / dpr,
+                    f64::from(p.w) / dpr,
+                    f64::from(p.h) / dpr,
+                )),
+                Err(e) => leptos::logging::warn!("chart: {e}"),
+            }
         });
     });
 }

@@ -3,11 +3,10 @@
 
 use leptos::prelude::*;
 
-use crate::{api, format, state::session::use_session};
+use crate::{api, format};
 
 #[component]
 pub fn Audit() -> impl IntoView {
-    let session = use_session();
     let actor = RwSignal::new(String::new());
     let action = RwSignal::new(String::new());
     let target = RwSignal::new(String::new());
@@ -67,7 +66,7 @@ pub fn Audit() -> impl IntoView {
                         </table>
                     </div>
                 }.into_any(),
-                Err(err) => super::load_error(session, &err),
+                Err(err) => super::load_error(&err),
             })}
         </Transition>
     }

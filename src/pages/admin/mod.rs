@@ -12,10 +12,9 @@ pub use users::Users;
 
 use leptos::prelude::*;
 
-use crate::{api::ApiError, state::session::Session};
+use crate::api::ApiError;
 
-/// A load that failed: a 401 returns to the sign-in page, anything else is said in place.
-fn load_error(session: Session, err: &ApiError) -> AnyView {
-    session.check(err);
+/// A load that failed, said in place (a 401 has already returned to the sign-in page).
+fn load_error(err: &ApiError) -> AnyView {
     view! { <p class="cairn-form__error" role="alert">{err.to_string()}</p> }.into_any()
 }

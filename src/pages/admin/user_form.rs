@@ -5,14 +5,10 @@ use cairn_protocol::{NewUser, Role, UserWithPassword};
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 
 use super::site_picker::{FieldError, SitePicker};
-use crate::{
-    api::{self, ApiError},
-    state::session::use_session,
-};
+use crate::api::{self, ApiError};
 
 #[component]
 pub fn UserForm(on_created: Callback<UserWithPassword>) -> impl IntoView {
-    let session = use_session();
     let username = RwSignal::new(String::new());
     let display_name = RwSignal::new(String::new());
     let role = RwSignal::new(Role::Viewer);
@@ -42,7 +38,6 @@ pub fn UserForm(on_created: Callback<UserWithPassword>) -> impl IntoView {
                     on_created.run(made);
                 }
                 Err(err) => {
-                    session.check(&err);
                     error.set(Some(err));
                 }
             }

@@ -8,7 +8,7 @@ use super::{site_picker::SitePicker, user_form::RoleSelect};
 use crate::{
     api::{self, ApiError},
     format,
-    state::{live::use_live, session::use_session},
+    state::live::use_live,
 };
 
 #[component]
@@ -17,7 +17,6 @@ pub fn UserRow(
     on_changed: Callback<()>,
     on_reset: Callback<UserWithPassword>,
 ) -> impl IntoView {
-    let session = use_session();
     let id = user.id;
     let role = RwSignal::new(user.role);
     let all = RwSignal::new(user.all_sites);
@@ -31,7 +30,6 @@ pub fn UserRow(
                     on_changed.run(());
                 }
                 Err(err) => {
-                    session.check(&err);
                     error.set(Some(err));
                 }
             }
@@ -57,7 +55,6 @@ pub fn UserRow(
             match api::auth::reset_password(id).await {
                 Ok(done) => on_reset.run(done),
                 Err(err) => {
-                    session.check(&err);
                     error.set(Some(err));
                 }
             }

@@ -5,11 +5,10 @@ use cairn_protocol::UserWithPassword;
 use leptos::prelude::*;
 
 use super::{user_form::UserForm, user_row::UserRow};
-use crate::{api, state::session::use_session};
+use crate::api;
 
 #[component]
 pub fn Users() -> impl IntoView {
-    let session = use_session();
     let reload = RwSignal::new(0u32);
     let users = LocalResource::new(move || {
         reload.track();
@@ -49,7 +48,7 @@ pub fn Users() -> impl IntoView {
                         </table>
                     </div>
                 }.into_any(),
-                Err(err) => super::load_error(session, &err),
+                Err(err) => super::load_error(&err),
             })}
         </Transition>
     }

@@ -4,14 +4,14 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use super::chart_point;
+use super::{chart_now, chart_point, live_readings, series_source};
 use crate::{
     chart::{
         Range,
         widget::{TimeChart, model::plotted_unit},
     },
     format,
-    state::live::use_live,
+    state::{live::use_live, theme::use_theme},
 };
 
 pub const MAX_POINTS: usize = 8;
@@ -132,7 +132,9 @@ pub fn Compare() -> impl IntoView {
         <Show when=move || !points.with(Vec::is_empty)
             fallback=|| view! { <p class="cairn-empty">"Search above and add points to compare them on one chart."</p> }>
             <section class="cairn-card cairn-point__chart" data-testid="compare-chart">
-                <TimeChart points=Signal::from(points) range=Range::Day label="Comparison chart" />
+                <TimeChart points=Signal::from(points) source=series_source() now=chart_now(&live)
+                    live=live_readings(&live, points.into()) theme=use_theme().mode
+                    range=Range::Day label="Comparison chart" />
             </section>
         </Show>
     }

@@ -4,11 +4,11 @@
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_params_map};
 
-use super::chart_point;
+use super::{chart_now, chart_point, live_readings, series_source};
 use crate::{
     chart::{Range, widget::TimeChart},
     components::live_value::LiveValue,
-    state::{clock::use_clock, live::use_live},
+    state::{clock::use_clock, live::use_live, theme::use_theme},
 };
 
 #[component]
@@ -64,7 +64,9 @@ pub fn PointPage() -> impl IntoView {
                     <LiveValue reading=p.reading metric=p.metric interval_s=p.interval_s now /></p>
             </header>
             <section class="cairn-card cairn-point__chart" data-testid="point-chart">
-                <TimeChart points range=Range::Day label=format!("History of {title}") />
+                <TimeChart points source=series_source() now=chart_now(&live)
+                    live=live_readings(&live, points) theme=use_theme().mode
+                    range=Range::Day label=format!("History of {title}") />
             </section>
             {(!siblings.is_empty()).then(|| view! {
                 <section class="cairn-point__siblings" aria-label="Add the device's other points">

@@ -2,31 +2,29 @@
 //! devices at their x/y, in the same colours and shapes, live; breadcrumbs
 //! back to the building on the map and a switch to the other floors.
 
-use std::rc::Rc;
-
 use cairn_protocol::Floor;
 use leptos::{html::Div, prelude::*};
 use leptos_router::{components::A, hooks::use_params_map};
 
 use super::{
     data::{self, Tracked},
+    engine::{MapSignals, MapStart, use_map_engine},
     parts::{DevicePopup, Legend, MarkTooltip},
 };
 use crate::{
     api,
     map::{
         cluster::{Index, Item, Status},
-        engine::{Engine, Hit},
+        engine::Hit,
         project::Crs,
     },
-    state::{clock::use_clock, live::use_live, session::use_session, theme::use_theme},
+    state::{clock::use_clock, live::use_live},
 };
 
 #[component]
 pub fn FloorPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
-    let session = use_session();
     let loaded = LocalResource::new(move || {
         let id = id.get();
         async move {
@@ -49,10 +47,7 @@ pub fn FloorPage() -> impl IntoView {
                     <h1 class="cairn-page-title">"No such floor"</h1>
                     <p class="cairn-empty">"This floor does not exist or is not on your sites. "<A href="/map">"Back to the map"</A></p>
                 }.into_any(),
-                Err(err) => {
-                    session.check(&err);
-                    view! { <p class="cairn-form__error" role="alert">{format!("Could not load the floor: {err}")}</p> }.into_any()
-                }
+                Err(err) => view! { <p class="cairn-form__error" role="alert">{format!("Could not load the floor: {err}")}</p> }.into_any(),
             })}
         </Transition>
     }
@@ -77,45 +72,48 @@ fn FloorView(
     let hover = RwSignal::new(None::<crate::map::layer::Mark>);
     let container = NodeRef::<Div>::new();
     let popup = NodeRef::<Div>::new();
-    let engine = StoredValue::new_local(None::<Rc<Engine>>);
-    // Engine is not reactive: effects that need it track this.
-    let ready = RwSignal::new(false);
     let (w, h) = (floor.width_m, floor.height_m);
     let plan_url = floor.plan_url.clone();
-
-    Effect::new(move |_| {
-        let Some(el) = container.get() else { return };
-        if engine.with_value(Option::is_some) {
-            return;
-        }
-        match Engine::new(&el, Crs::Plan, (-h / 2.0, w / 2.0), 2.0, (-2.0, 6.0)) {
-            Ok(e) => {
-                let bounds = leaflet::LatLngBounds::new(
-                    &leaflet::LatLng::new(-h, 0.0),
-                    &leaflet::LatLng::new(0.0, w),
-                );
-                leaflet::ImageOverlay::new(&plan_url, &bounds).add_to(&e.map);
-                e.map.fit_bounds(&bounds);
-                e.on_hit(move |hit| {
-                    if let Hit::Item(i) = hit {
-                        selected.set(Some(i as usize));
-                    }
-                });
-                e.on_hover(move |m| {
-                    let _ = hover.try_set(m);
-                });
-                engine.set_value(Some(e));
-                ready.set(true);
-            }
-            Err(err) => leptos::logging::error!("floor map: {err:?}"),
-        }
-    });
-    on_cleanup(move || engine.set_value(None));
+    let start = MapStart {
+        crs: Crs::Plan,
+        center: (-h / 2.0, w / 2.0),
+        zoom: 2.0,
+        zooms: (-2.0, 6.0),
+    };
+    let signals = MapSignals {
+        hover,
+        shown,
+        statuses,
+        items: None,
+        selected,
+        popup,
+    };
+    let engine = use_map_engine(
+        container,
+        start,
+        signals,
+        move |e| {
+            let bounds = leaflet::LatLngBounds::new(
+                &leaflet::LatLng::new(-h, 0.0),
+                &leaflet::LatLng::new(0.0, w),
+            );
+            leaflet::ImageOverlay::new(&plan_url, &bounds).add_to(&e.map);
+            e.map.fit_bounds(&bounds);
+            e.on_hit(move |hit| {
+                if let Hit::Item(i) = hit {
+                    selected.set(Some(i as usize));
+                }
+            });
+        },
+        move |e, i| {
+            let p = tracked.with_untracked(|t| t.get(i).and_then(|t| t.device.plan))?;
+            Some(e.lat_lng((p.x, p.y)))
+        },
+    );
 
     // Devices at their plan x/y; every device is its own item (no clusters).
     Effect::new(move |_| {
-        ready.track();
-        let Some(e) = engine.get_value() else { return };
+        let Some(e) = engine.get() else { return };
         let index: Vec<Item> = tracked.with(|t| {
             statuses.with_untracked(|s| {
                 t.iter()
@@ -132,51 +130,6 @@ fn FloorView(
             })
         });
         e.set_index(Index::new(&index));
-    });
-    Effect::new(move |_| {
-        ready.track();
-        let Some(e) = engine.get_value() else { return };
-        statuses.with(|s| {
-            let mut changed = false;
-            {
-                let mut index = e.index.borrow_mut();
-                for (i, st) in s.iter().enumerate() {
-                    if i < index.len() {
-                        changed |= index.set_status(i as u32, *st);
-                    }
-                }
-            }
-            if changed {
-                e.redraw();
-            }
-        });
-    });
-    Effect::new(move |_| {
-        let s = shown.get();
-        ready.track();
-        if let Some(e) = engine.get_value() {
-            e.shown.set(s);
-            e.redraw();
-        }
-    });
-    let theme = use_theme();
-    Effect::new(move |_| {
-        theme.mode.track();
-        ready.track();
-        if let Some(e) = engine.get_value() {
-            e.restyle();
-        }
-    });
-    Effect::new(move |_| {
-        let Some(i) = selected.get() else { return };
-        ready.track();
-        let (Some(e), Some(el)) = (engine.get_value(), popup.get_untracked()) else {
-            return;
-        };
-        let Some(p) = tracked.with_untracked(|t| t.get(i).and_then(|t| t.device.plan)) else {
-            return;
-        };
-        e.map.open_popup_with_content(&el, &e.lat_lng((p.x, p.y)));
     });
     let popup_body = move || {
         let i = selected.get()?;

@@ -4,38 +4,37 @@
 //! opens its floors (`/map/floors/:id`, in `floor.rs`).
 
 mod data;
+mod engine;
 mod floor;
 mod parts;
-
-use std::rc::Rc;
 
 pub use floor::FloorPage;
 
 use cairn_protocol::{Building, DeviceKind};
 use leptos::{html::Div, prelude::*};
 
-use self::parts::{BuildingPanel, DevicePopup, InView, Legend, MarkTooltip, kind_label};
+use self::{
+    engine::{MapEngine, MapSignals, MapStart, use_map_engine},
+    parts::{BuildingPanel, DevicePopup, InView, Legend, MarkTooltip, kind_label},
+};
 use crate::{
     api,
     map::leaflet_ext::path_element,
     map::{
         cluster::{Index, Item, Status},
-        engine::{Engine, Hit, Label},
+        engine::{Hit, Label},
         layer::Mark,
         project::{self, Crs, mercator},
     },
     state::{
         clock::use_clock,
         live::{LiveStore, use_live},
-        session::use_session,
-        theme::use_theme,
     },
 };
 
 #[component]
 pub fn MapPage() -> impl IntoView {
     let live = use_live();
-    let session = use_session();
     let now = live.server_now(use_clock().0);
     let devices = LocalResource::new(|| api::catalog::devices(""));
     let tracked = Memo::new(move |_| {
@@ -71,57 +70,70 @@ pub fn MapPage() -> impl IntoView {
 
     let container = NodeRef::<Div>::new();
     let popup = NodeRef::<Div>::new();
-    let engine = StoredValue::new_local(None::<Rc<Engine>>);
-    // Engine is not reactive: effects that need it track this.
-    let ready = RwSignal::new(false);
     // Item i of the index is device items[i].
     let items = StoredValue::new_local(Vec::<usize>::new());
     let outlines = StoredValue::new_local(Vec::<(String, leaflet::Polygon)>::new());
     let fitted = StoredValue::new(false);
 
-    // The map, once its container is in the page.
-    Effect::new(move |_| {
-        let Some(el) = container.get() else { return };
-        if engine.with_value(Option::is_some) {
-            return;
-        }
-        let center = (51.5, 4.8);
-        match Engine::new(&el, Crs::Mercator, center, 8.0, (3.0, 20.0)) {
-            Ok(e) => {
-                leptos::task::spawn_local(async move {
-                    let tiles = api::tiles::basemap().await;
-                    // The page may be gone by now: then there is nothing to do.
-                    if let (Some(tiles), Some(e)) = (&tiles, engine.try_get_value().flatten()) {
-                        let options = leaflet::TileLayerOptions::new();
-                        options.set_attribution(tiles.attribution.clone());
-                        options.set_max_zoom(19.0);
-                        leaflet::TileLayer::new_options(&tiles.url, &options).add_to(&e.map);
-                    }
-                    let _ = basemap.try_set(Some(tiles.is_some()));
-                });
-                e.on_hit(move |hit| on_hit(hit, engine, items, live, selected, building));
-                e.on_hover(move |m| {
-                    let _ = hover.try_set(m);
-                });
-                e.on_settled(move |mut marks| {
-                    marks.reverse(); // most severe first
-                    marks.truncate(150);
-                    let _ = in_view.try_set(marks);
-                });
-                engine.set_value(Some(e));
-                ready.set(true);
-            }
-            Err(err) => leptos::logging::error!("map: {err:?}"),
-        }
-    });
-    on_cleanup(move || engine.set_value(None));
+    let start = MapStart {
+        crs: Crs::Mercator,
+        center: (51.5, 4.8),
+        zoom: 8.0,
+        zooms: (3.0, 20.0),
+    };
+    let signals = MapSignals {
+        hover,
+        shown,
+        statuses,
+        items: Some(items),
+        selected,
+        popup,
+    };
+    // Set in the engine's set-up, which runs after `use_map_engine` returns.
+    let this = StoredValue::new(None::<MapEngine>);
+    let engine = use_map_engine(
+        container,
+        start,
+        signals,
+        move |e| {
+            leptos::task::spawn_local(async move {
+                let tiles = api::tiles::basemap().await;
+                // The page may be gone by now: then there is nothing to do.
+                let e = this
+                    .try_get_value()
+                    .flatten()
+                    .and_then(|m| m.get_untracked());
+                if let (Some(tiles), Some(e)) = (&tiles, e) {
+                    let options = leaflet::TileLayerOptions::new();
+                    options.set_attribution(tiles.attribution.clone());
+                    options.set_max_zoom(19.0);
+                    leaflet::TileLayer::new_options(&tiles.url, &options).add_to(&e.map);
+                }
+                let _ = basemap.try_set(Some(tiles.is_some()));
+            });
+            e.on_hit(move |hit| {
+                if let Some(engine) = this.try_get_value().flatten() {
+                    on_hit(hit, engine, items, live, selected, building);
+                }
+            });
+            e.on_settled(move |mut marks| {
+                marks.reverse(); // most severe first
+                marks.truncate(150);
+                let _ = in_view.try_set(marks);
+            });
+        },
+        move |_, i| {
+            let d = tracked.with_untracked(|t| t.get(i).map(|t| t.device.location))?;
+            Some(leaflet::LatLng::new(d.lat, d.lon))
+        },
+    );
+    this.set_value(Some(engine));
 
     // Building outlines and the site and building names, once both are known.
     Effect::new(move |_| {
         let buildings = live.buildings.get();
         let sites = live.sites.get();
-        ready.track();
-        let Some(e) = engine.get_value() else { return };
+        let Some(e) = engine.get() else { return };
         outlines.update_value(|o| {
             for (_, p) in o.drain(..) {
                 p.remove();
@@ -180,8 +192,7 @@ pub fn MapPage() -> impl IntoView {
     // The index: rebuilt when the devices or the kind filter change.
     Effect::new(move |_| {
         let k = kind.get();
-        ready.track();
-        let Some(e) = engine.get_value() else { return };
+        let Some(e) = engine.get() else { return };
         let (list, index): (Vec<usize>, Vec<Item>) = tracked.with(|t| {
             statuses.with_untracked(|s| {
                 t.iter()
@@ -199,72 +210,26 @@ pub fn MapPage() -> impl IntoView {
         e.set_index(Index::new(&index));
     });
 
-    // Live: statuses move in place in the index, outlines restyle.
+    // Live: outlines restyle (the index follows in `use_map_engine`).
     Effect::new(move |_| {
-        ready.track();
-        let Some(e) = engine.get_value() else { return };
-        statuses.with(|s| {
-            let mut changed = false;
-            {
-                let mut index = e.index.borrow_mut();
-                items.with_value(|items| {
-                    for (item, dev) in items.iter().enumerate() {
-                        if let Some(st) = s.get(*dev) {
-                            changed |= index.set_status(item as u32, *st);
-                        }
-                    }
-                });
-            }
-            if changed {
-                e.redraw();
-            }
-            let worst = tracked.with(|t| data::building_worst(t, s));
-            outlines.with_value(|o| {
-                for (id, polygon) in o {
-                    let status = worst.get(id).copied().unwrap_or(Status::Unknown);
-                    if let Some(el) = path_element(polygon) {
-                        let _ = el.set_attribute(
-                            "class",
-                            &format!(
-                                "leaflet-interactive cairn-map__building cairn-map__building--{}",
-                                status.key()
-                            ),
-                        );
-                    }
+        if engine.get().is_none() {
+            return;
+        }
+        let worst = tracked.with(|t| statuses.with(|s| data::building_worst(t, s)));
+        outlines.with_value(|o| {
+            for (id, polygon) in o {
+                let status = worst.get(id).copied().unwrap_or(Status::Unknown);
+                if let Some(el) = path_element(polygon) {
+                    let _ = el.set_attribute(
+                        "class",
+                        &format!(
+                            "leaflet-interactive cairn-map__building cairn-map__building--{}",
+                            status.key()
+                        ),
+                    );
                 }
-            });
+            }
         });
-    });
-
-    Effect::new(move |_| {
-        let s = shown.get();
-        ready.track();
-        if let Some(e) = engine.get_value() {
-            e.shown.set(s);
-            e.redraw();
-        }
-    });
-    let theme = use_theme();
-    Effect::new(move |_| {
-        theme.mode.track();
-        ready.track();
-        if let Some(e) = engine.get_value() {
-            e.restyle();
-        }
-    });
-
-    // The popup of the selected device, opened where it is.
-    Effect::new(move |_| {
-        let Some(i) = selected.get() else { return };
-        ready.track();
-        let (Some(e), Some(el)) = (engine.get_value(), popup.get_untracked()) else {
-            return;
-        };
-        let Some(d) = tracked.with_untracked(|t| t.get(i).map(|t| t.device.location)) else {
-            return;
-        };
-        e.map
-            .open_popup_with_content(&el, &leaflet::LatLng::new(d.lat, d.lon));
     });
 
     let search = RwSignal::new(String::new());
@@ -274,7 +239,9 @@ pub fn MapPage() -> impl IntoView {
         if q.is_empty() {
             return;
         }
-        let Some(e) = engine.get_value() else { return };
+        let Some(e) = engine.get_untracked() else {
+            return;
+        };
         search_error.set(None);
         // The user chose a place: the portfolio fit must not take it away.
         fitted.set_value(true);
@@ -349,9 +316,8 @@ pub fn MapPage() -> impl IntoView {
                 <Legend counts shown />
             </header>
             {move || search_error.get().map(|m| view! { <p class="cairn-form__error" role="alert">{m}</p> })}
-            {move || devices.get().and_then(Result::err).map(|err| {
-                session.check(&err);
-                view! { <p class="cairn-form__error" role="alert">{format!("Could not load the devices: {err}")}</p> }
+            {move || devices.get().and_then(Result::err).map(|err| view! {
+                <p class="cairn-form__error" role="alert">{format!("Could not load the devices: {err}")}</p>
             })}
             <div class="cairn-map__body">
                 <div class="cairn-map__canvas" node_ref=container data-testid="map"
@@ -376,7 +342,7 @@ pub fn MapPage() -> impl IntoView {
                     tracked.with_untracked(|t| t.get(dev).map(|t| (t.device.id.clone(), t.device.name.clone())))
                 })
                 on_pick=Callback::new(move |m: Mark| {
-                let Some(e) = engine.get_value() else { return };
+                let Some(e) = engine.get_untracked() else { return };
                 on_hit(e.hit(m.x, m.y), engine, items, live, selected, building);
             }) />
             <div class="cairn-map__popup-holder"><div node_ref=popup>{popup_body}</div></div>
@@ -386,13 +352,13 @@ pub fn MapPage() -> impl IntoView {
 
 fn on_hit(
     hit: Hit,
-    engine: StoredValue<Option<Rc<Engine>>, LocalStorage>,
+    engine: MapEngine,
     items: StoredValue<Vec<usize>, LocalStorage>,
     live: LiveStore,
     selected: RwSignal<Option<usize>>,
     building: RwSignal<Option<Building>>,
 ) {
-    let Some(e) = engine.try_get_value().flatten() else {
+    let Some(e) = engine.get_untracked() else {
         return;
     };
     match hit {

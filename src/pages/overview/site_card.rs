@@ -12,7 +12,8 @@ use crate::{
         live_value::LiveValue,
     },
     format,
-    state::live::LivePoint,
+    pages::charts,
+    state::{live::LivePoint, theme::use_theme},
 };
 
 /// The building-level figures, in column order.
@@ -166,13 +167,15 @@ pub fn SiteCard(
             </table>
             <ul class="cairn-site__meters">
                 {meters.into_iter().map(|(label, p)| {
-                    let chart = vec![crate::pages::charts::chart_point(&live, &p)];
+                    let chart = Signal::stored(vec![charts::chart_point(&live, &p)]);
                     let name = format!("{label}, last 24 hours");
                     view! {
                         <li>
                             <A href=format!("/points/{}", p.id)>{label}</A>
                             <div class="cairn-site__spark" data-testid="sparkline">
-                                <TimeChart points=chart compact=true range=Range::Day label=name />
+                                <TimeChart points=chart source=charts::series_source() now=charts::chart_now(&live)
+                                    live=charts::live_readings(&live, chart) theme=use_theme().mode
+                                    compact=true range=Range::Day label=name />
                             </div>
                             <LiveValue reading=p.reading metric=p.metric interval_s=p.interval_s now />
                         </li>
