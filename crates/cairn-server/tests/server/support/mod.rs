@@ -2,7 +2,6 @@
 //! installs them): PostgreSQL and Mosquitto, each started on a free loopback
 //! port in a temp folder and stopped on drop; and router helpers.
 
-
 use std::{
     net::TcpListener,
     path::PathBuf,
