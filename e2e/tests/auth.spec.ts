@@ -164,3 +164,26 @@ test('names that look like markup show as text everywhere, and nothing runs', as
   await expect(page.locator('img[src="x"]')).toHaveCount(0);
   expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
 });
+
+test('a page whose data cannot load says so in place, and the rest of the app still works', async ({ page }) => {
+  // The server fails the audit log (as a broken database would): the page's
+  // error boundary shows the server's message as text, and nothing else breaks.
+  await page.route('**/api/audit*', (route) =>
+    route.fulfill({
+      status: 500,
+      contentType: 'application/json',
+      body: JSON.stringify({ error: { code: 'internal', message: 'something went wrong on the server; it has been logged' } }),
+    }),
+  );
+  const app = new CairnApp(page);
+  await app.open('/admin/audit');
+  await expect(page.getByTestId('load-error')).toHaveText(
+    'Could not load the audit log: something went wrong on the server; it has been logged',
+  );
+  await expect(page.getByTestId('audit-table')).toHaveCount(0);
+  await app.navigate('nav-users');
+  await expect(page.getByTestId('users-table')).toBeVisible();
+  await expect(page.getByTestId('load-error')).toHaveCount(0);
+  // The only console error is the browser's own line about the 500.
+  expect(app.errors.filter((e) => !e.includes('status of 500'))).toEqual([]);
+});

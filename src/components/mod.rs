@@ -5,6 +5,7 @@ pub mod connection;
 pub mod icons;
 pub mod live_aggregate;
 pub mod live_value;
+pub mod load_errors;
 pub mod nav;
 pub mod placeholder;
 pub mod shell;

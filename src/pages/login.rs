@@ -1,7 +1,7 @@
 //! The sign-in page: shown instead of any page while nobody is signed in,
 //! so after signing in the user is where they meant to go.
 
-use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
+use leptos::{ev::SubmitEvent, prelude::*};
 
 use crate::{
     api::{self, ApiError},
@@ -13,31 +13,40 @@ pub fn Login(#[prop(into)] reason: Option<String>) -> impl IntoView {
     let session = use_session();
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let error = RwSignal::new(reason);
-    let busy = RwSignal::new(false);
-    let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
-        error.set(None);
-        let (u, p) = (username.get_untracked(), password.get_untracked());
-        spawn_local(async move {
+    // Signing in is an Action; its outcome is the message shown (none once
+    // signed in: the app replaces this page).
+    let sign_in = Action::new_local(move |(u, p): &(String, String)| {
+        let (u, p) = (u.clone(), p.clone());
+        async move {
             match api::auth::login(u, p).await {
-                Ok(me) => session.signed_in(me),
+                Ok(me) => {
+                    session.signed_in(me);
+                    None
+                }
                 Err(err) => {
                     password.set(String::new());
-                    error.set(Some(match err {
+                    Some(match err {
                         ApiError::Network(_) => {
                             "Cannot reach Cairn. Check the connection and try again.".to_owned()
                         }
                         other => other.to_string(),
-                    }));
+                    })
                 }
             }
-            busy.set(false);
-        });
+        }
+    });
+    let busy = sign_in.pending();
+    // Before any attempt: why this page is shown (e.g. the session ended).
+    let error = Signal::derive(move || match sign_in.value().get() {
+        _ if busy.get() => None,
+        Some(outcome) => outcome,
+        None => reason.clone(),
+    });
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if !busy.get_untracked() {
+            sign_in.dispatch_local((username.get_untracked(), password.get_untracked()));
+        }
     };
     view! {
         <main class="cairn-login">

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::{api, format};
+use crate::{api, components::load_errors::LoadErrors, format};
 
 #[component]
 pub fn Audit() -> impl IntoView {
@@ -40,8 +40,8 @@ pub fn Audit() -> impl IntoView {
             </label>
         </form>
         <Transition fallback=|| view! { <p class="cairn-muted">"Loading the audit log…"</p> }>
-            {move || log.get().map(|result| match result {
-                Ok(page) => view! {
+            <ErrorBoundary fallback=|errors| view! { <LoadErrors errors what="Could not load the audit log" /> }>
+            {move || log.get().map(|result| result.map(|page| view! {
                     <p class="cairn-muted" data-testid="audit-count">
                         {format!("{} of {} changes", page.items.len(), page.total)}
                     </p>
@@ -65,9 +65,8 @@ pub fn Audit() -> impl IntoView {
                             </tbody>
                         </table>
                     </div>
-                }.into_any(),
-                Err(err) => super::load_error(&err),
-            })}
+                }))}
+            </ErrorBoundary>
         </Transition>
     }
 }

@@ -9,12 +9,3 @@ mod users;
 
 pub use audit::Audit;
 pub use users::Users;
-
-use leptos::prelude::*;
-
-use crate::api::ApiError;
-
-/// A load that failed, said in place (a 401 has already returned to the sign-in page).
-fn load_error(err: &ApiError) -> AnyView {
-    view! { <p class="cairn-form__error" role="alert">{err.to_string()}</p> }.into_any()
-}

@@ -2,7 +2,7 @@
 //! generated password is handed to the page to show once.
 
 use cairn_protocol::{NewUser, Role, UserWithPassword};
-use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
+use leptos::{ev::SubmitEvent, prelude::*};
 
 use super::site_picker::{FieldError, SitePicker};
 use crate::api::{self, ApiError};
@@ -14,7 +14,19 @@ pub fn UserForm(on_created: Callback<UserWithPassword>) -> impl IntoView {
     let role = RwSignal::new(Role::Viewer);
     let all = RwSignal::new(false);
     let sites = RwSignal::new(Vec::<String>::new());
-    let error = RwSignal::new(None::<ApiError>);
+    // Saving is an Action: its last outcome is the form's error, if any.
+    let create = Action::new_local(move |new: &NewUser| {
+        let new = new.clone();
+        async move {
+            let made = api::auth::create_user(&new).await?;
+            username.set(String::new());
+            display_name.set(String::new());
+            sites.set(Vec::new());
+            on_created.run(made);
+            Ok::<(), ApiError>(())
+        }
+    });
+    let error = Signal::derive(move || create.value().get().and_then(Result::err));
     let field = move |at: &'static str| {
         Signal::derive(move || error.with(|e| e.as_ref().and_then(|e| e.field(at))))
     };
@@ -28,20 +40,9 @@ pub fn UserForm(on_created: Callback<UserWithPassword>) -> impl IntoView {
             sites: sites.get_untracked(),
             password: None,
         };
-        spawn_local(async move {
-            match api::auth::create_user(&new).await {
-                Ok(made) => {
-                    error.set(None);
-                    username.set(String::new());
-                    display_name.set(String::new());
-                    sites.set(Vec::new());
-                    on_created.run(made);
-                }
-                Err(err) => {
-                    error.set(Some(err));
-                }
-            }
-        });
+        if !create.pending().get_untracked() {
+            create.dispatch_local(new);
+        }
     };
     view! {
         <form class="cairn-card cairn-form" on:submit=submit data-testid="new-user-form">
@@ -69,7 +70,9 @@ pub fn UserForm(on_created: Callback<UserWithPassword>) -> impl IntoView {
                 <p class="cairn-form__error" role="alert">{move || error.get().map(|e| e.to_string())}</p>
             </Show>
             <p class="cairn-form__hint">"A password is generated and shown once after saving."</p>
-            <button class="cairn-button cairn-button--primary" type="submit">"Create user"</button>
+            <button class="cairn-button cairn-button--primary" type="submit" disabled=move || create.pending().get()>
+                {move || if create.pending().get() { "Creating…" } else { "Create user" }}
+            </button>
         </form>
     }
 }

@@ -2,7 +2,7 @@
 //! (saved together), disable/enable, and a password reset.
 
 use cairn_protocol::{Role, User, UserPatch, UserWithPassword};
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 
 use super::{site_picker::SitePicker, user_form::RoleSelect};
 use crate::{
@@ -10,6 +10,13 @@ use crate::{
     format,
     state::live::use_live,
 };
+
+/// What an admin can do to one user from its row.
+#[derive(Clone)]
+enum Change {
+    Patch(UserPatch),
+    ResetPassword,
+}
 
 #[component]
 pub fn UserRow(
@@ -21,45 +28,44 @@ pub fn UserRow(
     let role = RwSignal::new(user.role);
     let all = RwSignal::new(user.all_sites);
     let sites = RwSignal::new(user.sites.clone());
-    let error = RwSignal::new(None::<ApiError>);
-    let patch = move |p: UserPatch| {
-        spawn_local(async move {
-            match api::auth::update_user(id, &p).await {
-                Ok(_) => {
-                    error.set(None);
+    // Every change of this row is one Action: its last outcome is the row's
+    // error, if any, and the buttons wait while one is under way.
+    let change = Action::new_local(move |c: &Change| {
+        let c = c.clone();
+        async move {
+            match c {
+                Change::Patch(p) => {
+                    api::auth::update_user(id, &p).await?;
                     on_changed.run(());
                 }
-                Err(err) => {
-                    error.set(Some(err));
-                }
+                Change::ResetPassword => on_reset.run(api::auth::reset_password(id).await?),
             }
-        });
+            Ok::<(), ApiError>(())
+        }
+    });
+    let error = Signal::derive(move || change.value().get().and_then(Result::err));
+    let busy = move || change.pending().get();
+    let send = move |c: Change| {
+        if !change.pending().get_untracked() {
+            change.dispatch_local(c);
+        }
     };
     let save = move |_| {
-        patch(UserPatch {
+        send(Change::Patch(UserPatch {
             role: Some(role.get_untracked()),
             all_sites: Some(all.get_untracked()),
             sites: Some(sites.get_untracked()),
             ..UserPatch::default()
-        })
+        }))
     };
     let disabled = user.disabled;
     let toggle = move |_| {
-        patch(UserPatch {
+        send(Change::Patch(UserPatch {
             disabled: Some(!disabled),
             ..UserPatch::default()
-        })
+        }))
     };
-    let reset = move |_| {
-        spawn_local(async move {
-            match api::auth::reset_password(id).await {
-                Ok(done) => on_reset.run(done),
-                Err(err) => {
-                    error.set(Some(err));
-                }
-            }
-        });
-    };
+    let reset = move |_| send(Change::ResetPassword);
     // Site names (as text); an id whose site is gone stays as its id.
     let grants = if user.all_sites || user.role == Role::Admin {
         "All sites".to_owned()
@@ -97,13 +103,13 @@ pub fn UserRow(
                         </label>
                         <SitePicker all sites locked=Signal::derive(move || role.get() == Role::Admin)
                             error=Signal::derive(move || error.with(|e| e.as_ref().and_then(|e| e.field("sites")))) />
-                        <button class="cairn-button cairn-button--primary" on:click=save>"Save"</button>
+                        <button class="cairn-button cairn-button--primary" on:click=save disabled=busy>"Save"</button>
                     </div>
                 </details>
-                <button class="cairn-button" on:click=toggle data-testid="toggle-user">
+                <button class="cairn-button" on:click=toggle data-testid="toggle-user" disabled=busy>
                     {if disabled { "Enable" } else { "Disable" }}
                 </button>
-                <button class="cairn-button" on:click=reset data-testid="reset-password">"Reset password"</button>
+                <button class="cairn-button" on:click=reset data-testid="reset-password" disabled=busy>"Reset password"</button>
                 <Show when=move || error.with(Option::is_some)>
                     <p class="cairn-form__error" role="alert">{move || error.get().map(|e| e.to_string())}</p>
                 </Show>

@@ -5,7 +5,7 @@ use cairn_protocol::UserWithPassword;
 use leptos::prelude::*;
 
 use super::{user_form::UserForm, user_row::UserRow};
-use crate::api;
+use crate::{api, components::load_errors::LoadErrors};
 
 #[component]
 pub fn Users() -> impl IntoView {
@@ -32,8 +32,8 @@ pub fn Users() -> impl IntoView {
         </Show>
         <UserForm on_created=show_password />
         <Transition fallback=|| view! { <p class="cairn-muted">"Loading users…"</p> }>
-            {move || users.get().map(|result| match result {
-                Ok(list) => view! {
+            <ErrorBoundary fallback=|errors| view! { <LoadErrors errors what="Could not load the users" /> }>
+            {move || users.get().map(|result| result.map(|list| view! {
                     <div class="cairn-table-wrap">
                         <table class="cairn-table" data-testid="users-table">
                             <thead><tr>
@@ -47,9 +47,8 @@ pub fn Users() -> impl IntoView {
                             </tbody>
                         </table>
                     </div>
-                }.into_any(),
-                Err(err) => super::load_error(&err),
-            })}
+                }))}
+            </ErrorBoundary>
         </Transition>
     }
 }

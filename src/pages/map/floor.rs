@@ -13,6 +13,7 @@ use super::{
 };
 use crate::{
     api,
+    components::load_errors::LoadErrors,
     map::{
         cluster::{Index, Item, Status},
         engine::Hit,
@@ -41,14 +42,15 @@ pub fn FloorPage() -> impl IntoView {
     });
     view! {
         <Transition fallback=|| view! { <p class="cairn-muted">"Loading the floor…"</p> }>
-            {move || loaded.get().map(|r| match r {
-                Ok(Some((floor, floors, devices))) => view! { <FloorView floor floors devices /> }.into_any(),
-                Ok(None) => view! {
+            <ErrorBoundary fallback=|errors| view! { <LoadErrors errors what="Could not load the floor" /> }>
+            {move || loaded.get().map(|r| r.map(|found| match found {
+                Some((floor, floors, devices)) => view! { <FloorView floor floors devices /> }.into_any(),
+                None => view! {
                     <h1 class="cairn-page-title">"No such floor"</h1>
                     <p class="cairn-empty">"This floor does not exist or is not on your sites. "<A href="/map">"Back to the map"</A></p>
                 }.into_any(),
-                Err(err) => view! { <p class="cairn-form__error" role="alert">{format!("Could not load the floor: {err}")}</p> }.into_any(),
-            })}
+            }))}
+            </ErrorBoundary>
         </Transition>
     }
 }

@@ -11,7 +11,7 @@ use cairn_protocol::{Building, DeviceKind};
 use super::data::Tracked;
 use crate::{
     api,
-    components::live_value::LiveValue,
+    components::{live_value::LiveValue, load_errors::LoadErrors},
     map::{cluster::Status, layer::Mark},
 };
 
@@ -212,16 +212,15 @@ pub fn BuildingPanel(building: Building, on_close: Callback<()>) -> impl IntoVie
                 <button type="button" class="cairn-button cairn-button--ghost" aria-label="Close" on:click=move |_| on_close.run(())>"×"</button>
             </header>
             <Transition fallback=|| view! { <p class="cairn-muted">"Loading floors…"</p> }>
-                {move || floors.get().map(|r| match r {
-                    Ok(floors) => view! {
-                        <ul class="cairn-map__floors">
-                            {floors.into_iter().map(|f| view! {
-                                <li><A href=format!("/map/floors/{}", f.id)>{f.name}</A></li>
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                    Err(err) => view! { <p class="cairn-form__error" role="alert">{err.to_string()}</p> }.into_any(),
-                })}
+                <ErrorBoundary fallback=|errors| view! { <LoadErrors errors what="Could not load the floors" /> }>
+                {move || floors.get().map(|r| r.map(|floors| view! {
+                    <ul class="cairn-map__floors">
+                        {floors.into_iter().map(|f| view! {
+                            <li><A href=format!("/map/floors/{}", f.id)>{f.name}</A></li>
+                        }).collect_view()}
+                    </ul>
+                }))}
+                </ErrorBoundary>
             </Transition>
         </aside>
     }
