@@ -5,7 +5,7 @@
 // Prints a Markdown report and writes target/bench/chart.json.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { launch, npmPage, root, serve, stats } from './serve.mjs';
+import { launch, npmPage, npmVersion, root, serve, stats } from './serve.mjs';
 
 const dist = resolve(process.argv[2] ?? join(root, 'target/bench-dist'));
 const { server, base } = await serve(dist, {
@@ -100,6 +100,8 @@ async function uplot(name) {
 const out = {};
 for (const c of ['p1', 'p2', 'p3', 'p4', 'p12']) out[c] = await cairn(c, c === 'p3');
 for (const c of ['p1', 'p2']) out[`uplot_${c}`] = await uplot(c);
+const chromium = browser.version();
+const uplotVersion = await npmVersion('uplot');
 await browser.close();
 server.close();
 await mkdir(join(root, 'target/bench'), { recursive: true });
@@ -112,13 +114,14 @@ const p2 = stats(out.p2.renders_ms), u2 = stats(out.uplot_p2.renders_ms);
 const frames = out.p3.frame_intervals_ms;
 const gaps = frames.filter((x) => x > 20).length / frames.length;
 const draw3 = stats(out.p3.draw_ms);
-console.log('\n## Charts (`cargo xtask bench`: e2e/bench/chart.mjs, headless Chromium, 1920×1080, DPR 1)\n');
+console.log(`\n### Charts (e2e/bench/chart.mjs: headless Chromium ${chromium}, 1920×1080, DPR 1; uPlot ${uplotVersion} on the same data in the same run)\n`);
+console.log(`> Every time runs from the start of the render call until the pixels are in the canvas: Cairn reads back one pixel of each of its canvases (\`getImageData\`) after \`putImageData\`; uPlot is timed to its \`draw\` hook plus the same read-back. P1: ${out.p1.renders_ms.length} cold renders after 3 warm-up ones; P2: ${out.p2.renders_ms.length} zooms cycling through 100 / 30 / 5 / 0.5 % windows at random offsets; P3: 10 s of one new point per chart per frame.\n`);
 console.log('| case | median | p95 | target |\n|---|---:|---:|---|');
 console.log(row('P1 Cairn cold render, 3 × 55,550 points, 1920×600', p1, '≤ ½ uPlot'));
-console.log(row('P1 uPlot 1.6.32, same shape, same run', u1, '—'));
+console.log(row(`P1 uPlot ${uplotVersion}, same shape, same run`, u1, '—'));
 console.log(`| P1 ratio Cairn / uPlot | ${(p1.median / u1.median).toFixed(2)} | ${(p1.p95 / u1.p95).toFixed(2)} | ≤ 0.5 |`);
 console.log(row('P2 Cairn zoom re-render, 10 M points (100 % / 30 % / 5 % / 0.5 %)', p2, '≤ 50 ms'));
-console.log(row('P2 uPlot 1.6.32 setScale, same data', u2, '—'));
+console.log(row(`P2 uPlot ${uplotVersion} setScale, same data`, u2, '—'));
 const part = (p) => `scene (M4 + scales) ${f(p.scene_ms)}, frame ${f(p.frame_ms)}, lines ${f(p.lines_ms)}, put ${f(p.put_ms)} ms`;
 console.log(`| P1 Cairn median parts | ${part(out.p1.parts)} | | |`);
 console.log(`| P2 Cairn median parts | ${part(out.p2.parts)} | | |`);

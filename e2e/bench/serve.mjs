@@ -40,6 +40,11 @@ export async function npmPage(styles, scripts, body) {
   return `<!doctype html><html><head><style>${css}</style>${js}</head><body>${body}</body></html>`;
 }
 
+/** The installed version of an npm package (for the reports' labels). */
+export async function npmVersion(name) {
+  return JSON.parse(await readFile(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
+}
+
 export function launch() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

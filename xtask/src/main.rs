@@ -22,9 +22,11 @@ struct Cli {
 enum Command {
     /// Install what is missing, build the app and server, and serve the dashboard with the simulator.
     Run(run::RunArgs),
-    /// Install what is missing and run every test layer (native, server, wasm components, end to end).
+    /// Install what is missing and run every test layer (lint, native, server, wasm components, end to end).
     Test(test::TestArgs),
-    /// Measure the app's size and the server's ingest rate and range-query latency.
+    /// Measure the app's size, the charts and the map in headless Chromium (beside uPlot and
+    /// Leaflet.markercluster), the server's ingest, range queries and fan-out, and write the
+    /// tables into BENCHMARKS.md.
     Bench,
 }
 
