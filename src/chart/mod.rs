@@ -4,8 +4,9 @@
 //! (`export`), and drawing with plotters on any backend (`render`): a
 //! `<canvas>` in the browser (`canvas`), lines through plotters' rasterizer
 //! into an RGBA image (`rgba`), the same in the browser and the pixel tests.
-//! `widget` is the Leptos component around it (`TimeChart`): it fetches
-//! history through `api::series` and appends live readings from the store.
+//! `widget` is the Leptos component around it (`TimeChart`): it does no IO;
+//! history comes from the data source and live readings from the signal its
+//! page passes in (`pages/charts` passes `api::series` and the live store).
 
 pub mod canvas;
 pub mod data;

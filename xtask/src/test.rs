@@ -85,17 +85,21 @@ fn lint() -> Result<()> {
         "-D",
         "warnings",
     ]))?;
-    run(cargo().args([
-        "clippy",
-        "--package",
-        "cairn",
-        "--target",
-        tools::WASM_TARGET,
-        "--all-targets",
-        "--",
-        "-D",
-        "warnings",
-    ]))
+    // The app for wasm32, with and without the benchmark pages (feature
+    // `bench`, which only `cargo xtask bench` builds).
+    for features in [&[][..], &["--features", "bench"][..]] {
+        run(cargo()
+            .args([
+                "clippy",
+                "--package",
+                "cairn",
+                "--target",
+                tools::WASM_TARGET,
+            ])
+            .args(features)
+            .args(["--all-targets", "--", "-D", "warnings"]))?;
+    }
+    Ok(())
 }
 
 fn native() -> Result<()> {

@@ -189,8 +189,12 @@ pub async fn log_internal_errors(request: Request, next: Next) -> Response {
         let mut chain = cause.to_string();
         let mut source = cause.source();
         while let Some(s) = source {
-            chain.push_str(": ");
-            chain.push_str(&s.to_string());
+            // Many errors already print their source (`#[error("SQLite: {0}")]`).
+            let text = s.to_string();
+            if !chain.contains(&text) {
+                chain.push_str(": ");
+                chain.push_str(&text);
+            }
             source = s.source();
         }
         tracing::error!(%method, %path, "internal error: {chain}");

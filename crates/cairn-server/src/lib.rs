@@ -117,6 +117,12 @@ impl Server {
         let addr = listener.local_addr().map_err(StartError::Serve)?;
         let simulator = match portfolio {
             Some(p) => {
+                // A mistyped id would hand nothing over, silently.
+                if let Some(unknown) = (config.sim_handed_over.iter())
+                    .find(|id| !p.model.devices.iter().any(|d| &d.id == *id))
+                {
+                    return Err(StartError::UnknownDevice(unknown.clone()));
+                }
                 // History only on a first start: after a restart the time the
                 // server was down stays a gap, as it would for real devices.
                 let empty = state.store.readings_stored().await? == 0;

@@ -7,8 +7,10 @@ pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
-/// Where "now" comes from for decisions that depend on the date (retention
-/// cutoffs, session expiry, what the socket calls server time).
+/// Where "now" comes from for the decisions a test must be able to date: the
+/// retention cutoffs (what `/api/series` answers from raw readings, what
+/// `retention` prunes). Sessions and the socket's server time read the
+/// system clock ([`now_ms`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Clock {
     /// The machine's clock ([`now_ms`]).

@@ -1,7 +1,7 @@
 //! `GET /api/openapi.json`: the OpenAPI 3.1 document. Its paths come from the
 //! routers themselves (utoipa-axum registers a route and its description
 //! together), so no endpoint can exist without being described, and the
-//! access test (`tests/access.rs`) covers every described endpoint.
+//! access test (`tests/server/access.rs`) covers every described endpoint.
 
 use cairn_protocol::{ClientMsg, IngestAck, Metric, Reading, ResumeFrom, Scope, ServerMsg};
 use utoipa::{

@@ -3,7 +3,7 @@
 //! (`--database-url`; `postgres/`). Both run the same schema
 //! (`migrations/*.sql`), the same statements where the dialects agree
 //! (`sql.rs`), the same provisioning and catalogue loading (`model.rs`), and
-//! pass the same suite (`tests/storage.rs`).
+//! pass the same suite (`tests/server/storage.rs`).
 //!
 //! Times are UTC epoch milliseconds throughout (`ts`, `from`, `to`, bucket
 //! starts, `now`, `expires`); point ids are the catalogue's `u32`s.
