@@ -2,16 +2,18 @@
 //! `ErrorBody` of cairn-protocol. Internal causes are kept (as the error's
 //! `source`) and logged once, by [`log_internal_errors`], never returned.
 //!
-//! Handlers use `?`: store, ingest, task and extractor errors convert with
-//! `From`. [`ApiJson`] and [`ApiQuery`] are `Json` and `Query` that reject
-//! with an `AppError` (400 with a JSON body naming `body` or `query`).
+//! Handlers use `?`: store, task and extractor errors convert with `From`.
+//! [`ApiQuery`] is a `Query` that rejects with an `AppError` (400 with a JSON
+//! body naming `query`). A handler whose role check must come before parsing
+//! (a viewer learns nothing from a malformed body) takes
+//! `Result<Json<T>, JsonRejection>` and applies `?` after the check.
 
 use std::sync::Arc;
 
 use axum::{
     Json,
     extract::{
-        FromRequest, FromRequestParts, Query, Request,
+        FromRequestParts, Query, Request,
         rejection::{JsonRejection, QueryRejection},
     },
     http::{StatusCode, request::Parts},
@@ -91,21 +93,6 @@ impl From<JsonRejection> for AppError {
 impl From<QueryRejection> for AppError {
     fn from(rejection: QueryRejection) -> Self {
         AppError::bad("query", rejection.body_text())
-    }
-}
-
-/// `Json<T>` whose rejection is an [`AppError`] (400, JSON body, `location: "body"`).
-pub struct ApiJson<T>(pub T);
-
-impl<S: Send + Sync, T> FromRequest<S> for ApiJson<T>
-where
-    Json<T>: FromRequest<S, Rejection = JsonRejection>,
-{
-    type Rejection = AppError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
-        let Json(value) = Json::<T>::from_request(req, state).await?;
-        Ok(ApiJson(value))
     }
 }
 

@@ -6,7 +6,9 @@
 mod data;
 mod engine;
 mod floor;
+mod outlines;
 mod parts;
+mod search;
 
 pub use floor::FloorPage;
 
@@ -15,14 +17,15 @@ use leptos::{html::Div, prelude::*};
 
 use self::{
     engine::{MapEngine, MapSignals, MapStart, use_map_engine},
+    outlines::use_building_outlines,
     parts::{BuildingPanel, DevicePopup, InView, Legend, MarkTooltip, kind_label},
+    search::Found,
 };
 use crate::{
     api,
-    map::leaflet_ext::path_element,
     map::{
         cluster::{Index, Item, Status},
-        engine::{Hit, Label},
+        engine::Hit,
         layer::Mark,
         project::{self, Crs, mercator},
     },
@@ -72,7 +75,6 @@ pub fn MapPage() -> impl IntoView {
     let popup = NodeRef::<Div>::new();
     // Item i of the index is device items[i].
     let items = StoredValue::new_local(Vec::<usize>::new());
-    let outlines = StoredValue::new_local(Vec::<(String, leaflet::Polygon)>::new());
     let fitted = StoredValue::new(false);
 
     let start = MapStart {
@@ -129,65 +131,7 @@ pub fn MapPage() -> impl IntoView {
     );
     this.set_value(Some(engine));
 
-    // Building outlines and the site and building names, once both are known.
-    Effect::new(move |_| {
-        let buildings = live.buildings.get();
-        let sites = live.sites.get();
-        let Some(e) = engine.get() else { return };
-        outlines.update_value(|o| {
-            for (_, p) in o.drain(..) {
-                p.remove();
-            }
-        });
-        let mut labels: Vec<Label> = sites
-            .iter()
-            .map(|s| Label {
-                world: mercator(s.lat, s.lon),
-                text: s.name.clone(),
-                zooms: (6.0, 15.0),
-            })
-            .collect();
-        for b in &buildings {
-            let ring = js_sys::Array::new();
-            for p in &b.footprint {
-                ring.push(&leaflet::LatLng::new(p.lat, p.lon));
-            }
-            let options = leaflet::PolylineOptions::new();
-            options.set_interactive(false);
-            options.set_weight(1.5);
-            options.set_class_name("cairn-map__building".into());
-            let polygon = leaflet::Polygon::new_with_options(&ring, &options);
-            polygon.add_to(&e.map);
-            outlines.update_value(|o| o.push((b.id.clone(), polygon)));
-            if let Some(c) = project::centroid(&b.footprint) {
-                labels.push(Label {
-                    world: c,
-                    text: b.name.clone(),
-                    zooms: (16.0, 30.0),
-                });
-            }
-        }
-        *e.labels.borrow_mut() = labels;
-        // The whole portfolio in view, once, when the sites first arrive.
-        if !fitted.get_value() && !sites.is_empty() {
-            fitted.set_value(true);
-            let corners = js_sys::Array::new();
-            for s in &sites {
-                corners.push(&leaflet::LatLng::new(s.lat, s.lon));
-            }
-            let options = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(
-                &options,
-                &"padding".into(),
-                &leaflet::Point::new(40.0, 40.0),
-            );
-            // Not animated: a page left mid-animation makes Leaflet throw.
-            let _ = js_sys::Reflect::set(&options, &"animate".into(), &false.into());
-            e.map
-                .fit_bounds_with_options(&leaflet::LatLngBounds::new_from_list(&corners), &options);
-        }
-        e.redraw();
-    });
+    use_building_outlines(engine, live, fitted, tracked, statuses);
 
     // The index: rebuilt when the devices or the kind filter change.
     Effect::new(move |_| {
@@ -210,28 +154,6 @@ pub fn MapPage() -> impl IntoView {
         e.set_index(Index::new(&index));
     });
 
-    // Live: outlines restyle (the index follows in `use_map_engine`).
-    Effect::new(move |_| {
-        if engine.get().is_none() {
-            return;
-        }
-        let worst = tracked.with(|t| statuses.with(|s| data::building_worst(t, s)));
-        outlines.with_value(|o| {
-            for (id, polygon) in o {
-                let status = worst.get(id).copied().unwrap_or(Status::Unknown);
-                if let Some(el) = path_element(polygon) {
-                    let _ = el.set_attribute(
-                        "class",
-                        &format!(
-                            "leaflet-interactive cairn-map__building cairn-map__building--{}",
-                            status.key()
-                        ),
-                    );
-                }
-            }
-        });
-    });
-
     let search = RwSignal::new(String::new());
     let search_error = RwSignal::new(None::<String>);
     let go = move || {
@@ -245,38 +167,28 @@ pub fn MapPage() -> impl IntoView {
         search_error.set(None);
         // The user chose a place: the portfolio fit must not take it away.
         fitted.set_value(true);
-        if let Some(s) = live.sites.with_untracked(|s| {
-            s.iter()
-                .find(|s| s.name.to_lowercase() == q || s.city.to_lowercase() == q || s.id == q)
-                .cloned()
-        }) {
-            e.map.fly_to_with_zoom_and_options(
-                &leaflet::LatLng::new(s.lat, s.lon),
-                15.0,
-                &fly_options(),
-            );
-            return;
-        }
-        let found = tracked.with_untracked(|t| {
-            t.iter()
-                .position(|t| t.device.id.to_lowercase() == q || t.device.name.to_lowercase() == q)
-                .or_else(|| {
-                    t.iter()
-                        .position(|t| t.device.name.to_lowercase().contains(&q))
-                })
+        let found = live.sites.with_untracked(|sites| {
+            tracked.with_untracked(|t| search::find(&q, sites, t.iter().map(|t| &t.device)))
         });
         match found {
-            Some(i) => {
+            Found::Site(lat, lon) => {
+                e.map.fly_to_with_zoom_and_options(
+                    &leaflet::LatLng::new(lat, lon),
+                    15.0,
+                    &fly_options(),
+                );
+            }
+            Found::Device(i) => {
                 let l = tracked.with_untracked(|t| t[i].device.location);
                 e.map.set_view(&leaflet::LatLng::new(l.lat, l.lon), 20.0);
                 selected.set(Some(i));
             }
-            None if devices.with_untracked(Option::is_none) => {
+            Found::Nothing if devices.with_untracked(Option::is_none) => {
                 search_error.set(Some(
                     "The devices are still loading; try again in a moment.".into(),
                 ));
             }
-            None => search_error.set(Some(format!(
+            Found::Nothing => search_error.set(Some(format!(
                 "Nothing called “{}” on your sites.",
                 search.get_untracked().trim()
             ))),
