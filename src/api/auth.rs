@@ -23,6 +23,7 @@ pub async fn login(username: String, password: String) -> Result<Me, ApiError> {
     )
     .await?;
     set_csrf(Some(me.csrf_token.clone()));
+    super::signed_out::signed_in();
     Ok(me)
 }
 

@@ -55,6 +55,7 @@ async fn error_of(res: Response) -> ApiError {
 
 async fn run(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {
     let request = request.map_err(|e| ApiError::Network(e.to_string()))?;
+    let sent = super::signed_out::session();
     let res = request
         .send()
         .await
@@ -64,7 +65,7 @@ async fn run(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiE
     }
     let err = error_of(res).await;
     if matches!(err, ApiError::Unauthorized(_)) {
-        super::signed_out::signed_out();
+        super::signed_out::unauthorized(sent);
     }
     Err(err)
 }

@@ -3,12 +3,36 @@
 //! (`ws.rs`) come here. The session store registers what to do (show the
 //! sign-in page); no page or component handles a 401 itself.
 
-use std::{cell::RefCell, rc::Rc};
+use std::{
+    cell::{Cell, RefCell},
+    rc::Rc,
+};
 
 type Handler = Rc<dyn Fn()>;
 
 thread_local! {
     static ON_SIGNED_OUT: RefCell<Option<Handler>> = const { RefCell::new(None) };
+    /// Which sign-in requests are sent under; one more at every sign-in.
+    static SESSION: Cell<u64> = const { Cell::new(0) };
+}
+
+/// The sign-in a request is sent under (`http.rs` notes it before sending).
+pub(super) fn session() -> u64 {
+    SESSION.with(Cell::get)
+}
+
+/// A new sign-in: answers to requests sent before it no longer speak for it.
+pub(super) fn signed_in() {
+    SESSION.with(|s| s.set(s.get() + 1));
+}
+
+/// A 401 to a request sent under sign-in `sent`: the session is gone, unless
+/// the user has signed in again since (a slow answer from before then must not
+/// send them back to the sign-in page).
+pub(super) fn unauthorized(sent: u64) {
+    if sent == session() {
+        signed_out();
+    }
 }
 
 /// What to do when the server says the session is gone (replaces any earlier

@@ -25,6 +25,11 @@ pub fn live_url() -> String {
     format!("{scheme}://{host}{WS_PATH}")
 }
 
+thread_local! {
+    /// A session recheck after a socket failure is under way.
+    static RECHECKING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// Opens the socket. On every (re)connection it says hello with `resume()`,
 /// so the server sends only what was missed. `on_message` gets every message
 /// in order; `on_error` every failure (after which the session is rechecked).
@@ -43,14 +48,20 @@ pub fn connect(
         .reconnect_interval(2_000)
         .on_message(on_message)
         .on_error(move |err| {
+            let connection = !matches!(err, UseWebSocketError::Codec(_));
             on_error(match err {
                 UseWebSocketError::Codec(e) => ApiError::Decode(format!("{e:?}")),
                 other => ApiError::Socket(format!("{other:?}")),
             });
-            // Still signed in? A 401 answer ends the session like any other.
-            leptos::task::spawn_local(async {
-                let _ = super::auth::me().await;
-            });
+            // A connection that failed may be a refused upgrade: still signed
+            // in? (A 401 ends the session like any other.) One question at a
+            // time; a message this app cannot decode asks nothing.
+            if connection && !RECHECKING.replace(true) {
+                leptos::task::spawn_local(async {
+                    let _ = super::auth::me().await;
+                    RECHECKING.set(false);
+                });
+            }
         });
     let UseWebSocketReturn {
         ready_state, send, ..
