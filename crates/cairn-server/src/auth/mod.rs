@@ -21,7 +21,7 @@ use crate::{
     error::AppError,
     secret::{random_hex, sha256},
     state::AppState,
-    store::accounts::AuditRecord,
+    store::accounts::{AuditRecord, NewSession},
     time::now_ms,
 };
 
@@ -120,7 +120,13 @@ pub async fn start_session(
     let expires = now + state.config.session_idle_ms();
     state
         .store
-        .insert_session(id, user.id, csrf.clone(), now, expires)
+        .insert_session(NewSession {
+            id,
+            user: user.id,
+            csrf: csrf.clone(),
+            now,
+            expires,
+        })
         .await?;
     let cookie = format!(
         "{COOKIE}={secret}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",

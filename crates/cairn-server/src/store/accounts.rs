@@ -70,6 +70,17 @@ impl AuditQuery {
 }
 
 /// A live session and its user.
+/// A session to start: its id (SHA-256 of the cookie's secret), its user,
+/// its CSRF token, when it starts and when it expires (UTC ms).
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub id: Sha256,
+    pub user: i64,
+    pub csrf: String,
+    pub now: i64,
+    pub expires: i64,
+}
+
 #[derive(Debug, Clone)]
 pub struct SessionRow {
     pub user: User,
@@ -176,16 +187,8 @@ pub trait Accounts: Send + Sync {
         audit: AuditRecord,
     ) -> Result<()>;
 
-    /// Starts session `id` of user `user` valid until `expires`, and records
-    /// `now` as their last sign-in.
-    async fn insert_session(
-        &self,
-        id: Sha256,
-        user: i64,
-        csrf: String,
-        now: i64,
-        expires: i64,
-    ) -> Result<()>;
+    /// Starts a session and records its start as the user's last sign-in.
+    async fn insert_session(&self, session: NewSession) -> Result<()>;
 
     /// Session `id`, if it has not expired at `now` and its user is enabled.
     async fn session(&self, id: Sha256, now: i64) -> Result<Option<SessionRow>>;

@@ -12,7 +12,7 @@ use cairn_server::{
     sim,
     store::{
         Store,
-        accounts::{AuditQuery, AuditRecord},
+        accounts::{AuditQuery, AuditRecord, NewSession},
         rollup::{DAY_MS, HOUR_MS},
     },
 };
@@ -255,7 +255,13 @@ async fn accounts(store: &Store) {
 
     // Sessions: found while valid, gone when expired, deleted, or signed out.
     store
-        .insert_session([7; 32], created.id, "csrf".into(), 100, 200)
+        .insert_session(NewSession {
+            id: [7; 32],
+            user: created.id,
+            csrf: "csrf".into(),
+            now: 100,
+            expires: 200,
+        })
         .await
         .unwrap();
     let s = store.session([7; 32], 150).await.unwrap().unwrap();
@@ -281,7 +287,13 @@ async fn accounts(store: &Store) {
         "deleted"
     );
     store
-        .insert_session([8; 32], created.id, "c2".into(), 100, 1_000)
+        .insert_session(NewSession {
+            id: [8; 32],
+            user: created.id,
+            csrf: "c2".into(),
+            now: 100,
+            expires: 1_000,
+        })
         .await
         .unwrap();
     let mut changed = User {
@@ -320,7 +332,13 @@ async fn accounts(store: &Store) {
         "hash-2"
     );
     store
-        .insert_session([9; 32], created.id, "c3".into(), 100, 1_000)
+        .insert_session(NewSession {
+            id: [9; 32],
+            user: created.id,
+            csrf: "c3".into(),
+            now: 100,
+            expires: 1_000,
+        })
         .await
         .unwrap();
     changed.disabled = true;

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use cairn_protocol::{AuditEntry, User};
 
 use super::{PgStore, all, count, exec, pg, refs};
-use crate::store::accounts::{Accounts, AuditQuery, AuditRecord, SessionRow};
+use crate::store::accounts::{Accounts, AuditQuery, AuditRecord, NewSession, SessionRow};
 use crate::store::accounts::{changed_user, new_user};
 use crate::store::{Result, Sha256, StoreError, rows, sql};
 
@@ -70,14 +70,14 @@ impl Accounts for PgStore {
         tx.commit().await.map_err(pg)
     }
 
-    async fn insert_session(
-        &self,
-        id: Sha256,
-        user: i64,
-        csrf: String,
-        now: i64,
-        expires: i64,
-    ) -> Result<()> {
+    async fn insert_session(&self, s: NewSession) -> Result<()> {
+        let NewSession {
+            id,
+            user,
+            csrf,
+            now,
+            expires,
+        } = s;
         let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(pg)?;
         let args = [

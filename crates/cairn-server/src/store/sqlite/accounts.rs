@@ -5,7 +5,7 @@ use cairn_protocol::{AuditEntry, User};
 use rusqlite::{params, params_from_iter as values};
 
 use super::{SqliteStore, all, append_audit, count};
-use crate::store::accounts::{Accounts, AuditQuery, AuditRecord, SessionRow};
+use crate::store::accounts::{Accounts, AuditQuery, AuditRecord, NewSession, SessionRow};
 use crate::store::accounts::{changed_user, new_user};
 use crate::store::{Result, Sha256, StoreError, rows, sql};
 
@@ -64,18 +64,12 @@ impl Accounts for SqliteStore {
         .await
     }
 
-    async fn insert_session(
-        &self,
-        id: Sha256,
-        user: i64,
-        csrf: String,
-        now: i64,
-        expires: i64,
-    ) -> Result<()> {
+    async fn insert_session(&self, s: NewSession) -> Result<()> {
         self.write(move |tx| {
-            let args = params![&id[..], user, csrf, now, expires];
+            let args = params![&s.id[..], s.user, s.csrf, s.now, s.expires];
             tx.prepare_cached(sql::INSERT_SESSION)?.execute(args)?;
-            tx.prepare_cached(sql::SIGNED_IN)?.execute([now, user])?;
+            tx.prepare_cached(sql::SIGNED_IN)?
+                .execute([s.now, s.user])?;
             Ok(())
         })
         .await
