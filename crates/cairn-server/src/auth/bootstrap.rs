@@ -6,7 +6,11 @@ use cairn_protocol::{Role, User};
 use super::password;
 use crate::{
     state::AppState,
-    store::{StoreError, accounts::AuditRecord, rows::to_json},
+    store::{
+        StoreError,
+        accounts::{AuditRecord, UserUpdate},
+        rows::to_json,
+    },
     time::now_ms,
 };
 
@@ -126,7 +130,12 @@ pub async fn demo_users(state: &AppState) -> Result<Vec<(Role, String, String)>,
                 };
                 state
                     .store
-                    .update_user(user, Some(hash), true, audit)
+                    .update_user(UserUpdate {
+                        user,
+                        password_hash: Some(hash),
+                        sign_out: true,
+                        audit,
+                    })
                     .await?;
             }
         }

@@ -12,7 +12,7 @@ use crate::{
     auth::{Caller, password},
     error::AppError,
     state::AppState,
-    store::rows::to_json,
+    store::{accounts::UserUpdate, rows::to_json},
     time::now_ms,
 };
 
@@ -214,7 +214,12 @@ pub(crate) async fn update(
     };
     state
         .store
-        .update_user(user.clone(), None, sign_out, audit)
+        .update_user(UserUpdate {
+            user: user.clone(),
+            password_hash: None,
+            sign_out,
+            audit,
+        })
         .await?;
     Ok(Json(user))
 }
@@ -237,12 +242,12 @@ pub(crate) async fn reset_password(
     let audit = caller.audit("user.password_reset", format!("user:{id}"));
     state
         .store
-        .update_user(
-            user.clone(),
-            Some(hash(password.clone()).await?),
-            true,
+        .update_user(UserUpdate {
+            user: user.clone(),
+            password_hash: Some(hash(password.clone()).await?),
+            sign_out: true,
             audit,
-        )
+        })
         .await?;
     Ok(Json(UserWithPassword { user, password }))
 }

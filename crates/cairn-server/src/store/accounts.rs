@@ -70,6 +70,17 @@ impl AuditQuery {
 }
 
 /// A live session and its user.
+/// A change of a user: the user as it is now, a new password hash if the
+/// password changed, whether to end all their sessions (in the same
+/// transaction), and the audit entry.
+#[derive(Debug, Clone)]
+pub struct UserUpdate {
+    pub user: User,
+    pub password_hash: Option<String>,
+    pub sign_out: bool,
+    pub audit: AuditRecord,
+}
+
 /// A session to start: its id (SHA-256 of the cookie's secret), its user,
 /// its CSRF token, when it starts and when it expires (UTC ms).
 #[derive(Debug, Clone)]
@@ -176,16 +187,9 @@ pub trait Accounts: Send + Sync {
     /// A user and their password hash, by username (for signing in).
     async fn user_for_login(&self, username: &str) -> Result<Option<(User, String)>>;
 
-    /// Saves a changed user (and a new password `hash`, if any) with its
-    /// audit entry. `sign_out` ends all the user's sessions in the same
-    /// transaction. `Invalid` if there is no such user.
-    async fn update_user(
-        &self,
-        user: User,
-        hash: Option<String>,
-        out: bool,
-        audit: AuditRecord,
-    ) -> Result<()>;
+    /// Saves a changed user with its audit entry, in one transaction.
+    /// `Invalid` if there is no such user.
+    async fn update_user(&self, change: UserUpdate) -> Result<()>;
 
     /// Starts a session and records its start as the user's last sign-in.
     async fn insert_session(&self, session: NewSession) -> Result<()>;

@@ -12,7 +12,7 @@ use cairn_server::{
     sim,
     store::{
         Store,
-        accounts::{AuditQuery, AuditRecord, NewSession},
+        accounts::{AuditQuery, AuditRecord, NewSession, UserUpdate},
         rollup::{DAY_MS, HOUR_MS},
     },
 };
@@ -197,6 +197,17 @@ fn audit(action: &str, at: i64) -> AuditRecord {
 }
 
 /// Users, sessions and the audit log behave the same on both engines.
+/// Session `id` of `user`, started at 100 and expiring at `expires`.
+fn session(id: [u8; 32], user: i64, csrf: &str, expires: i64) -> NewSession {
+    NewSession {
+        id,
+        user,
+        csrf: csrf.into(),
+        now: 100,
+        expires,
+    }
+}
+
 async fn accounts(store: &Store) {
     assert_eq!(store.count_users().await.unwrap(), 0);
     let anna = User {
@@ -254,16 +265,8 @@ async fn accounts(store: &Store) {
     assert_eq!((found, hash.as_str()), (created.clone(), "hash-1"));
 
     // Sessions: found while valid, gone when expired, deleted, or signed out.
-    store
-        .insert_session(NewSession {
-            id: [7; 32],
-            user: created.id,
-            csrf: "csrf".into(),
-            now: 100,
-            expires: 200,
-        })
-        .await
-        .unwrap();
+    let start = session([7; 32], created.id, "csrf", 200);
+    store.insert_session(start).await.unwrap();
     let s = store.session([7; 32], 150).await.unwrap().unwrap();
     assert_eq!(
         (s.user.id, s.csrf.as_str(), s.expires),
@@ -286,28 +289,20 @@ async fn accounts(store: &Store) {
         store.session([7; 32], 150).await.unwrap().is_none(),
         "deleted"
     );
-    store
-        .insert_session(NewSession {
-            id: [8; 32],
-            user: created.id,
-            csrf: "c2".into(),
-            now: 100,
-            expires: 1_000,
-        })
-        .await
-        .unwrap();
+    let start = session([8; 32], created.id, "c2", 1_000);
+    store.insert_session(start).await.unwrap();
     let mut changed = User {
         role: Role::Manager,
         updated_at: 20,
         ..s.user.clone()
     };
     store
-        .update_user(
-            changed.clone(),
-            Some("hash-2".into()),
-            true,
-            audit("user.update", 20),
-        )
+        .update_user(UserUpdate {
+            user: changed.clone(),
+            password_hash: Some("hash-2".into()),
+            sign_out: true,
+            audit: audit("user.update", 20),
+        })
         .await
         .unwrap();
     assert!(
@@ -331,19 +326,16 @@ async fn accounts(store: &Store) {
         store.user_for_login("anna").await.unwrap().unwrap().1,
         "hash-2"
     );
-    store
-        .insert_session(NewSession {
-            id: [9; 32],
-            user: created.id,
-            csrf: "c3".into(),
-            now: 100,
-            expires: 1_000,
-        })
-        .await
-        .unwrap();
+    let start = session([9; 32], created.id, "c3", 1_000);
+    store.insert_session(start).await.unwrap();
     changed.disabled = true;
     store
-        .update_user(changed, None, false, audit("user.update", 21))
+        .update_user(UserUpdate {
+            user: changed,
+            password_hash: None,
+            sign_out: false,
+            audit: audit("user.update", 21),
+        })
         .await
         .unwrap();
     assert!(

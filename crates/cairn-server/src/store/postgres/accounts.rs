@@ -4,7 +4,9 @@ use async_trait::async_trait;
 use cairn_protocol::{AuditEntry, User};
 
 use super::{PgStore, all, count, exec, pg, refs};
-use crate::store::accounts::{Accounts, AuditQuery, AuditRecord, NewSession, SessionRow};
+use crate::store::accounts::{
+    Accounts, AuditQuery, AuditRecord, NewSession, SessionRow, UserUpdate,
+};
 use crate::store::accounts::{changed_user, new_user};
 use crate::store::{Result, Sha256, StoreError, rows, sql};
 
@@ -50,13 +52,13 @@ impl Accounts for PgStore {
         found.map(rows::single)
     }
 
-    async fn update_user(
-        &self,
-        user: User,
-        hash: Option<String>,
-        out: bool,
-        audit: AuditRecord,
-    ) -> Result<()> {
+    async fn update_user(&self, change: UserUpdate) -> Result<()> {
+        let UserUpdate {
+            user,
+            password_hash: hash,
+            sign_out: out,
+            audit,
+        } = change;
         let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(pg)?;
         let args = changed_user(&user, hash.as_deref());

@@ -5,7 +5,9 @@ use cairn_protocol::{AuditEntry, User};
 use rusqlite::{params, params_from_iter as values};
 
 use super::{SqliteStore, all, append_audit, count};
-use crate::store::accounts::{Accounts, AuditQuery, AuditRecord, NewSession, SessionRow};
+use crate::store::accounts::{
+    Accounts, AuditQuery, AuditRecord, NewSession, SessionRow, UserUpdate,
+};
 use crate::store::accounts::{changed_user, new_user};
 use crate::store::{Result, Sha256, StoreError, rows, sql};
 
@@ -44,13 +46,13 @@ impl Accounts for SqliteStore {
         self.run(login).await.map(rows::single)
     }
 
-    async fn update_user(
-        &self,
-        user: User,
-        hash: Option<String>,
-        out: bool,
-        audit: AuditRecord,
-    ) -> Result<()> {
+    async fn update_user(&self, change: UserUpdate) -> Result<()> {
+        let UserUpdate {
+            user,
+            password_hash: hash,
+            sign_out: out,
+            audit,
+        } = change;
         self.write(move |tx| {
             let args = values(changed_user(&user, hash.as_deref()));
             if tx.prepare_cached(sql::UPDATE_USER)?.execute(args)? != 1 {
