@@ -149,8 +149,10 @@ pub(super) fn new_user(u: &User, password_hash: &str) -> Vec<Value> {
 }
 
 /// The parameters of `sql::UPDATE_USER` (a `None` hash keeps the old one).
-pub(super) fn changed_user(u: &User, password_hash: Option<&str>) -> Vec<Value> {
-    let mut row = user_fields(u, password_hash);
+/// The parameters of `sql::UPDATE_USER` for a change.
+pub(super) fn changed_user(change: &UserUpdate) -> Vec<Value> {
+    let u = &change.user;
+    let mut row = user_fields(u, change.password_hash.as_deref());
     row.extend([u.updated_at.into(), u.id.into()]);
     row
 }

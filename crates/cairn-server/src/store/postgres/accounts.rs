@@ -53,22 +53,17 @@ impl Accounts for PgStore {
     }
 
     async fn update_user(&self, change: UserUpdate) -> Result<()> {
-        let UserUpdate {
-            user,
-            password_hash: hash,
-            sign_out: out,
-            audit,
-        } = change;
         let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(pg)?;
-        let args = changed_user(&user, hash.as_deref());
+        let id = change.user.id;
+        let args = changed_user(&change);
         if exec(&tx, sql::UPDATE_USER, &refs(&args)).await? != 1 {
-            return Err(StoreError::Invalid(format!("no user {}", user.id)));
+            return Err(StoreError::Invalid(format!("no user {id}")));
         }
-        if out {
-            exec(&tx, sql::SIGN_OUT, &[&user.id]).await?;
+        if change.sign_out {
+            exec(&tx, sql::SIGN_OUT, &[&id]).await?;
         }
-        exec(&tx, sql::APPEND_AUDIT, &refs(&audit.params())).await?;
+        exec(&tx, sql::APPEND_AUDIT, &refs(&change.audit.params())).await?;
         tx.commit().await.map_err(pg)
     }
 

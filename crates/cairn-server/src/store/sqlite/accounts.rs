@@ -47,21 +47,16 @@ impl Accounts for SqliteStore {
     }
 
     async fn update_user(&self, change: UserUpdate) -> Result<()> {
-        let UserUpdate {
-            user,
-            password_hash: hash,
-            sign_out: out,
-            audit,
-        } = change;
         self.write(move |tx| {
-            let args = values(changed_user(&user, hash.as_deref()));
+            let id = change.user.id;
+            let args = values(changed_user(&change));
             if tx.prepare_cached(sql::UPDATE_USER)?.execute(args)? != 1 {
-                return Err(StoreError::Invalid(format!("no user {}", user.id)));
+                return Err(StoreError::Invalid(format!("no user {id}")));
             }
-            if out {
-                tx.prepare_cached(sql::SIGN_OUT)?.execute([user.id])?;
+            if change.sign_out {
+                tx.prepare_cached(sql::SIGN_OUT)?.execute([id])?;
             }
-            append_audit(tx, &audit)
+            append_audit(tx, &change.audit)
         })
         .await
     }
