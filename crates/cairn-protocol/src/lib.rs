@@ -3,6 +3,7 @@
 //! Conventions: time is UTC epoch milliseconds (`i64`), formatted only for
 //! display; identifiers are opaque strings; enums travel as `snake_case` tags.
 
+pub mod alerts;
 mod auth;
 mod error;
 pub mod m4;
@@ -10,6 +11,11 @@ mod model;
 mod series;
 mod ws;
 
+pub use alerts::{
+    AckRequest, Alarm, AlarmEvent, AlarmState, BacktestRequest, BacktestResult, CommentRequest,
+    Condition, Rule, RuleSpec, Schedule, ScopeLevel, Severity, ShelveRequest, Weekday,
+    WouldBeAlarm,
+};
 pub use auth::{
     AuditEntry, CSRF_HEADER, DeviceToken, LoginRequest, Me, NewUser, PasswordChange, Role, User,
     UserPatch, UserWithPassword,

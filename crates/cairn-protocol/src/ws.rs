@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use crate::{Reading, Snapshot};
+use crate::{Alarm, Reading, Snapshot};
 
 /// Where the one WebSocket of a tab connects.
 pub const WS_PATH: &str = "/api/ws";
@@ -35,6 +35,11 @@ pub enum ServerMsg {
         server_time: i64,
         readings: Vec<Reading>,
     },
+    /// Alarms of the sites the user may see. `replace`: these are all the
+    /// alarms of the queue (every one not closed), sent after each snapshot;
+    /// otherwise changed alarms, to put in place of the ones with the same
+    /// id (a `closed` one leaves the queue).
+    Alarms { replace: bool, alarms: Vec<Alarm> },
     /// Part of the requested scope lies outside the user's site access:
     /// nothing of that part is sent. Sent right before the snapshot.
     Denied {
@@ -48,7 +53,7 @@ impl ServerMsg {
     pub fn seq(&self) -> Option<u64> {
         match self {
             ServerMsg::Snapshot { seq, .. } | ServerMsg::Readings { seq, .. } => Some(*seq),
-            ServerMsg::Denied { .. } => None,
+            ServerMsg::Denied { .. } | ServerMsg::Alarms { .. } => None,
         }
     }
 }
