@@ -577,6 +577,39 @@ pub struct AlarmEvent {
     pub value: Option<f64>,
 }
 
+/// `GET /api/alarms/{id}`: an alarm and its whole history, oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AlarmDetail {
+    pub alarm: Alarm,
+    pub events: Vec<AlarmEvent>,
+}
+
+/// A maintenance window: alarms raised on its target between `from` and
+/// `to` are kept and marked suppressed, not notified.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MaintenanceWindow {
+    pub id: i64,
+    #[serde(flatten)]
+    pub spec: WindowSpec,
+    pub created_by: String,
+}
+
+/// `POST /api/maintenance`: a window on a site, building or device.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WindowSpec {
+    /// `site`, `building` or `device`.
+    pub scope: ScopeLevel,
+    pub target: String,
+    pub from: i64,
+    /// After `from`, at most 30 days later.
+    pub to: i64,
+    /// Why (1–1,000 characters): shown on every suppressed alarm.
+    pub reason: String,
+}
+
 /// `POST /api/alarms/ack`: acknowledge one or several alarms.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

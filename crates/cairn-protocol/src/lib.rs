@@ -12,9 +12,9 @@ mod series;
 mod ws;
 
 pub use alerts::{
-    AckRequest, Alarm, AlarmEvent, AlarmState, BacktestRequest, BacktestResult, CommentRequest,
-    Condition, Rule, RuleSpec, Schedule, ScopeLevel, Severity, ShelveRequest, Weekday,
-    WouldBeAlarm,
+    AckRequest, Alarm, AlarmDetail, AlarmEvent, AlarmState, BacktestRequest, BacktestResult,
+    CommentRequest, Condition, MaintenanceWindow, Rule, RuleSpec, Schedule, ScopeLevel, Severity,
+    ShelveRequest, Weekday, WindowSpec, WouldBeAlarm,
 };
 pub use auth::{
     AuditEntry, CSRF_HEADER, DeviceToken, LoginRequest, Me, NewUser, PasswordChange, Role, User,
