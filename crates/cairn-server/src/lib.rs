@@ -1,6 +1,7 @@
 //! Cairn's backend: ingest → validate → store → live bus → WebSocket, plus the
 //! REST API under `/api/` and the built app with an SPA fallback.
 
+pub mod alerts;
 pub mod auth;
 pub mod catalog;
 pub mod config;
