@@ -3,5 +3,8 @@
 //! resolved against the catalogue, and the live engine that evaluates what
 //! ingest stores.
 
+pub mod backtest;
+pub mod defaults;
 pub mod eval;
 pub mod schedule;
+pub mod scope;
