@@ -4,10 +4,11 @@
 //! PostgreSQL: rows of `schema_version`) and applies only the rest.
 
 /// The migrations, oldest first; version `n` is `MIGRATIONS[n - 1]`.
-pub(super) const MIGRATIONS: [&str; 3] = [
+pub(super) const MIGRATIONS: [&str; 4] = [
     include_str!("migrations/001_catalog.sql"),
     include_str!("migrations/002_device_tokens.sql"),
     include_str!("migrations/003_accounts.sql"),
+    include_str!("migrations/004_alerts.sql"),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,8 +71,8 @@ mod tests {
                 assert!(!sql.contains('{') && !sql.contains('}'), "{sql}");
             }
         }
-        assert_eq!(pending(2, Dialect::Sqlite).count(), 1);
-        assert_eq!(pending(3, Dialect::Postgres).count(), 0);
+        assert_eq!(pending(2, Dialect::Sqlite).count(), 2);
+        assert_eq!(pending(4, Dialect::Postgres).count(), 0);
     }
 
     #[test]

@@ -12,6 +12,8 @@
 mod sql;
 mod access;
 pub mod accounts;
+pub mod alerts;
+pub mod exec;
 mod migrate;
 mod model;
 mod postgres;
@@ -138,4 +140,8 @@ pub trait Engine: Accounts {
 
     /// The SHA-256 of device `id`'s current token (32 bytes), if it has one.
     async fn device_token_hash(&self, id: &str) -> Result<Option<Vec<u8>>>;
+
+    /// Runs `work` in one transaction (see [`Store::transact`], which is
+    /// how to call it).
+    async fn run_work(&self, work: exec::Work) -> Result<Box<dyn std::any::Any + Send>>;
 }

@@ -6,6 +6,7 @@
 mod support;
 
 mod access;
+mod alarm_store;
 mod api;
 mod auth;
 mod catalog;

@@ -501,8 +501,9 @@ async fn postgres_passes_the_storage_suite_and_serves_the_app() {
 // schema version 3 as databases in the field have it. They are frozen: no test
 // writes them, so the upgrade test keeps testing an upgrade from what exists.
 // The migrator must produce the same schema, and must take a database made by
-// that code as up to date. (When a migration 4 is added, compare the result of
-// migrations 1-3 against these, and keep the upgrade tests starting from them.)
+// that code as up to date. Migration 4 (alerts) came later: a fresh database
+// holds exactly version 3 plus what it adds, and a version 3 database is
+// upgraded to exactly what a fresh one is.
 
 fn fixture(name: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -595,7 +596,20 @@ async fn sqlite_schema_is_todays() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("new.sqlite3");
     drop(Store::open_sqlite(&path).await.unwrap());
-    snapshot("schema-sqlite.json", &sqlite_schema(&path));
+    let fresh = sqlite_schema(&path);
+    let v3: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("schema-sqlite.json")).unwrap())
+            .unwrap();
+    let v3_objects = v3["objects"].as_array().unwrap();
+    let objects = fresh["objects"].as_array().unwrap();
+    assert_eq!(
+        &objects[..v3_objects.len()],
+        &v3_objects[..],
+        "version 3 unchanged"
+    );
+    assert!(objects.len() > v3_objects.len());
+    assert_eq!(fresh["user_version"], 4);
+    assert_eq!(fresh["counters"], v3["counters"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -603,13 +617,29 @@ async fn postgres_schema_is_todays() {
     let pg = support::Postgres::start();
     let url = pg.database("fresh").await;
     drop(Store::connect_postgres(&url).await.unwrap());
-    snapshot("schema-postgres.json", &postgres_schema(&url).await);
+    let fresh = postgres_schema(&url).await;
+    let v3: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("schema-postgres.json")).unwrap())
+            .unwrap();
+    for (key, rows) in v3.as_object().unwrap() {
+        let now = fresh[key].as_array().unwrap();
+        for row in rows.as_array().unwrap() {
+            if key != "versions" {
+                assert!(now.contains(row), "{key}: {row} is gone or changed");
+            }
+        }
+    }
+    assert_eq!(
+        fresh["versions"],
+        serde_json::json!([["1"], ["2"], ["3"], ["4"]])
+    );
 }
 
-/// A SQLite file as the code before `migrations/` left it: built from the
-/// snapshot, opened by the migrator, left as it was, and it works.
+/// A SQLite file as the code before `migrations/` left it (version 3):
+/// built from the snapshot, opened by the migrator, upgraded to exactly
+/// what a fresh database is, and it works.
 #[tokio::test]
-async fn sqlite_database_of_todays_schema_is_up_to_date() {
+async fn sqlite_database_of_version_3_upgrades_to_the_fresh_schema() {
     let want: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(fixture("schema-sqlite.json")).unwrap())
             .unwrap();
@@ -632,16 +662,22 @@ async fn sqlite_database_of_todays_schema_is_up_to_date() {
         let version = want["user_version"].as_i64().unwrap();
         conn.pragma_update(None, "user_version", version).unwrap();
     }
-    assert_eq!(sqlite_schema(&path), want, "the rebuilt file is today's");
+    assert_eq!(sqlite_schema(&path), want, "the rebuilt file is version 3");
     let store = Store::open_sqlite(&path).await.unwrap();
-    assert_eq!(sqlite_schema(&path), want, "not migrated again");
+    let fresh_path = dir.path().join("fresh.sqlite3");
+    drop(Store::open_sqlite(&fresh_path).await.unwrap());
+    assert_eq!(
+        sqlite_schema(&path),
+        sqlite_schema(&fresh_path),
+        "upgraded = fresh"
+    );
     suite(store).await;
 }
 
 /// A PostgreSQL database as the code before `migrations/` left it (its
-/// `pg_dump`): taken as up to date, and it works.
+/// `pg_dump`, version 3): upgraded to exactly what a fresh one is, and it works.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_database_of_todays_schema_is_up_to_date() {
+async fn postgres_database_of_version_3_upgrades_to_the_fresh_schema() {
     let pg = support::Postgres::start();
     let url = pg.database("old").await;
     let dump = std::fs::read_to_string(fixture("schema-postgres-dump.txt")).unwrap();
@@ -661,6 +697,12 @@ async fn postgres_database_of_todays_schema_is_up_to_date() {
     let want = postgres_schema(&url).await;
     snapshot("schema-postgres.json", &want);
     let store = Store::connect_postgres(&url).await.unwrap();
-    assert_eq!(postgres_schema(&url).await, want, "not migrated again");
+    let fresh = pg.database("fresh").await;
+    drop(Store::connect_postgres(&fresh).await.unwrap());
+    assert_eq!(
+        postgres_schema(&url).await,
+        postgres_schema(&fresh).await,
+        "upgraded = fresh"
+    );
     suite(store).await;
 }

@@ -1,7 +1,7 @@
 //! The storage interface on PostgreSQL: shared statements from `sql.rs`,
 //! and the few of its own (arrays unnested, LATERAL).
 
-use std::sync::Arc;
+use std::{any::Any, sync::Arc};
 
 use async_trait::async_trait;
 use cairn_protocol::Reading;
@@ -10,8 +10,10 @@ use super::{PgStore, all, count, exec, pg, refs};
 use crate::{
     catalog::{Catalog, Model},
     store::{
-        Engine, Result, Sha256,
+        Engine, Result, Sha256, StoreError,
+        access::{Get, Value},
         accounts::AuditRecord,
+        exec::{Exec, Row, Work},
         model,
         rollup::{self, Rollup},
         rows, sql,
@@ -157,5 +159,44 @@ impl Engine for PgStore {
         let client = self.client().await?;
         let hash = all(&client, sql::DEVICE_TOKEN_HASH, &[&id], |r| r.bytes(0)).await;
         hash.map(rows::single)
+    }
+
+    /// Runs on the blocking pool, driving the connection with the runtime's handle.
+    async fn run_work(&self, work: Work) -> Result<Box<dyn Any + Send>> {
+        let mut client = self.client().await?;
+        let handle = tokio::runtime::Handle::current();
+        tokio::task::spawn_blocking(move || {
+            let tx = handle.block_on(client.transaction()).map_err(pg)?;
+            let out = work(&mut PgExec {
+                tx: &tx,
+                handle: &handle,
+            })?;
+            handle.block_on(tx.commit()).map_err(pg)?;
+            Ok(out)
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
+    }
+}
+
+/// [`Exec`] on a PostgreSQL transaction, from a blocking thread.
+struct PgExec<'a, 't> {
+    tx: &'a deadpool_postgres::Transaction<'t>,
+    handle: &'a tokio::runtime::Handle,
+}
+
+impl Exec for PgExec<'_, '_> {
+    fn exec(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
+        self.handle.block_on(exec(self.tx, sql, &refs(params)))
+    }
+
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+        let row =
+            |r: &tokio_postgres::Row| (0..r.len()).map(|i| r.value(i)).collect::<Result<Row>>();
+        self.handle.block_on(async {
+            let stmt = self.tx.prepare_cached(sql).await.map_err(pg)?;
+            let rows = self.tx.query(&stmt, &refs(params)).await.map_err(pg)?;
+            rows.iter().map(|r| row(r)).collect()
+        })
     }
 }

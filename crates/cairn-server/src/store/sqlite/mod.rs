@@ -5,6 +5,7 @@
 mod accounts;
 
 use std::{
+    any::Any,
     path::Path,
     sync::{Arc, Mutex, PoisonError},
 };
@@ -15,8 +16,9 @@ use rusqlite::{Connection, Params, Transaction, params, params_from_iter};
 
 use super::{
     Engine, Result, Sha256, StoreError,
-    access::Get,
+    access::{Get, Value},
     accounts::AuditRecord,
+    exec::{Exec, Row, Work},
     migrate::{self, Dialect},
     model,
     rollup::{self, Rollup},
@@ -279,6 +281,31 @@ impl Engine for SqliteStore {
         let id = id.to_owned();
         self.run(move |c| all(c, sql::DEVICE_TOKEN_HASH, [id], |r| r.bytes(0)).map(rows::single))
             .await
+    }
+
+    async fn run_work(&self, work: Work) -> Result<Box<dyn Any + Send>> {
+        self.write(move |tx| work(&mut SqliteExec(tx))).await
+    }
+}
+
+/// [`Exec`] on a SQLite transaction.
+struct SqliteExec<'a, 'c>(&'a Transaction<'c>);
+
+impl Exec for SqliteExec<'_, '_> {
+    fn exec(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
+        let mut stmt = self.0.prepare_cached(sql)?;
+        Ok(stmt.execute(params_from_iter(params))? as u64)
+    }
+
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+        let mut stmt = self.0.prepare_cached(sql)?;
+        let n = stmt.column_count();
+        let mut rows = stmt.query(params_from_iter(params))?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push((0..n).map(|i| r.value(i)).collect::<Result<Row>>()?);
+        }
+        Ok(out)
     }
 }
 
