@@ -13,6 +13,7 @@ use crate::{
     state::{
         clock::{provide_clock, use_clock},
         live::{provide_live, use_live},
+        notify::provide_notifications,
         session::{Auth, provide_session, use_session},
         theme::{provide_theme, use_theme},
     },
@@ -61,15 +62,17 @@ pub fn App() -> impl IntoView {
 #[component]
 fn SignedIn() -> impl IntoView {
     provide_live();
+    provide_notifications();
     let (live, theme, session) = (use_live(), use_theme(), use_session());
     let user = Signal::derive(move || match &*session.auth.read() {
         Auth::SignedIn(me) => Some(me.user.clone()),
         _ => None,
     });
     let sign_out = Callback::new(move |()| session.sign_out());
+    let unacknowledged = live.unacknowledged(live.server_now(use_clock().0));
     view! {
         <Shell connection=live.connection last_update=live.last_update now=use_clock().0
-            mode=theme.mode choice=theme.choice user on_sign_out=sign_out>
+            mode=theme.mode choice=theme.choice user unacknowledged on_sign_out=sign_out>
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=Overview />
                 <Route path=path!("/map") view=MapPage />

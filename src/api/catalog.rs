@@ -1,6 +1,7 @@
-//! The portfolio model the map needs: devices with their places, floors.
+//! The portfolio model the map and the rule form need: devices with their
+//! places, floors, zones.
 
-use cairn_protocol::{DeviceSummary, Floor, Page};
+use cairn_protocol::{DeviceSummary, Floor, Page, Zone};
 
 use super::{ApiError, http::get};
 
@@ -41,4 +42,17 @@ pub async fn floor(id: &str) -> Result<Option<Floor>, ApiError> {
     ))
     .await?;
     Ok(page.items.into_iter().next())
+}
+
+/// Every zone (room, corridor…) on the user's sites, page by page.
+pub async fn zones() -> Result<Vec<Zone>, ApiError> {
+    let mut all = Vec::new();
+    loop {
+        let page: Page<Zone> = get(&format!("/api/zones?limit=1000&offset={}", all.len())).await?;
+        let done = page.items.is_empty() || all.len() + page.items.len() >= page.total as usize;
+        all.extend(page.items);
+        if done {
+            return Ok(all);
+        }
+    }
 }

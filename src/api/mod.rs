@@ -1,6 +1,7 @@
 //! The only code that talks to the network. A 401 from any request or the
 //! socket's close 4401 ends the session here (`signed_out`), nowhere else.
 
+pub mod alerts;
 pub mod auth;
 pub mod catalog;
 mod error;

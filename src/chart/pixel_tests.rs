@@ -39,6 +39,7 @@ fn render(samples: &[Sample], view: View, width_ms: i64, scale: &ValueScale) -> 
             ticks: Vec::new(),
             now: view.to,
             compact: true,
+            bands: Vec::new(),
         };
         draw_lines(&area, &scene, plot, 1).expect("draw");
     }

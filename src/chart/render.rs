@@ -65,6 +65,8 @@ pub struct Scene<'a> {
     pub now: i64,
     /// A sparkline: no axes, no labels.
     pub compact: bool,
+    /// Times an alarm was active (from, to), drawn as translucent bands.
+    pub bands: Vec<(i64, i64)>,
 }
 
 /// The plot area inside the canvas, in device pixels.
@@ -167,6 +169,23 @@ pub fn draw_frame<DB: DrawingBackend>(
                     color.mix(0.8).stroke_width(1),
                 ))?;
             }
+        }
+    }
+    // Alarm bands: while an alarm was active, the whole height tinted.
+    for &(from, to) in &scene.bands {
+        let (x0, x1) = (
+            plot.x(scene.view, from).clamp(left, right),
+            plot.x(scene.view, to).clamp(left, right),
+        );
+        if x1 >= x0 && to >= scene.view.from && from <= scene.view.to {
+            area.draw(&Rectangle::new(
+                [(x0, top), (x1.max(x0 + 1), bottom)],
+                palette.critical.mix(0.16).filled(),
+            ))?;
+            area.draw(&PathElement::new(
+                vec![(x0, top), (x0, bottom)],
+                palette.critical.mix(0.7).stroke_width(1),
+            ))?;
         }
     }
     // Stale tails: no data since then, greyed up to now.

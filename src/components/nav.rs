@@ -22,14 +22,30 @@ pub const ADMIN_ROUTES: &[(&str, &str, Icon)] = &[
 ];
 
 #[component]
-pub fn Nav(#[prop(into)] admin: Signal<bool>) -> impl IntoView {
-    let link = |&(href, label, icon): &(&'static str, &'static str, Icon)| {
+pub fn Nav(
+    #[prop(into)] admin: Signal<bool>,
+    /// Active alarms nobody acknowledged yet: a badge on "Alerts" when any.
+    #[prop(optional, into)]
+    unacknowledged: Signal<usize>,
+) -> impl IntoView {
+    let link = move |&(href, label, icon): &(&'static str, &'static str, Icon)| {
+        let badge = (icon == Icon::Alerts).then(|| {
+            view! {
+                <Show when=move || { unacknowledged.get() > 0 }>
+                    <span class="cairn-nav__badge" data-testid="alarm-badge"
+                        aria-label=move || format!("{} unacknowledged", unacknowledged.get())>
+                        {move || unacknowledged.get().to_string()}
+                    </span>
+                </Show>
+            }
+        });
         view! {
             <li>
                 <A href=href exact=true attr:class="cairn-nav__link"
                     attr:data-testid=format!("nav-{}", label.to_lowercase())>
                     <SvgIcon icon=icon />
                     <span class="cairn-nav__label">{label}</span>
+                    {badge}
                 </A>
             </li>
         }

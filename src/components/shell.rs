@@ -17,6 +17,9 @@ pub fn Shell(
     #[prop(into)] mode: Signal<Mode>,
     choice: RwSignal<Option<Mode>>,
     #[prop(into)] user: Signal<Option<User>>,
+    /// Active alarms nobody acknowledged yet (the navigation's badge).
+    #[prop(optional, into)]
+    unacknowledged: Signal<usize>,
     on_sign_out: Callback<()>,
     children: Children,
 ) -> impl IntoView {
@@ -28,7 +31,7 @@ pub fn Shell(
     });
     view! {
         <div class="cairn-shell">
-            <Nav admin />
+            <Nav admin unacknowledged />
             <div class="cairn-shell__main">
                 <header class="cairn-topbar">
                     <span class="cairn-topbar__brand">"Cairn"</span>

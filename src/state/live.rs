@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
-use cairn_protocol::{Building, Metric, PointSummary, Reading, ResumeFrom, ServerMsg, SiteSummary};
+use cairn_protocol::{
+    Alarm, AlarmState, Building, Metric, PointSummary, Reading, ResumeFrom, ServerMsg, SiteSummary,
+};
 use leptos::prelude::*;
 use leptos_use::core::ConnectionReadyState;
 
@@ -39,6 +41,9 @@ pub struct LiveStore {
     pub sites: RwSignal<Vec<SiteSummary>>,
     pub buildings: RwSignal<Vec<Building>>,
     pub points: RwSignal<Vec<LivePoint>>,
+    /// The alarm queue: every alarm not closed that the user may see (shelved
+    /// ones included: see [`Alarm::shelved_until`]), as the socket last said.
+    pub alarms: RwSignal<Vec<Alarm>>,
     index: StoredValue<HashMap<u32, RwSignal<Option<Reading>>>>,
     /// Browser time (ms) of the last message that carried data.
     pub last_update: RwSignal<Option<f64>>,
@@ -57,6 +62,7 @@ impl LiveStore {
             sites: RwSignal::new(Vec::new()),
             buildings: RwSignal::new(Vec::new()),
             points: RwSignal::new(Vec::new()),
+            alarms: RwSignal::new(Vec::new()),
             index: StoredValue::new(HashMap::new()),
             last_update: RwSignal::new(None),
             seq: RwSignal::new(0),
@@ -100,6 +106,19 @@ impl LiveStore {
                 });
                 self.seq.set(*seq);
             }
+            ServerMsg::Alarms { replace, alarms } => {
+                if *replace {
+                    self.alarms.set(
+                        (alarms.iter())
+                            .filter(|a| a.state != AlarmState::Closed)
+                            .cloned()
+                            .collect(),
+                    );
+                } else {
+                    self.alarms_changed(alarms);
+                }
+                return;
+            }
             // Part of the scope is not on the user's sites: nothing to apply.
             ServerMsg::Denied { message } => {
                 leptos::logging::warn!("live: {message}");
@@ -114,6 +133,42 @@ impl LiveStore {
         let now = js_sys::Date::now();
         self.clock_offset.set(*server_time as f64 - now);
         self.last_update.set(Some(now));
+    }
+
+    /// Alarms that changed (from the socket, or the answer to an acknowledge
+    /// or shelve): each takes the place of the one with its id; a closed one
+    /// leaves the queue.
+    pub fn alarms_changed(&self, changed: &[Alarm]) {
+        if changed.is_empty() {
+            return;
+        }
+        self.alarms.update(|queue| {
+            for a in changed {
+                match queue.iter().position(|q| q.id == a.id) {
+                    Some(i) if a.state == AlarmState::Closed => {
+                        queue.remove(i);
+                    }
+                    Some(i) => queue[i] = a.clone(),
+                    None if a.state != AlarmState::Closed => queue.push(a.clone()),
+                    None => {}
+                }
+            }
+        });
+    }
+
+    /// How many active alarms nobody has acknowledged yet (state
+    /// `Unacknowledged`), leaving out those shelved at `server_now`.
+    pub fn unacknowledged(&self, server_now: Signal<f64>) -> Signal<usize> {
+        let alarms = self.alarms;
+        Signal::derive(move || {
+            let now = server_now.get() as i64;
+            alarms.with(|q| {
+                q.iter()
+                    .filter(|a| a.state == AlarmState::Unacknowledged)
+                    .filter(|a| a.shelved_until.is_none_or(|t| t <= now))
+                    .count()
+            })
+        })
     }
 
     /// Server time now (ms) from a browser clock signal.
@@ -200,4 +255,77 @@ fn browser_online() -> RwSignal<bool> {
 
 pub fn use_live() -> LiveStore {
     expect_context::<LiveStore>()
+}
+
+/// The alarm queue of the live store (every alarm not closed), live.
+pub fn use_alarms() -> Signal<Vec<Alarm>> {
+    use_live().alarms.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use cairn_protocol::{Alarm, AlarmState, ServerMsg};
+    use leptos::prelude::*;
+
+    use super::{Connection, LiveStore};
+
+    fn alarm(id: i64, state: AlarmState) -> Alarm {
+        serde_json::from_value(serde_json::json!({
+            "id": id, "rule_id": 1, "rule_name": "Warm", "severity": "critical", "point": 1,
+            "point_key": "d/air_temperature", "device_id": "d", "device_name": "D", "site_id": "s",
+            "metric": "air_temperature", "state": state.name(), "raised_at": id, "count": 1,
+            "suppressed": false
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_alarm_queue_follows_the_socket() {
+        let store = LiveStore::detached(Signal::stored(Connection::Connected));
+        let ids = || {
+            store
+                .alarms
+                .with_untracked(|q| q.iter().map(|a| (a.id, a.state)).collect::<Vec<_>>())
+        };
+        let msg = |replace, alarms| ServerMsg::Alarms { replace, alarms };
+        store.apply(&msg(
+            true,
+            vec![
+                alarm(1, AlarmState::Unacknowledged),
+                alarm(2, AlarmState::Acknowledged),
+            ],
+        ));
+        assert_eq!(
+            ids(),
+            [
+                (1, AlarmState::Unacknowledged),
+                (2, AlarmState::Acknowledged)
+            ]
+        );
+        // Changed in place, new ones added, closed ones leave.
+        store.apply(&msg(
+            false,
+            vec![
+                alarm(1, AlarmState::Acknowledged),
+                alarm(3, AlarmState::Unacknowledged),
+                alarm(2, AlarmState::Closed),
+            ],
+        ));
+        assert_eq!(
+            ids(),
+            [
+                (1, AlarmState::Acknowledged),
+                (3, AlarmState::Unacknowledged)
+            ]
+        );
+        let now = Signal::stored(0.0);
+        assert_eq!(store.unacknowledged(now).get_untracked(), 1);
+        // A replace is the whole queue.
+        store.apply(&msg(
+            true,
+            vec![alarm(4, AlarmState::ClearedUnacknowledged)],
+        ));
+        assert_eq!(ids(), [(4, AlarmState::ClearedUnacknowledged)]);
+        assert_eq!(store.unacknowledged(now).get_untracked(), 0);
+    }
 }

@@ -3,5 +3,6 @@
 
 pub mod clock;
 pub mod live;
+pub mod notify;
 pub mod session;
 pub mod theme;

@@ -151,6 +151,10 @@ impl Server {
             ))
         });
         tokio::spawn(retention::run(state.clone(), stopped.clone()));
+        tokio::spawn(alerts::engine::run_timer(
+            state.alerts.clone(),
+            stopped.clone(),
+        ));
         let mut until_stopped = stopped.clone();
         let serve = tokio::spawn(
             // Connection info gives sign-in rate limiting the client's address.

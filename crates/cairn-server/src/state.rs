@@ -3,6 +3,7 @@ use std::{sync::Arc, time::Instant};
 use tokio::sync::watch;
 
 use crate::{
+    alerts::AlertEngine,
     catalog::{Catalog, Model},
     config::Config,
     ingest::Ingestor,
@@ -24,6 +25,8 @@ pub struct AppState {
     pub catalog: Arc<Catalog>,
     pub bus: LiveBus,
     pub ingest: Ingestor,
+    /// The alert rules in force and the alarm writer.
+    pub alerts: AlertEngine,
     pub started: Instant,
     /// Failed sign-ins per account and address.
     pub limiter: Arc<LoginLimiter>,
@@ -56,14 +59,17 @@ impl AppState {
         let catalog = store.load_catalog().await?;
         let latest = store.latest_readings().await?;
         let catalog = Arc::new(catalog);
+        let alerts =
+            AlertEngine::start(store.clone(), catalog.clone(), config.clock, &latest).await?;
         let bus = LiveBus::new(LIVE_QUEUE, REPLAY_READINGS, latest);
-        let ingest = Ingestor::new(store.clone(), catalog.clone(), bus.clone());
+        let ingest = Ingestor::new(store.clone(), catalog.clone(), bus.clone(), alerts.clone());
         Ok(AppState {
             config,
             store,
             catalog,
             bus,
             ingest,
+            alerts,
             started: Instant::now(),
             limiter: Arc::default(),
             stopping,

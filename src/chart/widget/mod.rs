@@ -39,6 +39,9 @@ pub struct SeriesQuery {
 /// has meanwhile); an error is shown above the chart.
 pub type SeriesFuture = Pin<Box<dyn Future<Output = Result<SeriesBatch, String>>>>;
 
+/// An interval an alarm was active, UTC ms (to: none = still active).
+pub type AlarmBand = (i64, Option<i64>);
+
 /// Where a chart's history comes from: pages pass `/api/series`, tests a fixed batch.
 pub type SeriesSource = Callback<SeriesQuery, SeriesFuture>;
 
@@ -117,6 +120,14 @@ pub fn TimeChart(
     #[prop(optional, into)]
     theme: Option<Signal<Mode>>,
     #[prop(default = Range::Day)] range: Range,
+    /// A fixed first view (from, to) instead of the preset: shown as a zoom
+    /// (`Custom`), which the toolbar's presets leave.
+    #[prop(default = None)]
+    initial: Option<(i64, i64)>,
+    /// Alarm intervals (from, to; to none = still active) drawn as
+    /// translucent bands behind the lines.
+    #[prop(optional, into)]
+    bands: Option<Signal<Vec<AlarmBand>>>,
     /// A sparkline: no axes, no controls, no gestures.
     #[prop(default = false)]
     compact: bool,
@@ -126,6 +137,13 @@ pub fn TimeChart(
 ) -> impl IntoView {
     let start = now.get_untracked() as i64;
     let now = Signal::derive(move || now.get() as i64);
+    let (range, first_view) = match initial {
+        Some((from, to)) if to > from => (Range::Custom, View { from, to }),
+        _ => (
+            range,
+            View::ending(start, range.span().unwrap_or(86_400_000)),
+        ),
+    };
     // Follows the browser's zoom, so the canvases stay one pixel per device pixel.
     let dpr = use_device_pixel_ratio();
     let dpr = Signal::derive(move || dpr.get().max(1.0));
@@ -133,7 +151,7 @@ pub fn TimeChart(
         points,
         model: StoredValue::new_local(Model::default()),
         version: RwSignal::new(0),
-        view: RwSignal::new(View::ending(start, range.span().unwrap_or(86_400_000))),
+        view: RwSignal::new(first_view),
         range: RwSignal::new(range),
         hidden: RwSignal::new(HashSet::new()),
         trend: RwSignal::new(false),
@@ -184,6 +202,13 @@ pub fn TimeChart(
             if appended {
                 state.version.update(|v| *v += 1);
             }
+        });
+    }
+    if let Some(bands) = bands {
+        Effect::new(move |_| {
+            let b = bands.get();
+            state.model.update_value(|m| m.bands = b);
+            state.version.update(|v| *v += 1);
         });
     }
     fetch_when_needed(state, source, size, dpr);

@@ -86,6 +86,8 @@ pub struct Loaded {
 pub struct Model {
     pub series: Vec<Held>,
     pub loaded: Option<Loaded>,
+    /// Alarm intervals to draw as bands (to: none = still active).
+    pub bands: Vec<super::AlarmBand>,
 }
 
 impl Model {
@@ -288,6 +290,10 @@ impl Model {
                 }
             })
             .collect();
+        let bands = (self.bands.iter())
+            .map(|&(from, to)| (from, to.unwrap_or(now)))
+            .filter(|&(from, to)| to >= view.from && from <= view.to)
+            .collect();
         Scene {
             view,
             width_ms,
@@ -296,6 +302,7 @@ impl Model {
             ticks,
             now,
             compact,
+            bands,
         }
     }
 

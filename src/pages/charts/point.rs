@@ -1,14 +1,23 @@
 //! `/points/:id`: one point's history and live values, full size, with the
 //! device's other points one click away (a second axis when units differ).
+//! `?from=…&to=…` (UTC ms) opens it on that window (the alarm queue links
+//! here around an alarm); the point's open alarms are drawn as bands.
 
 use leptos::prelude::*;
-use leptos_router::{components::A, hooks::use_params_map};
+use leptos_router::{
+    components::A,
+    hooks::{use_params_map, use_query_map},
+};
 
 use super::{chart_now, chart_point, live_readings, series_source};
 use crate::{
     chart::{Range, widget::TimeChart},
     components::live_value::LiveValue,
-    state::{clock::use_clock, live::use_live, theme::use_theme},
+    state::{
+        clock::use_clock,
+        live::{use_alarms, use_live},
+        theme::use_theme,
+    },
 };
 
 #[component]
@@ -16,6 +25,14 @@ pub fn PointPage() -> impl IntoView {
     let live = use_live();
     let now = live.server_now(use_clock().0);
     let params = use_params_map();
+    let query = use_query_map();
+    let window = move || {
+        query.with_untracked(|q| {
+            let at = |k: &str| q.get(k).and_then(|v| v.parse::<i64>().ok());
+            at("from").zip(at("to")).filter(|(a, b)| b > a)
+        })
+    };
+    let alarms = use_alarms();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|v| v.parse::<u32>().ok())));
     let point = move || {
         let id = id.get()?;
@@ -56,6 +73,16 @@ pub fn PointPage() -> impl IntoView {
                 .collect::<Vec<_>>()
         });
         let title = format!("{} · {}", p.device_name, p.metric.label());
+        let pid = p.id;
+        let bands = Signal::derive(move || {
+            alarms.with(|q| {
+                q.iter()
+                    .filter(|a| a.point == pid)
+                    .map(|a| (a.raised_at, a.cleared_at))
+                    .collect::<Vec<_>>()
+            })
+        });
+        let initial = window();
         view! {
             <nav class="cairn-crumbs" aria-label="Breadcrumbs"><A href="/">"Overview"</A>" › "{site}" › "{p.device_name.clone()}</nav>
             <header class="cairn-point__header">
@@ -66,7 +93,8 @@ pub fn PointPage() -> impl IntoView {
             <section class="cairn-card cairn-point__chart" data-testid="point-chart">
                 <TimeChart points source=series_source() now=chart_now(&live)
                     live=live_readings(&live, points) theme=use_theme().mode
-                    range=Range::Day label=format!("History of {title}") />
+                    range=Range::Day initial bands
+                    label=format!("History of {title}") />
             </section>
             {(!siblings.is_empty()).then(|| view! {
                 <section class="cairn-point__siblings" aria-label="Add the device's other points">

@@ -5,6 +5,9 @@
 
 pub mod backtest;
 pub mod defaults;
+pub mod engine;
 pub mod eval;
 pub mod schedule;
 pub mod scope;
+
+pub use engine::AlertEngine;

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use cairn_protocol::Reading;
 
-use crate::{catalog::Catalog, live::LiveBus, store::Store};
+use crate::{alerts::AlertEngine, catalog::Catalog, live::LiveBus, store::Store};
 pub use senml::{RecordError, SenmlRecord};
 
 /// How far ahead of the server's clock a reading may be (clock skew allowance).
@@ -36,18 +36,21 @@ pub struct Ingestor {
     store: Store,
     catalog: Arc<Catalog>,
     bus: LiveBus,
+    alerts: AlertEngine,
 }
 
 impl Ingestor {
-    pub fn new(store: Store, catalog: Arc<Catalog>, bus: LiveBus) -> Self {
+    pub fn new(store: Store, catalog: Arc<Catalog>, bus: LiveBus, alerts: AlertEngine) -> Self {
         Self {
             store,
             catalog,
             bus,
+            alerts,
         }
     }
 
-    /// Validates a pack sent by `device_id`, stores it durably, then publishes it.
+    /// Validates a pack sent by `device_id`, stores it durably, evaluates
+    /// the alert rules on it (their alarms written too), then publishes it.
     /// Returns how many readings were new.
     pub async fn ingest_senml(
         &self,
@@ -66,13 +69,18 @@ impl Ingestor {
             .map_err(IngestError::Rejected)?;
         let readings = Arc::new(readings);
         let inserted = self.store.insert_readings(readings.clone()).await?;
+        self.alerts.evaluate(&readings).await?;
         self.bus.publish(Arc::unwrap_or_clone(readings));
         Ok(inserted)
     }
 
     /// Bulk form for history (a gateway's buffer, the simulator's backfill): every
     /// pack is validated as its device's, all are stored in one transaction, and
-    /// only each point's newest reading is published. Returns how many were new.
+    /// only each point's newest reading is published. History is not
+    /// evaluated by the alert rules: a gateway's buffer or the simulator's
+    /// weeks of backfill must not fill the operators' queue with the past
+    /// (the backtest is how to see what it would have raised). Returns how
+    /// many were new.
     pub async fn ingest_history(
         &self,
         packs: &[(String, Vec<SenmlRecord>)],

@@ -1,6 +1,7 @@
 //! The REST API under `/api/`, one module per resource, each with its own
 //! `router()`. Every route is registered with its OpenAPI description.
 
+mod alarms;
 mod audit;
 mod auth;
 mod catalog;
@@ -8,6 +9,7 @@ mod floor_plan;
 mod health;
 mod ingest;
 pub mod openapi;
+pub mod rules;
 mod series;
 mod snapshot;
 mod tokens;
@@ -34,6 +36,8 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(users::router())
         .merge(audit::router())
         .merge(tokens::router())
+        .merge(rules::router())
+        .merge(alarms::router())
         .merge(ws::router())
         .split_for_parts()
 }

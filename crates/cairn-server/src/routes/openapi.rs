@@ -21,6 +21,7 @@ request also needs the session's CSRF token in `X-CSRF-Token`. Each user sees on
         (name = "portfolio", description = "Sites, buildings, floors, zones, devices, points"),
         (name = "history", description = "Range queries"), (name = "live", description = "Latest values and the live socket"),
         (name = "ingest", description = "Device data, authenticated by device tokens"),
+        (name = "alerts", description = "Alert rules (with their backtest) and alarms: the queue, acknowledging, shelving, comments"),
         (name = "admin", description = "Users, the audit log, device tokens (admins only)"),
     )
 )]

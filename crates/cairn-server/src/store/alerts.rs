@@ -302,12 +302,11 @@ pub fn rules(tx: &mut dyn Exec) -> Result<Vec<StoredRule>> {
 
 /// Rule `id`, if it exists and is not deleted.
 pub fn rule(tx: &mut dyn Exec, id: i64) -> Result<Option<StoredRule>> {
-    Ok(tx
-        .query(RULE, &[v(id)])?
+    tx.query(RULE, &[v(id)])?
         .iter()
         .map(rule_row)
         .next()
-        .transpose()?)
+        .transpose()
 }
 
 /// Stores the default rules if the database never had a rule. Returns how many.

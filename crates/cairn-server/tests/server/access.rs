@@ -65,7 +65,176 @@ const HIDDEN: [u16; 5] = [401, 404, 404, 404, 200];
 const ADMIN: [u16; 5] = [401, 403, 403, 403, 200];
 const DEVICES_ONLY: [u16; 5] = [401; 5];
 
-fn table(s: &cairn_server::AppState, victim: i64) -> Vec<Case> {
+/// A rule on `site` as the API takes it.
+fn rule_json(site: &str) -> String {
+    format!(
+        r#"{{"name":"CO2 {site}","scope":"site","target":"{site}","metric":"co2","condition":{{"kind":"above","trigger":1500,"clear":1400}},"on_delay_s":0,"off_delay_s":0,"severity":"warning","enabled":true}}"#
+    )
+}
+
+/// Rules and alarms on each site for the alert endpoints to act on.
+struct Alerts {
+    rule: [i64; 2],
+    alarm: [i64; 2],
+}
+
+/// A rule stored on `site` (not through the API: that is under test).
+async fn stored_rule(s: &cairn_server::AppState, site: &str) -> i64 {
+    use cairn_server::store::alerts;
+    let spec: cairn_protocol::RuleSpec = serde_json::from_str(&rule_json(site)).unwrap();
+    let site = site.to_owned();
+    let audit = cairn_server::store::AuditRecord {
+        at: 0,
+        actor_id: None,
+        actor: "test".into(),
+        action: "rule.create".into(),
+        target: String::new(),
+        before: None,
+        after: None,
+    };
+    let r = s
+        .store
+        .transact(move |tx| alerts::insert_rule(tx, &spec, Some(&site), audit));
+    r.await.unwrap().id
+}
+
+async fn alerts_fixture(s: &cairn_server::AppState) -> Alerts {
+    use cairn_server::store::alerts::{self, AlarmWrite};
+    let rule = [stored_rule(s, OWN).await, stored_rule(s, OTHER).await];
+    let mut alarm = [0; 2];
+    for (i, site) in [OWN, OTHER].into_iter().enumerate() {
+        let point = s
+            .catalog
+            .point_by_key(&format!("{site}-a-f0-z02-ms/co2"))
+            .unwrap()
+            .id;
+        let write = AlarmWrite::Sample {
+            rule_id: rule[i],
+            point,
+            severity: cairn_protocol::Severity::Warning,
+            at: 1_000,
+            value: Some(1600.0),
+            excess: Some(100.0),
+            suppressed: false,
+            raise: true,
+        };
+        let rows = s
+            .store
+            .transact(move |tx| alerts::apply(tx, &[write], 1_000));
+        alarm[i] = rows.await.unwrap()[0].id;
+    }
+    s.alerts.reload(&[]).await.unwrap();
+    Alerts { rule, alarm }
+}
+
+const MANAGE: [u16; 5] = [401, 403, 403, 200, 200];
+const MANAGE_OTHER: [u16; 5] = [401, 403, 403, 403, 200];
+const OPERATE: [u16; 5] = [401, 403, 200, 200, 200];
+const OPERATE_OTHER: [u16; 5] = [401, 403, 404, 404, 200];
+
+fn alert_cases(a: &Alerts) -> Vec<Case> {
+    let [rule_own, rule_other] = a.rule;
+    let [alarm_own, alarm_other] = a.alarm;
+    vec![
+        case("GET", "/api/rules", "/api/rules", "/api/rules", READ, READ),
+        // The site a new rule is for is in its body; `?for=` only tells this table which body.
+        case(
+            "POST",
+            "/api/rules",
+            format!("/api/rules?for={OWN}"),
+            format!("/api/rules?for={OTHER}"),
+            MANAGE,
+            MANAGE_OTHER,
+        ),
+        case(
+            "PUT",
+            "/api/rules/{id}",
+            format!("/api/rules/{rule_own}?for={OWN}"),
+            format!("/api/rules/{rule_other}?for={OTHER}"),
+            MANAGE,
+            [401, 403, 403, 404, 200],
+        ),
+        // A fresh rule for each request (see below): a deleted one is gone.
+        case(
+            "DELETE",
+            "/api/rules/{id}",
+            format!("/api/rules/fresh?for={OWN}"),
+            format!("/api/rules/fresh?for={OTHER}"),
+            [401, 403, 403, 204, 204],
+            [401, 403, 403, 404, 204],
+        ),
+        case(
+            "POST",
+            "/api/rules/backtest",
+            format!("/api/rules/backtest?for={OWN}"),
+            format!("/api/rules/backtest?for={OTHER}"),
+            MANAGE,
+            MANAGE_OTHER,
+        ),
+        case(
+            "GET",
+            "/api/alarms",
+            "/api/alarms",
+            "/api/alarms?state=all",
+            READ,
+            READ,
+        ),
+        case(
+            "GET",
+            "/api/alarms/{id}",
+            format!("/api/alarms/{alarm_own}"),
+            format!("/api/alarms/{alarm_other}"),
+            READ,
+            HIDDEN,
+        ),
+        case(
+            "POST",
+            "/api/alarms/ack",
+            format!("/api/alarms/ack?id={alarm_own}"),
+            format!("/api/alarms/ack?id={alarm_other}"),
+            OPERATE,
+            OPERATE_OTHER,
+        ),
+        case(
+            "POST",
+            "/api/alarms/{id}/shelve",
+            format!("/api/alarms/{alarm_own}/shelve"),
+            format!("/api/alarms/{alarm_other}/shelve"),
+            OPERATE,
+            OPERATE_OTHER,
+        ),
+        case(
+            "POST",
+            "/api/alarms/{id}/comments",
+            format!("/api/alarms/{alarm_own}/comments"),
+            format!("/api/alarms/{alarm_other}/comments"),
+            OPERATE,
+            OPERATE_OTHER,
+        ),
+    ]
+}
+
+/// The body of a request to an alert endpoint, by its URI.
+fn alert_body(path: &str, uri: &str) -> Option<String> {
+    let site = if uri.contains(&format!("for={OTHER}")) {
+        OTHER
+    } else {
+        OWN
+    };
+    match path {
+        "/api/rules" | "/api/rules/{id}" if !uri.contains("fresh") => Some(rule_json(site)),
+        "/api/rules/backtest" => Some(format!(r#"{{"rule":{},"days":7}}"#, rule_json(site))),
+        "/api/alarms/ack" => Some(format!(
+            r#"{{"ids":[{}],"comment":"seen"}}"#,
+            uri.split("id=").nth(1)?
+        )),
+        "/api/alarms/{id}/shelve" => Some(r#"{"until":null,"comment":""}"#.into()),
+        "/api/alarms/{id}/comments" => Some(r#"{"comment":"checked"}"#.into()),
+        _ => None,
+    }
+}
+
+fn table(s: &cairn_server::AppState, victim: i64, alerts: &Alerts) -> Vec<Case> {
     let point = |site: &str| {
         s.catalog
             .point_by_key(&format!("{site}-a-f0-z02-ms/co2"))
@@ -275,6 +444,12 @@ fn table(s: &cairn_server::AppState, victim: i64) -> Vec<Case> {
     );
     create.body = Some(String::new()); // filled per request below
     cases.push(create);
+    cases.extend(alert_cases(alerts));
+    for c in &mut cases {
+        if c.path.starts_with("/api/rules") || c.path.starts_with("/api/alarms") {
+            c.body = alert_body(c.path, &c.own);
+        }
+    }
     cases
 }
 
@@ -297,7 +472,8 @@ async fn every_endpoint_checks_role_and_site_for_every_caller() {
         .unwrap()
         .0
         .id;
-    let cases = table(&s, victim_id);
+    let alerts = alerts_fixture(&s).await;
+    let cases = table(&s, victim_id, &alerts);
 
     // The table covers exactly the endpoints the API has.
     let (_, doc) = cairn_server::routes::api();
@@ -342,7 +518,20 @@ async fn every_endpoint_checks_role_and_site_for_every_caller() {
                     ("/api/auth/login", _) => Some(format!(
                         r#"{{"username":"nobody-{n}","password":"not the password"}}"#
                     )),
+                    (path, _)
+                        if path.starts_with("/api/rules") || path.starts_with("/api/alarms") =>
+                    {
+                        alert_body(path, uri)
+                    }
                     (_, b) => b.clone(),
+                };
+                let fresh;
+                let uri = if uri.contains("/api/rules/fresh") {
+                    let site = if uri.contains(OTHER) { OTHER } else { OWN };
+                    fresh = format!("/api/rules/{}", stored_rule(&s, site).await);
+                    &fresh
+                } else {
+                    uri
                 };
                 let (status, text) =
                     support::send(&s, c.method, uri, session.as_ref(), body.as_deref()).await;

@@ -7,6 +7,7 @@ mod support;
 
 mod access;
 mod alarm_store;
+mod alarms;
 mod api;
 mod auth;
 mod catalog;

@@ -22,6 +22,11 @@ async fn the_document_lists_every_endpoint_and_the_wire_types() {
     assert_eq!(
         paths,
         vec![
+            "/api/alarms",
+            "/api/alarms/ack",
+            "/api/alarms/{id}",
+            "/api/alarms/{id}/comments",
+            "/api/alarms/{id}/shelve",
             "/api/audit",
             "/api/auth/login",
             "/api/auth/logout",
@@ -36,6 +41,9 @@ async fn the_document_lists_every_endpoint_and_the_wire_types() {
             "/api/ingest/json",
             "/api/ingest/senml",
             "/api/points",
+            "/api/rules",
+            "/api/rules/backtest",
+            "/api/rules/{id}",
             "/api/series",
             "/api/sites",
             "/api/snapshot",

@@ -86,6 +86,8 @@ async fn live(mut socket: WebSocket, state: AppState, caller: Caller) {
     }
     let mut check = tokio::time::interval(SESSION_CHECK);
     check.tick().await;
+    // Subscribed before the queue is read, so no change falls in between.
+    let mut alarm_rx = state.alerts.subscribe();
     let resumed = resume.and_then(|from| state.bus.resume(from.epoch, from.seq));
     let (mut rx, first) = match resumed {
         Some(Resumption {
@@ -108,7 +110,9 @@ async fn live(mut socket: WebSocket, state: AppState, caller: Caller) {
             (rx, snapshot_msg(&state, &filter, seq, latest))
         }
     };
-    if send(&mut socket, &first).await.is_err() {
+    if send(&mut socket, &first).await.is_err()
+        || send_queue(&mut socket, &state, &caller).await.is_err()
+    {
         return;
     }
     loop {
@@ -149,6 +153,18 @@ async fn live(mut socket: WebSocket, state: AppState, caller: Caller) {
                 }
                 Err(RecvError::Closed) => break,
             },
+            changed = alarm_rx.recv() => match changed {
+                Ok(alarms) => {
+                    let alarms: Vec<_> = alarms.iter().filter(|a| caller.sees_site(&a.site_id)).cloned().collect();
+                    if !alarms.is_empty() && send(&mut socket, &ServerMsg::Alarms { replace: false, alarms }).await.is_err() {
+                        return;
+                    }
+                }
+                Err(RecvError::Lagged(_)) => {
+                    if send_queue(&mut socket, &state, &caller).await.is_err() { return; }
+                }
+                Err(RecvError::Closed) => {}
+            },
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Text(text))) => match serde_json::from_str::<ClientMsg>(&text) {
                     // A new scope: start again from a snapshot of it.
@@ -188,12 +204,46 @@ async fn live(mut socket: WebSocket, state: AppState, caller: Caller) {
             )
             .await
             .is_err()
+                || send_queue(&mut socket, &state, &caller).await.is_err()
             {
                 return;
             }
         }
     }
     let _ = socket.send(Message::Close(None)).await;
+}
+
+/// Every alarm of the queue (not closed) on the caller's sites, as a
+/// replacement of what the client holds.
+async fn send_queue(
+    socket: &mut WebSocket,
+    state: &AppState,
+    caller: &Caller,
+) -> Result<(), axum::Error> {
+    use crate::store::alerts::{self, Which};
+    let rows = match state
+        .store
+        .transact(|tx| alerts::alarms(tx, Which::Open, i64::MAX))
+        .await
+    {
+        Ok(rows) => rows,
+        Err(err) => {
+            tracing::warn!("live socket: cannot read the alarm queue: {err}");
+            Vec::new()
+        }
+    };
+    let alarms = (rows.iter())
+        .filter_map(|a| state.alerts.to_wire(a))
+        .filter(|a| caller.sees_site(&a.site_id))
+        .collect();
+    send(
+        socket,
+        &ServerMsg::Alarms {
+            replace: true,
+            alarms,
+        },
+    )
+    .await
 }
 
 /// The client's first message: where it resumes from and what it wants. A

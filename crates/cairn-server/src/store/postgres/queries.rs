@@ -196,7 +196,7 @@ impl Exec for PgExec<'_, '_> {
         self.handle.block_on(async {
             let stmt = self.tx.prepare_cached(sql).await.map_err(pg)?;
             let rows = self.tx.query(&stmt, &refs(params)).await.map_err(pg)?;
-            rows.iter().map(|r| row(r)).collect()
+            rows.iter().map(row).collect()
         })
     }
 }

@@ -374,7 +374,36 @@ where
             .expect("socket closed")
             .expect("socket error");
         if let tokio_tungstenite::tungstenite::Message::Text(text) = msg {
-            return serde_json::from_str(&text).expect("a ServerMsg");
+            match serde_json::from_str(&text).expect("a ServerMsg") {
+                // The alarm queue comes along every snapshot: see `next_alarms`.
+                cairn_protocol::ServerMsg::Alarms { .. } => continue,
+                other => return other,
+            }
+        }
+    }
+}
+
+/// The next alarm message on a socket (other messages are skipped).
+pub async fn next_alarms<S>(ws: &mut S) -> (bool, Vec<cairn_protocol::Alarm>)
+where
+    S: futures_util::StreamExt<
+            Item = Result<
+                tokio_tungstenite::tungstenite::Message,
+                tokio_tungstenite::tungstenite::Error,
+            >,
+        > + Unpin,
+{
+    loop {
+        let msg = tokio::time::timeout(std::time::Duration::from_secs(15), ws.next())
+            .await
+            .expect("no message within 15 s")
+            .expect("socket closed")
+            .expect("socket error");
+        if let tokio_tungstenite::tungstenite::Message::Text(text) = msg
+            && let cairn_protocol::ServerMsg::Alarms { replace, alarms } =
+                serde_json::from_str(&text).expect("a ServerMsg")
+        {
+            return (replace, alarms);
         }
     }
 }

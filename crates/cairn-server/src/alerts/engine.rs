@@ -1,0 +1,402 @@
+//! The live side: every reading ingest stores goes through the evaluator of
+//! each enabled rule watching its point; a timer lets time run for delays
+//! and silences. What changed is written by one writer task, in order, one
+//! transaction per batch (alarm rows, their history, delays in progress),
+//! then published to the sockets. Ingest answers only once its alarms are
+//! written, so an accepted reading's alarm survives a crash.
+//!
+//! The in-memory state is a cache of what the database holds (open alarms,
+//! delays in progress, the newest readings): it is rebuilt from there on
+//! start. That one open alarm per rule and point holds is the database's
+//! doing (see `store/alerts.rs`), not this cache's.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, PoisonError, RwLock},
+};
+
+use cairn_protocol::{Alarm, AlarmState, Reading};
+use tokio::sync::{broadcast, mpsc, oneshot};
+
+use super::{
+    eval::{Change, Compiled, Phase, PointCtx, PointState},
+    scope,
+};
+use crate::{
+    catalog::Catalog,
+    store::{
+        Store, StoreError,
+        alerts::{self, AlarmRow, AlarmWrite, StoredRule},
+    },
+    time::Clock,
+};
+
+/// A rule in force: as stored, compiled, and the points it watches.
+struct LiveRule {
+    stored: StoredRule,
+    compiled: Compiled,
+    points: Vec<u32>,
+}
+
+#[derive(Default)]
+struct Rules {
+    list: Vec<LiveRule>,
+    /// Point → indexes in `list` of the enabled rules watching it.
+    by_point: HashMap<u32, Vec<usize>>,
+    /// Names and actions of every rule ever loaded, for alarms of deleted ones too.
+    names: HashMap<i64, (String, String)>,
+}
+
+type Job = (Vec<AlarmWrite>, oneshot::Sender<Result<(), StoreError>>);
+
+/// The alert engine; cheap to clone.
+#[derive(Clone)]
+pub struct AlertEngine {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    catalog: Arc<Catalog>,
+    clock: Clock,
+    rules: RwLock<Rules>,
+    states: Mutex<HashMap<(i64, u32), PointState>>,
+    writer: mpsc::UnboundedSender<Job>,
+    changes: broadcast::Sender<Arc<Vec<Alarm>>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl AlertEngine {
+    /// Seeds the default rules into a database that never had one, loads
+    /// the rules and rebuilds each rule and point's state from the open
+    /// alarms, the delays in progress and `latest` (each point's newest
+    /// reading). Starts the writer task. Errors: the store's.
+    pub async fn start(
+        store: Store,
+        catalog: Arc<Catalog>,
+        clock: Clock,
+        latest: &[Reading],
+    ) -> Result<AlertEngine, StoreError> {
+        let now = clock.now_ms();
+        let defaults = super::defaults::rules();
+        store
+            .transact(move |tx| alerts::seed(tx, &defaults, now))
+            .await?;
+        let (writer, jobs) = mpsc::unbounded_channel();
+        let (changes, _) = broadcast::channel(256);
+        let engine = AlertEngine {
+            inner: Arc::new(Inner {
+                store,
+                catalog,
+                clock,
+                rules: RwLock::default(),
+                states: Mutex::default(),
+                writer,
+                changes,
+            }),
+        };
+        engine.reload(latest).await?;
+        let store = engine.inner.store.clone();
+        tokio::spawn(write_loop(
+            store,
+            clock,
+            Arc::downgrade(&engine.inner),
+            jobs,
+        ));
+        Ok(engine)
+    }
+
+    /// Reads the rules again (after a change) and rebuilds every state from
+    /// the database and `latest`.
+    pub async fn reload(&self, latest: &[Reading]) -> Result<(), StoreError> {
+        let store = &self.inner.store;
+        let stored = store.transact(alerts::rules).await?;
+        let open = store
+            .transact(|tx| alerts::alarms(tx, alerts::Which::Open, i64::MAX))
+            .await?;
+        let phases = store.transact(alerts::phases).await?;
+        let catalog = &self.inner.catalog;
+        let mut rules = Rules::default();
+        for r in stored {
+            rules
+                .names
+                .insert(r.id, (r.spec.name.clone(), r.spec.action.clone()));
+            if !r.spec.enabled || !scope::problems(&r.spec, catalog).is_empty() {
+                continue;
+            }
+            let points = scope::points(&r.spec, catalog);
+            let i = rules.list.len();
+            for &p in &points {
+                rules.by_point.entry(p).or_default().push(i);
+            }
+            let compiled = scope::compile(r.id, &r.spec);
+            rules.list.push(LiveRule {
+                stored: r,
+                compiled,
+                points,
+            });
+        }
+        let last: HashMap<u32, (i64, f64)> =
+            latest.iter().map(|r| (r.point, (r.ts, r.value))).collect();
+        let active: HashMap<(i64, u32), bool> = open
+            .iter()
+            .map(|a| ((a.rule_id, a.point), a.active))
+            .collect();
+        let phases: HashMap<(i64, u32), Phase> = (phases.into_iter())
+            .filter_map(|(r, p, json)| Some(((r, p), serde_json::from_str(&json).ok()?)))
+            .collect();
+        let mut states = HashMap::new();
+        for rule in &rules.list {
+            for &p in &rule.points {
+                let key = (rule.stored.id, p);
+                let phase = match (phases.get(&key), active.get(&key)) {
+                    (Some(phase), _) => *phase,
+                    (None, Some(true)) => Phase::Active,
+                    _ => Phase::Normal,
+                };
+                states.insert(
+                    key,
+                    PointState {
+                        phase,
+                        last: last.get(&p).copied(),
+                    },
+                );
+            }
+        }
+        let mut old = lock(&self.inner.states);
+        // A reading evaluated while this ran is newer than `latest`: keep it.
+        for (key, state) in states.iter_mut() {
+            if let Some(prev) = old.get(key)
+                && prev.last.map(|l| l.0) > state.last.map(|l| l.0)
+            {
+                state.last = prev.last;
+            }
+        }
+        *old = states;
+        *self
+            .inner
+            .rules
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = rules;
+        Ok(())
+    }
+
+    fn ctx(&self, point: u32) -> Option<PointCtx> {
+        Some(scope::context(
+            self.inner.catalog.point(point)?,
+            &self.inner.catalog,
+        ))
+    }
+
+    /// Evaluates stored readings (any order: each point's are taken oldest
+    /// first) and waits until what they changed is written.
+    pub async fn evaluate(&self, readings: &[Reading]) -> Result<(), StoreError> {
+        let mut sorted: Vec<Reading> = readings.to_vec();
+        sorted.sort_by_key(|r| r.ts);
+        self.run(|rules, states, out| {
+            for r in &sorted {
+                let Some(ctx) = self.ctx(r.point) else {
+                    continue;
+                };
+                for &i in rules.by_point.get(&r.point).into_iter().flatten() {
+                    let rule = &rules.list[i];
+                    let state = states.entry((rule.stored.id, r.point)).or_default();
+                    let mut changes = Vec::new();
+                    rule.compiled.step(&ctx, state, r.ts, r.value, &mut changes);
+                    writes(rule, r.point, &changes, out);
+                }
+            }
+        })
+        .await
+    }
+
+    /// Lets time run to now for every rule and point (delays, silences).
+    pub async fn tick(&self) -> Result<(), StoreError> {
+        let now = self.inner.clock.now_ms();
+        self.tick_at(now).await
+    }
+
+    /// [`tick`](Self::tick) at a given instant (tests give their clock).
+    pub async fn tick_at(&self, now: i64) -> Result<(), StoreError> {
+        self.run(|rules, states, out| {
+            for rule in &rules.list {
+                for &p in &rule.points {
+                    let Some(state) = states.get_mut(&(rule.stored.id, p)) else {
+                        continue;
+                    };
+                    let Some(ctx) = self.ctx(p) else { continue };
+                    let mut changes = Vec::new();
+                    rule.compiled.advance(&ctx, state, now, &mut changes);
+                    writes(rule, p, &changes, out);
+                }
+            }
+        })
+        .await
+    }
+
+    /// Runs `f` under the locks, hands what it decided to the writer (still
+    /// under the locks, so writes keep the order of decisions), then waits.
+    async fn run(
+        &self,
+        f: impl FnOnce(&Rules, &mut HashMap<(i64, u32), PointState>, &mut Vec<AlarmWrite>),
+    ) -> Result<(), StoreError> {
+        let done = {
+            let rules = self
+                .inner
+                .rules
+                .read()
+                .unwrap_or_else(PoisonError::into_inner);
+            let mut states = lock(&self.inner.states);
+            let mut out = Vec::new();
+            f(&rules, &mut states, &mut out);
+            if out.is_empty() {
+                return Ok(());
+            }
+            let (tx, rx) = oneshot::channel();
+            if self.inner.writer.send((out, tx)).is_err() {
+                return Err(StoreError::Task("the alarm writer stopped".into()));
+            }
+            rx
+        };
+        done.await
+            .unwrap_or_else(|_| Err(StoreError::Task("the alarm writer stopped".into())))
+    }
+
+    /// Sends changed alarms to the sockets.
+    pub fn publish(&self, rows: &[AlarmRow]) {
+        if !rows.is_empty() {
+            let alarms = rows.iter().filter_map(|r| self.to_wire(r)).collect();
+            let _ = self.inner.changes.send(Arc::new(alarms));
+        }
+    }
+
+    /// Changed alarms as they are written (every site's: filter per user).
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Vec<Alarm>>> {
+        self.inner.changes.subscribe()
+    }
+
+    /// An alarm row as the API shows it, named from the catalogue and its
+    /// rule. `None` if its point is no longer in the catalogue.
+    pub fn to_wire(&self, a: &AlarmRow) -> Option<Alarm> {
+        let p = self.inner.catalog.point(a.point)?;
+        let rules = self
+            .inner
+            .rules
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        let (rule_name, action) = (rules.names.get(&a.rule_id).cloned())
+            .unwrap_or_else(|| (format!("rule {}", a.rule_id), String::new()));
+        let state = if a.closed_ms.is_some() {
+            AlarmState::Closed
+        } else {
+            AlarmState::of(a.active, a.acked_ms.is_some())
+        };
+        Some(Alarm {
+            id: a.id,
+            rule_id: a.rule_id,
+            rule_name,
+            severity: a.severity,
+            point: a.point,
+            point_key: p.key.clone(),
+            device_id: p.device_id.clone(),
+            device_name: p.device_name.clone(),
+            site_id: p.site_id.clone(),
+            building_id: p.building_id.clone(),
+            metric: p.metric,
+            state,
+            raised_at: a.raised_ms,
+            value: a.value,
+            peak: a.peak,
+            count: u32::try_from(a.count).unwrap_or(u32::MAX),
+            cleared_at: a.cleared_ms,
+            acknowledged_at: a.acked_ms,
+            acknowledged_by: a.acked_by.clone(),
+            ack_comment: a.ack_comment.clone(),
+            shelved_until: a.shelved_until_ms,
+            suppressed: a.suppressed,
+            action,
+        })
+    }
+}
+
+/// The one writer: jobs in the order they were decided, each one
+/// transaction. Ends when the engine is dropped (its sender with it).
+async fn write_loop(
+    store: Store,
+    clock: Clock,
+    engine: std::sync::Weak<Inner>,
+    mut jobs: mpsc::UnboundedReceiver<Job>,
+) {
+    while let Some((writes, reply)) = jobs.recv().await {
+        let now = clock.now_ms();
+        let result = store
+            .transact(move |tx| alerts::apply(tx, &writes, now))
+            .await;
+        let result = result.map(|rows| {
+            if let Some(inner) = engine.upgrade() {
+                AlertEngine { inner }.publish(&rows);
+            }
+        });
+        let _ = reply.send(result);
+    }
+}
+
+/// The store writes for what one step of `rule` on `point` changed.
+fn writes(rule: &LiveRule, point: u32, changes: &[Change], out: &mut Vec<AlarmWrite>) {
+    let (rule_id, severity) = (rule.stored.id, rule.stored.spec.severity);
+    for c in changes {
+        out.push(match *c {
+            Change::Raised { at, value } => AlarmWrite::Sample {
+                rule_id,
+                point,
+                severity,
+                at,
+                value,
+                excess: value.map(|v| rule.compiled.excess(v)),
+                suppressed: false,
+                raise: true,
+            },
+            Change::Repeated { at, value } => AlarmWrite::Sample {
+                rule_id,
+                point,
+                severity,
+                at,
+                value: Some(value),
+                excess: Some(rule.compiled.excess(value)),
+                suppressed: false,
+                raise: false,
+            },
+            Change::Cleared { at } => AlarmWrite::Clear { rule_id, point, at },
+            Change::Phase(phase) => AlarmWrite::Phase {
+                rule_id,
+                point,
+                phase: match phase {
+                    Phase::Pending { .. } | Phase::Clearing { .. } => {
+                        Some(serde_json::to_string(&phase).expect("a phase serialises"))
+                    }
+                    Phase::Normal | Phase::Active => None,
+                },
+            },
+        });
+    }
+}
+
+/// How often time is let run for delays and silences.
+const TICK: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Lets time run every few seconds until the server stops.
+pub async fn run_timer(engine: AlertEngine, mut stopping: tokio::sync::watch::Receiver<bool>) {
+    let mut tick = tokio::time::interval(TICK);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = crate::shutdown::stopped(&mut stopping) => break,
+        }
+        if let Err(err) = engine.tick().await {
+            tracing::warn!("alerts: {err}");
+        }
+    }
+}
