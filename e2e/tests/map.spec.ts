@@ -25,6 +25,25 @@ async function post(request: APIRequestContext, co2: number) {
   expect(res.status(), await res.text()).toBe(200);
 }
 
+/**
+ * A rule that makes the e2e device critical at once above 2,000 ppm CO₂ (the
+ * default rules wait minutes and watch occupied hours only): the map's
+ * colours come from the alarms the rules raise.
+ */
+async function criticalAtOnce(request: APIRequestContext) {
+  const me = await request.get('/api/auth/me');
+  expect(me.status()).toBe(200);
+  const rule = {
+    name: 'Map test: CO₂ critical at once', scope: 'device', target: device(), metric: 'co2',
+    condition: { kind: 'above', trigger: 2000, clear: 1800 }, on_delay_s: 0, off_delay_s: 0,
+    severity: 'critical', enabled: true,
+  };
+  const res = await request.post('/api/rules', {
+    headers: { 'x-csrf-token': (await me.json()).csrf_token }, data: rule,
+  });
+  expect(res.status(), await res.text()).toBe(200);
+}
+
 /** The status colours of the theme, as canvas RGB. */
 async function palette(page: Page): Promise<Record<string, number[]>> {
   return page.evaluate(() => {
@@ -130,7 +149,8 @@ test('a reading pushed by the server recolours the right marker within a second;
   await expect.poll(async () => (await marker(page, device())).length).toBe(3);
   expect(await marker(page, device())).not.toEqual(colours.critical);
 
-  // CO₂ over 2,000 ppm is critical: the marker under the centre turns red.
+  // CO₂ over 2,000 ppm raises a critical alarm: the marker under the centre turns red.
+  await criticalAtOnce(page.request);
   await post(request, 2_450);
   const posted = Date.now();
   await expect(status).toHaveText('Critical', { timeout: 1_000 });

@@ -1,39 +1,50 @@
-//! A sensor's status from its latest readings: the map's colours.
+//! A sensor's status: offline when it stopped reporting, else what its
+//! active alarms say (the alert rules decide, on the server: a reading out
+//! of band outside the rule's schedule, e.g. the night set-back, is no
+//! alarm and so no colour), else OK.
 
-use cairn_protocol::{Metric, Reading};
+use std::collections::HashMap;
+
+use cairn_protocol::{Alarm, AlarmState, Reading, Severity};
 
 use super::cluster::Status;
 use crate::format;
 
-/// One point's status at server time `now` (ms).
-pub fn point_status(metric: Metric, interval_s: u32, reading: Option<Reading>, now: f64) -> Status {
+/// The worst severity of each point's active alarms (an alarm back to
+/// normal, or suppressed by a maintenance window, colours nothing).
+pub fn active_alarms(alarms: &[Alarm]) -> HashMap<u32, Severity> {
+    let mut out: HashMap<u32, Severity> = HashMap::new();
+    let active = |a: &&Alarm| {
+        matches!(
+            a.state,
+            AlarmState::Unacknowledged | AlarmState::Acknowledged
+        ) && !a.suppressed
+    };
+    for a in alarms.iter().filter(active) {
+        let worst = out.entry(a.point).or_insert(a.severity);
+        *worst = (*worst).max(a.severity);
+    }
+    out
+}
+
+/// One point's status at server time `now` (ms), given the worst severity
+/// of its active alarms (info alarms do not colour the map).
+pub fn point_status(
+    interval_s: u32,
+    reading: Option<Reading>,
+    alarm: Option<Severity>,
+    now: f64,
+) -> Status {
     let Some(r) = reading else {
         return Status::Unknown;
     };
     if format::is_stale(now - r.ts as f64, interval_s) {
         return Status::Offline;
     }
-    if metric == Metric::Leak {
-        // DOMAIN.md: a leak is critical at once.
-        return if r.value >= 0.5 {
-            Status::Critical
-        } else {
-            Status::Ok
-        };
-    }
-    let Some(t) = metric.default_thresholds() else {
-        return Status::Ok;
-    };
-    let v = r.value;
-    let beyond = |below: Option<f64>, above: Option<f64>| {
-        below.is_some_and(|b| v < b) || above.is_some_and(|a| v > a)
-    };
-    if beyond(t.critical_below, t.critical_above) {
-        Status::Critical
-    } else if beyond(t.warn_below, t.warn_above) {
-        Status::Warning
-    } else {
-        Status::Ok
+    match alarm {
+        Some(Severity::Critical) => Status::Critical,
+        Some(Severity::Warning) => Status::Warning,
+        Some(Severity::Info) | None => Status::Ok,
     }
 }
 
@@ -55,22 +66,19 @@ mod tests {
     }
 
     #[test]
-    fn thresholds_staleness_and_leaks() {
+    fn alarms_staleness_and_no_data() {
         let now = 1_000_000.0;
-        let s = |m, v| point_status(m, 600, at(v, 1_000_000), now);
-        assert_eq!(s(Metric::Co2, 800.0), Status::Ok);
-        assert_eq!(s(Metric::Co2, 1_200.0), Status::Warning);
-        assert_eq!(s(Metric::Co2, 2_500.0), Status::Critical);
-        assert_eq!(s(Metric::AirTemperature, 17.0), Status::Warning);
-        assert_eq!(s(Metric::AirTemperature, 15.0), Status::Critical);
-        assert_eq!(s(Metric::Battery, 15.0), Status::Warning);
-        assert_eq!(s(Metric::Leak, 1.0), Status::Critical);
-        assert_eq!(s(Metric::Leak, 0.0), Status::Ok);
-        assert_eq!(s(Metric::Door, 1.0), Status::Ok);
-        assert_eq!(point_status(Metric::Co2, 600, None, now), Status::Unknown);
-        // Three intervals without data: offline, whatever the last value.
+        let s = |alarm| point_status(600, at(2_500.0, 1_000_000), alarm, now);
+        // A CO2 of 2,500 ppm with no alarm (outside the rule's hours): OK.
+        assert_eq!(s(None), Status::Ok);
+        assert_eq!(s(Some(Severity::Info)), Status::Ok);
+        assert_eq!(s(Some(Severity::Warning)), Status::Warning);
+        assert_eq!(s(Some(Severity::Critical)), Status::Critical);
+        assert_eq!(point_status(600, None, None, now), Status::Unknown);
+        // Three intervals without data: offline, whatever the alarms.
+        let old = at(2_500.0, 1_000_000 - 1_800_001);
         assert_eq!(
-            point_status(Metric::Co2, 600, at(2_500.0, 1_000_000 - 1_800_001), now),
+            point_status(600, old, Some(Severity::Critical), now),
             Status::Offline
         );
         assert_eq!(

@@ -132,6 +132,11 @@ impl Server {
                     .await
                     .map_err(StartError::Simulator)?
                     .hand_over(config.sim_handed_over.iter().cloned());
+                // The rules judge where the backfill left each point.
+                state
+                    .alerts
+                    .reload(&state.store.latest_readings().await?)
+                    .await?;
                 Some(tokio::spawn(sim.run(
                     state.ingest.clone(),
                     sim_broker,

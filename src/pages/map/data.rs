@@ -1,6 +1,8 @@
 //! Devices joined with their live points, and their statuses as time goes.
 
-use cairn_protocol::DeviceSummary;
+use std::collections::HashMap;
+
+use cairn_protocol::{DeviceSummary, Severity};
 use leptos::prelude::*;
 
 use crate::{
@@ -46,16 +48,20 @@ pub fn track(live: &LiveStore, devices: Vec<DeviceSummary>) -> Vec<Tracked> {
     })
 }
 
-/// Each device's status at server time `now`; reactive on every reading.
-pub fn statuses(devices: &[Tracked], now: f64) -> Vec<Status> {
+/// Each device's status at server time `now`, its points' active alarms
+/// given (`status::active_alarms`); reactive on every reading.
+pub fn statuses(devices: &[Tracked], alarms: &HashMap<u32, Severity>, now: f64) -> Vec<Status> {
     devices
         .iter()
         .map(|t| {
-            status::worst(
-                t.points
-                    .iter()
-                    .map(|p| status::point_status(p.metric, p.interval_s, p.reading.get(), now)),
-            )
+            status::worst(t.points.iter().map(|p| {
+                status::point_status(
+                    p.interval_s,
+                    p.reading.get(),
+                    alarms.get(&p.id).copied(),
+                    now,
+                )
+            }))
         })
         .collect()
 }

@@ -67,7 +67,9 @@ fn FloorView(
         live.points.track();
         data::track(&live, devices.clone())
     });
-    let statuses = Memo::new(move |_| tracked.with(|t| data::statuses(t, now.get())));
+    let alarms = Memo::new(move |_| live.alarms.with(|a| crate::map::status::active_alarms(a)));
+    let statuses =
+        Memo::new(move |_| alarms.with(|a| tracked.with(|t| data::statuses(t, a, now.get()))));
     let counts = Signal::derive(move || Some(statuses.with(|s| data::count(s.iter().copied()))));
     let shown = RwSignal::new([true; 5]);
     let selected = RwSignal::new(None::<usize>);

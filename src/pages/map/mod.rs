@@ -47,7 +47,9 @@ pub fn MapPage() -> impl IntoView {
         data::track(&live, list)
     });
     // Tracked has signals inside; compare by identity of the device list.
-    let statuses = Memo::new(move |_| tracked.with(|t| data::statuses(t, now.get())));
+    let alarms = Memo::new(move |_| live.alarms.with(|a| crate::map::status::active_alarms(a)));
+    let statuses =
+        Memo::new(move |_| alarms.with(|a| tracked.with(|t| data::statuses(t, a, now.get()))));
     let kind = RwSignal::new(None::<DeviceKind>);
     let shown = RwSignal::new([true; 5]);
     // `None` while the devices load: the legend says so rather than "0".

@@ -98,7 +98,6 @@ impl AlertEngine {
                 changes,
             }),
         };
-        engine.reload(latest).await?;
         let store = engine.inner.store.clone();
         tokio::spawn(write_loop(
             store,
@@ -106,6 +105,7 @@ impl AlertEngine {
             Arc::downgrade(&engine.inner),
             jobs,
         ));
+        engine.reload(latest).await?;
         Ok(engine)
     }
 
@@ -149,6 +149,7 @@ impl AlertEngine {
             .filter_map(|(r, p, json)| Some(((r, p), serde_json::from_str(&json).ok()?)))
             .collect();
         let mut states = HashMap::new();
+        let mut out = Vec::new();
         for rule in &rules.list {
             for &p in &rule.points {
                 let key = (rule.stored.id, p);
@@ -157,13 +158,23 @@ impl AlertEngine {
                     (None, Some(true)) => Phase::Active,
                     _ => Phase::Normal,
                 };
-                states.insert(
-                    key,
-                    PointState {
-                        phase,
-                        last: last.get(&p).copied(),
-                    },
-                );
+                let mut state = PointState {
+                    phase,
+                    last: last.get(&p).copied(),
+                };
+                // A point at rest is judged on its newest value at once: a new
+                // rule, or a restart after a gateway's backlog, sees what is
+                // out of bounds now (its on-delay counting from that reading).
+                if let (Phase::Normal, Some((ts, value)), Some(ctx)) =
+                    (phase, state.last, self.ctx(p))
+                {
+                    let mut changes = Vec::new();
+                    state = PointState::default();
+                    rule.compiled
+                        .step(&ctx, &mut state, ts, value, &mut changes);
+                    writes(rule, p, &changes, &mut out);
+                }
+                states.insert(key, state);
             }
         }
         let mut old = lock(&self.inner.states);
