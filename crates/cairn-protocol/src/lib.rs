@@ -8,6 +8,7 @@ mod auth;
 mod error;
 pub mod m4;
 mod model;
+mod notify;
 mod series;
 mod ws;
 
@@ -25,5 +26,6 @@ pub use model::{
     Building, DeviceKind, DeviceSummary, Floor, Health, HealthStatus, IngestAck, LatLon, MapTiles,
     Metric, Page, PlanXy, PointSummary, Reading, SiteSummary, Snapshot, Thresholds, Zone,
 };
+pub use notify::{Channel, ChannelKind, ChannelSpec, Delivery};
 pub use series::{Resolution, Series, SeriesBatch};
 pub use ws::{ClientMsg, ResumeFrom, Scope, ServerMsg, WS_CLOSE_SIGNED_OUT, WS_PATH};

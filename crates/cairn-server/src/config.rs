@@ -40,6 +40,24 @@ pub struct Config {
     #[arg(long, env = "CAIRN_DATABASE_URL")]
     pub database_url: Option<String>,
 
+    /// Where alarm emails go: an SMTP relay as `smtp://host:port` (plain
+    /// SMTP; no TLS yet). None: email channels' messages wait in the outbox.
+    #[arg(long, env = "CAIRN_SMTP_URL")]
+    pub smtp_url: Option<String>,
+
+    /// The sender of alarm emails.
+    #[arg(
+        long,
+        env = "CAIRN_SMTP_FROM",
+        default_value = "Cairn <cairn@localhost>"
+    )]
+    pub smtp_from: String,
+
+    /// Hold the outbox: messages are queued but not sent (maintenance of a
+    /// receiver, and the crash test).
+    #[arg(long, env = "CAIRN_OUTBOX_HOLD", default_value_t = false)]
+    pub outbox_hold: bool,
+
     /// Simulated devices whose live reports come from elsewhere from now on (a
     /// real device installed in their place, or a test), comma-separated:
     /// their history stays, the simulator sends nothing more for them.
@@ -131,6 +149,9 @@ impl Config {
             sim_backfill_days: 0,
             sim_mqtt_url: None,
             sim_handed_over: Vec::new(),
+            smtp_url: None,
+            smtp_from: "Cairn <cairn@localhost>".into(),
+            outbox_hold: false,
             retain_raw_days: RETAIN_RAW_DAYS,
             retain_hourly_days: RETAIN_HOURLY_DAYS,
             database_url: None,

@@ -172,7 +172,7 @@ impl AlertEngine {
                     state = PointState::default();
                     rule.compiled
                         .step(&ctx, &mut state, ts, value, &mut changes);
-                    writes(rule, p, &changes, &mut out);
+                    writes(rule, p, self.site(p), &changes, &mut out);
                 }
                 states.insert(key, state);
             }
@@ -193,6 +193,13 @@ impl AlertEngine {
             .write()
             .unwrap_or_else(PoisonError::into_inner) = rules;
         Ok(())
+    }
+
+    fn site(&self, point: u32) -> &str {
+        self.inner
+            .catalog
+            .point(point)
+            .map_or("", |p| p.site_id.as_str())
     }
 
     fn ctx(&self, point: u32) -> Option<PointCtx> {
@@ -217,7 +224,7 @@ impl AlertEngine {
                     let state = states.entry((rule.stored.id, r.point)).or_default();
                     let mut changes = Vec::new();
                     rule.compiled.step(&ctx, state, r.ts, r.value, &mut changes);
-                    writes(rule, r.point, &changes, out);
+                    writes(rule, r.point, self.site(r.point), &changes, out);
                 }
             }
         })
@@ -241,7 +248,7 @@ impl AlertEngine {
                     let Some(ctx) = self.ctx(p) else { continue };
                     let mut changes = Vec::new();
                     rule.compiled.advance(&ctx, state, now, &mut changes);
-                    writes(rule, p, &changes, out);
+                    writes(rule, p, self.site(p), &changes, out);
                 }
             }
         })
@@ -356,13 +363,14 @@ async fn write_loop(
 }
 
 /// The store writes for what one step of `rule` on `point` changed.
-fn writes(rule: &LiveRule, point: u32, changes: &[Change], out: &mut Vec<AlarmWrite>) {
+fn writes(rule: &LiveRule, point: u32, site: &str, changes: &[Change], out: &mut Vec<AlarmWrite>) {
     let (rule_id, severity) = (rule.stored.id, rule.stored.spec.severity);
     for c in changes {
         out.push(match *c {
             Change::Raised { at, value } => AlarmWrite::Sample {
                 rule_id,
                 point,
+                site_id: site.to_owned(),
                 severity,
                 at,
                 value,
@@ -373,6 +381,7 @@ fn writes(rule: &LiveRule, point: u32, changes: &[Change], out: &mut Vec<AlarmWr
             Change::Repeated { at, value } => AlarmWrite::Sample {
                 rule_id,
                 point,
+                site_id: site.to_owned(),
                 severity,
                 at,
                 value: Some(value),

@@ -5,6 +5,7 @@ mod alarms;
 mod audit;
 mod auth;
 mod catalog;
+mod channels;
 mod floor_plan;
 mod health;
 mod ingest;
@@ -38,6 +39,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(tokens::router())
         .merge(rules::router())
         .merge(alarms::router())
+        .merge(channels::router())
         .merge(ws::router())
         .split_for_parts()
 }

@@ -57,6 +57,8 @@ pub enum AlarmWrite {
     Sample {
         rule_id: i64,
         point: u32,
+        /// The point's site: which channels hear of it.
+        site_id: String,
         severity: Severity,
         at: i64,
         value: Option<f64>,
@@ -90,9 +92,9 @@ macro_rules! alarm_columns {
 }
 
 const SAMPLE: &str = concat!(
-    "INSERT INTO alarms (rule_id, point_id, severity, raised_ms, value, peak, peak_excess, count,
-        active, suppressed, updated_ms)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, 1, TRUE, $8, $9)
+    "INSERT INTO alarms (rule_id, point_id, site_id, severity, raised_ms, value, peak, peak_excess,
+        count, active, suppressed, updated_ms)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, TRUE, $9, $10)
      ON CONFLICT (rule_id, point_id) WHERE closed_ms IS NULL DO UPDATE SET
         count = alarms.count + 1,
         active = TRUE,
@@ -222,15 +224,19 @@ fn one(rows: Vec<Row>) -> Result<Option<AlarmRow>> {
 }
 
 /// Applies the evaluator's changes in order, in the caller's transaction,
-/// with their history events. Returns the alarms as they now are (one
+/// with their history events and, for each new alarm not suppressed, a
+/// message in the outbox for every channel that wants it. Returns the alarms as they now are (one
 /// entry per alarm, last state).
 pub fn apply(tx: &mut dyn Exec, writes: &[AlarmWrite], now: i64) -> Result<Vec<AlarmRow>> {
     let mut changed: Vec<AlarmRow> = Vec::new();
+    // Read once, when the first new alarm needs them.
+    let mut channels = None;
     for w in writes {
         let row = match w {
             AlarmWrite::Sample {
                 rule_id,
                 point,
+                site_id,
                 severity,
                 at,
                 value,
@@ -241,6 +247,7 @@ pub fn apply(tx: &mut dyn Exec, writes: &[AlarmWrite], now: i64) -> Result<Vec<A
                 let args = [
                     v(*rule_id),
                     v(i64::from(*point)),
+                    v(site_id.as_str()),
                     v(severity.name()),
                     v(*at),
                     v(*value),
@@ -254,6 +261,13 @@ pub fn apply(tx: &mut dyn Exec, writes: &[AlarmWrite], now: i64) -> Result<Vec<A
                     // A new alarm counts 1; a cleared one raised again is reactivated.
                     if a.count == 1 {
                         event(tx, a.id, *at, "raised", None, None, *value)?;
+                        if !*suppressed {
+                            let channels = match &channels {
+                                Some(c) => c,
+                                None => channels.insert(super::notify::channels(tx)?),
+                            };
+                            super::notify::enqueue(tx, channels, a, site_id, "raised", now)?;
+                        }
                     } else if *raise {
                         event(tx, a.id, *at, "reactivated", None, None, *value)?;
                     }

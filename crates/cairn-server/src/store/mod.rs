@@ -16,6 +16,7 @@ pub mod alerts;
 pub mod exec;
 mod migrate;
 mod model;
+pub mod notify;
 mod postgres;
 pub mod rollup;
 pub(crate) mod rows;

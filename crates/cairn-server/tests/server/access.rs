@@ -76,6 +76,8 @@ fn rule_json(site: &str) -> String {
 struct Alerts {
     rule: [i64; 2],
     alarm: [i64; 2],
+    /// Two to change and read, two to delete.
+    channel: [i64; 4],
 }
 
 /// A rule stored on `site` (not through the API: that is under test).
@@ -111,6 +113,7 @@ async fn alerts_fixture(s: &cairn_server::AppState) -> Alerts {
         let write = AlarmWrite::Sample {
             rule_id: rule[i],
             point,
+            site_id: site.into(),
             severity: cairn_protocol::Severity::Warning,
             at: 1_000,
             value: Some(1600.0),
@@ -124,8 +127,31 @@ async fn alerts_fixture(s: &cairn_server::AppState) -> Alerts {
         alarm[i] = rows.await.unwrap()[0].id;
     }
     s.alerts.reload(&[]).await.unwrap();
-    Alerts { rule, alarm }
+    let mut channel = [0; 4];
+    for c in &mut channel {
+        let spec: cairn_protocol::ChannelSpec = serde_json::from_str(CHANNEL).unwrap();
+        let audit = cairn_server::store::AuditRecord {
+            at: 0,
+            actor_id: None,
+            actor: "test".into(),
+            action: "channel.create".into(),
+            target: String::new(),
+            before: None,
+            after: None,
+        };
+        let id = s
+            .store
+            .transact(move |tx| cairn_server::store::notify::insert_channel(tx, &spec, audit));
+        *c = id.await.unwrap();
+    }
+    Alerts {
+        rule,
+        alarm,
+        channel,
+    }
 }
+
+const CHANNEL: &str = r#"{"name":"Ops","kind":"email","target":"ops@example.org","min_severity":"warning","sites":[],"enabled":true}"#;
 
 const MANAGE: [u16; 5] = [401, 403, 403, 200, 200];
 const MANAGE_OTHER: [u16; 5] = [401, 403, 403, 403, 200];
@@ -135,7 +161,49 @@ const OPERATE_OTHER: [u16; 5] = [401, 403, 404, 404, 200];
 fn alert_cases(a: &Alerts) -> Vec<Case> {
     let [rule_own, rule_other] = a.rule;
     let [alarm_own, alarm_other] = a.alarm;
+    let [ch_a, ch_b, ch_c, ch_d] = a.channel;
     vec![
+        case(
+            "GET",
+            "/api/channels",
+            "/api/channels",
+            "/api/channels",
+            ADMIN,
+            ADMIN,
+        ),
+        case(
+            "POST",
+            "/api/channels",
+            "/api/channels",
+            "/api/channels",
+            ADMIN,
+            ADMIN,
+        ),
+        case(
+            "PUT",
+            "/api/channels/{id}",
+            format!("/api/channels/{ch_a}"),
+            format!("/api/channels/{ch_b}"),
+            ADMIN,
+            ADMIN,
+        ),
+        // Each admin request deletes its own channel; the others are refused before.
+        case(
+            "DELETE",
+            "/api/channels/{id}",
+            format!("/api/channels/{ch_c}"),
+            format!("/api/channels/{ch_d}"),
+            [401, 403, 403, 403, 204],
+            [401, 403, 403, 403, 204],
+        ),
+        case(
+            "GET",
+            "/api/channels/{id}/deliveries",
+            format!("/api/channels/{ch_a}/deliveries"),
+            format!("/api/channels/{ch_b}/deliveries"),
+            ADMIN,
+            ADMIN,
+        ),
         case("GET", "/api/rules", "/api/rules", "/api/rules", READ, READ),
         // The site a new rule is for is in its body; `?for=` only tells this table which body.
         case(
@@ -230,6 +298,7 @@ fn alert_body(path: &str, uri: &str) -> Option<String> {
         )),
         "/api/alarms/{id}/shelve" => Some(r#"{"until":null,"comment":""}"#.into()),
         "/api/alarms/{id}/comments" => Some(r#"{"comment":"checked"}"#.into()),
+        "/api/channels" | "/api/channels/{id}" => Some(CHANNEL.into()),
         _ => None,
     }
 }
@@ -446,7 +515,10 @@ fn table(s: &cairn_server::AppState, victim: i64, alerts: &Alerts) -> Vec<Case> 
     cases.push(create);
     cases.extend(alert_cases(alerts));
     for c in &mut cases {
-        if c.path.starts_with("/api/rules") || c.path.starts_with("/api/alarms") {
+        if ["/api/rules", "/api/alarms", "/api/channels"]
+            .iter()
+            .any(|p| c.path.starts_with(p))
+        {
             c.body = alert_body(c.path, &c.own);
         }
     }

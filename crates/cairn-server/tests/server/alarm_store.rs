@@ -33,6 +33,7 @@ fn sample(rule_id: i64, at: i64, value: f64, raise: bool) -> AlarmWrite {
     AlarmWrite::Sample {
         rule_id,
         point: 7,
+        site_id: "bru".into(),
         severity: Severity::Warning,
         at,
         value: Some(value),

@@ -17,6 +17,7 @@ CREATE TABLE alarms (
     id {id64},
     rule_id {i64} NOT NULL REFERENCES rules(id),
     point_id {i64} NOT NULL,
+    site_id TEXT NOT NULL,
     severity TEXT NOT NULL,
     raised_ms {i64} NOT NULL,
     value {real},
@@ -64,3 +65,33 @@ CREATE TABLE maintenance (
     created_by TEXT NOT NULL,
     created_ms {i64} NOT NULL
 );
+-- Notification channels (secret: a webhook's HMAC key, never returned by
+-- the API) and the outbox: one row per message, written in the transaction
+-- of the alarm change it tells of; its key is what the receiver dedupes on.
+CREATE TABLE channels (
+    id {id64},
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    target TEXT NOT NULL,
+    secret TEXT,
+    min_severity TEXT NOT NULL,
+    sites TEXT NOT NULL,
+    escalate_after_min {i64},
+    enabled {bool} NOT NULL,
+    deleted {bool} NOT NULL,
+    updated_ms {i64} NOT NULL
+);
+CREATE TABLE outbox (
+    id {id64},
+    delivery_key TEXT NOT NULL UNIQUE,
+    channel_id {i64} NOT NULL REFERENCES channels(id),
+    alarm_id {i64} NOT NULL REFERENCES alarms(id),
+    event TEXT NOT NULL,
+    created_ms {i64} NOT NULL,
+    next_attempt_ms {i64} NOT NULL,
+    attempts {i64} NOT NULL,
+    delivered_ms {i64},
+    last_error TEXT
+);
+CREATE INDEX outbox_due ON outbox(next_attempt_ms) WHERE delivered_ms IS NULL;
+CREATE INDEX outbox_channel ON outbox(channel_id, id);
