@@ -156,6 +156,7 @@ impl Server {
             ))
         });
         tokio::spawn(retention::run(state.clone(), stopped.clone()));
+        tokio::spawn(alerts::notify::run(state.clone(), stopped.clone()));
         tokio::spawn(alerts::engine::run_timer(
             state.alerts.clone(),
             stopped.clone(),

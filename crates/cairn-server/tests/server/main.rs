@@ -16,6 +16,7 @@ mod ingest;
 mod ingest_http;
 mod live;
 mod mqtt;
+mod notify;
 mod openapi;
 mod series;
 mod simulator;
