@@ -560,6 +560,14 @@ pub struct Alarm {
     pub action: String,
 }
 
+impl Alarm {
+    /// Whether the alarm is shelved at `now` (UTC ms): a shelf expires by
+    /// itself, and an alarm shelved past it is back in the queue.
+    pub fn is_shelved(&self, now: i64) -> bool {
+        self.shelved_until.is_some_and(|until| now < until)
+    }
+}
+
 /// One line of an alarm's history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -833,6 +841,44 @@ mod tests {
         let mut r = rule(Condition::NoData { after_s: None });
         (r.metric, r.target) = (None, Some("x".into()));
         check(r, &["target"]);
+    }
+
+    #[test]
+    fn a_shelf_expires_by_itself() {
+        let alarm = Alarm {
+            id: 1,
+            rule_id: 1,
+            rule_name: "r".into(),
+            severity: Severity::Warning,
+            point: 1,
+            point_key: "d/co2".into(),
+            device_id: "d".into(),
+            device_name: "D".into(),
+            site_id: "s".into(),
+            building_id: None,
+            metric: Metric::Co2,
+            state: AlarmState::Unacknowledged,
+            raised_at: 0,
+            value: None,
+            peak: None,
+            count: 1,
+            cleared_at: None,
+            acknowledged_at: None,
+            acknowledged_by: None,
+            ack_comment: None,
+            shelved_until: Some(1_000),
+            suppressed: false,
+            action: String::new(),
+        };
+        assert!(alarm.is_shelved(999));
+        assert!(!alarm.is_shelved(1_000));
+        assert!(
+            !Alarm {
+                shelved_until: None,
+                ..alarm
+            }
+            .is_shelved(0)
+        );
     }
 
     #[test]

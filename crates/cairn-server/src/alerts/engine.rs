@@ -60,6 +60,8 @@ struct Inner {
     catalog: Arc<Catalog>,
     clock: Clock,
     rules: RwLock<Rules>,
+    /// Maintenance windows not yet over.
+    windows: RwLock<Vec<cairn_protocol::WindowSpec>>,
     states: Mutex<HashMap<(i64, u32), PointState>>,
     writer: mpsc::UnboundedSender<Job>,
     changes: broadcast::Sender<Arc<Vec<Alarm>>>,
@@ -85,6 +87,9 @@ impl AlertEngine {
         store
             .transact(move |tx| alerts::seed(tx, &defaults, now))
             .await?;
+        let windows = (store)
+            .transact(move |tx| crate::store::maintenance::windows(tx, now))
+            .await?;
         let (writer, jobs) = mpsc::unbounded_channel();
         let (changes, _) = broadcast::channel(256);
         let engine = AlertEngine {
@@ -93,6 +98,7 @@ impl AlertEngine {
                 catalog,
                 clock,
                 rules: RwLock::default(),
+                windows: RwLock::new(windows.into_iter().map(|w| w.window.spec).collect()),
                 states: Mutex::default(),
                 writer,
                 changes,
@@ -172,7 +178,14 @@ impl AlertEngine {
                     state = PointState::default();
                     rule.compiled
                         .step(&ctx, &mut state, ts, value, &mut changes);
-                    writes(rule, p, self.site(p), &changes, &mut out);
+                    writes(
+                        rule,
+                        p,
+                        self.site(p),
+                        &|at| self.in_maintenance(p, at),
+                        &changes,
+                        &mut out,
+                    );
                 }
                 states.insert(key, state);
             }
@@ -193,6 +206,28 @@ impl AlertEngine {
             .write()
             .unwrap_or_else(PoisonError::into_inner) = rules;
         Ok(())
+    }
+
+    /// Replaces the maintenance windows in force (after a change).
+    pub fn set_windows(&self, windows: Vec<cairn_protocol::WindowSpec>) {
+        *self
+            .inner
+            .windows
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = windows;
+    }
+
+    /// Whether a maintenance window covers `point` at `at`.
+    fn in_maintenance(&self, point: u32, at: i64) -> bool {
+        let Some(p) = self.inner.catalog.point(point) else {
+            return false;
+        };
+        let windows = self
+            .inner
+            .windows
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        windows.iter().any(|w| super::maintenance::covers(w, p, at))
     }
 
     fn site(&self, point: u32) -> &str {
@@ -224,7 +259,14 @@ impl AlertEngine {
                     let state = states.entry((rule.stored.id, r.point)).or_default();
                     let mut changes = Vec::new();
                     rule.compiled.step(&ctx, state, r.ts, r.value, &mut changes);
-                    writes(rule, r.point, self.site(r.point), &changes, out);
+                    writes(
+                        rule,
+                        r.point,
+                        self.site(r.point),
+                        &|at| self.in_maintenance(r.point, at),
+                        &changes,
+                        out,
+                    );
                 }
             }
         })
@@ -248,7 +290,14 @@ impl AlertEngine {
                     let Some(ctx) = self.ctx(p) else { continue };
                     let mut changes = Vec::new();
                     rule.compiled.advance(&ctx, state, now, &mut changes);
-                    writes(rule, p, self.site(p), &changes, out);
+                    writes(
+                        rule,
+                        p,
+                        self.site(p),
+                        &|at| self.in_maintenance(p, at),
+                        &changes,
+                        out,
+                    );
                 }
             }
         })
@@ -363,7 +412,15 @@ async fn write_loop(
 }
 
 /// The store writes for what one step of `rule` on `point` changed.
-fn writes(rule: &LiveRule, point: u32, site: &str, changes: &[Change], out: &mut Vec<AlarmWrite>) {
+/// `covered`: whether a maintenance window covers the point at an instant.
+fn writes(
+    rule: &LiveRule,
+    point: u32,
+    site: &str,
+    covered: &dyn Fn(i64) -> bool,
+    changes: &[Change],
+    out: &mut Vec<AlarmWrite>,
+) {
     let (rule_id, severity) = (rule.stored.id, rule.stored.spec.severity);
     for c in changes {
         out.push(match *c {
@@ -375,7 +432,7 @@ fn writes(rule: &LiveRule, point: u32, site: &str, changes: &[Change], out: &mut
                 at,
                 value,
                 excess: value.map(|v| rule.compiled.excess(v)),
-                suppressed: false,
+                suppressed: covered(at),
                 raise: true,
             },
             Change::Repeated { at, value } => AlarmWrite::Sample {

@@ -7,6 +7,7 @@ pub mod backtest;
 pub mod defaults;
 pub mod engine;
 pub mod eval;
+pub mod maintenance;
 pub mod notify;
 pub mod schedule;
 pub mod scope;

@@ -9,6 +9,7 @@ mod channels;
 mod floor_plan;
 mod health;
 mod ingest;
+mod maintenance;
 pub mod openapi;
 pub mod rules;
 mod series;
@@ -40,6 +41,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(rules::router())
         .merge(alarms::router())
         .merge(channels::router())
+        .merge(maintenance::router())
         .merge(ws::router())
         .split_for_parts()
 }

@@ -14,6 +14,7 @@ mod access;
 pub mod accounts;
 pub mod alerts;
 pub mod exec;
+pub mod maintenance;
 mod migrate;
 mod model;
 pub mod notify;

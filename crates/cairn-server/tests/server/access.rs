@@ -153,6 +153,33 @@ async fn alerts_fixture(s: &cairn_server::AppState) -> Alerts {
 
 const CHANNEL: &str = r#"{"name":"Ops","kind":"email","target":"ops@example.org","min_severity":"warning","sites":[],"enabled":true}"#;
 
+/// A maintenance window on `site`'s e2e device, running now for an hour.
+fn window_json(site: &str) -> String {
+    let now = chrono::Utc::now().timestamp_millis();
+    format!(
+        r#"{{"scope":"device","target":"{site}-a-f0-z02-ms","from":{now},"to":{},"reason":"filter change"}}"#,
+        now + 3_600_000
+    )
+}
+
+async fn stored_window(s: &cairn_server::AppState, site: &str) -> i64 {
+    let spec: cairn_protocol::WindowSpec = serde_json::from_str(&window_json(site)).unwrap();
+    let audit = cairn_server::store::AuditRecord {
+        at: 0,
+        actor_id: None,
+        actor: "test".into(),
+        action: "maintenance.create".into(),
+        target: String::new(),
+        before: None,
+        after: None,
+    };
+    let site = site.to_owned();
+    let w = s
+        .store
+        .transact(move |tx| cairn_server::store::maintenance::insert(tx, &spec, &site, audit));
+    w.await.unwrap().window.id
+}
+
 const MANAGE: [u16; 5] = [401, 403, 403, 200, 200];
 const MANAGE_OTHER: [u16; 5] = [401, 403, 403, 403, 200];
 const OPERATE: [u16; 5] = [401, 403, 200, 200, 200];
@@ -163,6 +190,31 @@ fn alert_cases(a: &Alerts) -> Vec<Case> {
     let [alarm_own, alarm_other] = a.alarm;
     let [ch_a, ch_b, ch_c, ch_d] = a.channel;
     vec![
+        case(
+            "GET",
+            "/api/maintenance",
+            "/api/maintenance",
+            "/api/maintenance",
+            READ,
+            READ,
+        ),
+        case(
+            "POST",
+            "/api/maintenance",
+            format!("/api/maintenance?for={OWN}"),
+            format!("/api/maintenance?for={OTHER}"),
+            MANAGE,
+            MANAGE_OTHER,
+        ),
+        // A fresh window for each request (see below): an ended one is over.
+        case(
+            "DELETE",
+            "/api/maintenance/{id}",
+            format!("/api/maintenance/fresh?for={OWN}"),
+            format!("/api/maintenance/fresh?for={OTHER}"),
+            [401, 403, 403, 204, 204],
+            [401, 403, 403, 404, 204],
+        ),
         case(
             "GET",
             "/api/channels",
@@ -282,6 +334,18 @@ fn alert_cases(a: &Alerts) -> Vec<Case> {
     ]
 }
 
+/// Whether `path` is one of the alert endpoints (their bodies: `alert_body`).
+fn is_alert(path: &str) -> bool {
+    [
+        "/api/rules",
+        "/api/alarms",
+        "/api/channels",
+        "/api/maintenance",
+    ]
+    .iter()
+    .any(|p| path.starts_with(p))
+}
+
 /// The body of a request to an alert endpoint, by its URI.
 fn alert_body(path: &str, uri: &str) -> Option<String> {
     let site = if uri.contains(&format!("for={OTHER}")) {
@@ -299,6 +363,7 @@ fn alert_body(path: &str, uri: &str) -> Option<String> {
         "/api/alarms/{id}/shelve" => Some(r#"{"until":null,"comment":""}"#.into()),
         "/api/alarms/{id}/comments" => Some(r#"{"comment":"checked"}"#.into()),
         "/api/channels" | "/api/channels/{id}" => Some(CHANNEL.into()),
+        "/api/maintenance" => Some(window_json(site)),
         _ => None,
     }
 }
@@ -515,10 +580,7 @@ fn table(s: &cairn_server::AppState, victim: i64, alerts: &Alerts) -> Vec<Case> 
     cases.push(create);
     cases.extend(alert_cases(alerts));
     for c in &mut cases {
-        if ["/api/rules", "/api/alarms", "/api/channels"]
-            .iter()
-            .any(|p| c.path.starts_with(p))
-        {
+        if is_alert(c.path) {
             c.body = alert_body(c.path, &c.own);
         }
     }
@@ -590,17 +652,17 @@ async fn every_endpoint_checks_role_and_site_for_every_caller() {
                     ("/api/auth/login", _) => Some(format!(
                         r#"{{"username":"nobody-{n}","password":"not the password"}}"#
                     )),
-                    (path, _)
-                        if path.starts_with("/api/rules") || path.starts_with("/api/alarms") =>
-                    {
-                        alert_body(path, uri)
-                    }
+                    (path, _) if is_alert(path) => alert_body(path, uri),
                     (_, b) => b.clone(),
                 };
                 let fresh;
                 let uri = if uri.contains("/api/rules/fresh") {
                     let site = if uri.contains(OTHER) { OTHER } else { OWN };
                     fresh = format!("/api/rules/{}", stored_rule(&s, site).await);
+                    &fresh
+                } else if uri.contains("/api/maintenance/fresh") {
+                    let site = if uri.contains(OTHER) { OTHER } else { OWN };
+                    fresh = format!("/api/maintenance/{}", stored_window(&s, site).await);
                     &fresh
                 } else {
                     uri

@@ -329,3 +329,97 @@ async fn every_bad_field_of_a_rule_is_named_with_the_validators_message() {
     assert_eq!(status, 422, "{body}");
     assert!(body.contains(r#""location":"metric""#), "{body}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_alarm_under_a_maintenance_window_is_kept_marked_and_not_notified() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = support::open_state(dir.path(), Some(42)).await;
+    let admin = support::admin(&state).await;
+    let device = "bru-a-f0-z02-ms";
+    let rule = format!(
+        r#"{{"name":"CO2 very high","scope":"device","target":"{device}","metric":"co2",
+        "condition":{{"kind":"above","trigger":3000,"clear":2500}},"on_delay_s":0,"off_delay_s":0,
+        "severity":"critical","enabled":true}}"#
+    );
+    let (status, body) =
+        support::send(&state, "POST", "/api/rules", Some(&admin), Some(&rule)).await;
+    assert_eq!(status, 200, "{body}");
+    let hook = r#"{"name":"Hook","kind":"webhook","target":"http://127.0.0.1:9/x","secret":"0123456789abcdef","min_severity":"info","sites":[],"enabled":true}"#;
+    let (status, body) =
+        support::send(&state, "POST", "/api/channels", Some(&admin), Some(hook)).await;
+    assert_eq!(status, 200, "{body}");
+    let now = chrono::Utc::now().timestamp_millis();
+    let window = format!(
+        r#"{{"scope":"building","target":"bru-a","from":{},"to":{},"reason":"filter change"}}"#,
+        now - 60_000,
+        now + 3_600_000
+    );
+    let (status, body) = support::send(
+        &state,
+        "POST",
+        "/api/maintenance",
+        Some(&admin),
+        Some(&window),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+
+    let pack = sim::senml_pack(device, now, &[(Metric::Co2, 3500.0)]);
+    state.ingest.ingest_senml(device, &pack, now).await.unwrap();
+    let open = state
+        .store
+        .transact(|tx| alerts::alarms(tx, Which::Open, 100))
+        .await
+        .unwrap();
+    let mine: Vec<_> = open
+        .iter()
+        .filter(|a| a.severity == Severity::Critical)
+        .collect();
+    assert_eq!(mine.len(), 1, "kept: {open:?}");
+    assert!(mine[0].suppressed, "marked");
+    let queued = state
+        .store
+        .transact(|tx| cairn_server::store::notify::due(tx, i64::MAX, 100))
+        .await
+        .unwrap();
+    assert!(queued.is_empty(), "not notified: {queued:?}");
+
+    // Ended, the window suppresses no more: the next excursion is notified.
+    let id = serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let (status, _) = support::send(
+        &state,
+        "DELETE",
+        &format!("/api/maintenance/{id}"),
+        Some(&admin),
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    for (i, v) in [600.0, 3600.0].into_iter().enumerate() {
+        let t = now + 1_000 * (i as i64 + 1);
+        let pack = sim::senml_pack(device, t, &[(Metric::Co2, v)]);
+        state.ingest.ingest_senml(device, &pack, t).await.unwrap();
+    }
+    // The first alarm was cleared but not acknowledged: the same alarm comes
+    // back (reactivated), so acknowledge it and go again.
+    let ids: Vec<i64> = mine.iter().map(|a| a.id).collect();
+    state
+        .store
+        .transact(move |tx| alerts::acknowledge(tx, &ids, "olivia", "", now))
+        .await
+        .unwrap();
+    for (i, v) in [600.0, 3700.0].into_iter().enumerate() {
+        let t = now + 10_000 + 1_000 * i as i64;
+        let pack = sim::senml_pack(device, t, &[(Metric::Co2, v)]);
+        state.ingest.ingest_senml(device, &pack, t).await.unwrap();
+    }
+    let queued = state
+        .store
+        .transact(|tx| cairn_server::store::notify::due(tx, i64::MAX, 100))
+        .await
+        .unwrap();
+    assert_eq!(queued.len(), 1, "{queued:?}");
+    assert_eq!(queued[0].event, "raised");
+}
