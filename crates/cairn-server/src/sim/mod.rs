@@ -49,8 +49,19 @@ impl Simulator {
         seed: u64,
         backfill_days: u32,
     ) -> Result<Simulator, IngestError> {
+        Self::prepare_until(portfolio, ingest, seed, backfill_days, now_ms()).await
+    }
+
+    /// [`prepare`](Self::prepare) with history up to `now` (UTC ms) rather
+    /// than the clock's now: for tests of a given hour.
+    pub async fn prepare_until(
+        portfolio: &Portfolio,
+        ingest: &Ingestor,
+        seed: u64,
+        backfill_days: u32,
+        now: i64,
+    ) -> Result<Simulator, IngestError> {
         let mut rng = ChaCha8Rng::seed_from_u64(seed.wrapping_add(0x51_u64));
-        let now = now_ms();
         let start = now - i64::from(backfill_days) * 24 * 3_600_000;
         if backfill_days > 0 {
             tracing::info!("simulator: first start, writing {backfill_days} days of history…");

@@ -423,3 +423,59 @@ async fn an_alarm_under_a_maintenance_window_is_kept_marked_and_not_notified() {
     assert_eq!(queued.len(), 1, "{queued:?}");
     assert_eq!(queued[0].event, "raised");
 }
+
+/// The default rules on the simulated portfolio at an instant: devices with
+/// an active warning or critical alarm (what the map colours), and devices
+/// the old fixed thresholds would have coloured (temperature under 19 °C or
+/// any point past DOMAIN.md's limits).
+async fn portfolio_at(now: i64, run_on_ms: i64) -> (usize, usize, usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let state = support::open_state(dir.path(), Some(42)).await;
+    let portfolio = sim::portfolio(42);
+    sim::Simulator::prepare_until(&portfolio, &state.ingest, 42, 1, now)
+        .await
+        .unwrap();
+    let latest = state.store.latest_readings().await.unwrap();
+    state.alerts.reload(&latest).await.unwrap();
+    // Delays run on (the values held, as between readings).
+    state.alerts.tick_at(now + run_on_ms).await.unwrap();
+    let open = state
+        .store
+        .transact(|tx| alerts::alarms(tx, Which::Open, i64::MAX))
+        .await
+        .unwrap();
+    let coloured: std::collections::HashSet<String> = (open.iter())
+        .filter(|a| a.active && a.severity >= Severity::Warning)
+        .filter_map(|a| state.catalog.point(a.point).map(|p| p.device_id.clone()))
+        .collect();
+    let old: std::collections::HashSet<String> = (latest.iter())
+        .filter_map(|r| {
+            let p = state.catalog.point(r.point)?;
+            let t = p.metric.default_thresholds()?;
+            let beyond = t.warn_below.is_some_and(|b| r.value < b)
+                || t.warn_above.is_some_and(|a| r.value > a);
+            beyond.then(|| p.device_id.clone())
+        })
+        .collect();
+    (coloured.len(), old.len(), state.catalog.model.devices.len())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_night_the_map_shows_what_the_rules_say_not_the_set_back() {
+    // Sunday 29 November 2026, 04:20 in Brussels (03:20 UTC).
+    let night = chrono::DateTime::parse_from_rfc3339("2026-11-29T04:20:00+01:00")
+        .unwrap()
+        .timestamp_millis();
+    let (coloured, old, devices) = portfolio_at(night, 60_000).await;
+    println!(
+        "Sunday 04:20: {coloured} of {devices} devices coloured by the rules; fixed thresholds would colour {old}"
+    );
+    assert!(
+        old > devices / 3,
+        "the set-back is there: {old} of {devices}"
+    );
+    assert!(
+        coloured * 20 < devices,
+        "{coloured} of {devices} coloured at night"
+    );
+}
