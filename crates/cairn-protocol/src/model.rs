@@ -209,6 +209,11 @@ pub struct PointSummary {
     /// How often the device reports this point, in seconds.
     pub interval_s: u32,
     pub last: Option<Reading>,
+    /// The limits of the enabled alert rules watching it (the tightest
+    /// warning and critical of each side), for charts to draw; none when no
+    /// threshold rule watches it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thresholds: Option<Thresholds>,
 }
 
 /// Everything the overview needs at once: sites, points and their latest values.

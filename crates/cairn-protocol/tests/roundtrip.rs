@@ -56,6 +56,7 @@ fn snapshot() -> Snapshot {
                 ts: 1_700_000_000_000,
                 value: 612.5,
             }),
+            thresholds: None,
         }],
     }
 }

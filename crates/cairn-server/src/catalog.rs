@@ -208,6 +208,8 @@ impl Catalog {
             metric: p.metric,
             interval_s: p.interval_s,
             last,
+            // The alert rules' to give: `AlertEngine::thresholds`.
+            thresholds: None,
         }
     }
 

@@ -15,7 +15,7 @@ use std::{
     sync::{Arc, Mutex, PoisonError, RwLock},
 };
 
-use cairn_protocol::{Alarm, AlarmState, Reading};
+use cairn_protocol::{Alarm, AlarmState, Condition, Reading, Severity, Thresholds};
 use tokio::sync::{broadcast, mpsc, oneshot};
 
 use super::{
@@ -206,6 +206,51 @@ impl AlertEngine {
             .write()
             .unwrap_or_else(PoisonError::into_inner) = rules;
         Ok(())
+    }
+
+    /// Per point, the tightest warning and critical limit of each side among
+    /// the enabled rules watching it (above, below, outside a band), for
+    /// charts to draw. Points no such rule watches are left out.
+    pub fn thresholds(&self) -> HashMap<u32, Thresholds> {
+        let rules = self
+            .inner
+            .rules
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        let mut out: HashMap<u32, Thresholds> = HashMap::new();
+        for rule in &rules.list {
+            let critical = match rule.stored.spec.severity {
+                Severity::Info => continue,
+                Severity::Warning => false,
+                Severity::Critical => true,
+            };
+            let (below, above) = match rule.compiled.condition {
+                Condition::Above { trigger, .. } => (None, Some(trigger)),
+                Condition::Below { trigger, .. } => (Some(trigger), None),
+                Condition::Outside { low, high, .. } => (Some(low), Some(high)),
+                _ => continue,
+            };
+            for &p in &rule.points {
+                let t = out.entry(p).or_insert(Thresholds {
+                    warn_below: None,
+                    warn_above: None,
+                    critical_below: None,
+                    critical_above: None,
+                });
+                let (lo, hi) = if critical {
+                    (&mut t.critical_below, &mut t.critical_above)
+                } else {
+                    (&mut t.warn_below, &mut t.warn_above)
+                };
+                if let Some(b) = below {
+                    *lo = Some(lo.map_or(b, |x: f64| x.max(b)));
+                }
+                if let Some(a) = above {
+                    *hi = Some(hi.map_or(a, |x: f64| x.min(a)));
+                }
+            }
+        }
+        out
     }
 
     /// Replaces the maintenance windows in force (after a change).

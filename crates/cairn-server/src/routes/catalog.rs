@@ -278,6 +278,7 @@ pub(crate) async fn points(
     let q = query(q)?;
     let latest = latest_by_point(&state);
     let metric = q.metric.as_deref().and_then(Metric::parse);
+    let thresholds = state.alerts.thresholds();
     let items = state
         .catalog
         .points()
@@ -287,7 +288,10 @@ pub(crate) async fn points(
         .filter(|p| is_opt(&q.building, p.building_id.as_ref()))
         .filter(|p| metric.is_none_or(|m| m == p.metric))
         .filter(|p| matches(&format!("{} {}", p.key, p.device_name), &q.q))
-        .map(|p| state.catalog.point_summary(p, latest.get(&p.id).copied()))
+        .map(|p| cairn_protocol::PointSummary {
+            thresholds: thresholds.get(&p.id).copied(),
+            ..state.catalog.point_summary(p, latest.get(&p.id).copied())
+        })
         .collect();
     Ok(Json(page(items, &q)))
 }

@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 
 use axum::{Json, extract::State};
-use cairn_protocol::{Reading, Snapshot};
+use cairn_protocol::{PointSummary, Reading, Snapshot};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{auth::Caller, catalog::Catalog, state::AppState};
@@ -15,7 +15,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses((status = 200, description = "The caller's sites and their points with latest values", body = Snapshot),
         (status = 401, body = cairn_protocol::ErrorBody)))]
 pub(crate) async fn snapshot(State(state): State<AppState>, caller: Caller) -> Json<Snapshot> {
-    let mut snapshot = build(&state.catalog, state.bus.latest());
+    let mut snapshot = build(&state, state.bus.latest());
     restrict(&mut snapshot, |site| caller.sees_site(site));
     Json(snapshot)
 }
@@ -27,15 +27,22 @@ pub(crate) fn restrict(snapshot: &mut Snapshot, sees: impl Fn(&str) -> bool) {
     snapshot.points.retain(|p| sees(&p.site_id));
 }
 
-pub(crate) fn build(catalog: &Catalog, latest: Vec<Reading>) -> Snapshot {
+/// Every site, building and point with its latest reading and the
+/// thresholds the alert rules give it.
+pub(crate) fn build(state: &AppState, latest: Vec<Reading>) -> Snapshot {
+    let catalog: &Catalog = &state.catalog;
     let latest: HashMap<u32, Reading> = latest.into_iter().map(|r| (r.point, r)).collect();
+    let thresholds = state.alerts.thresholds();
     Snapshot {
         sites: catalog.site_summaries(),
         buildings: catalog.model.buildings.clone(),
         points: catalog
             .points()
             .iter()
-            .map(|p| catalog.point_summary(p, latest.get(&p.id).copied()))
+            .map(|p| PointSummary {
+                thresholds: thresholds.get(&p.id).copied(),
+                ..catalog.point_summary(p, latest.get(&p.id).copied())
+            })
             .collect(),
     }
 }

@@ -479,3 +479,40 @@ async fn at_night_the_map_shows_what_the_rules_say_not_the_set_back() {
         "{coloured} of {devices} coloured at night"
     );
 }
+
+#[tokio::test]
+async fn charts_get_their_threshold_bands_from_the_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = support::open_state(dir.path(), Some(42)).await;
+    let admin = support::admin(&state).await;
+    let thresholds = |body: String, metric: &str| -> serde_json::Value {
+        let page: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let items = page["items"].as_array().unwrap();
+        let p = items.iter().find(|p| p["metric"] == metric);
+        let p = p.unwrap_or_else(|| panic!("no {metric} in {body}"));
+        p["thresholds"].clone()
+    };
+    let uri = "/api/points?device=bru-a-f0-z02-ms";
+    let (_, body) = support::send(&state, "GET", uri, Some(&admin), None).await;
+    // The default rules: DOMAIN.md's limits.
+    assert_eq!(
+        thresholds(body.clone(), "co2"),
+        serde_json::json!({"warn_below": null, "warn_above": 1000.0, "critical_below": null, "critical_above": 2000.0})
+    );
+    assert_eq!(thresholds(body, "air_temperature")["warn_below"], 19.0);
+    // A tighter rule on this device moves the warning line; another device keeps its own.
+    let rule = r#"{"name":"Lab CO2","scope":"device","target":"bru-a-f0-z02-ms","metric":"co2",
+        "condition":{"kind":"above","trigger":800,"clear":750},"on_delay_s":0,"off_delay_s":0,
+        "severity":"warning","enabled":true}"#;
+    let (status, _) = support::send(&state, "POST", "/api/rules", Some(&admin), Some(rule)).await;
+    assert_eq!(status, 200);
+    let (_, body) = support::send(&state, "GET", uri, Some(&admin), None).await;
+    assert_eq!(thresholds(body, "co2")["warn_above"], 800.0);
+    let uri = "/api/points?site=bru&metric=co2&limit=5";
+    let (_, body) = support::send(&state, "GET", uri, Some(&admin), None).await;
+    let page: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let other = (page["items"].as_array().unwrap().iter())
+        .find(|p| p["device_id"] != "bru-a-f0-z02-ms")
+        .unwrap();
+    assert_eq!(other["thresholds"]["warn_above"], 1000.0);
+}

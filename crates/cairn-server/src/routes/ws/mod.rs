@@ -285,7 +285,7 @@ fn snapshot_msg(
     mut latest: Vec<Reading>,
 ) -> ServerMsg {
     latest.retain(|r| filter.allows(r.point));
-    let mut snapshot = snapshot::build(&state.catalog, latest);
+    let mut snapshot = snapshot::build(state, latest);
     snapshot.points.retain(|p| filter.allows(p.id));
     let in_scope: HashSet<&str> = snapshot.points.iter().map(|p| p.site_id.as_str()).collect();
     let in_scope: HashSet<String> = in_scope.into_iter().map(str::to_owned).collect();
