@@ -516,3 +516,66 @@ async fn charts_get_their_threshold_bands_from_the_rules() {
         .unwrap();
     assert_eq!(other["thresholds"]["warn_above"], 1000.0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delay_in_progress_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let device = "bru-a-f0-z02-ms";
+    let t0 = chrono::Utc::now().timestamp_millis();
+    {
+        let state = support::open_state(dir.path(), Some(42)).await;
+        let admin = support::admin(&state).await;
+        let rule = format!(
+            r#"{{"name":"CO2 held","scope":"device","target":"{device}","metric":"co2",
+            "condition":{{"kind":"above","trigger":3000,"clear":2500}},"on_delay_s":300,"off_delay_s":0,
+            "severity":"critical","enabled":true}}"#
+        );
+        let (status, _) =
+            support::send(&state, "POST", "/api/rules", Some(&admin), Some(&rule)).await;
+        assert_eq!(status, 200);
+        // Two readings in alarm: a restart that only re-read the newest one
+        // would start the delay at t0 + 100 s, not t0.
+        for t in [t0, t0 + 100_000] {
+            let pack = sim::senml_pack(device, t, &[(Metric::Co2, 3500.0)]);
+            state.ingest.ingest_senml(device, &pack, t).await.unwrap();
+        }
+        state.alerts.tick_at(t0 + 200_000).await.unwrap();
+        let open = state
+            .store
+            .transact(|tx| alerts::alarms(tx, Which::Open, 100))
+            .await
+            .unwrap();
+        assert!(
+            open.iter().all(|a| a.severity != Severity::Critical),
+            "not yet: {open:?}"
+        );
+    }
+    // A new process on the same database: the on-delay still counts from t0.
+    let state = support::open_state(dir.path(), Some(42)).await;
+    state.alerts.tick_at(t0 + 299_000).await.unwrap();
+    let critical = |open: Vec<alerts::AlarmRow>| -> Vec<i64> {
+        open.iter()
+            .filter(|a| a.severity == Severity::Critical)
+            .map(|a| a.raised_ms)
+            .collect()
+    };
+    let open = state
+        .store
+        .transact(|tx| alerts::alarms(tx, Which::Open, 100))
+        .await
+        .unwrap();
+    assert_eq!(critical(open), Vec::<i64>::new());
+    state.alerts.tick_at(t0 + 301_000).await.unwrap();
+    let open = state
+        .store
+        .transact(|tx| alerts::alarms(tx, Which::Open, 100))
+        .await
+        .unwrap();
+    // Raised when the delay ran out. (In occupied hours the default "CO₂
+    // very high" rule, 300 s too, raises with it: both kept their start.)
+    let raised = critical(open);
+    assert!(
+        !raised.is_empty() && raised.iter().all(|&t| t == t0 + 300_000),
+        "{raised:?} vs {t0}"
+    );
+}
