@@ -222,3 +222,167 @@ async fn postgres_alarm_lifecycle_keeps_its_history() {
     let url = pg.database("lifecycle").await;
     lifecycle(Store::connect_postgres(&url).await.unwrap()).await;
 }
+
+/// A message for each new alarm per channel that wants it, an escalation
+/// once when it stays unacknowledged past the channel's minutes, none after
+/// an acknowledgement; a suppressed alarm tells nobody.
+async fn outbox(store: Store) {
+    use cairn_server::store::notify;
+    let rule = seeded(&store).await;
+    let spec = |name: &str, min: Severity, sites: &[&str]| cairn_protocol::ChannelSpec {
+        name: name.into(),
+        kind: cairn_protocol::ChannelKind::Email,
+        target: "ops@example.org".into(),
+        secret: None,
+        min_severity: min,
+        sites: sites.iter().map(|s| s.to_string()).collect(),
+        escalate_after_min: Some(15),
+        enabled: true,
+    };
+    let audit = || cairn_server::store::AuditRecord {
+        at: 0,
+        actor_id: None,
+        actor: "t".into(),
+        action: "channel.create".into(),
+        target: String::new(),
+        before: None,
+        after: None,
+    };
+    for s in [
+        spec("bru warnings", Severity::Warning, &["bru"]),
+        spec("critical only", Severity::Critical, &[]),
+        spec("ams", Severity::Info, &["ams"]),
+    ] {
+        let a = audit();
+        store
+            .transact(move |tx| notify::insert_channel(tx, &s, a))
+            .await
+            .unwrap();
+    }
+    let a = store
+        .transact(move |tx| alerts::apply(tx, &[sample(rule, 0, 1200.0, true)], 0))
+        .await
+        .unwrap();
+    let due = store
+        .transact(|tx| notify::due(tx, i64::MAX, 100))
+        .await
+        .unwrap();
+    let keys: Vec<&str> = due.iter().map(|d| d.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        [format!("alarm-{}-raised-ch1", a[0].id)],
+        "only the bru warning channel"
+    );
+    let at = |min: i64| min * 60_000;
+    assert_eq!(
+        store
+            .transact(move |tx| notify::escalate(tx, at(14)))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        store
+            .transact(move |tx| notify::escalate(tx, at(15)))
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store
+            .transact(move |tx| notify::escalate(tx, at(16)))
+            .await
+            .unwrap(),
+        0,
+        "once"
+    );
+    // Delivered, it is due no more; a failure comes back after its backoff.
+    let first = due[0].id;
+    store
+        .transact(move |tx| notify::delivered(tx, first, 1, None))
+        .await
+        .unwrap();
+    let due = store
+        .transact(|tx| notify::due(tx, i64::MAX, 100))
+        .await
+        .unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].event, "escalated");
+    let esc = due[0].id;
+    store
+        .transact(move |tx| notify::failed(tx, esc, at(30), "refused"))
+        .await
+        .unwrap();
+    assert!(
+        store
+            .transact(move |tx| notify::due(tx, at(29), 100))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store
+            .transact(move |tx| notify::due(tx, at(30), 100))
+            .await
+            .unwrap()[0]
+            .attempts,
+        1
+    );
+    // Acknowledged: no escalation for it. Suppressed: no message at all.
+    let id = a[0].id;
+    store
+        .transact(move |tx| alerts::acknowledge(tx, &[id], "olivia", "", at(31)))
+        .await
+        .unwrap();
+    let clear = AlarmWrite::Clear {
+        rule_id: rule,
+        point: 7,
+        at: at(32),
+    };
+    store
+        .transact(move |tx| alerts::apply(tx, &[clear], 0))
+        .await
+        .unwrap();
+    let mut quiet = sample(rule, at(40), 1300.0, true);
+    if let AlarmWrite::Sample { suppressed, .. } = &mut quiet {
+        *suppressed = true;
+    }
+    store
+        .transact(move |tx| alerts::apply(tx, &[quiet], 0))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .transact(move |tx| notify::escalate(tx, at(120)))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        store
+            .transact(move |tx| notify::due(tx, i64::MAX, 100))
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "only the failed escalation"
+    );
+}
+
+#[tokio::test]
+async fn sqlite_outbox_queues_each_message_once() {
+    let dir = tempfile::tempdir().unwrap();
+    outbox(
+        Store::open_sqlite(&dir.path().join("a.sqlite3"))
+            .await
+            .unwrap(),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_outbox_queues_each_message_once() {
+    let pg = super::support::Postgres::start();
+    let url = pg.database("outbox").await;
+    outbox(Store::connect_postgres(&url).await.unwrap()).await;
+}
