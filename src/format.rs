@@ -152,6 +152,58 @@ pub fn date_time(ms: i64) -> String {
     )
 }
 
+/// `30 Nov 2026, 14:05 CET` in a site's IANA time zone, the zone named.
+pub fn date_time_in(ms: i64, time_zone: &str) -> String {
+    intl(
+        ms as f64,
+        &[
+            ("timeZone", time_zone),
+            ("day", "numeric"),
+            ("month", "short"),
+            ("year", "numeric"),
+            ("hour", "2-digit"),
+            ("minute", "2-digit"),
+            ("hourCycle", "h23"),
+            ("timeZoneName", "short"),
+        ],
+    )
+}
+
+/// The browser's IANA time zone, e.g. `Europe/Brussels`.
+pub fn browser_zone() -> String {
+    use js_sys::{Array, Intl::DateTimeFormat, Object, Reflect};
+    let formatter = DateTimeFormat::new(&Array::new(), &Object::new());
+    Reflect::get(&formatter.resolved_options(), &"timeZone".into())
+        .ok()
+        .and_then(|z| z.as_string())
+        .unwrap_or_else(|| "local".to_owned())
+}
+
+/// `2026-11-30T14:05`: UTC ms as a `datetime-local` input shows it, in the
+/// browser's time zone.
+pub fn local_input(ms: i64) -> String {
+    let d = js_sys::Date::new(&(ms as f64).into());
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date(),
+        d.get_hours(),
+        d.get_minutes()
+    )
+}
+
+/// A `datetime-local` input's value (the browser's time zone) as UTC ms;
+/// none when empty or not a date.
+pub fn from_local_input(value: &str) -> Option<i64> {
+    if value.trim().is_empty() {
+        return None;
+    }
+    // A date-time without an offset is local time (ECMA-262 Date.parse).
+    let t = js_sys::Date::new(&value.trim().into()).get_time();
+    t.is_finite().then_some(t as i64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -161,6 +161,7 @@ fn co2_point(id: u32) -> cairn::chart::widget::ChartPoint {
         metric: Metric::Co2,
         interval_s: 600,
         time_zone: "Europe/Brussels".into(),
+        thresholds: Metric::Co2.default_thresholds(),
     }
 }
 

@@ -18,7 +18,7 @@ export interface RuleInput {
 export class AlertsPage {
   constructor(readonly page: Page) {}
 
-  async tab(name: 'queue' | 'health' | 'rules') {
+  async tab(name: 'queue' | 'health' | 'rules' | 'maintenance' | 'channels') {
     await this.page.getByTestId(`alerts-tab-${name}`).click();
     await expect(this.page.getByTestId(`alerts-tab-${name}`)).toHaveAttribute('aria-pressed', 'true');
   }

@@ -4,8 +4,10 @@
 pub mod alerts;
 pub mod auth;
 pub mod catalog;
+pub mod channels;
 mod error;
 pub mod http;
+pub mod maintenance;
 pub mod series;
 mod signed_out;
 pub mod tiles;

@@ -40,6 +40,7 @@ fn render(samples: &[Sample], view: View, width_ms: i64, scale: &ValueScale) -> 
             now: view.to,
             compact: true,
             bands: Vec::new(),
+            limits: None,
         };
         draw_lines(&area, &scene, plot, 1).expect("draw");
     }

@@ -45,6 +45,26 @@ pub struct Axis {
     pub thresholds: Option<Thresholds>,
 }
 
+/// A rule's own limits, drawn on the first axis instead of the metric's
+/// default thresholds: where it triggers tinted, trigger lines solid, clear
+/// lines dashed, in the colour of the rule's severity.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RuleLimits {
+    /// Value ranges where the rule triggers (`None`: open on that side).
+    pub zones: Vec<(Option<f64>, Option<f64>)>,
+    pub triggers: Vec<f64>,
+    pub clears: Vec<f64>,
+    /// Drawn in the critical colour, else the warning colour.
+    pub critical: bool,
+}
+
+impl RuleLimits {
+    /// Every value a line is drawn at.
+    pub fn values(&self) -> impl Iterator<Item = f64> + '_ {
+        self.triggers.iter().chain(&self.clears).copied()
+    }
+}
+
 /// One series to draw.
 pub struct Line<'a> {
     pub samples: &'a [Sample],
@@ -67,6 +87,8 @@ pub struct Scene<'a> {
     pub compact: bool,
     /// Times an alarm was active (from, to), drawn as translucent bands.
     pub bands: Vec<(i64, i64)>,
+    /// A rule's limits, drawn instead of the first axis' thresholds.
+    pub limits: Option<RuleLimits>,
 }
 
 /// The plot area inside the canvas, in device pixels.
@@ -116,6 +138,60 @@ impl Plot {
 
 type Result<DB> = std::result::Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
+/// `[x0, x1]` widened to at least `min` pixels, kept inside `[left, right]`.
+fn widen(x0: i32, x1: i32, min: i32, left: i32, right: i32) -> (i32, i32) {
+    if x1 - x0 >= min {
+        return (x0, x1);
+    }
+    let x1 = (x0 + min).min(right);
+    ((x1 - min).max(left), x1)
+}
+
+/// A rule's trigger zones tinted, its trigger lines solid, its clear lines dashed.
+fn draw_rule_limits<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    axis: &Axis,
+    limits: &RuleLimits,
+    plot: Plot,
+    palette: &Palette,
+    dpr: f64,
+) -> Result<DB> {
+    let (left, right, top, bottom) = (plot.x, plot.x + plot.w, plot.y, plot.y + plot.h);
+    let color = if limits.critical {
+        palette.critical
+    } else {
+        palette.warn
+    };
+    let y = |v: f64| plot.y(&axis.scale, v).clamp(top, bottom);
+    for &(lo, hi) in &limits.zones {
+        let (y_lo, y_hi) = (lo.map_or(bottom, y), hi.map_or(top, y));
+        if y_lo > y_hi {
+            area.draw(&Rectangle::new(
+                [(left, y_hi), (right, y_lo)],
+                color.mix(0.12).filled(),
+            ))?;
+        }
+    }
+    let width = (1.5 * dpr).round().max(1.0) as u32;
+    let inside = |v: f64| Some(plot.y(&axis.scale, v)).filter(|y| (top..=bottom).contains(y));
+    for v in limits.triggers.iter().filter_map(|&v| inside(v)) {
+        area.draw(&PathElement::new(
+            vec![(left, v), (right, v)],
+            color.mix(0.9).stroke_width(width),
+        ))?;
+    }
+    let (dash, gap) = ((6.0 * dpr).round() as i32, (4.0 * dpr).round() as i32);
+    for v in limits.clears.iter().filter_map(|&v| inside(v)) {
+        area.draw(&plotters::element::DashedPathElement::new(
+            vec![(left, v), (right, v)],
+            dash,
+            gap,
+            color.mix(0.9).stroke_width(width),
+        ))?;
+    }
+    Ok(())
+}
+
 /// Everything under the lines: threshold bands, grid, stale shading, labels.
 pub fn draw_frame<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -125,8 +201,14 @@ pub fn draw_frame<DB: DrawingBackend>(
     dpr: f64,
 ) -> Result<DB> {
     let (left, right, top, bottom) = (plot.x, plot.x + plot.w, plot.y, plot.y + plot.h);
+    if let Some(axis) = scene.axes.first()
+        && let Some(limits) = &scene.limits
+    {
+        draw_rule_limits(area, axis, limits, plot, palette, dpr)?;
+    }
     // Threshold bands: warning and critical zones tinted, limits as lines.
     if let Some(axis) = scene.axes.first()
+        && scene.limits.is_none()
         && let Some(th) = &axis.thresholds
     {
         let y = |v: f64| plot.y(&axis.scale, v).clamp(top, bottom);
@@ -171,15 +253,18 @@ pub fn draw_frame<DB: DrawingBackend>(
             }
         }
     }
-    // Alarm bands: while an alarm was active, the whole height tinted.
+    // Alarm bands: while an alarm was active, the whole height tinted; at
+    // least 3 CSS px wide, so a short alarm still shows on a 30-day chart.
+    let min_w = (3.0 * dpr).round().max(1.0) as i32;
     for &(from, to) in &scene.bands {
         let (x0, x1) = (
             plot.x(scene.view, from).clamp(left, right),
             plot.x(scene.view, to).clamp(left, right),
         );
         if x1 >= x0 && to >= scene.view.from && from <= scene.view.to {
+            let (x0, x1) = widen(x0, x1, min_w, left, right);
             area.draw(&Rectangle::new(
-                [(x0, top), (x1.max(x0 + 1), bottom)],
+                [(x0, top), (x1, bottom)],
                 palette.critical.mix(0.16).filled(),
             ))?;
             area.draw(&PathElement::new(
@@ -324,4 +409,19 @@ fn flush<DB: DrawingBackend>(
     }
     path.clear();
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::widen;
+
+    #[test]
+    fn a_short_alarm_is_widened_inside_the_plot() {
+        let check =
+            |x0, x1, expected| assert_eq!(widen(x0, x1, 3, 10, 100), expected, "{x0}..{x1}");
+        check(20, 40, (20, 40));
+        check(20, 20, (20, 23));
+        check(99, 100, (97, 100));
+        check(100, 100, (97, 100));
+    }
 }

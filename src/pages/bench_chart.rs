@@ -56,6 +56,7 @@ fn model(series: Vec<SeriesData>) -> Model {
             metric: Metric::Co2,
             interval_s: 1,
             time_zone: "Europe/Brussels".to_owned(),
+            thresholds: Metric::Co2.default_thresholds(),
         })
         .collect();
     let mut m = Model::default();

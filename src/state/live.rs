@@ -22,6 +22,8 @@ pub struct LivePoint {
     pub metric: Metric,
     pub interval_s: u32,
     pub reading: RwSignal<Option<Reading>>,
+    /// The limits its alert rules give (see `PointSummary::thresholds`).
+    pub thresholds: Option<cairn_protocol::Thresholds>,
 }
 
 /// What the connection indicator shows.
@@ -206,6 +208,7 @@ fn live_point(p: &PointSummary) -> LivePoint {
         metric: p.metric,
         interval_s: p.interval_s,
         reading: RwSignal::new(p.last),
+        thresholds: p.thresholds,
     }
 }
 

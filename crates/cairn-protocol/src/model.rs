@@ -120,8 +120,8 @@ impl Metric {
         }
     }
 
-    /// The default alert thresholds of DOMAIN.md. Alert rules will override
-    /// them per scope; until rules exist, charts draw these.
+    /// The default alert thresholds of DOMAIN.md (the default rules use the
+    /// same numbers; charts draw what the rules give, `PointSummary::thresholds`).
     pub fn default_thresholds(self) -> Option<Thresholds> {
         let t = |warn_below, warn_above, critical_below, critical_above| {
             Some(Thresholds {

@@ -20,7 +20,10 @@ pub use model::ChartPoint;
 use model::{Loaded, Model};
 
 use crate::{
-    chart::{Range, View, canvas, render::Plot},
+    chart::{
+        Range, View, canvas,
+        render::{Plot, RuleLimits},
+    },
     state::theme::Mode,
 };
 use gestures::{Action, Gesture};
@@ -64,6 +67,8 @@ pub struct ChartState {
     /// The plot area of the last frame, CSS px.
     pub plot: RwSignal<(f64, f64, f64, f64)>,
     pub now: Signal<i64>,
+    /// A chart without presets: its fixed window, where "Reset" returns.
+    pub home: Option<View>,
 }
 
 impl ChartState {
@@ -91,6 +96,10 @@ impl ChartState {
     }
 
     pub fn reset(&self, range: Range) {
+        if let Some(home) = self.home {
+            self.show(home);
+            return;
+        }
         let range = if range == Range::Custom {
             Range::Day
         } else {
@@ -128,6 +137,13 @@ pub fn TimeChart(
     /// translucent bands behind the lines.
     #[prop(optional, into)]
     bands: Option<Signal<Vec<AlarmBand>>>,
+    /// A rule's limits, drawn instead of the metric's default thresholds.
+    #[prop(default = None)]
+    limits: Option<RuleLimits>,
+    /// The range buttons (Live, 1 h … 1 y). Without them the chart keeps
+    /// its first view, and "Reset" returns there.
+    #[prop(default = true)]
+    presets: bool,
     /// A sparkline: no axes, no controls, no gestures.
     #[prop(default = false)]
     compact: bool,
@@ -161,7 +177,11 @@ pub fn TimeChart(
         hover: RwSignal::new(None),
         plot: RwSignal::new((0.0, 0.0, 1.0, 1.0)),
         now,
+        home: (!presets).then_some(first_view),
     };
+    if limits.is_some() {
+        state.model.update_value(|m| m.limits = limits);
+    }
     provide_context(state);
     // Two stacked canvases: the frame (bands, grid, labels) under the lines.
     let frame_canvas = NodeRef::<html::Canvas>::new();

@@ -9,7 +9,7 @@ use cairn_protocol::{Metric, SeriesBatch, m4::Sample};
 use crate::chart::{
     SeriesData, View,
     decimate::{Cache, column_width},
-    render::{Axis, Line, Palette, Plot, Scene},
+    render::{Axis, Line, Palette, Plot, RuleLimits, Scene},
     scale::{ValueScale, time_ticks},
     trend::{self, Trend},
 };
@@ -25,6 +25,8 @@ pub struct ChartPoint {
     pub interval_s: u32,
     /// The site's IANA zone: axis and tooltip times are the site's.
     pub time_zone: String,
+    /// The limits the point's alert rules give, drawn as bands; none: no band.
+    pub thresholds: Option<cairn_protocol::Thresholds>,
 }
 
 impl ChartPoint {
@@ -47,13 +49,9 @@ impl ChartPoint {
         }
     }
 
-    /// Limits drawn as bands (none for a derived power).
+    /// Limits drawn as bands: the alert rules' (none for a derived power).
     pub fn thresholds(&self) -> Option<cairn_protocol::Thresholds> {
-        if self.rate() {
-            None
-        } else {
-            self.metric.default_thresholds()
-        }
+        if self.rate() { None } else { self.thresholds }
     }
 
     /// No data for 3 reporting intervals = a gap (and a stale tail at the end).
@@ -88,6 +86,8 @@ pub struct Model {
     pub loaded: Option<Loaded>,
     /// Alarm intervals to draw as bands (to: none = still active).
     pub bands: Vec<super::AlarmBand>,
+    /// A rule's limits, drawn instead of the metric's default thresholds.
+    pub limits: Option<RuleLimits>,
 }
 
 impl Model {
@@ -227,19 +227,36 @@ impl Model {
         let axes: Vec<Axis> = units
             .iter()
             .zip(&ranges)
-            .map(|(unit, &(lo, hi))| {
+            .enumerate()
+            .map(|(i, (unit, &(lo, hi)))| {
                 let on_axis: Vec<&Held> = self
                     .series
                     .iter()
                     .filter(|h| !hidden.contains(&h.point.id) && h.point.unit() == *unit)
                     .collect();
                 let first = &on_axis[0].point;
+                let rule = self.limits.as_ref().filter(|_| i == 0);
                 let thresholds = on_axis
                     .iter()
-                    .all(|h| h.point.metric == first.metric)
+                    .all(|h| h.point.metric == first.metric && rule.is_none())
                     .then(|| first.thresholds())
                     .flatten();
-                let (lo, hi) = with_near_limits(lo, hi, thresholds.as_ref());
+                // A rule's own limits are always in view: they are what
+                // the chart is shown for.
+                let (lo, hi) = match rule {
+                    Some(r) => r
+                        .values()
+                        .filter(|v| v.is_finite() && lo.is_finite() && hi.is_finite())
+                        .fold((lo, hi), |(a, b), v| (a.min(v), b.max(v))),
+                    None => {
+                        let limits: Vec<f64> = thresholds
+                            .iter()
+                            .flat_map(|t| t.limits())
+                            .map(|l| l.0)
+                            .collect();
+                        with_near_limits(lo, hi, &limits)
+                    }
+                };
                 // Power is read from zero: auto-scaling a steady 22 kW would
                 // blow its last digit of rounding up to the full height.
                 let lo = if first.rate() && lo > 0.0 { 0.0 } else { lo };
@@ -303,6 +320,7 @@ impl Model {
             now,
             compact,
             bands,
+            limits: self.limits.clone(),
         }
     }
 
@@ -361,22 +379,15 @@ pub fn trend_of(held: &Held, view: View) -> Option<Trend> {
 
 /// Widens a value range to show limits close to the data (within half its
 /// span), so a manager sees how near the line runs to a threshold.
-fn with_near_limits(
-    lo: f64,
-    hi: f64,
-    thresholds: Option<&cairn_protocol::Thresholds>,
-) -> (f64, f64) {
-    let Some(th) = thresholds else {
-        return (lo, hi);
-    };
+fn with_near_limits(lo: f64, hi: f64, limits: &[f64]) -> (f64, f64) {
     if !lo.is_finite() || !hi.is_finite() {
         return (lo, hi);
     }
     let reach = ((hi - lo) * 0.5).max(hi.abs().max(lo.abs()) * 0.05);
-    th.limits()
-        .into_iter()
-        .map(|(v, _)| v)
-        .filter(|v| *v >= lo - reach && *v <= hi + reach)
+    limits
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite() && *v >= lo - reach && *v <= hi + reach)
         .fold((lo, hi), |(a, b), v| (a.min(v), b.max(v)))
 }
 
@@ -392,6 +403,7 @@ mod tests {
             metric: Metric::ElectricEnergy,
             interval_s: 300,
             time_zone: "UTC".into(),
+            thresholds: None,
         }
     }
 

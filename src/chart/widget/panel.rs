@@ -30,11 +30,11 @@ pub fn Toolbar() -> impl IntoView {
     view! {
         <div class="cairn-chart__toolbar">
             <div class="cairn-chart__ranges" role="group" aria-label="Time range">
-                {Range::PRESETS.map(|r| view! {
+                {s.home.is_none().then(|| Range::PRESETS.map(|r| view! {
                     <button type="button" class="cairn-chart__range" aria-pressed=move || (s.range.get() == r).to_string()
                         on:click=move |_| s.reset(r)>{r.label()}</button>
-                }).collect_view()}
-                <Show when=move || s.range.get() == Range::Custom>
+                }).collect_view())}
+                <Show when=move || s.range.get() == Range::Custom && s.home.is_none_or(|h| s.view.get() != h)>
                     <span class="cairn-chart__custom" role="status">"Zoomed"</span>
                     <button type="button" class="cairn-chart__range" on:click=move |_| s.reset(Range::Day)>"Reset"</button>
                 </Show>

@@ -1,13 +1,17 @@
 //! The rule as typed, replayed over the last 7 or 30 days of readings by
-//! the server: how many alarms, on how many points, for how long; the rate
-//! against ISA-18.2 (about 1 per 10 min is manageable, more than 10 in 10
-//! min is a flood); chattering and the most alarmed points; and the most
-//! alarmed point's chart with its would-be alarms as bands.
+//! the server: how many alarms, on how many points, for how long; the
+//! average rate against ISA-18.2 and floods apart (`verdict`); chattering
+//! and the most alarmed points; and the most alarmed point's chart over the
+//! window, with this rule's limits and its would-be alarms as bands.
 
 use cairn_protocol::{BacktestResult, RuleSpec};
 use leptos::prelude::*;
 
-use super::{rule_fields::FormCtx, text::duration};
+use super::{
+    rule_fields::FormCtx,
+    text::duration,
+    verdict::{flood_verdict, limits_caption, rate_verdict, rule_limits},
+};
 use crate::{
     api::{self, ApiError},
     chart::{Range, widget::TimeChart},
@@ -22,7 +26,7 @@ pub fn Backtest(ctx: FormCtx) -> impl IntoView {
         let (spec, days) = (spec.clone(), *days);
         async move {
             match api::alerts::backtest(&spec, days).await {
-                Ok(result) => Ok((result, days)),
+                Ok(result) => Ok((result, days, spec)),
                 Err(e) => {
                     if let ApiError::Invalid { fields, .. } = &e {
                         ctx.server.set(fields.clone());
@@ -60,7 +64,7 @@ pub fn Backtest(ctx: FormCtx) -> impl IntoView {
             {move || match run.value().get() {
                 None => None,
                 Some(Err(e)) => Some(view! { <p class="cairn-form__error" role="alert">{format!("Backtest: {e}")}</p> }.into_any()),
-                Some(Ok((result, days))) => Some(view! { <Report result days /> }.into_any()),
+                Some(Ok((result, days, spec))) => Some(view! { <Report result days spec /> }.into_any()),
             }}
         </section>
     }
@@ -71,7 +75,7 @@ fn plural(n: u32, one: &str, many: &str) -> String {
 }
 
 #[component]
-fn Report(result: BacktestResult, days: u32) -> impl IntoView {
+fn Report(result: BacktestResult, days: u32, spec: RuleSpec) -> impl IntoView {
     let live = use_live();
     let label = move |key: &str| {
         live.points.with_untracked(|ps| {
@@ -91,21 +95,8 @@ fn Report(result: BacktestResult, days: u32) -> impl IntoView {
         plural(r.points_watched, "point", "points"),
         duration(r.active_ms),
     );
-    let (level, verdict) = if r.flood_intervals > 0 {
-        ("critical", "a flood")
-    } else if r.rate_per_10min > 1.0 || r.max_per_10min > 1 {
-        ("warning", "above the manageable rate at times")
-    } else {
-        ("ok", "manageable")
-    };
-    let rate = format!(
-        "{:.2} alarms per 10 min on average, {} in the busiest 10 min: {verdict} (ISA-18.2: about 1 per 10 min is manageable, more than 10 in 10 min is a flood).",
-        r.rate_per_10min, r.max_per_10min,
-    );
-    let floods = format!(
-        "Flood intervals (more than 10 alarms in 10 min): {}.",
-        r.flood_intervals
-    );
+    let (level, rate) = rate_verdict(r);
+    let (flood_level, floods) = flood_verdict(r);
     let chattering = if r.chattering.is_empty() {
         "No chattering points.".to_owned()
     } else {
@@ -126,11 +117,13 @@ fn Report(result: BacktestResult, days: u32) -> impl IntoView {
         .map(|a| (a.raised_at, a.cleared_at))
         .collect();
     let window = (r.from, r.to);
+    let limits = rule_limits(&spec.condition, spec.severity);
+    let caption = limits_caption(&spec.condition);
     view! {
         <div class="cairn-backtest__result" data-testid="backtest-result">
             <p class="cairn-backtest__summary">{summary}</p>
-            <p class=format!("cairn-backtest__rate cairn-backtest__rate--{level}")>{rate}</p>
-            <p>{floods}</p>
+            <p class=format!("cairn-backtest__rate cairn-backtest__rate--{}", level.name()) data-testid="backtest-rate">{rate}</p>
+            <p class=format!("cairn-backtest__rate cairn-backtest__rate--{}", flood_level.name()) data-testid="backtest-floods">{floods}</p>
             <p>{chattering}</p>
             {(!top.is_empty()).then(|| view! {
                 <h3 class="cairn-backtest__heading">"Most alarmed points"</h3>
@@ -145,9 +138,10 @@ fn Report(result: BacktestResult, days: u32) -> impl IntoView {
                     <h3 class="cairn-backtest__heading">{title.clone()}</h3>
                     <div class="cairn-backtest__chart" data-testid="backtest-chart">
                         <TimeChart points=Signal::stored(vec![point]) source=series_source() now=chart_now(&live)
-                            theme=use_theme().mode range=Range::Custom initial=Some(window)
-                            bands=Signal::stored(bands) label=title />
+                            theme=use_theme().mode range=Range::Custom initial=Some(window) presets=false
+                            bands=Signal::stored(bands) limits label=title />
                     </div>
+                    <p class="cairn-backtest__caption">{caption}</p>
                 }
             })}
         </div>

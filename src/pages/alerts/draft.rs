@@ -7,15 +7,16 @@ use std::collections::HashMap;
 
 use cairn_protocol::{Condition, Metric, Rule, RuleSpec, Schedule, ScopeLevel, Severity, Weekday};
 
-/// Condition kinds as the form offers them.
+/// Condition kinds as the form offers them, in the words the validator's
+/// messages use ("for 'above', …"): the label reads after "Alarm when the value is".
 pub const KINDS: [(&str, &str); 7] = [
-    ("above", "Above a threshold"),
-    ("below", "Below a threshold"),
-    ("outside", "Outside a band"),
-    ("inside", "Inside a band"),
-    ("no_data", "No data"),
-    ("rises", "Rises faster than"),
-    ("falls", "Falls faster than"),
+    ("above", "above"),
+    ("below", "below"),
+    ("outside", "outside a band"),
+    ("inside", "inside a band"),
+    ("no_data", "no data"),
+    ("rises", "rises faster than"),
+    ("falls", "falls faster than"),
 ];
 
 /// The numeric inputs of a condition kind, by their field names.

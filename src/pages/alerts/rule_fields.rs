@@ -9,10 +9,10 @@ use leptos::prelude::*;
 
 use super::draft::{Draft, fields_of};
 
-#[derive(Clone, Copy)]
-pub struct FormCtx {
-    pub draft: RwSignal<Draft>,
-    /// `RuleSpec::problems()` of the draft (plus unreadable seconds), live.
+/// A form's draft and what is judged of it; `D`: the draft the form holds.
+pub struct FormCtx<D: Send + Sync + 'static = Draft> {
+    pub draft: RwSignal<D>,
+    /// The one validator's problems of the draft (plus what could not be read), live.
     pub problems: Memo<Vec<(String, String)>>,
     pub touched: RwSignal<HashSet<String>>,
     pub submitted: RwSignal<bool>,
@@ -20,23 +20,46 @@ pub struct FormCtx {
     pub server: RwSignal<Vec<(String, String)>>,
 }
 
-impl FormCtx {
+impl<D: Send + Sync + 'static> Clone for FormCtx<D> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<D: Send + Sync + 'static> Copy for FormCtx<D> {}
+
+impl FormCtx<Draft> {
     pub fn new(draft: Draft) -> FormCtx {
+        FormCtx::judged_by(draft, Draft::problems)
+    }
+}
+
+impl<D: Send + Sync + 'static> FormCtx<D> {
+    /// A form over `draft`, whose problems `judge` names as `(field, message)`.
+    pub fn judged_by(
+        draft: D,
+        judge: impl Fn(&D) -> Vec<(String, String)> + Send + Sync + 'static,
+    ) -> FormCtx<D> {
         let draft = RwSignal::new(draft);
         FormCtx {
             draft,
-            problems: Memo::new(move |_| draft.with(Draft::problems)),
+            problems: Memo::new(move |_| draft.with(&judge)),
             touched: RwSignal::new(HashSet::new()),
             submitted: RwSignal::new(false),
             server: RwSignal::new(Vec::new()),
         }
     }
 
+    /// The error shown under `field`: the validator's once the field was
+    /// left or the form submitted, else the server's. A server location
+    /// `sites[2]` counts for the field `sites`.
     pub fn error(self, field: &'static str) -> Signal<Option<String>> {
         Signal::derive(move || {
             let find = |list: &Vec<(String, String)>| {
                 list.iter()
-                    .find(|(at, _)| at == field)
+                    .find(|(at, _)| {
+                        at == field || at.strip_prefix(field).is_some_and(|r| r.starts_with('['))
+                    })
                     .map(|(_, m)| m.clone())
             };
             let judged = self.submitted.get() || self.touched.with(|t| t.contains(field));
@@ -45,21 +68,25 @@ impl FormCtx {
     }
 
     pub fn blur(self, field: &str) {
-        if !self.touched.with_untracked(|t| t.contains(field)) {
-            self.touched.update(|t| {
+        // The form may be gone: an input still focused when the form is
+        // removed (saved) blurs as it leaves the page.
+        if self.touched.try_with_untracked(|t| t.contains(field)) == Some(false) {
+            self.touched.try_update(|t| {
                 t.insert(field.to_owned());
             });
         }
     }
 
     /// Changes the draft through `field`'s input; the server's word on it is stale.
-    pub fn edit(self, field: &str, change: impl FnOnce(&mut Draft)) {
+    pub fn edit(self, field: &str, change: impl FnOnce(&mut D)) {
         self.draft.update(change);
+        let about =
+            |at: &String| at == field || at.strip_prefix(field).is_some_and(|r| r.starts_with('['));
         if self
             .server
-            .with_untracked(|s| s.iter().any(|(at, _)| at == field))
+            .with_untracked(|s| s.iter().any(|(at, _)| about(at)))
         {
-            self.server.update(|s| s.retain(|(at, _)| at != field));
+            self.server.update(|s| s.retain(|at| !about(&at.0)));
         }
     }
 }

@@ -151,7 +151,9 @@ pub fn RuleForm(
                 <p class="cairn-form__error" role="alert">"Some fields need attention (see below each)."</p>
             </Show>
             <div class="cairn-rule-form__buttons">
-                <button class="cairn-button cairn-button--primary" type="submit" data-testid="rule-save" disabled=move || save.pending().get()>
+                // No focus on press: the error a blur shows would move the button from under the click.
+                <button class="cairn-button cairn-button--primary" type="submit" data-testid="rule-save"
+                    on:mousedown=|ev| ev.prevent_default() disabled=move || save.pending().get()>
                     {move || if save.pending().get() { "Saving…" } else { "Save rule" }}
                 </button>
                 <button class="cairn-button" type="button" data-testid="rule-cancel" on:click=move |_| on_cancel.run(())>"Cancel"</button>

@@ -12,7 +12,11 @@ use crate::{
 };
 
 /// `(id, label)` of everything a scope level can name, sorted by label.
-fn choices(live: &LiveStore, level: ScopeLevel, zones: &[Zone]) -> Vec<(String, String)> {
+pub(super) fn choices(
+    live: &LiveStore,
+    level: ScopeLevel,
+    zones: &[Zone],
+) -> Vec<(String, String)> {
     let site_name = |id: &str| {
         live.sites.with(|s| {
             s.iter()

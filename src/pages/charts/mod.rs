@@ -73,5 +73,6 @@ pub fn chart_point(live: &LiveStore, p: &LivePoint) -> ChartPoint {
         metric: p.metric,
         interval_s: p.interval_s,
         time_zone,
+        thresholds: p.thresholds,
     }
 }
