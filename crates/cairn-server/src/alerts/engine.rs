@@ -63,6 +63,11 @@ struct Inner {
     /// Maintenance windows not yet over.
     windows: RwLock<Vec<cairn_protocol::WindowSpec>>,
     states: Mutex<HashMap<(i64, u32), PointState>>,
+    /// Repeats not written yet, per rule and point (see [`Repeats`]).
+    repeats: Mutex<HashMap<(i64, u32), AlarmWrite>>,
+    /// Held while deciding (and handing to the writer) and for a whole
+    /// reload: a reload never overwrites a decision it did not read back.
+    gate: tokio::sync::Mutex<()>,
     writer: mpsc::UnboundedSender<Job>,
     changes: broadcast::Sender<Arc<Vec<Alarm>>>,
 }
@@ -100,6 +105,8 @@ impl AlertEngine {
                 rules: RwLock::default(),
                 windows: RwLock::new(windows.into_iter().map(|w| w.window.spec).collect()),
                 states: Mutex::default(),
+                repeats: Mutex::default(),
+                gate: tokio::sync::Mutex::new(()),
                 writer,
                 changes,
             }),
@@ -118,18 +125,26 @@ impl AlertEngine {
     /// Reads the rules again (after a change) and rebuilds every state from
     /// the database and `latest`.
     pub async fn reload(&self, latest: &[Reading]) -> Result<(), StoreError> {
+        let _gate = self.inner.gate.lock().await;
+        // Whatever was decided before is committed before it is read back.
+        let pending: Vec<AlarmWrite> = lock(&self.inner.repeats).drain().map(|(_, w)| w).collect();
+        self.write(pending).await?;
         let store = &self.inner.store;
         let stored = store.transact(alerts::rules).await?;
+        let names = store.transact(alerts::rule_names).await?;
         let open = store
             .transact(|tx| alerts::alarms(tx, alerts::Which::Open, i64::MAX))
             .await?;
         let phases = store.transact(alerts::phases).await?;
         let catalog = &self.inner.catalog;
-        let mut rules = Rules::default();
+        let mut rules = Rules {
+            names: names
+                .into_iter()
+                .map(|(id, name, action)| (id, (name, action)))
+                .collect(),
+            ..Rules::default()
+        };
         for r in stored {
-            rules
-                .names
-                .insert(r.id, (r.spec.name.clone(), r.spec.action.clone()));
             if !r.spec.enabled || !scope::problems(&r.spec, catalog).is_empty() {
                 continue;
             }
@@ -190,22 +205,33 @@ impl AlertEngine {
                 states.insert(key, state);
             }
         }
-        let mut old = lock(&self.inner.states);
-        // A reading evaluated while this ran is newer than `latest`: keep it.
-        for (key, state) in states.iter_mut() {
-            if let Some(prev) = old.get(key)
-                && prev.last.map(|l| l.0) > state.last.map(|l| l.0)
-            {
-                state.last = prev.last;
+        {
+            // Rules first, then states: the order `run` takes them in.
+            let mut current = (self.inner.rules.write()).unwrap_or_else(PoisonError::into_inner);
+            let mut old = lock(&self.inner.states);
+            // A reading newer than `latest` was evaluated meanwhile: keep it.
+            for (key, state) in states.iter_mut() {
+                if let Some(prev) = old.get(key)
+                    && prev.last.map(|l| l.0) > state.last.map(|l| l.0)
+                {
+                    state.last = prev.last;
+                }
             }
+            *old = states;
+            *current = rules;
         }
-        *old = states;
-        *self
-            .inner
-            .rules
-            .write()
-            .unwrap_or_else(PoisonError::into_inner) = rules;
-        Ok(())
+        self.write(out).await
+    }
+
+    /// Hands `writes` to the writer and waits until they are committed (an
+    /// empty list: until everything handed before is).
+    async fn write(&self, writes: Vec<AlarmWrite>) -> Result<(), StoreError> {
+        let (tx, rx) = oneshot::channel();
+        if self.inner.writer.send((writes, tx)).is_err() {
+            return Err(StoreError::Task("the alarm writer stopped".into()));
+        }
+        rx.await
+            .unwrap_or_else(|_| Err(StoreError::Task("the alarm writer stopped".into())))
     }
 
     /// Per point, the tightest warning and critical limit of each side among
@@ -294,7 +320,7 @@ impl AlertEngine {
     pub async fn evaluate(&self, readings: &[Reading]) -> Result<(), StoreError> {
         let mut sorted: Vec<Reading> = readings.to_vec();
         sorted.sort_by_key(|r| r.ts);
-        self.run(|rules, states, out| {
+        self.run(false, |rules, states, out| {
             for r in &sorted {
                 let Some(ctx) = self.ctx(r.point) else {
                     continue;
@@ -325,8 +351,10 @@ impl AlertEngine {
     }
 
     /// [`tick`](Self::tick) at a given instant (tests give their clock).
+    /// Also writes the repeats gathered since the last tick.
     pub async fn tick_at(&self, now: i64) -> Result<(), StoreError> {
-        self.run(|rules, states, out| {
+        self.flush_repeats().await?;
+        self.run(false, |rules, states, out| {
             for rule in &rules.list {
                 for &p in &rule.points {
                     let Some(state) = states.get_mut(&(rule.stored.id, p)) else {
@@ -349,12 +377,24 @@ impl AlertEngine {
         .await
     }
 
+    /// Writes every repeat gathered so far, and waits until it is committed.
+    pub async fn flush_repeats(&self) -> Result<(), StoreError> {
+        self.run(true, |_, _, _| {}).await
+    }
+
     /// Runs `f` under the locks, hands what it decided to the writer (still
     /// under the locks, so writes keep the order of decisions), then waits.
+    ///
+    /// Repeats (another reading in alarm while raised) are not written at
+    /// once: they gather per rule and point and go with that alarm's next
+    /// write, or with the next tick (5 s). A crash may lose the last
+    /// seconds of an alarm's count and peak, never a raise or a clear.
     async fn run(
         &self,
+        flush_all: bool,
         f: impl FnOnce(&Rules, &mut HashMap<(i64, u32), PointState>, &mut Vec<AlarmWrite>),
     ) -> Result<(), StoreError> {
+        let gate = self.inner.gate.lock().await;
         let done = {
             let rules = self
                 .inner
@@ -362,8 +402,11 @@ impl AlertEngine {
                 .read()
                 .unwrap_or_else(PoisonError::into_inner);
             let mut states = lock(&self.inner.states);
-            let mut out = Vec::new();
-            f(&rules, &mut states, &mut out);
+            let mut decided = Vec::new();
+            f(&rules, &mut states, &mut decided);
+            let mut repeats = lock(&self.inner.repeats);
+            let out = gather(decided, &mut repeats, flush_all);
+            drop(repeats);
             if out.is_empty() {
                 return Ok(());
             }
@@ -373,6 +416,7 @@ impl AlertEngine {
             }
             rx
         };
+        drop(gate);
         done.await
             .unwrap_or_else(|_| Err(StoreError::Task("the alarm writer stopped".into())))
     }
@@ -443,15 +487,36 @@ async fn write_loop(
     mut jobs: mpsc::UnboundedReceiver<Job>,
 ) {
     while let Some((writes, reply)) = jobs.recv().await {
+        if writes.is_empty() {
+            // A barrier: everything before it is committed.
+            let _ = reply.send(Ok(()));
+            continue;
+        }
         let now = clock.now_ms();
         let result = store
             .transact(move |tx| alerts::apply(tx, &writes, now))
             .await;
-        let result = result.map(|rows| {
-            if let Some(inner) = engine.upgrade() {
+        let result = match (result, engine.upgrade()) {
+            (Ok(rows), Some(inner)) => {
                 AlertEngine { inner }.publish(&rows);
+                Ok(())
             }
-        });
+            (Ok(_), None) => Ok(()),
+            (Err(e), inner) => {
+                // Memory went ahead of the database: read it back (in a task of
+                // its own: the reload waits on this very loop).
+                if let Some(inner) = inner {
+                    let engine = AlertEngine { inner };
+                    tokio::spawn(async move {
+                        let latest = engine.inner.store.latest_readings().await;
+                        if let Err(e) = async { engine.reload(&latest?).await }.await {
+                            tracing::warn!("alerts: cannot reload after a failed write: {e}");
+                        }
+                    });
+                }
+                Err(e)
+            }
+        };
         let _ = reply.send(result);
     }
 }
@@ -488,7 +553,7 @@ fn writes(
                 at,
                 value: Some(value),
                 excess: Some(rule.compiled.excess(value)),
-                suppressed: false,
+                suppressed: covered(at),
                 raise: false,
             },
             Change::Cleared { at } => AlarmWrite::Clear { rule_id, point, at },
@@ -521,4 +586,72 @@ pub async fn run_timer(engine: AlertEngine, mut stopping: tokio::sync::watch::Re
             tracing::warn!("alerts: {err}");
         }
     }
+}
+
+/// Folds `decided`'s repeats into `pending`, and returns what to write now:
+/// every other write, each preceded by its alarm's pending repeats (so a
+/// clear comes after the count it closes), and with `flush_all` the rest of
+/// `pending` too.
+fn gather(
+    decided: Vec<AlarmWrite>,
+    pending: &mut HashMap<(i64, u32), AlarmWrite>,
+    flush_all: bool,
+) -> Vec<AlarmWrite> {
+    let mut out = Vec::new();
+    for w in decided {
+        match w {
+            AlarmWrite::Sample {
+                rule_id,
+                point,
+                at: _,
+                value: Some(value),
+                excess,
+                suppressed,
+                raise: false,
+                ..
+            } => {
+                let excess = excess.unwrap_or(f64::NEG_INFINITY);
+                let entry = pending
+                    .entry((rule_id, point))
+                    .or_insert(AlarmWrite::Repeats {
+                        rule_id,
+                        point,
+                        count: 0,
+                        peak: value,
+                        excess,
+                        suppressed,
+                    });
+                if let AlarmWrite::Repeats {
+                    count,
+                    peak,
+                    excess: worst,
+                    suppressed: all,
+                    ..
+                } = entry
+                {
+                    *count += 1;
+                    if excess > *worst {
+                        (*peak, *worst) = (value, excess);
+                    }
+                    *all = *all && suppressed;
+                }
+            }
+            other => {
+                let key = match &other {
+                    AlarmWrite::Sample { rule_id, point, .. }
+                    | AlarmWrite::Clear { rule_id, point, .. }
+                    | AlarmWrite::Repeats { rule_id, point, .. }
+                    | AlarmWrite::Phase { rule_id, point, .. } => (*rule_id, *point),
+                };
+                if let Some(r) = pending.remove(&key) {
+                    out.push(r);
+                }
+                out.push(other);
+            }
+        }
+    }
+    if flush_all {
+        out.extend(pending.drain().map(|(_, w)| w));
+    }
+    out
 }

@@ -115,6 +115,7 @@ async fn send_due(
     for d in due {
         let outcome = match channels.iter().find(|c| c.id == d.channel_id) {
             None => Ok(Some("skipped: the channel was deleted".to_owned())),
+            Some(c) if !c.spec.enabled => Ok(Some("skipped: the channel is disabled".to_owned())),
             Some(c) => deliver(state, http, c, &d).await,
         };
         let (id, at) = (d.id, state.now_ms());
@@ -160,10 +161,15 @@ async fn deliver(
     let Some(alarm) = found.and_then(|(row, _)| state.alerts.to_wire(&row)) else {
         return Ok(Some("skipped: the alarm is gone".into()));
     };
-    if d.event == "escalated" && alarm.acknowledged_at.is_some() {
-        return Ok(Some(
-            "skipped: acknowledged before the escalation was sent".into(),
-        ));
+    if d.event == "escalated" {
+        if alarm.acknowledged_at.is_some() || alarm.state == cairn_protocol::AlarmState::Closed {
+            return Ok(Some(
+                "skipped: acknowledged or closed before the escalation was sent".into(),
+            ));
+        }
+        if alarm.is_shelved(state.now_ms()) {
+            return Ok(Some("skipped: shelved".into()));
+        }
     }
     let notice = Notice {
         delivery: &d.key,

@@ -104,7 +104,10 @@ pub(crate) async fn update(
 ) -> Result<Json<Channel>, AppError> {
     caller.require(Role::Admin)?;
     let Json(spec) = json?;
-    check(&state, &spec, false)?;
+    // Becoming a webhook, it needs a secret as a new one does.
+    let channels = state.store.transact(notify::channels).await?;
+    let was = channels.iter().find(|c| c.id == id).map(|c| c.spec.kind);
+    check(&state, &spec, was.is_some_and(|k| k != spec.kind))?;
     let audit = caller.audit("channel.update", format!("channel {id}"));
     let found = state
         .store

@@ -66,9 +66,10 @@ fn may_write(caller: &Caller, site: Option<&str>) -> Result<(), AppError> {
     match site {
         None => caller.require(Role::Admin),
         Some(s) if caller.sees_site(s) => Ok(()),
-        Some(s) => Err(AppError::Forbidden(format!(
-            "you have no access to site {s:?}"
-        ))),
+        // Which site it is stays unsaid: that too is the other site's.
+        Some(_) => Err(AppError::Forbidden(
+            "that target is on a site you have no access to".into(),
+        )),
     }
 }
 
@@ -145,12 +146,25 @@ pub(crate) async fn update(
     let audit = caller.audit("rule.update", format!("rule {id}"));
     let (stored, at, by) = (spec.clone(), audit.at, audit.actor.clone());
     let site2 = site.clone();
+    // Its open alarms on points it no longer watches (or all, disabled) close with it.
+    let watched = if spec.enabled {
+        scope::points(&spec, &state.catalog)
+    } else {
+        Vec::new()
+    };
+    let actor = by.clone();
     let found = (state.store)
-        .transact(move |tx| alerts::update_rule(tx, id, &stored, site2.as_deref(), audit))
+        .transact(move |tx| {
+            if alerts::update_rule(tx, id, &stored, site2.as_deref(), audit)?.is_none() {
+                return Ok(None);
+            }
+            alerts::close_unwatched(tx, id, &watched, &actor, at).map(Some)
+        })
         .await?;
-    if found.is_none() {
+    let Some(closed) = found else {
         return Err(AppError::NotFound(format!("no rule {id}")));
-    }
+    };
+    state.alerts.publish(&closed);
     reload(&state).await?;
     Ok(Json(Rule {
         id,

@@ -72,6 +72,18 @@ pub enum AlarmWrite {
     },
     /// Returned to normal at `at`.
     Clear { rule_id: i64, point: u32, at: i64 },
+    /// `count` more readings in alarm since the last write, the worst of
+    /// them `peak` (how far past the trigger: `excess`): folded into the
+    /// open alarm of this rule and point, if there is one.
+    Repeats {
+        rule_id: i64,
+        point: u32,
+        count: u32,
+        peak: f64,
+        excess: f64,
+        /// All of them inside a maintenance window.
+        suppressed: bool,
+    },
     /// A delay in progress to remember (JSON of `alerts::eval::Phase`), or
     /// none to forget it.
     Phase {
@@ -98,12 +110,24 @@ const SAMPLE: &str = concat!(
      ON CONFLICT (rule_id, point_id) WHERE closed_ms IS NULL DO UPDATE SET
         count = alarms.count + 1,
         active = TRUE,
+        suppressed = alarms.suppressed AND excluded.suppressed,
         cleared_ms = NULL,
         peak = CASE WHEN excluded.peak_excess > COALESCE(alarms.peak_excess, -1e300)
             THEN excluded.peak ELSE alarms.peak END,
         peak_excess = CASE WHEN excluded.peak_excess > COALESCE(alarms.peak_excess, -1e300)
             THEN excluded.peak_excess ELSE alarms.peak_excess END,
         updated_ms = excluded.updated_ms
+     RETURNING ",
+    alarm_columns!()
+);
+const REPEATS: &str = concat!(
+    "UPDATE alarms SET count = count + $1,
+        peak = CASE WHEN CAST($2 AS DOUBLE PRECISION) > COALESCE(peak_excess, -1e300)
+            THEN CAST($3 AS DOUBLE PRECISION) ELSE peak END,
+        peak_excess = CASE WHEN CAST($4 AS DOUBLE PRECISION) > COALESCE(peak_excess, -1e300)
+            THEN CAST($5 AS DOUBLE PRECISION) ELSE peak_excess END,
+        suppressed = suppressed AND $6, updated_ms = $7
+     WHERE rule_id = $8 AND point_id = $9 AND closed_ms IS NULL
      RETURNING ",
     alarm_columns!()
 );
@@ -151,6 +175,11 @@ const DELETE_RULE: &str = "UPDATE rules SET deleted = TRUE, updated_ms = $1, upd
 const CLOSE_RULE_ALARMS: &str = concat!(
     "UPDATE alarms SET active = FALSE, closed_ms = $1, updated_ms = $2
      WHERE rule_id = $3 AND closed_ms IS NULL RETURNING ",
+    alarm_columns!()
+);
+const CLOSE_ALARM: &str = concat!(
+    "UPDATE alarms SET active = FALSE, closed_ms = $1, updated_ms = $2
+     WHERE id = $3 AND closed_ms IS NULL RETURNING ",
     alarm_columns!()
 );
 const FORGET_RULE_PHASES: &str = "DELETE FROM rule_phases WHERE rule_id = $1";
@@ -285,6 +314,27 @@ pub fn apply(tx: &mut dyn Exec, writes: &[AlarmWrite], now: i64) -> Result<Vec<A
                 }
                 row
             }
+            AlarmWrite::Repeats {
+                rule_id,
+                point,
+                count,
+                peak,
+                excess,
+                suppressed,
+            } => {
+                let args = [
+                    v(i64::from(*count)),
+                    v(*excess),
+                    v(*peak),
+                    v(*excess),
+                    v(*excess),
+                    v(*suppressed),
+                    v(now),
+                    v(*rule_id),
+                    v(i64::from(*point)),
+                ];
+                one(tx.query(REPEATS, &args)?)?
+            }
             AlarmWrite::Phase {
                 rule_id,
                 point,
@@ -307,6 +357,54 @@ pub fn apply(tx: &mut dyn Exec, writes: &[AlarmWrite], now: i64) -> Result<Vec<A
         }
     }
     Ok(changed)
+}
+
+/// Every rule ever stored, deleted ones too: `(id, name, action)`, for the
+/// alarms of a deleted rule to keep their names.
+pub fn rule_names(tx: &mut dyn Exec) -> Result<Vec<(i64, String, String)>> {
+    (tx.query("SELECT id, spec FROM rules ORDER BY id", &[])?
+        .iter())
+    .map(|r| {
+        let spec: RuleSpec = from_json("rules.spec", &r.text(1)?)?;
+        Ok((r.i64(0)?, spec.name, spec.action))
+    })
+    .collect()
+}
+
+/// Closes the open alarms of rule `id` on points it no longer watches
+/// (after a change of its scope, or when it is disabled: `watched` empty),
+/// each with an event saying why. Returns them.
+pub fn close_unwatched(
+    tx: &mut dyn Exec,
+    id: i64,
+    watched: &[u32],
+    actor: &str,
+    now: i64,
+) -> Result<Vec<AlarmRow>> {
+    let sql =
+        format!("SELECT {ALARM_COLUMNS} FROM alarms WHERE rule_id = $1 AND closed_ms IS NULL");
+    let open: Vec<AlarmRow> = tx
+        .query(&sql, &[v(id)])?
+        .iter()
+        .map(alarm_row)
+        .collect::<Result<_>>()?;
+    let mut closed = Vec::new();
+    for a in open.into_iter().filter(|a| !watched.contains(&a.point)) {
+        let rows = tx.query(CLOSE_ALARM, &[v(now), v(now), v(a.id)])?;
+        if let Some(row) = one(rows)? {
+            event(
+                tx,
+                a.id,
+                now,
+                "closed",
+                Some(actor),
+                Some("the rule no longer watches this point"),
+                None,
+            )?;
+            closed.push(row);
+        }
+    }
+    Ok(closed)
 }
 
 /// Every rule not deleted, oldest first.

@@ -43,7 +43,7 @@ const INSERT_CHANNEL: &str = "INSERT INTO channels (name, kind, target, secret, 
     sites, escalate_after_min, enabled, deleted, updated_ms)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, FALSE, $9) RETURNING id";
 const UPDATE_CHANNEL: &str = "UPDATE channels SET name = $1, kind = $2, target = $3,
-    secret = COALESCE($4, secret), min_severity = $5, sites = $6, escalate_after_min = $7,
+    secret = CASE WHEN $2 = 'email' THEN NULL ELSE COALESCE($4, secret) END, min_severity = $5, sites = $6, escalate_after_min = $7,
     enabled = $8, updated_ms = $9 WHERE id = $10 AND NOT deleted";
 const DELETE_CHANNEL: &str = "UPDATE channels SET deleted = TRUE, enabled = FALSE, updated_ms = $1 WHERE id = $2 AND NOT deleted";
 const ENQUEUE: &str = "INSERT INTO outbox (delivery_key, channel_id, alarm_id, event, created_ms,
@@ -65,7 +65,8 @@ const FAILING: &str = "SELECT channel_id, COUNT(*) FROM outbox
     WHERE delivered_ms IS NULL AND attempts > 0 GROUP BY channel_id";
 /// Open, active, unacknowledged, not suppressed: what an escalation is for.
 const UNACKED: &str = "SELECT id, site_id, severity, raised_ms FROM alarms
-    WHERE closed_ms IS NULL AND acked_ms IS NULL AND active AND NOT suppressed";
+    WHERE closed_ms IS NULL AND acked_ms IS NULL AND active AND NOT suppressed
+    AND (shelved_until_ms IS NULL OR shelved_until_ms <= $1)";
 
 fn v<T: Into<Value>>(x: T) -> Value {
     x.into()
@@ -243,7 +244,7 @@ pub fn escalate(tx: &mut dyn Exec, now: i64) -> Result<u64> {
         return Ok(0);
     }
     let mut queued = 0;
-    for r in tx.query(UNACKED, &[])? {
+    for r in tx.query(UNACKED, &[v(now)])? {
         let (id, site, sev, raised) = (r.i64(0)?, r.text(1)?, severity(&r.text(2)?)?, r.i64(3)?);
         for c in channels.iter().filter(|c| c.wants(sev, &site)) {
             let after = i64::from(c.spec.escalate_after_min.unwrap_or(0)) * 60_000;

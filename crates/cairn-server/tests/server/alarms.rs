@@ -579,3 +579,79 @@ async fn a_delay_in_progress_survives_a_restart() {
         "{raised:?} vs {t0}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn history_is_judged_where_it_ends_and_a_disabled_rule_closes_its_alarms() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = support::open_state(dir.path(), Some(42)).await;
+    let admin = support::admin(&state).await;
+    let device = "bru-a-f0-z02-ms";
+    let now = chrono::Utc::now().timestamp_millis();
+    // A gateway's backlog: stored, not evaluated reading by reading…
+    let packs = vec![(
+        device.to_owned(),
+        sim::senml_pack(device, now - 60_000, &[(Metric::Battery, 5.0)]),
+    )];
+    state.ingest.ingest_history(&packs, now).await.unwrap();
+    let battery = |open: &[alerts::AlarmRow]| {
+        let p = state
+            .catalog
+            .point_by_key(&format!("{device}/battery"))
+            .unwrap()
+            .id;
+        open.iter().filter(|a| a.point == p && a.active).count()
+    };
+    let open = state
+        .store
+        .transact(|tx| alerts::alarms(tx, Which::Open, 1_000))
+        .await
+        .unwrap();
+    assert_eq!(battery(&open), 0);
+    // …but where it ends is judged on a reload (after a backfill, a rule change).
+    state
+        .alerts
+        .reload(&state.store.latest_readings().await.unwrap())
+        .await
+        .unwrap();
+    let open = state
+        .store
+        .transact(|tx| alerts::alarms(tx, Which::Open, 1_000))
+        .await
+        .unwrap();
+    assert_eq!(battery(&open), 2, "Battery low and Battery empty: {open:?}");
+
+    // Disabling a rule closes its open alarms, with a line in their history.
+    let rules = state.store.transact(alerts::rules).await.unwrap();
+    let empty = rules
+        .iter()
+        .find(|r| r.spec.name == "Battery empty")
+        .unwrap();
+    let mut spec = empty.spec.clone();
+    spec.enabled = false;
+    let uri = format!("/api/rules/{}", empty.id);
+    let body = serde_json::to_string(&spec).unwrap();
+    let (status, body) = support::send(&state, "PUT", &uri, Some(&admin), Some(&body)).await;
+    assert_eq!(status, 200, "{body}");
+    let open = state
+        .store
+        .transact(|tx| alerts::alarms(tx, Which::Open, 1_000))
+        .await
+        .unwrap();
+    assert_eq!(battery(&open), 1, "only Battery low is left");
+    let closed = state
+        .store
+        .transact(|tx| alerts::alarms(tx, Which::Closed, 10))
+        .await
+        .unwrap();
+    let id = closed[0].id;
+    let (_, events) = state
+        .store
+        .transact(move |tx| alerts::alarm(tx, id))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        events.last().unwrap().comment.as_deref(),
+        Some("the rule no longer watches this point")
+    );
+}
