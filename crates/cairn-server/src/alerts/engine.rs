@@ -45,6 +45,8 @@ struct Rules {
     by_point: HashMap<u32, Vec<usize>>,
     /// Names and actions of every rule ever loaded, for alarms of deleted ones too.
     names: HashMap<i64, (String, String)>,
+    /// What the evaluator needs of each watched point, worked out once.
+    ctx: HashMap<u32, PointCtx>,
 }
 
 type Job = (Vec<AlarmWrite>, oneshot::Sender<Result<(), StoreError>>);
@@ -152,6 +154,9 @@ impl AlertEngine {
             let i = rules.list.len();
             for &p in &points {
                 rules.by_point.entry(p).or_default().push(i);
+                if let (false, Some(info)) = (rules.ctx.contains_key(&p), catalog.point(p)) {
+                    rules.ctx.insert(p, scope::context(info, catalog));
+                }
             }
             let compiled = scope::compile(r.id, &r.spec);
             rules.list.push(LiveRule {
@@ -318,11 +323,24 @@ impl AlertEngine {
     /// Evaluates stored readings (any order: each point's are taken oldest
     /// first) and waits until what they changed is written.
     pub async fn evaluate(&self, readings: &[Reading]) -> Result<(), StoreError> {
-        let mut sorted: Vec<Reading> = readings.to_vec();
+        let mut sorted: Vec<Reading> = {
+            let rules = self
+                .inner
+                .rules
+                .read()
+                .unwrap_or_else(PoisonError::into_inner);
+            (readings.iter())
+                .filter(|r| rules.by_point.contains_key(&r.point))
+                .copied()
+                .collect()
+        };
+        if sorted.is_empty() {
+            return Ok(());
+        }
         sorted.sort_by_key(|r| r.ts);
         self.run(false, |rules, states, out| {
             for r in &sorted {
-                let Some(ctx) = self.ctx(r.point) else {
+                let Some(&ctx) = rules.ctx.get(&r.point) else {
                     continue;
                 };
                 for &i in rules.by_point.get(&r.point).into_iter().flatten() {
