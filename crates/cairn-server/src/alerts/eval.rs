@@ -145,6 +145,14 @@ impl Compiled {
     /// ran out. Appends what changed to `out`.
     pub fn advance(&self, ctx: &PointCtx, state: &mut PointState, now: i64, out: &mut Vec<Change>) {
         match state.phase {
+            // The delay ran out after the schedule ended: nothing to raise.
+            Phase::Pending { since, .. }
+                if since + self.on_delay_ms <= now
+                    && !self.applies(ctx, since + self.on_delay_ms) =>
+            {
+                state.phase = Phase::Normal;
+                out.push(Change::Phase(Phase::Normal));
+            }
             Phase::Pending { since, value } if since + self.on_delay_ms <= now => {
                 state.phase = Phase::Active;
                 out.push(Change::Raised {

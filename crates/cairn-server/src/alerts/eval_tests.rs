@@ -294,6 +294,35 @@ fn a_schedule_counts_readings_outside_it_as_normal() {
 }
 
 #[test]
+fn an_on_delay_that_runs_out_after_the_schedule_ends_raises_nothing() {
+    let mut r = rule(
+        Condition::Below {
+            trigger: 19.0,
+            clear: 19.5,
+        },
+        1800,
+        0,
+    );
+    r.schedule = super::super::schedule::DaySchedule::parse(&Schedule::occupied_hours());
+    let monday = chrono::DateTime::parse_from_rfc3339("2026-11-30T00:00:00Z")
+        .unwrap()
+        .timestamp();
+    let at = |h: i64, m: i64| monday + h * 3600 + m * 60;
+    // Cold from 18:45: the 30 min delay would end at 19:15, after the hours.
+    check(
+        &r,
+        &[R(at(18, 45), 18.0), Tick(at(19, 20)), R(at(19, 30), 18.0)],
+        &[],
+    );
+    // Cold from 18:00: it ends at 18:30, inside them.
+    check(
+        &r,
+        &[R(at(18, 0), 18.0), Tick(at(18, 31))],
+        &[Raised(at(18, 30))],
+    );
+}
+
+#[test]
 fn readings_older_than_the_last_change_nothing() {
     let r = rule(ABOVE, 0, 0);
     check(&r, &[R(100, 25.0), R(50, 30.0), R(100, 30.0)], &[]);
