@@ -141,15 +141,7 @@ async fn ingest_with_rules() {
             for r in rules {
                 let mut spec = r.spec.clone();
                 spec.enabled = false;
-                let audit = cairn_server::store::AuditRecord {
-                    at: 0,
-                    actor_id: None,
-                    actor: "bench".into(),
-                    action: "rule.update".into(),
-                    target: String::new(),
-                    before: None,
-                    after: None,
-                };
+                let audit = cairn_server::auth::bootstrap::by_server("rule.update");
                 let site = r.site_id.clone();
                 (s.store.transact(move |tx| {
                     alerts::update_rule(tx, r.id, &spec, site.as_deref(), audit)

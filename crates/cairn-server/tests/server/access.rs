@@ -85,15 +85,7 @@ async fn stored_rule(s: &cairn_server::AppState, site: &str) -> i64 {
     use cairn_server::store::alerts;
     let spec: cairn_protocol::RuleSpec = serde_json::from_str(&rule_json(site)).unwrap();
     let site = site.to_owned();
-    let audit = cairn_server::store::AuditRecord {
-        at: 0,
-        actor_id: None,
-        actor: "test".into(),
-        action: "rule.create".into(),
-        target: String::new(),
-        before: None,
-        after: None,
-    };
+    let audit = cairn_server::auth::bootstrap::by_server("rule.create");
     let r = s
         .store
         .transact(move |tx| alerts::insert_rule(tx, &spec, Some(&site), audit));
@@ -130,15 +122,7 @@ async fn alerts_fixture(s: &cairn_server::AppState) -> Alerts {
     let mut channel = [0; 4];
     for c in &mut channel {
         let spec: cairn_protocol::ChannelSpec = serde_json::from_str(CHANNEL).unwrap();
-        let audit = cairn_server::store::AuditRecord {
-            at: 0,
-            actor_id: None,
-            actor: "test".into(),
-            action: "channel.create".into(),
-            target: String::new(),
-            before: None,
-            after: None,
-        };
+        let audit = cairn_server::auth::bootstrap::by_server("channel.create");
         let id = s
             .store
             .transact(move |tx| cairn_server::store::notify::insert_channel(tx, &spec, audit));
@@ -164,15 +148,7 @@ fn window_json(site: &str) -> String {
 
 async fn stored_window(s: &cairn_server::AppState, site: &str) -> i64 {
     let spec: cairn_protocol::WindowSpec = serde_json::from_str(&window_json(site)).unwrap();
-    let audit = cairn_server::store::AuditRecord {
-        at: 0,
-        actor_id: None,
-        actor: "test".into(),
-        action: "maintenance.create".into(),
-        target: String::new(),
-        before: None,
-        after: None,
-    };
+    let audit = cairn_server::auth::bootstrap::by_server("maintenance.create");
     let site = site.to_owned();
     let w = s
         .store

@@ -239,15 +239,7 @@ async fn outbox(store: Store) {
         escalate_after_min: Some(15),
         enabled: true,
     };
-    let audit = || cairn_server::store::AuditRecord {
-        at: 0,
-        actor_id: None,
-        actor: "t".into(),
-        action: "channel.create".into(),
-        target: String::new(),
-        before: None,
-        after: None,
-    };
+    let audit = || cairn_server::auth::bootstrap::by_server("channel.create");
     for s in [
         spec("bru warnings", Severity::Warning, &["bru"]),
         spec("critical only", Severity::Critical, &[]),

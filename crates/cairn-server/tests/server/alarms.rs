@@ -108,15 +108,7 @@ async fn the_backtest_raises_what_the_live_path_raises_for_random_rules_and_read
             random_rule(&mut rng, device, ScopeLevel::Device)
         };
         assert_eq!(spec.problems(), vec![], "case {case}: {spec:?}");
-        let audit = cairn_server::store::AuditRecord {
-            at: 0,
-            actor_id: None,
-            actor: "test".into(),
-            action: "rule.create".into(),
-            target: String::new(),
-            before: None,
-            after: None,
-        };
+        let audit = cairn_server::auth::bootstrap::by_server("rule.create");
         let stored = spec.clone();
         let rule = state
             .store

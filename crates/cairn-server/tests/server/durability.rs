@@ -10,8 +10,7 @@
 //! test `the_sqlite_connection_syncs_every_commit` checks on the connection.
 
 use std::{
-    io::{Read, Write},
-    net::{TcpListener, TcpStream},
+    net::TcpListener,
     process::{Command, Stdio},
     time::{Duration, Instant},
 };
@@ -20,15 +19,6 @@ use cairn_server::store::Store;
 
 const BIN: &str = env!("CARGO_BIN_EXE_cairn-server");
 const DEVICE: &str = "bru-a-f0-z02-ms";
-
-fn http(addr: &str, request: &str) -> std::io::Result<String> {
-    let mut s = TcpStream::connect(addr)?;
-    s.set_read_timeout(Some(Duration::from_secs(10)))?;
-    s.write_all(request.as_bytes())?;
-    let mut reply = String::new();
-    s.read_to_string(&mut reply)?;
-    Ok(reply)
-}
 
 #[test]
 fn a_reading_acknowledged_before_kill_9_is_there_after_restart() {
@@ -63,7 +53,7 @@ fn a_reading_acknowledged_before_kill_9_is_there_after_restart() {
         .spawn()
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
-    while http(
+    while super::support::http_raw(
         &addr,
         "GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
     )
@@ -75,7 +65,7 @@ fn a_reading_acknowledged_before_kill_9_is_there_after_restart() {
 
     let ts_s = chrono::Utc::now().timestamp_millis() / 1000;
     let body = format!(r#"[{{"bn":"{DEVICE}/","bt":{ts_s},"n":"co2","u":"ppm","v":1234}}]"#);
-    let reply = http(
+    let reply = super::support::http_raw(
         &addr,
         &format!(
             "POST /api/ingest/senml HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\

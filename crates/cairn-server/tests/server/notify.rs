@@ -13,7 +13,10 @@ use std::{
 };
 
 use cairn_protocol::{ChannelKind, ChannelSpec, RuleSpec, Severity};
-use cairn_server::store::{AuditRecord, Store, alerts, notify};
+use cairn_server::{
+    auth::bootstrap::by_server,
+    store::{Store, alerts, notify},
+};
 
 const BIN: &str = env!("CARGO_BIN_EXE_cairn-server");
 const DEVICE: &str = "bru-a-f0-z02-ms";
@@ -100,15 +103,6 @@ fn http_receiver() -> (u16, Inbox) {
     (port, inbox)
 }
 
-fn http(addr: &str, request: &str) -> std::io::Result<String> {
-    let mut s = TcpStream::connect(addr)?;
-    s.set_read_timeout(Some(Duration::from_secs(10)))?;
-    s.write_all(request.as_bytes())?;
-    let mut reply = String::new();
-    s.read_to_string(&mut reply)?;
-    Ok(reply)
-}
-
 /// A server process, killed (SIGKILL) when dropped, so a failing test leaves none behind.
 struct Running(Child);
 
@@ -147,7 +141,7 @@ fn start(data: &str, addr: &str, smtp: u16, hold: bool) -> Running {
         .spawn()
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
-    while http(
+    while super::support::http_raw(
         addr,
         "GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
     )
@@ -157,18 +151,6 @@ fn start(data: &str, addr: &str, smtp: u16, hold: bool) -> Running {
         std::thread::sleep(Duration::from_millis(100));
     }
     Running(child)
-}
-
-fn audit() -> AuditRecord {
-    AuditRecord {
-        at: 0,
-        actor_id: None,
-        actor: "test".into(),
-        action: "setup".into(),
-        target: String::new(),
-        before: None,
-        after: None,
-    }
 }
 
 /// Channels to both receivers and a rule the test's reading trips, written
@@ -195,7 +177,7 @@ fn configure(path: &std::path::Path, hook_port: u16) {
             ..hook.clone()
         };
         for spec in [hook, mail] {
-            store.transact(move |tx| notify::insert_channel(tx, &spec, audit())).await.unwrap();
+            store.transact(move |tx| notify::insert_channel(tx, &spec, by_server("setup"))).await.unwrap();
         }
         let rule: RuleSpec = serde_json::from_str(&format!(
             r#"{{"name":"CO2 alarm","scope":"device","target":"{DEVICE}","metric":"co2",
@@ -203,7 +185,7 @@ fn configure(path: &std::path::Path, hook_port: u16) {
                 "severity":"critical","enabled":true}}"#
         ))
         .unwrap();
-        store.transact(move |tx| alerts::insert_rule(tx, &rule, Some("bru"), audit())).await.unwrap();
+        store.transact(move |tx| alerts::insert_rule(tx, &rule, Some("bru"), by_server("setup"))).await.unwrap();
     });
 }
 
@@ -257,7 +239,7 @@ fn each_notification_arrives_once_although_the_server_was_killed_before_sending(
          Content-Type: application/senml+json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
-    let reply = http(&addr, &request).unwrap();
+    let reply = super::support::http_raw(&addr, &request).unwrap();
     assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
     server.kill(); // SIGKILL, between the alarm and the send
     assert!(hooks.lock().unwrap().is_empty() && mails.lock().unwrap().is_empty());

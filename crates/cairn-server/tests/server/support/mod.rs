@@ -407,3 +407,15 @@ where
         }
     }
 }
+
+/// One HTTP/1.1 request written as is to `addr`, and the whole raw reply
+/// (for tests of the real binary, which have no router to call).
+pub fn http_raw(addr: &str, request: &str) -> std::io::Result<String> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr)?;
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
+    s.write_all(request.as_bytes())?;
+    let mut reply = String::new();
+    s.read_to_string(&mut reply)?;
+    Ok(reply)
+}
