@@ -558,6 +558,34 @@ pub fn alarms(tx: &mut dyn Exec, which: Which, limit: i64) -> Result<Vec<AlarmRo
     tx.query(&sql, &[v(limit)])?.iter().map(alarm_row).collect()
 }
 
+/// Alarms of the sites `sites`, newest raised first, at most `limit` (what
+/// a user with those sites may see, filtered by the database).
+pub fn alarms_of_sites(
+    tx: &mut dyn Exec,
+    which: Which,
+    limit: i64,
+    sites: &[String],
+) -> Result<Vec<AlarmRow>> {
+    if sites.is_empty() {
+        return Ok(Vec::new());
+    }
+    let state = match which {
+        Which::Open => " AND closed_ms IS NULL",
+        Which::Closed => " AND closed_ms IS NOT NULL",
+        Which::All => "",
+    };
+    let places: Vec<String> = (1..=sites.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT {ALARM_COLUMNS} FROM alarms WHERE site_id IN ({}){state}
+         ORDER BY raised_ms DESC, id DESC LIMIT ${}",
+        places.join(", "),
+        sites.len() + 1
+    );
+    let mut args: Vec<Value> = sites.iter().map(|s| v(s.as_str())).collect();
+    args.push(v(limit));
+    tx.query(&sql, &args)?.iter().map(alarm_row).collect()
+}
+
 /// Alarm `id` and its history, oldest first.
 pub fn alarm(tx: &mut dyn Exec, id: i64) -> Result<Option<(AlarmRow, Vec<AlarmEvent>)>> {
     let sql = format!("SELECT {ALARM_COLUMNS} FROM alarms WHERE id = $1");

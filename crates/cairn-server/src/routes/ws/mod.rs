@@ -221,9 +221,13 @@ async fn send_queue(
     caller: &Caller,
 ) -> Result<(), axum::Error> {
     use crate::store::alerts::{self, Which};
+    let sites = (!caller.user.sees_every_site()).then(|| caller.user.sites.clone());
     let rows = match state
         .store
-        .transact(|tx| alerts::alarms(tx, Which::Open, i64::MAX))
+        .transact(move |tx| match sites {
+            None => alerts::alarms(tx, Which::Open, i64::MAX),
+            Some(sites) => alerts::alarms_of_sites(tx, Which::Open, i64::MAX, &sites),
+        })
         .await
     {
         Ok(rows) => rows,

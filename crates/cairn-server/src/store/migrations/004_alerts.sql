@@ -36,6 +36,7 @@ CREATE TABLE alarms (
 );
 CREATE UNIQUE INDEX alarms_one_open ON alarms(rule_id, point_id) WHERE closed_ms IS NULL;
 CREATE INDEX alarms_raised ON alarms(raised_ms);
+CREATE INDEX alarms_site ON alarms(site_id, raised_ms);
 CREATE TABLE alarm_events (
     id {id64},
     alarm_id {i64} NOT NULL REFERENCES alarms(id),
