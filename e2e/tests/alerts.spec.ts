@@ -161,11 +161,36 @@ test('a reading over the trigger raises the alarm live; an operator acknowledges
   await expect(row).toContainText(`“${COMMENT}” — ${account('operator').username}`);
   await expect(row.getByTestId('alarm-ack')).toHaveCount(0);
 
+  // The history, oldest first: raised, then acknowledged with the comment; a comment added shows in it.
+  await row.getByTestId('alarm-history').click();
+  await expect(row.getByTestId('alarm-history')).toHaveAttribute('aria-expanded', 'true');
+  const events = row.getByTestId('alarm-event');
+  await expect(events.first()).toHaveAttribute('data-kind', 'raised');
+  const acked = events.filter({ hasText: 'Acknowledged' });
+  await expect(acked).toHaveCount(1);
+  await expect(acked).toContainText(COMMENT);
+  await expect(acked).toContainText(`by ${account('operator').username}`);
+  const box = row.getByTestId('alarm-comment');
+  // An empty comment: the server's message under the box, nothing added.
+  await row.getByTestId('alarm-comment-send').click();
+  await expect(row.getByRole('alert')).toContainText('write a comment');
+  const NOTE = 'Checked again at 10:00';
+  await box.fill(NOTE);
+  await row.getByTestId('alarm-comment-send').click();
+  const noted = events.filter({ hasText: NOTE });
+  await expect(noted).toHaveCount(1);
+  await expect(noted).toHaveAttribute('data-kind', 'commented');
+  await expect(box).toHaveValue('');
+  await expect(row.getByRole('alert')).toHaveCount(0);
+
   // All of it without a reload, and the server agrees.
   expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
   const [alarm] = await openAlarms(page.request);
   expect(alarm).toMatchObject({ state: 'acknowledged', acknowledged_by: account('operator').username, ack_comment: COMMENT });
-  expect(app.errors).toEqual([]);
+  // The only error: the browser's console line for the empty comment's 422, asked for above.
+  const refused = (e: string) => e.includes('status of 422 (Unprocessable Entity)');
+  expect(app.errors.filter((e) => !refused(e))).toEqual([]);
+  expect(app.errors.filter(refused)).toHaveLength(1);
 });
 
 test('a viewer sees the queue but may not acknowledge: no button, and the server refuses', async ({ page, request }) => {
@@ -184,6 +209,10 @@ test('a viewer sees the queue but may not acknowledge: no button, and the server
   await expect(page.getByTestId('alarm-select')).toHaveCount(0);
   await expect(page.getByTestId('alarm-select-all')).toHaveCount(0);
   await expect(page.getByTestId('alarm-shelve')).toHaveCount(0);
+  // The history, without the comment box.
+  await row.getByTestId('alarm-history').click();
+  await expect(row.getByTestId('alarm-event').first()).toHaveAttribute('data-kind', 'raised');
+  await expect(page.getByTestId('alarm-comment')).toHaveCount(0);
 
   // The server decides, not the page: the viewer's own session and CSRF token are refused.
   const id = Number(await row.getAttribute('data-alarm'));

@@ -1,7 +1,8 @@
 //! One alarm of the queue: severity (colour and glyph and word), state in
 //! words, age, value and peak, count, the rule's action; acknowledge with a
 //! comment, shelve (1–24 h), and links to the point's chart around the
-//! alarm and to its floor on the map. All text, never markup.
+//! alarm and to its floor on the map; its history on demand (`AlarmHistory`).
+//! All text, never markup.
 
 use std::collections::{HashMap, HashSet};
 
@@ -10,6 +11,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::{
+    alarm_history::AlarmHistory,
     severity::SeverityTag,
     text::{facts, needs_ack, state_words},
 };
@@ -39,6 +41,21 @@ pub fn AlarmRow(
     let live = use_live();
     let alarm = Memo::new(move |_| live.alarms.with(|q| q.iter().find(|a| a.id == id).cloned()));
     let acking = RwSignal::new(false);
+    let history = RwSignal::new(false);
+    // What the history shows changes with these, not with every live value.
+    let changes = Memo::new(move |_| {
+        alarm.with(|a| {
+            a.as_ref().map(|a| {
+                (
+                    a.state.name(),
+                    a.count,
+                    a.acknowledged_at,
+                    a.shelved_until,
+                    a.cleared_at,
+                )
+            })
+        })
+    });
     let comment = RwSignal::new(String::new());
     let act = Action::new_local(move |a: &Act| {
         let a = a.clone();
@@ -146,6 +163,9 @@ pub fn AlarmRow(
                         }.into_any(),
                     }}
                 </Show>
+                <button type="button" class="cairn-button" data-testid="alarm-history"
+                    aria-expanded=move || history.get().to_string()
+                    on:click=move |_| history.update(|v| *v = !*v)>"History"</button>
                 {links}
             </div>
             <Show when=move || acking.get() && may_ack()>
@@ -159,6 +179,9 @@ pub fn AlarmRow(
                         disabled=move || act.pending().get() on:click=confirm>"Confirm acknowledge"</button>
                     <button type="button" class="cairn-button" on:click=move |_| acking.set(false)>"Cancel"</button>
                 </div>
+            </Show>
+            <Show when=move || history.get()>
+                <AlarmHistory id changes=Signal::derive(move || changes.track()) can_comment=can_ack />
             </Show>
             {move || act.value().get().and_then(Result::err).map(|e| view! {
                 <p class="cairn-form__error cairn-alarm__error" role="alert">{e.to_string()}</p>

@@ -5,6 +5,7 @@
 //! queue is the live store's (`use_alarms`); buttons a role lacks are
 //! hidden, and the server refuses them anyway.
 
+mod alarm_history;
 mod alarm_row;
 mod backtest;
 mod channel_draft;

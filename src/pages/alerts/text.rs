@@ -40,6 +40,23 @@ pub fn needs_ack(s: AlarmState) -> bool {
     )
 }
 
+/// What an alarm event's `kind` means, in words; an unknown kind as it came.
+pub fn event_words(kind: &str) -> String {
+    match kind {
+        "raised" => "Raised",
+        "repeated" => "Repeated",
+        "cleared" => "Cleared (back to normal)",
+        "reactivated" => "Reactivated",
+        "acknowledged" => "Acknowledged",
+        "commented" => "Commented",
+        "shelved" => "Shelved",
+        "unshelved" => "Unshelved",
+        "closed" => "Closed",
+        other => other,
+    }
+    .to_owned()
+}
+
 /// A number in a metric's unit, or `—`.
 pub fn amount(metric: Metric, v: Option<f64>) -> String {
     v.map_or_else(|| "—".to_owned(), |v| crate::format::value(metric, v))
@@ -171,6 +188,17 @@ pub fn facts(a: &Alarm, now: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn events_read_as_words() {
+        let check = |kind: &str, expected: &str| assert_eq!(event_words(kind), expected, "{kind}");
+        check("raised", "Raised");
+        check("cleared", "Cleared (back to normal)");
+        check("acknowledged", "Acknowledged");
+        check("commented", "Commented");
+        check("unshelved", "Unshelved");
+        check("escalated", "escalated");
+    }
 
     #[test]
     fn durations_read_coarsely() {
