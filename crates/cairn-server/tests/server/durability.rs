@@ -24,22 +24,7 @@ const DEVICE: &str = "bru-a-f0-z02-ms";
 fn a_reading_acknowledged_before_kill_9_is_there_after_restart() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().to_str().unwrap();
-    let out = Command::new(BIN)
-        .args([
-            "--data-dir",
-            data,
-            "--sim-backfill-days=0",
-            "device-token",
-            DEVICE,
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    let token = super::support::device_token_by_cli(BIN, data, DEVICE);
 
     let addr = TcpListener::bind("127.0.0.1:0")
         .unwrap()

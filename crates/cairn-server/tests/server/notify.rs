@@ -205,22 +205,7 @@ fn wait_for(inbox: &Inbox, n: usize) {
 fn each_notification_arrives_once_although_the_server_was_killed_before_sending() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().to_str().unwrap();
-    let out = Command::new(BIN)
-        .args([
-            "--data-dir",
-            data,
-            "--sim-backfill-days=0",
-            "device-token",
-            DEVICE,
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    let token = super::support::device_token_by_cli(BIN, data, DEVICE);
     let (smtp, mails) = smtp_sink();
     let (hook, hooks) = http_receiver();
     configure(&dir.path().join("cairn.sqlite3"), hook);

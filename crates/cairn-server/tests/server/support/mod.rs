@@ -419,3 +419,24 @@ pub fn http_raw(addr: &str, request: &str) -> std::io::Result<String> {
     s.read_to_string(&mut reply)?;
     Ok(reply)
 }
+
+/// A fresh ingest token for `device`, issued by the server binary `bin` on
+/// the data folder `data` (which it provisions with the simulated portfolio).
+pub fn device_token_by_cli(bin: &str, data: &str, device: &str) -> String {
+    let out = std::process::Command::new(bin)
+        .args([
+            "--data-dir",
+            data,
+            "--sim-backfill-days=0",
+            "device-token",
+            device,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
