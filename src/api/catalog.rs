@@ -1,23 +1,22 @@
 //! The portfolio model the map and the rule form need: devices with their
 //! places, floors, zones.
 
-use cairn_protocol::{DeviceSummary, Floor, Page, Zone};
+use cairn_protocol::{DeviceSummary, Floor, InventoryPage, Page, Zone};
 
 use super::{ApiError, http::get};
 
-/// Every device matching `filter` (`key=value&…`, already encoded), page by page.
+/// Every device matching `filter` (`key=value&…`, already encoded), page
+/// by page (keyset: each page's `next`).
 pub async fn devices(filter: &str) -> Result<Vec<DeviceSummary>, ApiError> {
     let mut all = Vec::new();
+    let mut after = String::new();
     loop {
-        let page: Page<DeviceSummary> = get(&format!(
-            "/api/devices?limit=1000&offset={}&{filter}",
-            all.len()
-        ))
-        .await?;
-        let done = page.items.is_empty() || all.len() + page.items.len() >= page.total as usize;
+        let page: InventoryPage =
+            get(&format!("/api/devices?limit=1000&sort=id{after}&{filter}")).await?;
         all.extend(page.items);
-        if done {
-            return Ok(all);
+        match page.next {
+            Some(next) => after = format!("&after={next}"),
+            None => return Ok(all),
         }
     }
 }

@@ -6,6 +6,9 @@
 pub mod alerts;
 mod auth;
 mod error;
+pub mod fleet;
+pub mod health;
+pub mod inventory;
 pub mod m4;
 mod model;
 mod notify;
@@ -22,6 +25,10 @@ pub use auth::{
     UserPatch, UserWithPassword,
 };
 pub use error::{ErrorBody, ErrorDetail};
+pub use fleet::{
+    DeviceHealth, DeviceSort, FacetCount, Facets, FleetHealth, InventoryPage, NewDevice,
+};
+pub use inventory::{DeviceSpec, DeviceState, PointSpec};
 pub use model::{
     Building, DeviceKind, DeviceSummary, Floor, Health, HealthStatus, IngestAck, LatLon, MapTiles,
     Metric, Page, PlanXy, PointSummary, Reading, SiteSummary, Snapshot, Thresholds, Zone,

@@ -396,11 +396,17 @@ pub struct DeviceSummary {
     pub building_id: Option<String>,
     pub floor_id: Option<String>,
     pub zone_id: Option<String>,
-    pub location: LatLon,
+    /// None: not placed yet (the map leaves it out; the inventory says "unplaced").
+    pub location: Option<LatLon>,
     /// Where it hangs on its floor's plan.
     pub plan: Option<PlanXy>,
     /// Haystack-style marker tags (`sensor`, `air`, `battery`…).
     pub tags: Vec<String>,
+    #[serde(default)]
+    pub state: crate::DeviceState,
+    /// Set by hand, s; none = learned from its history.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_interval_s: Option<u32>,
     /// Ids of its points.
     pub points: Vec<u32>,
     /// Latest battery reading, %.
@@ -409,4 +415,7 @@ pub struct DeviceSummary {
     pub signal: Option<f64>,
     /// Newest reading time of any of its points (UTC epoch ms).
     pub last_seen: Option<i64>,
+    /// Its health now (the inventory's rules, `health.rs`).
+    #[serde(default)]
+    pub health: crate::DeviceHealth,
 }

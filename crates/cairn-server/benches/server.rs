@@ -76,7 +76,8 @@ fn packs(state: &AppState, t0: i64, steps: i64) -> Vec<(String, Vec<SenmlRecord>
         let t = t0 + step * MINUTE;
         let mut by_device: std::collections::BTreeMap<&str, Vec<(Metric, f64)>> =
             Default::default();
-        for p in state.catalog.points() {
+        let catalog = state.catalog();
+        for p in catalog.points() {
             by_device.entry(&p.device_id).or_default().push((p.metric, {
                 // Mid-range and varying, valid for every metric.
                 let (lo, hi) = p.metric.plausible_range();
@@ -95,7 +96,7 @@ fn packs(state: &AppState, t0: i64, steps: i64) -> Vec<(String, Vec<SenmlRecord>
 async fn ingest_rate() {
     let dir = tempfile::tempdir().unwrap();
     let s = open(dir.path()).await;
-    let points = s.catalog.points().len() as i64;
+    let points = s.catalog().points().len() as i64;
     let steps = 10_000 / points + 1; // ≈ 10,000 readings per batch (one transaction)
     let now = chrono::Utc::now().timestamp_millis();
     let mut rates = Vec::new();
@@ -184,7 +185,7 @@ async fn ingest_with_rules() {
 async fn backtest_30_days() {
     let dir = tempfile::tempdir().unwrap();
     let s = open(dir.path()).await;
-    let points: Vec<_> = (s.catalog.points().iter())
+    let points: Vec<_> = (s.catalog().points().iter())
         .filter(|p| p.metric == Metric::AirTemperature)
         .take(1_000)
         .cloned()
@@ -245,7 +246,7 @@ async fn range_latency() {
     let dir = tempfile::tempdir().unwrap();
     let s = open(dir.path()).await;
     let cookie = admin_cookie(&s).await;
-    let point = s.catalog.points()[0].clone();
+    let point = s.catalog().points()[0].clone();
     let now = chrono::Utc::now().timestamp_millis();
     let year = 365 * 24 * 60;
     // One year of one point every minute (denser than any simulated device), written in bulk.

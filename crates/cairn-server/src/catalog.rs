@@ -2,10 +2,10 @@
 //! Provisioned into the store (by the simulator today, by the device API
 //! later) and read back at start; every read endpoint serves from here.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use cairn_protocol::{
-    Building, DeviceKind, DeviceSummary, Floor, LatLon, Metric, PlanXy, PointSummary, Reading,
+    Building, DeviceSpec, DeviceSummary, Floor, Metric, PointSpec, PointSummary, Reading,
     SiteSummary, Zone,
 };
 
@@ -20,26 +20,10 @@ pub struct SiteDef {
     pub lon: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct DeviceDef {
-    pub id: String,
-    pub site_id: String,
-    pub name: String,
-    pub kind: DeviceKind,
-    pub model: String,
-    pub firmware: String,
-    pub serial: String,
-    /// `YYYY-MM-DD`.
-    pub installed: String,
-    pub building_id: Option<String>,
-    pub floor_id: Option<String>,
-    pub zone_id: Option<String>,
-    pub location: LatLon,
-    pub plan: Option<PlanXy>,
-    pub tags: Vec<String>,
-    /// Metric and reporting interval (seconds) of each point the device carries.
-    pub points: Vec<(Metric, u32)>,
-}
+/// A device as it is provisioned: the inventory's [`DeviceSpec`], checked by
+/// the same validator everywhere (`DeviceSpec::problems`, then
+/// [`Model::problems`] for what needs the rest of the model).
+pub type DeviceDef = DeviceSpec;
 
 /// Everything that is provisioned, as one value: what the store persists.
 /// `Building::floors`, `Floor::site_id`/`plan_url` and `Zone::building_id`/
@@ -118,6 +102,7 @@ pub struct Catalog {
     /// Device id → its point ids.
     device_points: HashMap<String, Vec<u32>>,
     floor_index: HashMap<String, usize>,
+    device_index: HashMap<String, usize>,
 }
 
 impl Catalog {
@@ -145,7 +130,10 @@ impl Catalog {
                 .flatten()
                 .map(|id| {
                     let p = &points[by_id[id]];
-                    (p.metric, p.interval_s)
+                    PointSpec {
+                        metric: p.metric,
+                        interval_s: p.interval_s,
+                    }
                 })
                 .collect();
         }
@@ -155,7 +143,11 @@ impl Catalog {
             .enumerate()
             .map(|(i, f)| (f.id.clone(), i))
             .collect();
+        let device_index = (model.devices.iter().enumerate())
+            .map(|(i, d)| (d.id.clone(), i))
+            .collect();
         Self {
+            device_index,
             model,
             points,
             by_key,
@@ -175,6 +167,15 @@ impl Catalog {
 
     pub fn point(&self, id: u32) -> Option<&PointInfo> {
         self.by_id.get(&id).map(|&i| &self.points[i])
+    }
+
+    /// The ids of `device`'s points (none for an unknown device).
+    pub fn device_points(&self, device: &str) -> &[u32] {
+        self.device_points.get(device).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn device(&self, id: &str) -> Option<&DeviceDef> {
+        self.device_index.get(id).map(|&i| &self.model.devices[i])
     }
 
     pub fn floor(&self, id: &str) -> Option<&Floor> {
@@ -243,10 +244,44 @@ impl Catalog {
             location: d.location,
             plan: d.plan,
             tags: d.tags.clone(),
+            state: d.state,
+            expected_interval_s: d.expected_interval_s,
             points,
             battery,
             signal,
             last_seen,
+            health: Default::default(),
         }
+    }
+}
+
+/// The catalogue in force, replaced whole when an admin changes a device:
+/// a reader takes the current one ([`SharedCatalog::load`]) and never sees
+/// one half changed. Cheap to clone.
+#[derive(Clone)]
+pub struct SharedCatalog(Arc<arc_swap::ArcSwap<Catalog>>, Arc<tokio::sync::Mutex<()>>);
+
+impl SharedCatalog {
+    pub fn new(catalog: Catalog) -> Self {
+        Self(
+            Arc::new(arc_swap::ArcSwap::from_pointee(catalog)),
+            Arc::default(),
+        )
+    }
+
+    /// Held by whoever writes devices and then replaces the catalogue, so a
+    /// slower writer never puts an older catalogue back over a newer one.
+    pub async fn writing(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.1.lock().await
+    }
+
+    /// The catalogue as it is now.
+    pub fn load(&self) -> Arc<Catalog> {
+        self.0.load_full()
+    }
+
+    /// Puts `catalog` in force for every later [`SharedCatalog::load`].
+    pub fn replace(&self, catalog: Catalog) {
+        self.0.store(Arc::new(catalog));
     }
 }

@@ -74,7 +74,17 @@ impl AppError {
 
 impl From<crate::store::StoreError> for AppError {
     fn from(e: crate::store::StoreError) -> Self {
-        AppError::internal(e)
+        match e {
+            crate::store::StoreError::Refused { location, message } => AppError::Rejected {
+                message: message.clone(),
+                details: vec![ErrorDetail {
+                    code: "invalid_field".into(),
+                    message,
+                    location: Some(location),
+                }],
+            },
+            e => AppError::internal(e),
+        }
     }
 }
 

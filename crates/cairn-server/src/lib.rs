@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod config;
 pub mod error;
 pub mod ingest;
+pub mod inventory;
 pub mod limiter;
 pub mod live;
 pub mod mqtt;
@@ -253,6 +254,19 @@ pub async fn provision_file(
     })?;
     model.normalise();
     let state = open_offline(config).await?;
+    let problems = inventory::validate::model_problems(&model, &state.catalog().model);
+    if !problems.is_empty() {
+        let lines: Vec<String> = (problems.iter())
+            .map(|p| format!("  {}: {}", p.location.as_deref().unwrap_or(""), p.message))
+            .collect();
+        return Err(StartError::Model(format!(
+            "{} has {} problem{}, nothing was stored:\n{}",
+            path.display(),
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" },
+            lines.join("\n")
+        )));
+    }
     let counts = (model.sites.len(), model.devices.len());
     state.store.provision(Arc::new(model)).await?;
     Ok(counts)

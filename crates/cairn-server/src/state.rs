@@ -4,9 +4,10 @@ use tokio::sync::watch;
 
 use crate::{
     alerts::AlertEngine,
-    catalog::{Catalog, Model},
+    catalog::{Catalog, Model, SharedCatalog},
     config::Config,
     ingest::Ingestor,
+    inventory::HealthBook,
     limiter::LoginLimiter,
     live::LiveBus,
     store::{Store, StoreError},
@@ -22,9 +23,12 @@ const REPLAY_READINGS: usize = 200_000;
 pub struct AppState {
     pub config: Arc<Config>,
     pub store: Store,
-    pub catalog: Arc<Catalog>,
+    /// Read it with [`AppState::catalog`]; replaced whole on a device change.
+    pub shared_catalog: SharedCatalog,
     pub bus: LiveBus,
     pub ingest: Ingestor,
+    /// Every device's clocks, for the inventory's health rules.
+    pub health: HealthBook,
     /// The alert rules in force and the alarm writer.
     pub alerts: AlertEngine,
     pub started: Instant,
@@ -38,6 +42,11 @@ impl AppState {
     /// Now, in UTC ms, by the configured clock ([`Config::clock`]).
     pub fn now_ms(&self) -> i64 {
         self.config.clock.now_ms()
+    }
+
+    /// The catalogue in force now.
+    pub fn catalog(&self) -> Arc<Catalog> {
+        self.shared_catalog.load()
     }
 
     /// Opens the configured store, provisions `model` into it when given
@@ -58,17 +67,31 @@ impl AppState {
         }
         let catalog = store.load_catalog().await?;
         let latest = store.latest_readings().await?;
-        let catalog = Arc::new(catalog);
+        let catalog = SharedCatalog::new(catalog);
         let alerts =
             AlertEngine::start(store.clone(), catalog.clone(), config.clock, &latest).await?;
         let bus = LiveBus::new(LIVE_QUEUE, REPLAY_READINGS, latest);
-        let ingest = Ingestor::new(store.clone(), catalog.clone(), bus.clone(), alerts.clone());
+        let health = HealthBook::default();
+        let ingest = Ingestor::new(
+            store.clone(),
+            catalog.clone(),
+            bus.clone(),
+            alerts.clone(),
+            health.clone(),
+        );
+        tokio::spawn(crate::inventory::health::load(
+            store.clone(),
+            catalog.clone(),
+            health.clone(),
+            config.clock.now_ms(),
+        ));
         Ok(AppState {
             config,
             store,
-            catalog,
+            shared_catalog: catalog,
             bus,
             ingest,
+            health,
             alerts,
             started: Instant::now(),
             limiter: Arc::default(),

@@ -41,7 +41,9 @@ pub fn MapPage() -> impl IntoView {
     let now = live.server_now(use_clock().0);
     let devices = LocalResource::new(|| api::catalog::devices(""));
     let tracked = Memo::new(move |_| {
-        let list = devices.get().and_then(Result::ok).unwrap_or_default();
+        let mut list = devices.get().and_then(Result::ok).unwrap_or_default();
+        // A device not placed yet has no spot on the globe (the inventory lists it).
+        list.retain(|d| d.location.is_some());
         // Re-join when the live store gets a new snapshot.
         live.points.track();
         data::track(&live, list)
@@ -127,7 +129,7 @@ pub fn MapPage() -> impl IntoView {
             });
         },
         move |_, i| {
-            let d = tracked.with_untracked(|t| t.get(i).map(|t| t.device.location))?;
+            let d = tracked.with_untracked(|t| t.get(i).map(|t| data::at(&t.device)))?;
             Some(leaflet::LatLng::new(d.lat, d.lon))
         },
     );
@@ -145,7 +147,7 @@ pub fn MapPage() -> impl IntoView {
                     .enumerate()
                     .filter(|(_, t)| k.is_none_or(|k| t.device.kind == k))
                     .map(|(i, t)| {
-                        let (x, y) = mercator(t.device.location.lat, t.device.location.lon);
+                        let (x, y) = mercator(data::at(&t.device).lat, data::at(&t.device).lon);
                         let status = s.get(i).copied().unwrap_or(Status::Unknown);
                         (i, Item { x, y, status })
                     })
@@ -181,7 +183,7 @@ pub fn MapPage() -> impl IntoView {
                 );
             }
             Found::Device(i) => {
-                let l = tracked.with_untracked(|t| t[i].device.location);
+                let l = tracked.with_untracked(|t| data::at(&t[i].device));
                 e.map.set_view(&leaflet::LatLng::new(l.lat, l.lon), 20.0);
                 selected.set(Some(i));
             }

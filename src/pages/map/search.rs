@@ -74,13 +74,16 @@ mod tests {
             building_id: None,
             floor_id: None,
             zone_id: None,
-            location: LatLon { lat: 1.0, lon: 2.0 },
+            location: Some(LatLon { lat: 1.0, lon: 2.0 }),
             plan: None,
             tags: Vec::new(),
             points: Vec::new(),
             battery: None,
             signal: None,
             last_seen: None,
+            state: Default::default(),
+            expected_interval_s: None,
+            health: Default::default(),
         }
     }
 

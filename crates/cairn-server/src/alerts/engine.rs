@@ -23,7 +23,7 @@ use super::{
     scope,
 };
 use crate::{
-    catalog::Catalog,
+    catalog::SharedCatalog,
     store::{
         Store, StoreError,
         alerts::{self, AlarmRow, AlarmWrite, StoredRule},
@@ -59,7 +59,7 @@ pub struct AlertEngine {
 
 struct Inner {
     store: Store,
-    catalog: Arc<Catalog>,
+    catalog: SharedCatalog,
     clock: Clock,
     rules: RwLock<Rules>,
     /// Maintenance windows not yet over.
@@ -85,7 +85,7 @@ impl AlertEngine {
     /// reading). Starts the writer task. Errors: the store's.
     pub async fn start(
         store: Store,
-        catalog: Arc<Catalog>,
+        catalog: SharedCatalog,
         clock: Clock,
         latest: &[Reading],
     ) -> Result<AlertEngine, StoreError> {
@@ -138,7 +138,7 @@ impl AlertEngine {
             .transact(|tx| alerts::alarms(tx, alerts::Which::Open, i64::MAX))
             .await?;
         let phases = store.transact(alerts::phases).await?;
-        let catalog = &self.inner.catalog;
+        let catalog = &*self.inner.catalog.load();
         let mut rules = Rules {
             names: names
                 .into_iter()
@@ -201,7 +201,7 @@ impl AlertEngine {
                     writes(
                         rule,
                         p,
-                        self.site(p),
+                        &self.site(p),
                         &|at| self.in_maintenance(p, at),
                         &changes,
                         &mut out,
@@ -294,8 +294,9 @@ impl AlertEngine {
     }
 
     /// Whether a maintenance window covers `point` at `at`.
-    fn in_maintenance(&self, point: u32, at: i64) -> bool {
-        let Some(p) = self.inner.catalog.point(point) else {
+    pub fn in_maintenance(&self, point: u32, at: i64) -> bool {
+        let catalog = self.inner.catalog.load();
+        let Some(p) = catalog.point(point) else {
             return false;
         };
         let windows = self
@@ -306,18 +307,13 @@ impl AlertEngine {
         windows.iter().any(|w| super::maintenance::covers(w, p, at))
     }
 
-    fn site(&self, point: u32) -> &str {
-        self.inner
-            .catalog
-            .point(point)
-            .map_or("", |p| p.site_id.as_str())
+    fn site(&self, point: u32) -> String {
+        (self.inner.catalog.load().point(point)).map_or_else(String::new, |p| p.site_id.clone())
     }
 
     fn ctx(&self, point: u32) -> Option<PointCtx> {
-        Some(scope::context(
-            self.inner.catalog.point(point)?,
-            &self.inner.catalog,
-        ))
+        let catalog = self.inner.catalog.load();
+        Some(scope::context(catalog.point(point)?, &catalog))
     }
 
     /// Evaluates stored readings (any order: each point's are taken oldest
@@ -351,7 +347,7 @@ impl AlertEngine {
                     writes(
                         rule,
                         r.point,
-                        self.site(r.point),
+                        &self.site(r.point),
                         &|at| self.in_maintenance(r.point, at),
                         &changes,
                         out,
@@ -384,7 +380,7 @@ impl AlertEngine {
                     writes(
                         rule,
                         p,
-                        self.site(p),
+                        &self.site(p),
                         &|at| self.in_maintenance(p, at),
                         &changes,
                         out,
@@ -455,7 +451,8 @@ impl AlertEngine {
     /// An alarm row as the API shows it, named from the catalogue and its
     /// rule. `None` if its point is no longer in the catalogue.
     pub fn to_wire(&self, a: &AlarmRow) -> Option<Alarm> {
-        let p = self.inner.catalog.point(a.point)?;
+        let catalog = self.inner.catalog.load();
+        let p = catalog.point(a.point)?;
         let rules = self
             .inner
             .rules

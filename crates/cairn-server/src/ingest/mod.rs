@@ -9,9 +9,11 @@ pub mod units;
 
 use std::sync::Arc;
 
-use cairn_protocol::Reading;
+use cairn_protocol::{DeviceState, Reading};
 
-use crate::{alerts::AlertEngine, catalog::Catalog, live::LiveBus, store::Store};
+use crate::{
+    alerts::AlertEngine, catalog::SharedCatalog, inventory::HealthBook, live::LiveBus, store::Store,
+};
 pub use senml::{RecordError, SenmlRecord};
 
 /// How far ahead of the server's clock a reading may be (clock skew allowance).
@@ -34,18 +36,26 @@ pub enum IngestError {
 #[derive(Clone)]
 pub struct Ingestor {
     store: Store,
-    catalog: Arc<Catalog>,
+    catalog: SharedCatalog,
     bus: LiveBus,
     alerts: AlertEngine,
+    health: HealthBook,
 }
 
 impl Ingestor {
-    pub fn new(store: Store, catalog: Arc<Catalog>, bus: LiveBus, alerts: AlertEngine) -> Self {
+    pub fn new(
+        store: Store,
+        catalog: SharedCatalog,
+        bus: LiveBus,
+        alerts: AlertEngine,
+        health: HealthBook,
+    ) -> Self {
         Self {
             store,
             catalog,
             bus,
             alerts,
+            health,
         }
     }
 
@@ -70,6 +80,7 @@ impl Ingestor {
         let readings = Arc::new(readings);
         let inserted = self.store.insert_readings(readings.clone()).await?;
         self.alerts.evaluate(&readings).await?;
+        self.health.observe(&self.catalog.load(), &readings);
         self.bus.publish(Arc::unwrap_or_clone(readings));
         Ok(inserted)
     }
@@ -95,6 +106,7 @@ impl Ingestor {
         }
         let readings = Arc::new(readings);
         let inserted = self.store.insert_readings(readings.clone()).await?;
+        self.health.observe(&self.catalog.load(), &readings);
         let mut newest = std::collections::HashMap::new();
         for &r in readings.iter() {
             newest
@@ -121,8 +133,19 @@ impl Ingestor {
         let resolved = senml::resolve(pack, now_ms)?;
         let mut errors = Vec::new();
         let mut readings = Vec::with_capacity(resolved.len());
+        let catalog = self.catalog.load();
+        if catalog
+            .device(device_id)
+            .is_some_and(|d| d.state == DeviceState::Retired)
+        {
+            return Err(vec![RecordError::new(
+                0,
+                "n",
+                format!("device {device_id:?} is retired: its readings are not accepted"),
+            )]);
+        }
         for (index, rec) in resolved.into_iter().enumerate() {
-            let Some(point) = self.catalog.point_by_key(&rec.name) else {
+            let Some(point) = catalog.point_by_key(&rec.name) else {
                 errors.push(RecordError::new(
                     index,
                     "n",

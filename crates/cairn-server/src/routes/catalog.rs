@@ -1,17 +1,13 @@
 //! Read endpoints of the portfolio: sites, buildings, floors (and their plan
-//! images), zones, devices and points, with filters and paging. Served from
+//! images), zones and points, with filters and paging (devices: `devices.rs`). Served from
 //! the in-memory catalogue (loaded from the store at start) plus the live
 //! bus's latest values.
 
 use std::collections::HashMap;
 
-use axum::{
-    Json,
-    extract::{Path, State},
-};
+use axum::{Json, extract::State};
 use cairn_protocol::{
-    Building, DeviceKind, DeviceSummary, ErrorBody, Floor, Metric, Page, PointSummary, Reading,
-    SiteSummary, Zone,
+    Building, ErrorBody, Floor, Metric, Page, PointSummary, Reading, SiteSummary, Zone,
 };
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -34,8 +30,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(floors))
         .routes(routes!(super::floor_plan::plan_svg))
         .routes(routes!(zones))
-        .routes(routes!(devices))
-        .routes(routes!(device))
         .routes(routes!(points))
 }
 
@@ -48,12 +42,8 @@ pub struct ListQuery {
     floor: Option<String>,
     zone: Option<String>,
     device: Option<String>,
-    /// Device kind, e.g. `multisensor`, `leak_sensor`.
-    kind: Option<String>,
     /// Metric name, e.g. `co2`.
     metric: Option<String>,
-    /// Marker tag the device carries, e.g. `battery`.
-    tag: Option<String>,
     /// Case-insensitive text in the id or name.
     q: Option<String>,
     /// Items to skip (default 0).
@@ -75,16 +65,6 @@ fn query(ApiQuery(q): ApiQuery<ListQuery>) -> Result<ListQuery, AppError> {
         return Err(AppError::bad(
             "query.metric",
             format!("unknown metric {metric:?}"),
-        ));
-    }
-    if let Some(kind) = q.kind.as_deref().filter(|k| DeviceKind::parse(k).is_none()) {
-        let known: Vec<_> = DeviceKind::ALL.iter().map(|k| k.name()).collect();
-        return Err(AppError::bad(
-            "query.kind",
-            format!(
-                "unknown device kind {kind:?}; use one of {}",
-                known.join(", ")
-            ),
         ));
     }
     Ok(q)
@@ -141,7 +121,7 @@ pub(crate) async fn sites(
 ) -> Result<Json<Page<SiteSummary>>, AppError> {
     let q = query(q)?;
     let items = state
-        .catalog
+        .catalog()
         .site_summaries()
         .into_iter()
         .filter(|s| caller.sees_site(&s.id) && is(&q.site, &s.id))
@@ -163,7 +143,7 @@ pub(crate) async fn buildings(
     q: ApiQuery<ListQuery>,
 ) -> Result<Json<Page<Building>>, AppError> {
     let q = query(q)?;
-    let items = (state.catalog.model.buildings.iter())
+    let items = (state.catalog().model.buildings.iter())
         .filter(|b| caller.sees_site(&b.site_id))
         .filter(|b| is(&q.site, &b.site_id) && is(&q.building, &b.id))
         .filter(|b| matches(&format!("{} {}", b.id, b.name), &q.q))
@@ -180,7 +160,7 @@ pub(crate) async fn floors(
     q: ApiQuery<ListQuery>,
 ) -> Result<Json<Page<Floor>>, AppError> {
     let q = query(q)?;
-    let items = (state.catalog.model.floors.iter())
+    let items = (state.catalog().model.floors.iter())
         .filter(|f| caller.sees_site(&f.site_id))
         .filter(|f| {
             is(&q.site, &f.site_id) && is(&q.building, &f.building_id) && is(&q.floor, &f.id)
@@ -199,7 +179,7 @@ pub(crate) async fn zones(
     q: ApiQuery<ListQuery>,
 ) -> Result<Json<Page<Zone>>, AppError> {
     let q = query(q)?;
-    let items = (state.catalog.model.zones.iter())
+    let items = (state.catalog().model.zones.iter())
         .filter(|z| caller.sees_site(&z.site_id))
         .filter(|z| is(&q.site, &z.site_id) && is(&q.building, &z.building_id))
         .filter(|z| is(&q.floor, &z.floor_id) && is(&q.zone, &z.id))
@@ -207,65 +187,6 @@ pub(crate) async fn zones(
         .cloned()
         .collect();
     Ok(Json(page(items, &q)))
-}
-
-#[utoipa::path(get, path = "/api/devices", tag = "portfolio", params(ListQuery),
-    responses((status = 200, body = Page<DeviceSummary>), (status = 400, description = "Invalid query: the body says what and where", body = ErrorBody), (status = 401, body = ErrorBody)))]
-pub(crate) async fn devices(
-    State(state): State<AppState>,
-    caller: Caller,
-    q: ApiQuery<ListQuery>,
-) -> Result<Json<Page<DeviceSummary>>, AppError> {
-    let q = query(q)?;
-    let kind = q.kind.as_deref().and_then(DeviceKind::parse);
-    let metric = q.metric.as_deref().and_then(Metric::parse);
-    let matching: Vec<_> = (state.catalog.model.devices.iter())
-        .filter(|d| caller.sees_site(&d.site_id))
-        .filter(|d| is(&q.site, &d.site_id) && is(&q.device, &d.id))
-        .filter(|d| {
-            is_opt(&q.building, d.building_id.as_ref()) && is_opt(&q.floor, d.floor_id.as_ref())
-        })
-        .filter(|d| is_opt(&q.zone, d.zone_id.as_ref()))
-        .filter(|d| kind.is_none_or(|k| k == d.kind))
-        .filter(|d| metric.is_none_or(|m| d.points.iter().any(|(pm, _)| *pm == m)))
-        .filter(|d| q.tag.as_ref().is_none_or(|t| d.tags.contains(t)))
-        .filter(|d| {
-            matches(
-                &format!("{} {} {} {}", d.id, d.name, d.model, d.serial),
-                &q.q,
-            )
-        })
-        .collect();
-    // Only the page is summarised: latest values are looked up for what is sent.
-    let mut page = page(matching, &q);
-    let latest = latest_by_point(&state);
-    let items = page
-        .items
-        .drain(..)
-        .map(|d| state.catalog.device_summary(d, &latest))
-        .collect();
-    Ok(Json(Page {
-        items,
-        total: page.total,
-        offset: page.offset,
-        limit: page.limit,
-    }))
-}
-
-#[utoipa::path(get, path = "/api/devices/{id}", tag = "portfolio",
-    params(("id" = String, Path, description = "Device id")),
-    responses((status = 200, body = DeviceSummary), (status = 401, body = ErrorBody), (status = 404, description = "No such device on the caller's sites", body = ErrorBody)))]
-pub(crate) async fn device(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Json<DeviceSummary>, AppError> {
-    let d = (state.catalog.model.devices.iter())
-        .find(|d| d.id == id && caller.sees_site(&d.site_id))
-        .ok_or_else(|| AppError::NotFound(format!("no device {id:?}")))?;
-    Ok(Json(
-        state.catalog.device_summary(d, &latest_by_point(&state)),
-    ))
 }
 
 #[utoipa::path(get, path = "/api/points", tag = "portfolio", params(ListQuery),
@@ -280,7 +201,7 @@ pub(crate) async fn points(
     let metric = q.metric.as_deref().and_then(Metric::parse);
     let thresholds = state.alerts.thresholds();
     let items = state
-        .catalog
+        .catalog()
         .points()
         .iter()
         .filter(|p| caller.sees_site(&p.site_id))
@@ -290,7 +211,7 @@ pub(crate) async fn points(
         .filter(|p| matches(&format!("{} {}", p.key, p.device_name), &q.q))
         .map(|p| cairn_protocol::PointSummary {
             thresholds: thresholds.get(&p.id).copied(),
-            ..state.catalog.point_summary(p, latest.get(&p.id).copied())
+            ..state.catalog().point_summary(p, latest.get(&p.id).copied())
         })
         .collect();
     Ok(Json(page(items, &q)))

@@ -22,7 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 fn check(state: &AppState, spec: &ChannelSpec, is_new: bool) -> Result<(), AppError> {
     let mut details = spec.problems(is_new);
     for (i, s) in spec.sites.iter().enumerate() {
-        if !state.catalog.model.sites.iter().any(|k| &k.id == s) {
+        if !state.catalog().model.sites.iter().any(|k| &k.id == s) {
             details.push(ErrorDetail {
                 code: "invalid_field".into(),
                 message: format!("there is no site {s:?}"),

@@ -22,17 +22,12 @@ pub(crate) async fn plan_svg(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<impl IntoResponse, AppError> {
-    let floor = state
-        .catalog
+    let catalog = state.catalog();
+    let floor = catalog
         .floor(&id)
         .filter(|f| caller.sees_site(&f.site_id))
         .ok_or_else(|| AppError::NotFound(format!("no floor {id:?}")))?;
-    let zones = state
-        .catalog
-        .model
-        .zones
-        .iter()
-        .filter(|z| z.floor_id == id);
+    let zones = catalog.model.zones.iter().filter(|z| z.floor_id == id);
     Ok((
         [
             (header::CONTENT_TYPE, "image/svg+xml"),

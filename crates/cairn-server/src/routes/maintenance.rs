@@ -37,7 +37,7 @@ fn field(location: &str, message: impl Into<String>) -> ErrorDetail {
 /// The problems of `spec` at `now`, and the site of its target.
 fn check(state: &AppState, spec: &WindowSpec, now: i64) -> (Vec<ErrorDetail>, Option<String>) {
     let mut out = Vec::new();
-    let m = &state.catalog.model;
+    let m = &state.catalog().model;
     let t = spec.target.as_str();
     let site = match spec.scope {
         ScopeLevel::Site => m.sites.iter().find(|s| s.id == t).map(|s| s.id.clone()),

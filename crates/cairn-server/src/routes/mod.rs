@@ -6,6 +6,7 @@ mod audit;
 mod auth;
 mod catalog;
 mod channels;
+mod devices;
 mod floor_plan;
 mod health;
 mod ingest;
@@ -32,6 +33,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(health::router())
         .merge(auth::router())
         .merge(catalog::router())
+        .merge(devices::router())
         .merge(snapshot::router())
         .merge(series::router())
         .merge(ingest::router())

@@ -47,14 +47,14 @@ fn wire(r: StoredRule) -> Rule {
 /// caller may write a rule there (403); returns its site.
 fn admit(state: &AppState, caller: &Caller, spec: &RuleSpec) -> Result<Option<String>, AppError> {
     caller.require(Role::Manager)?;
-    let problems = scope::problems(spec, &state.catalog);
+    let problems = scope::problems(spec, &state.catalog());
     if !problems.is_empty() {
         return Err(AppError::Rejected {
             message: "the rule was not saved; see the fields".into(),
             details: problems,
         });
     }
-    let site = scope::site_of(spec, &state.catalog).map_err(|d| AppError::Rejected {
+    let site = scope::site_of(spec, &state.catalog()).map_err(|d| AppError::Rejected {
         message: "the rule was not saved; see the fields".into(),
         details: vec![d],
     })?;
@@ -148,7 +148,7 @@ pub(crate) async fn update(
     let site2 = site.clone();
     // Its open alarms on points it no longer watches (or all, disabled) close with it.
     let watched = if spec.enabled {
-        scope::points(&spec, &state.catalog)
+        scope::points(&spec, &state.catalog())
     } else {
         Vec::new()
     };
@@ -228,7 +228,7 @@ pub(crate) async fn run_backtest(
         });
     }
     admit(&state, &caller, &req.rule)?;
-    let points = scope::points(&req.rule, &state.catalog);
+    let points = scope::points(&req.rule, &state.catalog());
     if points.len() > MAX_BACKTEST_POINTS {
         return Err(AppError::bad(
             "rule",
@@ -276,11 +276,12 @@ pub async fn backtest_alarms(
     let compiled = scope::compile(0, spec);
     let mut all = Vec::new();
     let mut keys = HashMap::new();
+    let catalog = state.catalog();
     for &id in points {
-        let Some(p) = state.catalog.point(id) else {
+        let Some(p) = catalog.point(id) else {
             continue;
         };
-        let ctx = scope::context(p, &state.catalog);
+        let ctx = scope::context(p, &catalog);
         let readings: Vec<(i64, f64)> = (state.store.range(id, from, to).await?.into_iter())
             .map(|r| (r.ts, r.value))
             .collect();

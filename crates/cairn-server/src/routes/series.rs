@@ -71,8 +71,8 @@ pub(crate) async fn series(
                 format!("point #{i} ({raw:?}) is not a point id"),
             )
         })?;
-        let info = state
-            .catalog
+        let catalog = state.catalog();
+        let info = catalog
             .point(id)
             .filter(|p| caller.sees_site(&p.site_id))
             .ok_or_else(|| AppError::NotFound(format!("no point with id {id}")))?;

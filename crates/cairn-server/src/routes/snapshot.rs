@@ -30,7 +30,7 @@ pub(crate) fn restrict(snapshot: &mut Snapshot, sees: impl Fn(&str) -> bool) {
 /// Every site, building and point with its latest reading and the
 /// thresholds the alert rules give it.
 pub(crate) fn build(state: &AppState, latest: Vec<Reading>) -> Snapshot {
-    let catalog: &Catalog = &state.catalog;
+    let catalog: &Catalog = &state.catalog();
     let latest: HashMap<u32, Reading> = latest.into_iter().map(|r| (r.point, r)).collect();
     let thresholds = state.alerts.thresholds();
     Snapshot {

@@ -60,7 +60,7 @@ fn check_sites(
     out: &mut Vec<ErrorDetail>,
 ) {
     for (i, s) in sites.iter().enumerate() {
-        if !state.catalog.model.sites.iter().any(|k| &k.id == s) {
+        if !state.catalog().model.sites.iter().any(|k| &k.id == s) {
             out.push(field(
                 &format!("sites[{i}]"),
                 format!("there is no site {s:?}"),

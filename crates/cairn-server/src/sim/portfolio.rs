@@ -3,7 +3,9 @@
 //! rows of rooms, and the devices a facility team would put in them.
 //! Deterministic for a seed.
 
-use cairn_protocol::{Building, DeviceKind, Floor, LatLon, Metric, PlanXy, Zone};
+use cairn_protocol::{
+    Building, DeviceKind, DeviceState, Floor, LatLon, Metric, PlanXy, PointSpec, Zone,
+};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -528,13 +530,18 @@ impl Builder {
             building_id: Some(b.id.clone()),
             floor_id: Some(f.id.clone()),
             zone_id: Some(z_id.into()),
-            location: place.to_latlon(plan.x, plan.y),
+            location: Some(place.to_latlon(plan.x, plan.y)),
             plan: Some(plan),
             tags,
             points: metrics(kind)
                 .iter()
-                .map(|m| (*m, interval_s(kind)))
+                .map(|m| PointSpec {
+                    metric: *m,
+                    interval_s: interval_s(kind),
+                })
                 .collect(),
+            expected_interval_s: None,
+            state: DeviceState::Active,
         });
         self.p.devices.push(SimDevice {
             id,
@@ -602,7 +609,8 @@ mod tests {
             );
             let s = p.model.sites.iter().find(|s| s.id == d.site_id).unwrap();
             assert!(
-                (d.location.lat - s.lat).abs() < 0.003 && (d.location.lon - s.lon).abs() < 0.005,
+                d.location.is_some_and(|l| (l.lat - s.lat).abs() < 0.003
+                    && (l.lon - s.lon).abs() < 0.005),
                 "{}",
                 d.id
             );

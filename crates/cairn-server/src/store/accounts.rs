@@ -55,7 +55,7 @@ impl AuditQuery {
     }
 
     /// The parameters of `sql::AUDIT_PAGE`; `sql::AUDIT_COUNT` takes the first five.
-    pub(super) fn params(&self) -> Vec<Value> {
+    pub(crate) fn params(&self) -> Vec<Value> {
         let (action, target) = self.patterns();
         vec![
             self.actor.as_deref().into(),
@@ -102,7 +102,7 @@ pub struct SessionRow {
 
 impl AuditRecord {
     /// The parameters of `sql::APPEND_AUDIT`.
-    pub(super) fn params(&self) -> Vec<Value> {
+    pub(crate) fn params(&self) -> Vec<Value> {
         vec![
             self.at.into(),
             self.actor_id.into(),

@@ -4,11 +4,12 @@
 //! PostgreSQL: rows of `schema_version`) and applies only the rest.
 
 /// The migrations, oldest first; version `n` is `MIGRATIONS[n - 1]`.
-pub(super) const MIGRATIONS: [&str; 4] = [
+pub(super) const MIGRATIONS: [&str; 5] = [
     include_str!("migrations/001_catalog.sql"),
     include_str!("migrations/002_device_tokens.sql"),
     include_str!("migrations/003_accounts.sql"),
     include_str!("migrations/004_alerts.sql"),
+    include_str!("migrations/005_inventory.sql"),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,9 +41,30 @@ const TOKENS: [(&str, &str, &str); 7] = [
 /// How `readings` is laid out: clustered by its key, or partitioned by month.
 const BY_MONTH: (&str, &str, &str) = ("{by_month}", " WITHOUT ROWID", " PARTITION BY RANGE (ts)");
 
+/// Keeps the text between `{<dialect>}` and `{/<dialect>}` of `dialect`
+/// and drops the other dialect's blocks: for the few statements the two
+/// cannot share (SQLite rebuilds a table where PostgreSQL alters it).
+fn dialect_blocks(sql: &str, dialect: Dialect) -> String {
+    let (keep, drop) = match dialect {
+        Dialect::Sqlite => ("sqlite", "postgres"),
+        Dialect::Postgres => ("postgres", "sqlite"),
+    };
+    let mut out = sql
+        .replace(&format!("{{{keep}}}"), "")
+        .replace(&format!("{{/{keep}}}"), "");
+    let (open, close) = (format!("{{{drop}}}"), format!("{{/{drop}}}"));
+    while let Some(start) = out.find(&open) {
+        let end = out[start..]
+            .find(&close)
+            .map_or(out.len(), |e| start + e + close.len());
+        out.replace_range(start..end, "");
+    }
+    out
+}
+
 /// A migration as `dialect` runs it.
 pub(super) fn render(sql: &str, dialect: Dialect) -> String {
-    let mut out = sql.to_owned();
+    let mut out = dialect_blocks(sql, dialect);
     for (token, sqlite, postgres) in TOKENS.into_iter().chain([BY_MONTH]) {
         let with = match dialect {
             Dialect::Sqlite => sqlite,
@@ -71,8 +93,15 @@ mod tests {
                 assert!(!sql.contains('{') && !sql.contains('}'), "{sql}");
             }
         }
-        assert_eq!(pending(2, Dialect::Sqlite).count(), 2);
-        assert_eq!(pending(4, Dialect::Postgres).count(), 0);
+        assert_eq!(pending(2, Dialect::Sqlite).count(), 3);
+        assert_eq!(pending(5, Dialect::Postgres).count(), 0);
+    }
+
+    #[test]
+    fn each_dialect_keeps_only_its_own_blocks() {
+        let sql = "A;\n{sqlite}S1;{/sqlite}\n{postgres}P1;{/postgres}\nB;{sqlite}S2;{/sqlite}";
+        assert_eq!(dialect_blocks(sql, Dialect::Sqlite), "A;\nS1;\n\nB;S2;");
+        assert_eq!(dialect_blocks(sql, Dialect::Postgres), "A;\n\nP1;\nB;");
     }
 
     #[test]

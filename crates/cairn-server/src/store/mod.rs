@@ -13,6 +13,7 @@ mod sql;
 mod access;
 pub mod accounts;
 pub mod alerts;
+pub mod devices;
 pub mod exec;
 pub mod maintenance;
 mod migrate;
@@ -53,6 +54,10 @@ pub enum StoreError {
     Invalid(String),
     #[error("storage task failed: {0}")]
     Task(String),
+    /// A write the data refuses (an id taken, a point with readings
+    /// removed): the transaction is rolled back, the caller told where.
+    #[error("{location}: {message}")]
+    Refused { location: String, message: String },
 }
 
 /// What every storage call returns.

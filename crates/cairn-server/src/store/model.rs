@@ -1,7 +1,7 @@
 //! Provisioning and loading the catalogue, written once for both engines
 //! over the shared statements: an engine only runs what these return or ask.
 
-use cairn_protocol::{Building, Floor, LatLon, PlanXy, Zone};
+use cairn_protocol::{Building, DeviceState, Floor, LatLon, PlanXy, Zone};
 
 use super::{
     Result, StoreError,
@@ -59,12 +59,12 @@ pub(super) fn provision(m: &Model) -> Vec<(&'static str, Vec<Value>)> {
     }
     for d in &m.devices {
         out.push((sql::UPSERT_DEVICE, device_row(d)));
-        for (metric, interval_s) in &d.points {
+        for p in &d.points {
             let row = vec![
-                point_key(&d.id, *metric).into(),
+                point_key(&d.id, p.metric).into(),
                 d.id.as_str().into(),
-                metric.name().into(),
-                Value::Int(i32::try_from(*interval_s).unwrap_or(i32::MAX)),
+                p.metric.name().into(),
+                Value::Int(i32::try_from(p.interval_s).unwrap_or(i32::MAX)),
             ];
             out.push((sql::UPSERT_POINT, row));
         }
@@ -72,7 +72,7 @@ pub(super) fn provision(m: &Model) -> Vec<(&'static str, Vec<Value>)> {
     out
 }
 
-fn device_row(d: &DeviceDef) -> Vec<Value> {
+pub(super) fn device_row(d: &DeviceDef) -> Vec<Value> {
     vec![
         d.id.as_str().into(),
         d.site_id.as_str().into(),
@@ -85,11 +85,15 @@ fn device_row(d: &DeviceDef) -> Vec<Value> {
         d.building_id.as_deref().into(),
         d.floor_id.as_deref().into(),
         d.zone_id.as_deref().into(),
-        d.location.lat.into(),
-        d.location.lon.into(),
+        d.location.map(|l| l.lat).into(),
+        d.location.map(|l| l.lon).into(),
         d.plan.map(|p| p.x).into(),
         d.plan.map(|p| p.y).into(),
         to_json(&d.tags).into(),
+        d.state.name().into(),
+        d.expected_interval_s
+            .map(|s| Value::Int(i32::try_from(s).unwrap_or(i32::MAX)))
+            .unwrap_or(Value::Null),
     ]
 }
 
@@ -189,12 +193,21 @@ fn device(r: &dyn Get) -> Result<DeviceDef> {
         building_id: r.opt_text(8)?,
         floor_id: r.opt_text(9)?,
         zone_id: r.opt_text(10)?,
-        location: LatLon {
-            lat: r.f64(11)?,
-            lon: r.f64(12)?,
+        location: match (r.opt_f64(11)?, r.opt_f64(12)?) {
+            (Some(lat), Some(lon)) => Some(LatLon { lat, lon }),
+            _ => None,
         },
         plan,
         tags: from_json("devices.tags", &r.text(15)?)?,
         points: Vec::new(),
+        state: DeviceState::parse(&r.text(16)?)
+            .ok_or_else(|| StoreError::Invalid("devices.state".into()))?,
+        expected_interval_s: r
+            .opt_i64(17)?
+            .map(|s| {
+                u32::try_from(s)
+                    .map_err(|_| StoreError::Invalid(format!("devices.expected_interval_s {s}")))
+            })
+            .transpose()?,
     })
 }

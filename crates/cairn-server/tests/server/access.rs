@@ -98,7 +98,7 @@ async fn alerts_fixture(s: &cairn_server::AppState) -> Alerts {
     let mut alarm = [0; 2];
     for (i, site) in [OWN, OTHER].into_iter().enumerate() {
         let point = s
-            .catalog
+            .catalog()
             .point_by_key(&format!("{site}-a-f0-z02-ms/co2"))
             .unwrap()
             .id;
@@ -346,7 +346,7 @@ fn alert_body(path: &str, uri: &str) -> Option<String> {
 
 fn table(s: &cairn_server::AppState, victim: i64, alerts: &Alerts) -> Vec<Case> {
     let point = |site: &str| {
-        s.catalog
+        s.catalog()
             .point_by_key(&format!("{site}-a-f0-z02-ms/co2"))
             .unwrap()
             .id
@@ -442,6 +442,32 @@ fn table(s: &cairn_server::AppState, victim: i64, alerts: &Alerts) -> Vec<Case> 
             format!("/api/devices/{}", dev(OTHER)),
             READ,
             HIDDEN,
+        ),
+        case(
+            "GET",
+            "/api/fleet/health",
+            "/api/fleet/health",
+            "/api/fleet/health",
+            READ,
+            READ,
+        ),
+        // A new device per request (filled in below), on the site `for` names.
+        case(
+            "POST",
+            "/api/devices",
+            format!("/api/devices?for={OWN}"),
+            format!("/api/devices?for={OTHER}"),
+            [401, 403, 403, 201, 201],
+            [401, 403, 403, 403, 201],
+        ),
+        // The device as it is, put back.
+        case(
+            "PUT",
+            "/api/devices/{id}",
+            format!("/api/devices/{}", dev(OWN)),
+            format!("/api/devices/{}", dev(OTHER)),
+            [401, 403, 403, 200, 200],
+            [401, 403, 403, 404, 200],
         ),
         case(
             "GET",
@@ -620,7 +646,21 @@ async fn every_endpoint_checks_role_and_site_for_every_caller() {
                     }
                 };
                 n += 1;
-                let body = match (c.path, &c.body) {
+                let body = match (c.method, c.path) {
+                    ("POST", "/api/devices") => {
+                        let site = uri.split("for=").nth(1).unwrap_or(OWN);
+                        Some(format!(
+                            r#"{{"id":"made-{n}","name":"New","kind":"thermometer","site_id":"{site}"}}"#
+                        ))
+                    }
+                    ("PUT", "/api/devices/{id}") => {
+                        let id = uri.rsplit('/').next().unwrap();
+                        let d = s.catalog().device(id).cloned().unwrap();
+                        Some(serde_json::to_string(&d).unwrap())
+                    }
+                    _ => c.body.clone(),
+                };
+                let body = match (c.path, &body) {
                     ("/api/users", Some(_)) => Some(format!(
                         r#"{{"username":"made-{n}","display_name":"New","role":"viewer","sites":["bru"]}}"#
                     )),
@@ -715,7 +755,13 @@ async fn socket_subscriptions_carry_only_granted_sites() {
         devices: v.iter().map(|s| (*s).to_owned()).collect(),
         ..Scope::default()
     };
-    let all_sites: Vec<String> = s.catalog.model.sites.iter().map(|x| x.id.clone()).collect();
+    let all_sites: Vec<String> = s
+        .catalog()
+        .model
+        .sites
+        .iter()
+        .map(|x| x.id.clone())
+        .collect();
     let all: Vec<&str> = all_sites.iter().map(String::as_str).collect();
     // (role, scope, denied?, the sites the snapshot holds)
     let table: Vec<(Role, Scope, bool, Vec<&str>)> = vec![
@@ -788,14 +834,14 @@ async fn socket_subscriptions_carry_only_granted_sites() {
         s.ingest.ingest_senml(&device, &pack, now).await.unwrap();
     }
     let own_point = s
-        .catalog
+        .catalog()
         .point_by_key(&format!("{OWN}-a-f0-z02-ms/co2"))
         .unwrap()
         .id;
     loop {
         if let ServerMsg::Readings { readings, .. } = next_msg(&mut ws).await {
             for r in &readings {
-                let site = &s.catalog.point(r.point).unwrap().site_id;
+                let site = &s.catalog().point(r.point).unwrap().site_id.clone();
                 assert_eq!(site, OWN, "a reading of another site reached the socket");
             }
             if readings

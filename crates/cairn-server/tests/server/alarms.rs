@@ -89,7 +89,7 @@ struct History {
 async fn the_backtest_raises_what_the_live_path_raises_for_random_rules_and_readings() {
     let dir = tempfile::tempdir().unwrap();
     let state = support::open_state(dir.path(), Some(42)).await;
-    let devices: Vec<String> = (state.catalog.points().iter())
+    let devices: Vec<String> = (state.catalog().points().iter())
         .filter(|p| p.metric == Metric::Co2)
         .map(|p| p.device_id.clone())
         .collect();
@@ -101,7 +101,7 @@ async fn the_backtest_raises_what_the_live_path_raises_for_random_rules_and_read
         // A device of its own per case: no earlier readings or state.
         let device = &devices[case as usize];
         let key = format!("{device}/co2");
-        let point = state.catalog.point_by_key(&key).unwrap().id;
+        let point = state.catalog().point_by_key(&key).unwrap().id;
         let spec = if rng.random_bool(0.5) {
             random_rule(&mut rng, &key, ScopeLevel::Point)
         } else {
@@ -438,18 +438,22 @@ async fn portfolio_at(now: i64, run_on_ms: i64) -> (usize, usize, usize) {
         .unwrap();
     let coloured: std::collections::HashSet<String> = (open.iter())
         .filter(|a| a.active && a.severity >= Severity::Warning)
-        .filter_map(|a| state.catalog.point(a.point).map(|p| p.device_id.clone()))
+        .filter_map(|a| state.catalog().point(a.point).map(|p| p.device_id.clone()))
         .collect();
     let old: std::collections::HashSet<String> = (latest.iter())
         .filter_map(|r| {
-            let p = state.catalog.point(r.point)?;
+            let p = state.catalog().point(r.point).cloned()?;
             let t = p.metric.default_thresholds()?;
             let beyond = t.warn_below.is_some_and(|b| r.value < b)
                 || t.warn_above.is_some_and(|a| r.value > a);
             beyond.then(|| p.device_id.clone())
         })
         .collect();
-    (coloured.len(), old.len(), state.catalog.model.devices.len())
+    (
+        coloured.len(),
+        old.len(),
+        state.catalog().model.devices.len(),
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -587,7 +591,7 @@ async fn history_is_judged_where_it_ends_and_a_disabled_rule_closes_its_alarms()
     state.ingest.ingest_history(&packs, now).await.unwrap();
     let battery = |open: &[alerts::AlarmRow]| {
         let p = state
-            .catalog
+            .catalog()
             .point_by_key(&format!("{device}/battery"))
             .unwrap()
             .id;

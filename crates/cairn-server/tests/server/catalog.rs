@@ -3,8 +3,8 @@
 
 use axum::http::StatusCode;
 use cairn_protocol::{
-    Building, DeviceKind, DeviceSummary, ErrorBody, Floor, Metric, Page, PointSummary, SiteSummary,
-    Zone,
+    Building, DeviceKind, DeviceSummary, ErrorBody, Floor, InventoryPage, Metric, Page,
+    PointSummary, SiteSummary, Zone,
 };
 use cairn_server::AppState;
 use serde::de::DeserializeOwned;
@@ -44,7 +44,7 @@ async fn sites_devices_and_points_filter_and_page() {
         vec!["ams"]
     );
 
-    let (_, bru) = get::<Page<DeviceSummary>>(&s, "/api/devices?site=bru&limit=1000").await;
+    let (_, bru) = get::<InventoryPage>(&s, "/api/devices?site=bru&limit=1000").await;
     let bru = bru.unwrap();
     assert!(bru.total > 0 && bru.items.iter().all(|d| d.site_id == "bru"));
     let meter = bru
@@ -56,14 +56,16 @@ async fn sites_devices_and_points_filter_and_page() {
     assert_eq!(meter.last_seen, None, "nothing ingested yet");
     assert!(!meter.model.is_empty() && !meter.serial.is_empty() && meter.installed.len() == 10);
 
-    let (_, all) = get::<Page<DeviceSummary>>(&s, "/api/devices?limit=1000").await;
+    let (_, all) = get::<InventoryPage>(&s, "/api/devices?limit=1000").await;
     let all = all.unwrap();
-    let (_, second) = get::<Page<DeviceSummary>>(&s, "/api/devices?limit=5&offset=5").await;
+    // Keyset paging: each page starts after the previous one's `next`.
+    let (_, first) = get::<InventoryPage>(&s, "/api/devices?limit=5").await;
+    let first = first.unwrap();
+    let next = first.next.clone().unwrap();
+    let (_, second) = get::<InventoryPage>(&s, &format!("/api/devices?limit=5&after={next}")).await;
     let second = second.unwrap();
-    assert_eq!(
-        (second.total, second.offset, second.limit),
-        (all.total, 5, 5)
-    );
+    assert_eq!(second.total, all.total);
+    assert_eq!(first.items, all.items[0..5].to_vec());
     assert_eq!(second.items, all.items[5..10].to_vec());
 
     let (_, co2) = get::<Page<PointSummary>>(&s, "/api/points?metric=co2&site=ghe").await;
@@ -132,7 +134,7 @@ async fn buildings_floors_zones_and_devices_nest() {
     }
 
     let (_, devices) =
-        get::<Page<DeviceSummary>>(&s, &format!("/api/devices?floor={}&limit=1000", f.id)).await;
+        get::<InventoryPage>(&s, &format!("/api/devices?floor={}&limit=1000", f.id)).await;
     let devices = devices.unwrap();
     assert!(devices.total > 3);
     assert!(
@@ -142,7 +144,7 @@ async fn buildings_floors_zones_and_devices_nest() {
             .all(|d| d.floor_id.as_deref() == Some(f.id.as_str()) && d.plan.is_some())
     );
     let (_, leaks) =
-        get::<Page<DeviceSummary>>(&s, "/api/devices?kind=leak_sensor&tag=water&limit=1000").await;
+        get::<InventoryPage>(&s, "/api/devices?kind=leak_sensor&tag=water&limit=1000").await;
     let leaks = leaks.unwrap();
     assert!(leaks.total > 10 && leaks.items.iter().all(|d| d.kind == DeviceKind::LeakSensor));
 
@@ -165,6 +167,10 @@ async fn bad_list_queries_say_what_and_where() {
         ("/api/points?limit=5000", "query.limit"),
         ("/api/points?metric=radon", "query.metric"),
         ("/api/devices?kind=toaster", "query.kind"),
+        ("/api/devices?health=sad", "query.health"),
+        ("/api/devices?sort=colour", "query.sort"),
+        ("/api/devices?dir=up", "query.dir"),
+        ("/api/devices?after=zz", "query.after"),
         ("/api/sites?offset=-1", "query"),
     ] {
         let (status, body) = get::<Page<SiteSummary>>(&s, uri).await;

@@ -22,11 +22,8 @@ async fn open(dir: &std::path::Path) -> AppState {
 
 /// A room's multisensor (temperature, humidity, CO2, occupancy, battery, signal).
 fn first_room(state: &AppState) -> String {
-    let p = state
-        .catalog
-        .points()
-        .iter()
-        .find(|p| p.metric == Metric::Co2);
+    let catalog = state.catalog();
+    let p = catalog.points().iter().find(|p| p.metric == Metric::Co2);
     p.unwrap().device_id.clone()
 }
 
@@ -51,7 +48,11 @@ async fn accepted_readings_are_stored_published_and_survive_a_restart() {
     }
     let s = open(dir.path()).await;
     assert_eq!(s.store.readings_stored().await.unwrap(), 2);
-    let co2 = s.catalog.point_by_key(&format!("{device}/co2")).unwrap();
+    let co2 = s
+        .catalog()
+        .point_by_key(&format!("{device}/co2"))
+        .unwrap()
+        .clone();
     let stored = s.store.range(co2.id, NOW - 1, NOW + 1).await.unwrap();
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].value, 812.0);
@@ -122,7 +123,7 @@ async fn a_device_cannot_write_another_devices_points() {
     let s = open(dir.path()).await;
     let device = first_room(&s);
     let other = s
-        .catalog
+        .catalog()
         .points()
         .iter()
         .find(|p| p.device_id != device && p.metric == Metric::AirTemperature)
@@ -155,7 +156,7 @@ async fn secondary_units_are_normalised_before_storing() {
     .unwrap();
     assert_eq!(s.ingest.ingest_senml(&device, &pack, NOW).await.unwrap(), 2);
     let temp = s
-        .catalog
+        .catalog()
         .point_by_key(&format!("{device}/air_temperature"))
         .unwrap()
         .id;

@@ -47,7 +47,8 @@ async fn readings_after(
         };
         let mut done = false;
         for r in batch {
-            let p = server.state().catalog.point(r.point).unwrap();
+            let p = server.state().catalog().point(r.point).unwrap().clone();
+            let p = &p;
             assert!(in_scope(p), "{} is out of scope", p.key);
             done |= r.point == until && r.ts == ts;
         }
@@ -174,7 +175,7 @@ async fn a_client_away_for_10_s_resumes_without_missing_a_reading() {
     };
     let co2 = server
         .state()
-        .catalog
+        .catalog()
         .point_by_key(&format!("{device}/co2"))
         .unwrap()
         .id;
@@ -239,7 +240,7 @@ async fn a_socket_receives_only_its_scope_and_can_change_it() {
     // Readings of both sites; only Amsterdam's arrive.
     let now = chrono::Utc::now().timestamp_millis();
     let both = ["bru-a-f0-z02-ms", "ams-a-f0-z02-ms"];
-    let catalog = server.state().catalog.clone();
+    let catalog = server.state().catalog().clone();
     let ams = catalog.point_by_key("ams-a-f0-z02-ms/co2").unwrap().id;
     let bru = catalog.point_by_key("bru-a-f0-z02-ms/co2").unwrap().id;
     readings_after(&server, &mut ws, now, &both, ams, |p| p.site_id == "ams").await;
@@ -289,7 +290,7 @@ async fn a_socket_receives_only_its_scope_and_can_change_it() {
             .unwrap();
         loop {
             if let ServerMsg::Snapshot { snapshot, .. } = next_msg(&mut ws).await {
-                let want: Vec<u32> = (server.state().catalog.points().iter())
+                let want: Vec<u32> = (server.state().catalog().points().iter())
                     .filter(|p| {
                         scope.devices.contains(&p.device_id)
                             || p.building_id.as_deref()

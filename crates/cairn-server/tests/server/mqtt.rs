@@ -55,7 +55,7 @@ async fn a_message_through_mosquitto_reaches_the_store_and_the_socket() {
     .unwrap();
     let co2 = server
         .state()
-        .catalog
+        .catalog()
         .point_by_key(&format!("{DEVICE}/co2"))
         .unwrap()
         .id;
@@ -216,7 +216,7 @@ async fn the_simulator_can_be_a_fleet_of_mqtt_devices() {
     assert!(
         server
             .state()
-            .catalog
+            .catalog()
             .points()
             .iter()
             .any(|p| p.device_id == device),

@@ -20,7 +20,7 @@ async fn state_with_history(dir: &std::path::Path) -> (AppState, u32) {
     let mut config = Config::for_tests(dir.to_path_buf());
     config.clock = Clock::Fixed(NOW);
     let s = support::open_state_with(config, Some(9)).await;
-    let point = s.catalog.points()[0].id;
+    let point = s.catalog().points()[0].id;
     // One day every 10 s (denser than the point's 1-min interval), with a one-hour outage from 12:00 and a spike at 15:00.
     let readings: Vec<Reading> = (0..8_640_i64)
         .filter(|i| !(4_320..4_680).contains(i))
@@ -77,7 +77,7 @@ async fn a_day_at_480_px_is_decimated_with_the_spike_and_the_gap_kept() {
 async fn several_points_in_one_request() {
     let dir = tempfile::tempdir().unwrap();
     let (s, point) = state_with_history(dir.path()).await;
-    let other = s.catalog.points()[1].id;
+    let other = s.catalog().points()[1].id;
     let (status, body) = get(
         &s,
         &format!(
@@ -161,7 +161,7 @@ async fn wide_columns_read_rollups_and_answer_exactly_as_raw() {
         let raw: Vec<(i64, f64)> = (s.store.range(point, from, to).await.unwrap().iter())
             .map(|r| (r.ts, r.value))
             .collect();
-        let interval = s.catalog.point(point).unwrap().interval_s;
+        let interval = s.catalog().point(point).unwrap().interval_s;
         let gap = (3 * i64::from(interval) * 1000).max((to - from) / i64::from(px));
         let want: (Vec<i64>, Vec<Option<f64>>) = m4(&raw, from, to, px, gap).into_iter().unzip();
         assert_eq!((got.t.clone(), got.v.clone()), want, "px {px}");

@@ -25,11 +25,11 @@ async fn a_day_of_backfill_is_complete_gap_free_and_visible_as_latest_values() {
     Simulator::prepare(&portfolio, &s.ingest, 42, 1)
         .await
         .unwrap();
-    let points = s.catalog.points().len() as u64;
+    let points = s.catalog().points().len() as u64;
     // Each point reports on its own interval over 24 h, less dropouts, plus
     // the leak and door events reported as they happen.
     let expected: u64 = s
-        .catalog
+        .catalog()
         .points()
         .iter()
         .map(|p| 86_400 / u64::from(p.interval_s))
@@ -41,7 +41,7 @@ async fn a_day_of_backfill_is_complete_gap_free_and_visible_as_latest_values() {
     );
 
     let mut with_holes = 0;
-    for p in s.catalog.points() {
+    for p in s.catalog().points() {
         let history = s
             .store
             .range(p.id, before - 86_400_000, before + 60_000)

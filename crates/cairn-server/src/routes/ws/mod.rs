@@ -80,7 +80,7 @@ async fn live(mut socket: WebSocket, state: AppState, caller: Caller) {
     let Some((resume, scope)) = hello(&mut socket).await else {
         return;
     };
-    let mut filter = Filter::new(&state.catalog, &scope, &caller.user);
+    let mut filter = Filter::new(&state.catalog(), &scope, &caller.user);
     if deny(&mut socket, &filter).await.is_err() {
         return;
     }
@@ -169,7 +169,7 @@ async fn live(mut socket: WebSocket, state: AppState, caller: Caller) {
                 Some(Ok(Message::Text(text))) => match serde_json::from_str::<ClientMsg>(&text) {
                     // A new scope: start again from a snapshot of it.
                     Ok(ClientMsg::Subscribe { scope }) => {
-                        filter = Filter::new(&state.catalog, &scope, &caller.user);
+                        filter = Filter::new(&state.catalog(), &scope, &caller.user);
                         if deny(&mut socket, &filter).await.is_err() { return; }
                         resync = true;
                     }

@@ -84,11 +84,24 @@ fn open(path: &Path) -> Result<Connection> {
     conn.pragma_update(None, "cache_size", -131_072)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     let done: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    // Foreign keys are off while migrating (a table rebuild drops the old
+    // table under its references) and checked before each commit.
+    conn.pragma_update(None, "foreign_keys", false)?;
     for (version, sql) in migrate::pending(done, Dialect::Sqlite) {
-        conn.execute_batch(&format!(
-            "BEGIN; {sql}; PRAGMA user_version = {version}; COMMIT;"
-        ))?;
+        conn.execute_batch(&format!("BEGIN; {sql};"))?;
+        let broken: i64 =
+            conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })?;
+        if broken > 0 {
+            conn.execute_batch("ROLLBACK;")?;
+            return Err(StoreError::Invalid(format!(
+                "migration {version} would leave {broken} broken references"
+            )));
+        }
+        conn.execute_batch(&format!("PRAGMA user_version = {version}; COMMIT;"))?;
     }
+    conn.pragma_update(None, "foreign_keys", true)?;
     Ok(conn)
 }
 

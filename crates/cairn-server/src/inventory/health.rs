@@ -1,0 +1,223 @@
+//! The health book: three clocks per device (last uplink, last reading of
+//! each point, last change of each point's value) and 30 days of daily
+//! battery levels, kept in memory from every stored reading, and the
+//! judgement of one device against them (`cairn_protocol::health` rules).
+//!
+//! Filled on start from the last two days of raw readings and 30 days of
+//! daily battery rollups (in the background: until then devices show as
+//! never reported), then from every pack ingest stores.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, PoisonError},
+};
+
+use cairn_protocol::{
+    DeviceHealth, DeviceState, Metric, Reading,
+    health::{self, HealthFlag, PointClock, SignalBand},
+};
+
+use crate::{
+    catalog::{Catalog, DeviceDef, SharedCatalog},
+    store::{Store, devices},
+};
+
+const DAY_MS: i64 = 86_400_000;
+
+#[derive(Default)]
+struct Book {
+    points: HashMap<u32, PointClock>,
+    /// Uplink times per device: a [`PointClock`] fed `(ts, 0)` per uplink.
+    devices: HashMap<String, PointClock>,
+    /// Per battery point, one `(day start, last level)` per UTC day, ≤ 31.
+    battery: HashMap<u32, Vec<(i64, f64)>>,
+}
+
+/// Shared, cheap to clone.
+#[derive(Clone, Default)]
+pub struct HealthBook(Arc<Mutex<Book>>);
+
+impl HealthBook {
+    /// Takes stored readings (any order within a call: each point's are
+    /// taken oldest first; ones older than what a clock holds are ignored).
+    pub fn observe(&self, catalog: &Catalog, readings: &[Reading]) {
+        let mut sorted: Vec<&Reading> = readings.iter().collect();
+        sorted.sort_by_key(|r| (r.ts, r.point));
+        let mut book = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        for r in sorted {
+            let Some(p) = catalog.point(r.point) else {
+                continue;
+            };
+            book.points
+                .entry(r.point)
+                .or_default()
+                .observe(r.ts, r.value);
+            let device = match book.devices.get_mut(&p.device_id) {
+                Some(d) => d,
+                None => book.devices.entry(p.device_id.clone()).or_default(),
+            };
+            device.observe(r.ts, 0.0);
+            if p.metric == Metric::Battery {
+                battery_sample(book.battery.entry(r.point).or_default(), r.ts, r.value);
+            }
+        }
+    }
+
+    /// Takes daily battery levels `(point, day start ms, level)` from the rollups.
+    pub fn observe_battery_days(&self, days: &[(u32, i64, f64)]) {
+        let mut book = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        for &(point, day, level) in days {
+            battery_sample(book.battery.entry(point).or_default(), day, level);
+        }
+    }
+
+    /// `d`'s health at `now`; `in_maintenance` says whether a window covers it.
+    pub fn judge(
+        &self,
+        catalog: &Catalog,
+        d: &DeviceDef,
+        latest: &HashMap<u32, Reading>,
+        in_maintenance: bool,
+        now: i64,
+    ) -> DeviceHealth {
+        let book = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        judge(&book, catalog, d, latest, in_maintenance, now)
+    }
+}
+
+/// Keeps one sample per UTC day (the day's last), 31 days at most.
+fn battery_sample(days: &mut Vec<(i64, f64)>, ts: i64, level: f64) {
+    let day = ts.div_euclid(DAY_MS) * DAY_MS;
+    match days
+        .iter_mut()
+        .find(|(d, _)| d.div_euclid(DAY_MS) * DAY_MS == day)
+    {
+        Some(s) if ts >= s.0 => *s = (ts, level),
+        Some(_) => {}
+        None => {
+            days.push((ts, level));
+            days.sort_by_key(|s| s.0);
+            if days.len() > 31 {
+                days.remove(0);
+            }
+        }
+    }
+}
+
+fn judge(
+    book: &Book,
+    catalog: &Catalog,
+    d: &DeviceDef,
+    latest: &HashMap<u32, Reading>,
+    in_maintenance: bool,
+    now: i64,
+) -> DeviceHealth {
+    let clock = book.devices.get(&d.id);
+    let last_uplink = clock.and_then(PointClock::last_ts);
+    // Judged by the hand-set interval, else the longer of the learned one
+    // and its points' configured one (an event-driven sensor's uplinks come
+    // closer than its heartbeat: never call it silent before the heartbeat).
+    let configured = (d.points.iter().map(|p| i64::from(p.interval_s) * 1000)).min();
+    let learned = clock.and_then(PointClock::interval_ms);
+    let (interval_ms, was_learned) = match (d.expected_interval_s, learned, configured) {
+        (Some(s), _, _) => (Some(i64::from(s) * 1000), false),
+        (None, Some(l), Some(c)) => (Some(l.max(c)), l > c),
+        (None, Some(l), None) => (Some(l), true),
+        (None, None, c) => (c, false),
+    };
+    let mut flags = Vec::new();
+    let mut out = DeviceHealth {
+        interval_s: interval_ms.map(|ms| u32::try_from(ms / 1000).unwrap_or(u32::MAX)),
+        learned: was_learned,
+        last_uplink,
+        ..DeviceHealth::default()
+    };
+    for id in catalog.device_points(&d.id) {
+        let Some(p) = catalog.point(*id) else {
+            continue;
+        };
+        let clock = book.points.get(id);
+        if health::judged_for_stuck(p.metric)
+            && clock.is_some_and(|c| {
+                let interval = c.interval_ms().unwrap_or(i64::from(p.interval_s) * 1000);
+                c.is_stuck(interval.max(i64::from(p.interval_s) * 1000))
+            })
+        {
+            out.stuck_points.push(*id);
+        }
+        let value = latest.get(id).map(|r| r.value);
+        match p.metric {
+            Metric::Battery => {
+                let samples = book.battery.get(id).map_or(&[][..], Vec::as_slice);
+                out.battery = health::battery_outlook(samples, now).or_else(|| {
+                    value.map(|level| health::BatteryOutlook {
+                        level,
+                        slope_per_day: 0.0,
+                        reaches_10_at: None,
+                    })
+                });
+            }
+            Metric::Signal => out.signal = value.map(SignalBand::from_dbm),
+            _ => {}
+        }
+    }
+    if d.state == DeviceState::Retired {
+        flags.push(HealthFlag::Retired);
+    } else {
+        if interval_ms.is_some_and(|i| health::is_silent(last_uplink, i, now)) {
+            flags.push(HealthFlag::Silent);
+        }
+        if !out.stuck_points.is_empty() {
+            flags.push(HealthFlag::Stuck);
+        }
+        if out
+            .battery
+            .as_ref()
+            .is_some_and(|b| b.level <= health::LOW_BATTERY_PERCENT)
+        {
+            flags.push(HealthFlag::LowBattery);
+        }
+        if out.signal == Some(SignalBand::Poor) {
+            flags.push(HealthFlag::WeakSignal);
+        }
+        if in_maintenance {
+            flags.push(HealthFlag::InMaintenance);
+        }
+        if last_uplink.is_none() {
+            flags.push(HealthFlag::NeverReported);
+        }
+    }
+    out.flags = flags;
+    out
+}
+
+/// How far back the book learns on start: two days of raw readings (a
+/// 10-minute sensor's 288 readings) and 30 days of daily battery levels.
+const LEARN_MS: i64 = 2 * DAY_MS;
+
+/// Fills `book` from the store as of `now`; logs (never fails the server)
+/// when the store cannot be read.
+pub async fn load(store: Store, catalog: SharedCatalog, book: HealthBook, now: i64) {
+    let since = now - LEARN_MS;
+    let readings = store
+        .transact(move |tx| devices::readings_since(tx, since))
+        .await;
+    let cat = catalog.load();
+    let battery: std::collections::HashSet<u32> = (cat.points().iter())
+        .filter(|p| p.metric == Metric::Battery)
+        .map(|p| p.id)
+        .collect();
+    let since = now - 31 * DAY_MS;
+    let days = store
+        .transact(move |tx| devices::daily_lasts(tx, since, &|p| battery.contains(&p)))
+        .await;
+    match (readings, days) {
+        (Ok(readings), Ok(days)) => {
+            book.observe_battery_days(&days);
+            book.observe(&cat, &readings);
+        }
+        (Err(e), _) | (_, Err(e)) => {
+            tracing::warn!("device health could not learn from history: {e}")
+        }
+    }
+}

@@ -1,0 +1,469 @@
+//! The device inventory (`/api/devices`): the list with filters, sort,
+//! keyset paging and counts per filter value; one device with its health;
+//! create and change (admins everywhere, managers on their sites), each
+//! audited in its transaction; the fleet health line. Device tokens are
+//! `tokens.rs`; CSV import and export `devices_csv.rs`.
+
+use std::collections::HashMap;
+
+use axum::{
+    Json,
+    extract::{Path, State, rejection::JsonRejection},
+    http::StatusCode,
+};
+use cairn_protocol::{
+    DeviceHealth, DeviceKind, DeviceSort, DeviceSpec, DeviceSummary, ErrorBody, FleetHealth,
+    InventoryPage, Metric, NewDevice, Reading, Role, health::HealthFlag,
+};
+use serde::Deserialize;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::{
+    auth::Caller,
+    catalog::{Catalog, DeviceDef},
+    error::{ApiQuery, AppError},
+    inventory::{list, validate},
+    state::AppState,
+    store::devices::{self, DeviceWrite},
+};
+
+pub const DEFAULT_LIMIT: u32 = 100;
+pub const MAX_LIMIT: u32 = 1_000;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_devices, create))
+        .routes(routes!(device, update))
+        .routes(routes!(fleet_health))
+}
+
+/// `GET /api/devices` filters; lists are comma-separated.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InventoryQuery {
+    /// Case-insensitive text in the id, name, model, serial, firmware or a tag.
+    pub q: Option<String>,
+    pub site: Option<String>,
+    pub building: Option<String>,
+    pub floor: Option<String>,
+    pub zone: Option<String>,
+    /// Device id (exact).
+    pub device: Option<String>,
+    /// Kinds, comma-separated, e.g. `multisensor,thermometer`.
+    pub kind: Option<String>,
+    pub model: Option<String>,
+    pub firmware: Option<String>,
+    /// Health flags, comma-separated (any of them): `silent`, `stuck`,
+    /// `low_battery`, `weak_signal`, `in_maintenance`, `retired`, `never_reported`.
+    pub health: Option<String>,
+    /// Marker tag the device carries.
+    pub tag: Option<String>,
+    /// Metric one of its points measures.
+    pub metric: Option<String>,
+    /// `true`: only devices with no place on the globe yet.
+    pub unplaced: Option<bool>,
+    /// `name` (default), `id`, `kind`, `model`, `site`, `place`, `status`,
+    /// `last_seen`, `battery`, `signal`, `firmware`.
+    pub sort: Option<String>,
+    /// `asc` (default) or `desc`.
+    pub dir: Option<String>,
+    /// The `next` of the previous page.
+    pub after: Option<String>,
+    /// 1 to 1,000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
+    pub limit: Option<u32>,
+    /// `true`: add counts per filter value.
+    pub facets: Option<bool>,
+}
+
+fn list_of<T>(
+    raw: &Option<String>,
+    at: &str,
+    parse: fn(&str) -> Option<T>,
+    all: &[&str],
+) -> Result<Vec<T>, AppError> {
+    (raw.as_deref()
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty()))
+    .map(|s| {
+        parse(s).ok_or_else(|| {
+            AppError::bad(at, format!("unknown {s:?}; use one of {}", all.join(", ")))
+        })
+    })
+    .collect()
+}
+
+/// The query checked: the filter, the order, the cursor and the page size.
+type Parsed = (list::Filter, list::Sorted, Option<(list::Key, String)>, usize);
+
+/// Checks `q`: 400 naming the parameter (`query.kind`, …) when it is wrong.
+pub(crate) fn parse(q: &InventoryQuery) -> Result<Parsed, AppError> {
+    let kinds: Vec<&str> = DeviceKind::ALL.iter().map(|k| k.name()).collect();
+    let flags: Vec<&str> = HealthFlag::ALL.iter().map(|f| f.name()).collect();
+    let metric = match q.metric.as_deref() {
+        None | Some("") => None,
+        Some(m) => Some(
+            Metric::parse(m)
+                .ok_or_else(|| AppError::bad("query.metric", format!("unknown metric {m:?}")))?,
+        ),
+    };
+    let filter = list::Filter {
+        q: q.q.clone(),
+        site: q.site.clone().filter(|s| !s.is_empty()),
+        building: q.building.clone().filter(|s| !s.is_empty()),
+        floor: q.floor.clone().filter(|s| !s.is_empty()),
+        zone: q.zone.clone().filter(|s| !s.is_empty()),
+        kinds: list_of(&q.kind, "query.kind", DeviceKind::parse, &kinds)?,
+        model: q.model.clone().filter(|s| !s.is_empty()),
+        firmware: q.firmware.clone().filter(|s| !s.is_empty()),
+        health: list_of(&q.health, "query.health", HealthFlag::parse, &flags)?,
+        tag: q.tag.clone().filter(|s| !s.is_empty()),
+        metric,
+        unplaced: q.unplaced.unwrap_or(false),
+        device: q.device.clone().filter(|s| !s.is_empty()),
+    };
+    let sort = match q.sort.as_deref() {
+        None | Some("") => DeviceSort::Name,
+        Some(s) => DeviceSort::parse(s).ok_or_else(|| {
+            let all: Vec<&str> = DeviceSort::ALL.iter().map(|s| s.name()).collect();
+            AppError::bad(
+                "query.sort",
+                format!("unknown sort {s:?}; use one of {}", all.join(", ")),
+            )
+        })?,
+    };
+    let descending = match q.dir.as_deref() {
+        None | Some("" | "asc") => false,
+        Some("desc") => true,
+        Some(d) => {
+            return Err(AppError::bad(
+                "query.dir",
+                format!("{d:?}: use asc or desc"),
+            ));
+        }
+    };
+    let after = match q.after.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(c) => Some(list::parse_cursor(c).ok_or_else(|| {
+            AppError::bad(
+                "query.after",
+                "not a cursor this list gave (use its `next`)",
+            )
+        })?),
+    };
+    let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(AppError::bad(
+            "query.limit",
+            format!("`limit` {limit} is not between 1 and {MAX_LIMIT}"),
+        ));
+    }
+    Ok((
+        filter,
+        list::Sorted { sort, descending },
+        after,
+        limit as usize,
+    ))
+}
+
+pub(crate) fn latest_by_point(state: &AppState) -> HashMap<u32, Reading> {
+    (state.bus.latest().into_iter())
+        .map(|r| (r.point, r))
+        .collect()
+}
+
+/// `d`'s health now.
+pub(crate) fn health_of(
+    state: &AppState,
+    catalog: &Catalog,
+    d: &DeviceDef,
+    latest: &HashMap<u32, Reading>,
+    now: i64,
+) -> DeviceHealth {
+    let maintenance =
+        (catalog.device_points(&d.id).iter()).any(|p| state.alerts.in_maintenance(*p, now));
+    state.health.judge(catalog, d, latest, maintenance, now)
+}
+
+/// The summary of `d` with its health.
+pub(crate) fn summary(
+    state: &AppState,
+    catalog: &Catalog,
+    d: &DeviceDef,
+    latest: &HashMap<u32, Reading>,
+    now: i64,
+) -> DeviceSummary {
+    DeviceSummary {
+        health: health_of(state, catalog, d, latest, now),
+        ..catalog.device_summary(d, latest)
+    }
+}
+
+/// The devices of the caller's sites that match, in order, with their health
+/// when the filter or the order needs it.
+pub(crate) fn matching<'a>(
+    state: &AppState,
+    caller: &Caller,
+    catalog: &'a Catalog,
+    filter: &list::Filter,
+    order: &list::Sorted,
+    latest: &HashMap<u32, Reading>,
+    now: i64,
+) -> Vec<(&'a DeviceDef, Option<DeviceHealth>)> {
+    let needs_health = filter.needs_health() || order.sort == DeviceSort::Status;
+    (catalog.model.devices.iter())
+        .filter(|d| caller.sees_site(&d.site_id))
+        .map(|d| {
+            (
+                d,
+                needs_health.then(|| health_of(state, catalog, d, latest, now)),
+            )
+        })
+        .collect()
+}
+
+#[utoipa::path(get, path = "/api/devices", tag = "inventory", params(InventoryQuery),
+    description = "The inventory of the caller's sites: filtered, sorted (ties by id), one page at a time by keyset (`after` = the previous page's `next`).",
+    responses((status = 200, body = InventoryPage), (status = 400, description = "Invalid query: the body says what and where", body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub(crate) async fn list_devices(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<InventoryQuery>,
+) -> Result<Json<InventoryPage>, AppError> {
+    let (filter, order, after, limit) = parse(&q)?;
+    let catalog = state.catalog();
+    let latest = latest_by_point(&state);
+    let now = state.now_ms();
+    let mut all = matching(&state, &caller, &catalog, &filter, &order, &latest, now);
+    if q.facets == Some(true) {
+        for (d, h) in &mut all {
+            if h.is_none() {
+                *h = Some(health_of(&state, &catalog, d, &latest, now));
+            }
+        }
+    }
+    let facets = (q.facets == Some(true)).then(|| {
+        let pairs: Vec<_> = all.iter().map(|(d, h)| (*d, h.as_ref())).collect();
+        list::facets(&filter, &pairs)
+    });
+    let keyed: Vec<_> = (all.into_iter())
+        .filter(|(d, h)| filter.matches(d, h.as_ref()))
+        .map(|(d, h)| {
+            let s = catalog.device_summary(d, &latest);
+            let key = order.key(d, (s.battery, s.signal, s.last_seen), h.as_ref());
+            (key, d.id.clone(), d)
+        })
+        .collect();
+    let total = keyed.len() as u64;
+    let (page, next) = list::page(keyed, &order, after.as_ref(), limit);
+    let items = (page.into_iter())
+        .map(|d| summary(&state, &catalog, d, &latest, now))
+        .collect();
+    Ok(Json(InventoryPage {
+        items,
+        total,
+        next,
+        facets,
+    }))
+}
+
+#[utoipa::path(get, path = "/api/devices/{id}", tag = "inventory",
+    params(("id" = String, Path, description = "Device id")),
+    responses((status = 200, body = DeviceSummary), (status = 401, body = ErrorBody), (status = 404, description = "No such device on the caller's sites", body = ErrorBody)))]
+pub(crate) async fn device(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<DeviceSummary>, AppError> {
+    let catalog = state.catalog();
+    let d = (catalog.device(&id))
+        .filter(|d| caller.sees_site(&d.site_id))
+        .ok_or_else(|| AppError::NotFound(format!("no device {id:?}")))?;
+    let latest = latest_by_point(&state);
+    Ok(Json(summary(&state, &catalog, d, &latest, state.now_ms())))
+}
+
+/// Refuses unless the caller may change devices of `site` (403 with why).
+fn may_edit(caller: &Caller, site: &str) -> Result<(), AppError> {
+    caller.require(Role::Manager)?;
+    if caller.sees_site(site) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(format!(
+            "site {site:?} is not one of yours: managers change devices of their own sites"
+        )))
+    }
+}
+
+fn rejected(details: Vec<cairn_protocol::ErrorDetail>) -> AppError {
+    let n = details.len();
+    AppError::Rejected {
+        message: format!(
+            "the device has {n} invalid field{}",
+            if n == 1 { "" } else { "s" }
+        ),
+        details,
+    }
+}
+
+/// Writes `writes` (audited by `caller`), then puts the new catalogue in
+/// force for every reader: lists, ingest, the alert rules.
+pub(crate) async fn write(
+    state: &AppState,
+    caller: &Caller,
+    writes: Vec<DeviceWrite>,
+) -> Result<(), AppError> {
+    let _one_at_a_time = state.shared_catalog.writing().await;
+    let audit = caller.audit("device", String::new());
+    state
+        .store
+        .transact(move |tx| devices::apply(tx, &writes, &audit))
+        .await?;
+    let catalog = state.store.load_catalog().await?;
+    state.shared_catalog.replace(catalog);
+    let latest = state.store.latest_readings().await?;
+    state.alerts.reload(&latest).await?;
+    Ok(())
+}
+
+#[utoipa::path(post, path = "/api/devices", tag = "inventory", request_body = DeviceSpec,
+    description = "Creates a device with its points (admins; managers on their sites) and returns its ingest token, this once.",
+    responses((status = 201, body = NewDevice),
+        (status = 400, description = "The body is not JSON of this shape", body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "Not a manager, or not this site's", body = ErrorBody),
+        (status = 422, description = "Invalid fields, one detail each (the id taken among them)", body = ErrorBody)))]
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    json: Result<Json<DeviceSpec>, JsonRejection>,
+) -> Result<(StatusCode, Json<NewDevice>), AppError> {
+    caller.require(Role::Manager)?;
+    let Json(spec) = json?;
+    may_edit(&caller, &spec.site_id)?;
+    let catalog = state.catalog();
+    let mut problems = validate::device_problems(&spec, &catalog.model);
+    if catalog.device(&spec.id).is_some() {
+        problems.push(crate::inventory::validate::field(
+            "id",
+            format!("a device {:?} exists already", spec.id),
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(rejected(problems));
+    }
+    let (token, hash) = crate::ingest::token::issue(&spec.id);
+    let id = spec.id.clone();
+    write(
+        &state,
+        &caller,
+        vec![DeviceWrite {
+            before: None,
+            after: spec,
+            token: Some(hash),
+        }],
+    )
+    .await?;
+    let catalog = state.catalog();
+    let d = catalog
+        .device(&id)
+        .ok_or_else(|| AppError::NotFound(format!("no device {id:?}")))?;
+    let device = summary(
+        &state,
+        &catalog,
+        d,
+        &latest_by_point(&state),
+        state.now_ms(),
+    );
+    Ok((StatusCode::CREATED, Json(NewDevice { device, token })))
+}
+
+#[utoipa::path(put, path = "/api/devices/{id}", tag = "inventory", request_body = DeviceSpec,
+    params(("id" = String, Path, description = "Device id")),
+    description = "Changes a device: fields, place (a move to another site needs both sites), points added or removed (a point with history stays), retired or back in service.",
+    responses((status = 200, body = DeviceSummary),
+        (status = 400, description = "The body is not JSON of this shape", body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "Not a manager, or not this site's", body = ErrorBody),
+        (status = 404, description = "No such device on the caller's sites", body = ErrorBody),
+        (status = 422, description = "Invalid fields, one detail each", body = ErrorBody)))]
+pub(crate) async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    json: Result<Json<DeviceSpec>, JsonRejection>,
+) -> Result<Json<DeviceSummary>, AppError> {
+    caller.require(Role::Manager)?;
+    let catalog = state.catalog();
+    let before = (catalog.device(&id))
+        .filter(|d| caller.sees_site(&d.site_id))
+        .cloned()
+        .ok_or_else(|| AppError::NotFound(format!("no device {id:?}")))?;
+    may_edit(&caller, &before.site_id)?;
+    let Json(spec) = json?;
+    may_edit(&caller, &spec.site_id)?;
+    let mut problems = validate::device_problems(&spec, &catalog.model);
+    if spec.id != id {
+        problems.push(validate::field(
+            "id",
+            "a device keeps its id (its readings are named by it)",
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(rejected(problems));
+    }
+    write(
+        &state,
+        &caller,
+        vec![DeviceWrite {
+            before: Some(before),
+            after: spec,
+            token: None,
+        }],
+    )
+    .await?;
+    let catalog = state.catalog();
+    let d = catalog
+        .device(&id)
+        .ok_or_else(|| AppError::NotFound(format!("no device {id:?}")))?;
+    Ok(Json(summary(
+        &state,
+        &catalog,
+        d,
+        &latest_by_point(&state),
+        state.now_ms(),
+    )))
+}
+
+#[utoipa::path(get, path = "/api/fleet/health", tag = "inventory",
+    description = "The fleet health line of the caller's sites: devices in service, silent, stuck, low on battery, in maintenance.",
+    responses((status = 200, body = FleetHealth), (status = 401, body = ErrorBody)))]
+pub(crate) async fn fleet_health(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<FleetHealth>, AppError> {
+    let catalog = state.catalog();
+    let latest = latest_by_point(&state);
+    let now = state.now_ms();
+    let mut out = FleetHealth::default();
+    for d in catalog
+        .model
+        .devices
+        .iter()
+        .filter(|d| caller.sees_site(&d.site_id))
+    {
+        let h = health_of(&state, &catalog, d, &latest, now);
+        if h.flags.contains(&HealthFlag::Retired) {
+            continue;
+        }
+        out.active += 1;
+        let has = |f| u64::from(h.flags.contains(&f));
+        out.silent += has(HealthFlag::Silent);
+        out.stuck += has(HealthFlag::Stuck);
+        out.low_battery += has(HealthFlag::LowBattery);
+        out.in_maintenance += has(HealthFlag::InMaintenance);
+    }
+    Ok(Json(out))
+}

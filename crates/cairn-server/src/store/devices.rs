@@ -1,0 +1,182 @@
+//! Device writes of the inventory, written once for both engines over
+//! [`Exec`]: create, change (move, retire, points added or removed) and the
+//! ingest token, each with its audit entry in the same transaction.
+
+use super::{
+    Result, Sha256, StoreError,
+    access::{Get, Value},
+    accounts::AuditRecord,
+    exec::Exec,
+    model::device_row,
+    rows::to_json,
+    sql,
+};
+use crate::catalog::{DeviceDef, point_key};
+
+const INSERT_DEVICE: &str = "INSERT INTO devices (id, site_id, name, kind, model, firmware,
+        serial, installed, building_id, floor_id, zone_id, lat, lon, plan_x, plan_y, tags, state,
+        expected_interval_s)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+    ON CONFLICT (id) DO NOTHING";
+/// Readings and alarms of the point keyed `$1`: a point with either stays.
+const POINT_HISTORY: &str = "SELECT
+    (SELECT count(*) FROM readings WHERE point_id = (SELECT id FROM points WHERE key = $1)),
+    (SELECT count(*) FROM alarms WHERE point_id = (SELECT id FROM points WHERE key = $1))";
+const DELETE_POINT: &str = "DELETE FROM points WHERE key = $1";
+const DELETE_POINT_PHASES: &str =
+    "DELETE FROM rule_phases WHERE point_id = (SELECT id FROM points WHERE key = $1)";
+
+/// One device change: `before` none = a new device.
+#[derive(Debug, Clone)]
+pub struct DeviceWrite {
+    pub before: Option<DeviceDef>,
+    pub after: DeviceDef,
+    /// A new device's ingest token hash, stored with it.
+    pub token: Option<Sha256>,
+}
+
+fn refused(location: &str, message: String) -> StoreError {
+    StoreError::Refused {
+        location: location.into(),
+        message,
+    }
+}
+
+/// Applies `writes` in the caller's transaction, each with an audit entry
+/// (`device.create` or `device.update`, before and after as JSON) made from
+/// `audit`. Errors: `Refused` when a new id is taken or a removed point has
+/// readings (nothing is written then: the caller's transaction rolls back).
+pub fn apply(tx: &mut dyn Exec, writes: &[DeviceWrite], audit: &AuditRecord) -> Result<()> {
+    for w in writes {
+        let d = &w.after;
+        match &w.before {
+            None => {
+                if tx.exec(INSERT_DEVICE, &device_row(d))? == 0 {
+                    return Err(refused("id", format!("a device {:?} exists already", d.id)));
+                }
+            }
+            Some(_) => {
+                tx.exec(sql::UPSERT_DEVICE, &device_row(d))?;
+            }
+        }
+        for p in &d.points {
+            let row = [
+                point_key(&d.id, p.metric).into(),
+                d.id.as_str().into(),
+                p.metric.name().into(),
+                Value::Int(i32::try_from(p.interval_s).unwrap_or(i32::MAX)),
+            ];
+            tx.exec(sql::UPSERT_POINT, &row)?;
+        }
+        let removed = (w.before.iter().flat_map(|b| &b.points))
+            .filter(|p| !d.points.iter().any(|q| q.metric == p.metric));
+        for p in removed {
+            let key = point_key(&d.id, p.metric);
+            let rows = tx.query(POINT_HISTORY, &[key.as_str().into()])?;
+            let count = |i| rows.first().map_or(Ok(0), |r| r.i64(i));
+            let (readings, alarms) = (count(0)?, count(1)?);
+            if readings + alarms > 0 {
+                return Err(refused(
+                    "points",
+                    format!(
+                        "{key} has {readings} stored readings and {alarms} alarms, and stays: \
+                         retire the device instead of removing a point with history"
+                    ),
+                ));
+            }
+            tx.exec(DELETE_POINT_PHASES, &[key.as_str().into()])?;
+            tx.exec(DELETE_POINT, &[key.as_str().into()])?;
+        }
+        if let Some(hash) = w.token {
+            tx.exec(
+                sql::SET_DEVICE_TOKEN,
+                &[
+                    Value::Bytes(hash.to_vec()),
+                    Value::Big(audit.at),
+                    d.id.as_str().into(),
+                ],
+            )?;
+        }
+        let entry = AuditRecord {
+            action: if w.before.is_some() {
+                "device.update"
+            } else {
+                "device.create"
+            }
+            .into(),
+            target: format!("device:{}", d.id),
+            before: w.before.as_ref().map(to_json),
+            after: Some(to_json(d)),
+            ..audit.clone()
+        };
+        tx.exec(sql::APPEND_AUDIT, &entry.params())?;
+    }
+    Ok(())
+}
+
+/// Replaces `device`'s ingest token hash, audited as `device.token`.
+/// Returns false (nothing written) when the device does not exist.
+pub fn rotate_token(
+    tx: &mut dyn Exec,
+    device: &str,
+    hash: Sha256,
+    audit: &AuditRecord,
+) -> Result<bool> {
+    let n = tx.exec(
+        sql::SET_DEVICE_TOKEN,
+        &[
+            Value::Bytes(hash.to_vec()),
+            Value::Big(audit.at),
+            device.into(),
+        ],
+    )?;
+    if n > 0 {
+        let entry = AuditRecord {
+            action: "device.token".into(),
+            target: format!("device:{device}"),
+            after: Some(r#"{"token":"issued"}"#.into()),
+            ..audit.clone()
+        };
+        tx.exec(sql::APPEND_AUDIT, &entry.params())?;
+    }
+    Ok(n > 0)
+}
+
+/// Every raw reading since `since` (UTC ms), oldest first: what the health
+/// book learns from on start.
+pub fn readings_since(tx: &mut dyn Exec, since: i64) -> Result<Vec<cairn_protocol::Reading>> {
+    let rows = tx.query(
+        "SELECT point_id, ts, value FROM readings WHERE ts >= $1 ORDER BY ts",
+        &[Value::Big(since)],
+    )?;
+    rows.iter()
+        .map(|r| {
+            Ok(cairn_protocol::Reading {
+                point: super::rows::point_id(r, 0)?,
+                ts: r.i64(1)?,
+                value: r.f64(2)?,
+            })
+        })
+        .collect()
+}
+
+/// `(point, day start, the day's last value)` of every daily rollup since
+/// `since` (UTC ms) of the points `wanted` keeps.
+pub fn daily_lasts(
+    tx: &mut dyn Exec,
+    since: i64,
+    wanted: &dyn Fn(u32) -> bool,
+) -> Result<Vec<(u32, i64, f64)>> {
+    let rows = tx.query(
+        "SELECT point_id, last_ts, v_last FROM rollups WHERE level = $1 AND bucket >= $2",
+        &[Value::Big(super::rollup::DAY_MS), Value::Big(since)],
+    )?;
+    let mut out = Vec::new();
+    for r in &rows {
+        let point = super::rows::point_id(r, 0)?;
+        if wanted(point) {
+            out.push((point, r.i64(1)?, r.f64(2)?));
+        }
+    }
+    Ok(out)
+}

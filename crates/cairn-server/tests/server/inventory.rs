@@ -1,0 +1,268 @@
+//! The device inventory: provisioning checked by the shared validator,
+//! devices created and changed through the API (audited, token once, roles),
+//! health judged from what devices send, retired devices refused.
+
+use axum::http::StatusCode;
+use cairn_protocol::{
+    DeviceSpec, DeviceState, DeviceSummary, ErrorBody, FleetHealth, InventoryPage, LatLon, Metric,
+    NewDevice, PointSpec, Role, health::HealthFlag,
+};
+use cairn_server::{AppState, Config, ingest::SenmlRecord, time::Clock};
+
+use crate::support::{self, Session};
+
+/// 2026-11-30 09:00 UTC: the clock every test here runs on.
+const NOW: i64 = 1_796_029_200_000;
+
+async fn state(dir: &std::path::Path) -> AppState {
+    let mut config = Config::for_tests(dir.to_path_buf());
+    config.clock = Clock::Fixed(NOW);
+    support::open_state_with(config, Some(42)).await
+}
+
+fn spec(id: &str, site: &str) -> DeviceSpec {
+    DeviceSpec {
+        id: id.into(),
+        name: format!("Test {id}"),
+        kind: cairn_protocol::DeviceKind::Thermometer,
+        model: "Elsys ERS".into(),
+        firmware: "1.0".into(),
+        serial: "E1".into(),
+        installed: String::new(),
+        site_id: site.into(),
+        building_id: None,
+        floor_id: None,
+        zone_id: None,
+        location: None,
+        plan: None,
+        tags: vec!["sensor".into()],
+        points: vec![PointSpec {
+            metric: Metric::AirTemperature,
+            interval_s: 60,
+        }],
+        expected_interval_s: None,
+        state: DeviceState::Active,
+    }
+}
+
+async fn send(
+    s: &AppState,
+    method: &str,
+    uri: &str,
+    who: &Session,
+    body: &DeviceSpec,
+) -> (StatusCode, String) {
+    let json = serde_json::to_string(body).unwrap();
+    support::send(s, method, uri, Some(who), Some(&json)).await
+}
+
+fn fields(body: &str) -> Vec<(String, String)> {
+    let e: ErrorBody = serde_json::from_str(body).unwrap();
+    (e.details.into_iter())
+        .map(|d| (d.location.unwrap_or_default(), d.message))
+        .collect()
+}
+
+#[tokio::test]
+async fn provisioning_lists_every_bad_device_by_row_and_field_and_stores_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config::for_tests(dir.path().to_path_buf());
+    let mut far = spec("far", "s1");
+    far.location = Some(LatLon {
+        lat: 95.0,
+        lon: 200.0,
+    });
+    let mut long = spec("long", "s1");
+    long.name = "n".repeat(5_000);
+    let model = serde_json::json!({
+        "sites": [{"id": "s1", "name": "Site", "address": "Rue 1", "city": "Brussels",
+                   "time_zone": "Europe/Brussels", "lat": 50.8, "lon": 4.3}],
+        "devices": [far, spec("bad 2/../x", "s1"), long, spec("orphan", "nope"), spec("fine", "s1")],
+    });
+    let path = dir.path().join("model.json");
+    std::fs::write(&path, model.to_string()).unwrap();
+    let err = cairn_server::provision_file(&config, &path)
+        .await
+        .unwrap_err()
+        .to_string();
+    for says in [
+        r#"devices[0] "far": location.lat: a latitude from -90 to 90"#,
+        r#"devices[0] "far": location.lon: a longitude from -180 to 180"#,
+        r#"devices[1] "bad 2/../x": id: ' ' is not allowed"#,
+        r#"devices[2] "long": name: 1 to 100 characters"#,
+        r#"devices[3] "orphan": site_id: no site "nope""#,
+        "5 problems, nothing was stored",
+    ] {
+        assert!(err.contains(says), "expected {says:?} in:\n{err}");
+    }
+    assert!(!err.contains("FOREIGN KEY"), "{err}");
+    let s = support::open_state(dir.path(), None).await;
+    assert!(s.catalog().model.devices.is_empty() && s.catalog().model.sites.is_empty());
+
+    // The same file without its bad devices goes in, the unplaced device too.
+    let model = serde_json::json!({
+        "sites": model["sites"].clone(),
+        "devices": [spec("fine", "s1")],
+    });
+    std::fs::write(&path, model.to_string()).unwrap();
+    drop(s);
+    assert_eq!(
+        cairn_server::provision_file(&config, &path).await.unwrap(),
+        (1, 1)
+    );
+    let s = support::open_state(dir.path(), None).await;
+    let d = s.catalog().device("fine").cloned().unwrap();
+    assert_eq!((d.location, d.points.len()), (None, 1));
+}
+
+#[tokio::test]
+async fn devices_are_created_with_a_token_once_changed_with_audit_and_refused_to_viewers() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = state(dir.path()).await;
+    let admin = support::admin(&s).await;
+    let viewer = support::session(&s, "v", Role::Viewer, &[]).await;
+    let ghent = support::session(&s, "m-ghe", Role::Manager, &["ghe"]).await;
+
+    // The form's rules and the catalogue's, by field, and nothing stored.
+    let mut bad = spec("new 1", "bru");
+    bad.location = Some(LatLon {
+        lat: 95.0,
+        lon: 4.0,
+    });
+    bad.floor_id = Some("nope".into());
+    let (status, body) = send(&s, "POST", "/api/devices", &admin, &bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let got = fields(&body);
+    for f in ["id", "location.lat", "building_id"] {
+        assert!(got.iter().any(|(l, _)| l == f), "{f} in {got:?}");
+    }
+    let (status, _) = send(&s, "POST", "/api/devices", &viewer, &spec("v1", "bru")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = send(&s, "POST", "/api/devices", &ghent, &spec("g1", "bru")).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a Ghent manager adds nothing in Brussels"
+    );
+
+    let (status, body) = send(
+        &s,
+        "POST",
+        "/api/devices",
+        &admin,
+        &spec("bru-new-1", "bru"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let created: NewDevice = serde_json::from_str(&body).unwrap();
+    assert!(created.token.starts_with("bru-new-1.") && created.token.len() > 40);
+    assert_eq!(created.device.location, None);
+    let (status, body) = send(
+        &s,
+        "POST",
+        "/api/devices",
+        &admin,
+        &spec("bru-new-1", "bru"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        fields(&body)
+            .iter()
+            .any(|(l, m)| l == "id" && m.contains("exists already"))
+    );
+
+    // The token is never shown again; the device is listed, unplaced.
+    let (_, body) = support::get(&s, "/api/devices/bru-new-1").await;
+    assert!(!body.contains(&created.token));
+    let (_, body) = support::get(&s, "/api/devices?unplaced=true&site=bru").await;
+    let page: InventoryPage = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        page.items.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(),
+        ["bru-new-1"]
+    );
+
+    // Placed and retired by an edit; a viewer's edit is refused.
+    let mut placed = spec("bru-new-1", "bru");
+    placed.location = Some(LatLon {
+        lat: 50.84,
+        lon: 4.36,
+    });
+    let (status, _) = send(&s, "PUT", "/api/devices/bru-new-1", &viewer, &placed).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    placed.state = DeviceState::Retired;
+    let (status, body) = send(&s, "PUT", "/api/devices/bru-new-1", &admin, &placed).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let d: DeviceSummary = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        (d.location, d.state),
+        (placed.location, DeviceState::Retired)
+    );
+    assert_eq!(d.health.flags, [HealthFlag::Retired]);
+    let (_, body) = support::get(&s, "/api/audit?action=device.&limit=10").await;
+    assert_eq!(body.matches("device:bru-new-1").count(), 2, "{body}");
+
+    // A retired device's readings are refused.
+    let pack: Vec<SenmlRecord> = serde_json::from_str(
+        r#"[{"n":"bru-new-1/air_temperature","u":"Cel","v":21.5,"t":1796029100}]"#,
+    )
+    .unwrap();
+    let refused = s.ingest.ingest_senml("bru-new-1", &pack, NOW).await;
+    assert!(format!("{refused:?}").contains("retired"), "{refused:?}");
+}
+
+/// Readings of `device`'s temperature at each of `times` (UTC ms).
+async fn report(s: &AppState, device: &str, times: &[i64]) {
+    for (i, t) in times.iter().enumerate() {
+        let json = format!(
+            r#"[{{"n":"{device}/air_temperature","u":"Cel","v":{},"t":{}}}]"#,
+            20.0 + i as f64 / 10.0,
+            *t as f64 / 1000.0
+        );
+        let pack: Vec<SenmlRecord> = serde_json::from_str(&json).unwrap();
+        s.ingest.ingest_senml(device, &pack, NOW).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_device_that_stops_reporting_is_silent_after_two_learned_intervals() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = state(dir.path()).await;
+    let admin = support::admin(&s).await;
+    for id in ["quiet", "steady"] {
+        let (status, body) = send(&s, "POST", "/api/devices", &admin, &spec(id, "bru")).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    // Both report every 60 s; "quiet" stops 4 minutes before now (silent
+    // after 2 × 60 s + 60 s), "steady" reported 1 minute ago.
+    let minute = 60_000;
+    let quiet: Vec<i64> = (0..8).map(|i| NOW - (12 - i) * minute).collect();
+    let steady: Vec<i64> = (0..8).map(|i| NOW - (8 - i) * minute).collect();
+    report(&s, "quiet", &quiet).await;
+    report(&s, "steady", &steady).await;
+
+    let (_, body) = support::get(&s, "/api/devices?health=silent&site=bru").await;
+    let page: InventoryPage = serde_json::from_str(&body).unwrap();
+    let silent: Vec<&str> = page.items.iter().map(|d| d.id.as_str()).collect();
+    assert!(
+        silent.contains(&"quiet") && !silent.contains(&"steady"),
+        "{silent:?}"
+    );
+    let quiet = page.items.iter().find(|d| d.id == "quiet").unwrap();
+    assert_eq!(quiet.health.interval_s, Some(60));
+    assert_eq!(quiet.health.last_uplink, Some(NOW - 5 * minute));
+
+    let (_, body) = support::get(&s, "/api/devices/steady").await;
+    let steady: DeviceSummary = serde_json::from_str(&body).unwrap();
+    assert!(
+        !steady.health.flags.contains(&HealthFlag::Silent),
+        "{:?}",
+        steady.health
+    );
+
+    // The simulator's devices never reported (no backfill here): not silent.
+    let (_, body) = support::get(&s, "/api/fleet/health").await;
+    let fleet: FleetHealth = serde_json::from_str(&body).unwrap();
+    assert_eq!(fleet.silent, 1, "{fleet:?}");
+    assert_eq!(fleet.active, s.catalog().model.devices.len() as u64);
+}
