@@ -139,3 +139,60 @@ pub struct NewDevice {
     pub device: DeviceSummary,
     pub token: String,
 }
+
+/// What importing one CSV row would do (or did).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ImportAction {
+    Create,
+    Update,
+    Unchanged,
+    /// The row has errors: nothing of the file is written.
+    Invalid,
+}
+
+/// One field a row changes: CSV column, the value now and the file's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FieldChange {
+    pub column: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// One problem of the file: its line (the header is line 1), its column
+/// (empty for the whole row or file) and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportError {
+    pub row: u32,
+    pub column: String,
+    pub message: String,
+}
+
+/// One data row of the file and what it does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportRow {
+    /// Line in the file (the header is line 1).
+    pub row: u32,
+    pub id: String,
+    pub action: ImportAction,
+    /// For an update, field by field.
+    pub changes: Vec<FieldChange>,
+}
+
+/// `POST /api/inventory/import`: the plan (`apply=false`, nothing written)
+/// or what was written (`apply=true`: all rows or, with any error, none).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportPlan {
+    pub rows: Vec<ImportRow>,
+    pub errors: Vec<ImportError>,
+    pub create: u32,
+    pub update: u32,
+    pub unchanged: u32,
+    /// Whether it was written.
+    pub applied: bool,
+}

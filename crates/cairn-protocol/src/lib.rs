@@ -26,7 +26,8 @@ pub use auth::{
 };
 pub use error::{ErrorBody, ErrorDetail};
 pub use fleet::{
-    DeviceHealth, DeviceSort, FacetCount, Facets, FleetHealth, InventoryPage, NewDevice,
+    DeviceHealth, DeviceSort, FacetCount, Facets, FieldChange, FleetHealth, ImportAction,
+    ImportError, ImportPlan, ImportRow, InventoryPage, NewDevice,
 };
 pub use inventory::{DeviceSpec, DeviceState, PointSpec};
 pub use model::{

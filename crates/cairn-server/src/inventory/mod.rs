@@ -2,6 +2,7 @@
 //! (`validate.rs`), the health book (`health.rs`), the list's filters, sort
 //! and keyset paging (`list.rs`), and CSV import plans and export (`csv.rs`).
 
+pub mod csv;
 pub mod health;
 pub mod list;
 pub mod validate;

@@ -96,7 +96,12 @@ fn list_of<T>(
 }
 
 /// The query checked: the filter, the order, the cursor and the page size.
-type Parsed = (list::Filter, list::Sorted, Option<(list::Key, String)>, usize);
+type Parsed = (
+    list::Filter,
+    list::Sorted,
+    Option<(list::Key, String)>,
+    usize,
+);
 
 /// Checks `q`: 400 naming the parameter (`query.kind`, …) when it is wrong.
 pub(crate) fn parse(q: &InventoryQuery) -> Result<Parsed, AppError> {

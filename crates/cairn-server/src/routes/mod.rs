@@ -7,6 +7,7 @@ mod auth;
 mod catalog;
 mod channels;
 mod devices;
+mod devices_csv;
 mod floor_plan;
 mod health;
 mod ingest;
@@ -34,6 +35,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(auth::router())
         .merge(catalog::router())
         .merge(devices::router())
+        .merge(devices_csv::router())
         .merge(snapshot::router())
         .merge(series::router())
         .merge(ingest::router())

@@ -445,6 +445,24 @@ fn table(s: &cairn_server::AppState, victim: i64, alerts: &Alerts) -> Vec<Case> 
         ),
         case(
             "GET",
+            "/api/inventory/export.csv",
+            format!("/api/inventory/export.csv?site={OWN}"),
+            format!("/api/inventory/export.csv?q={OTHER}-a"),
+            READ,
+            READ,
+        ),
+        // A plan of one row changing the site's device's name: a manager of
+        // another site is told per row, not refused as a whole.
+        case(
+            "POST",
+            "/api/inventory/import",
+            format!("/api/inventory/import?for={OWN}"),
+            format!("/api/inventory/import?for={OTHER}"),
+            [401, 403, 403, 200, 200],
+            [401, 403, 403, 200, 200],
+        ),
+        case(
+            "GET",
             "/api/fleet/health",
             "/api/fleet/health",
             "/api/fleet/health",
@@ -652,6 +670,10 @@ async fn every_endpoint_checks_role_and_site_for_every_caller() {
                         Some(format!(
                             r#"{{"id":"made-{n}","name":"New","kind":"thermometer","site_id":"{site}"}}"#
                         ))
+                    }
+                    ("POST", "/api/inventory/import") => {
+                        let site = uri.split("for=").nth(1).unwrap_or(OWN);
+                        Some(format!("id,name\n{site}-a-f0-z02-ms,Renamed by import\n"))
                     }
                     ("PUT", "/api/devices/{id}") => {
                         let id = uri.rsplit('/').next().unwrap();

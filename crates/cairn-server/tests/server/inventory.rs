@@ -4,8 +4,8 @@
 
 use axum::http::StatusCode;
 use cairn_protocol::{
-    DeviceSpec, DeviceState, DeviceSummary, ErrorBody, FleetHealth, InventoryPage, LatLon, Metric,
-    NewDevice, PointSpec, Role, health::HealthFlag,
+    DeviceSpec, DeviceState, DeviceSummary, ErrorBody, FleetHealth, ImportAction, ImportPlan,
+    InventoryPage, LatLon, Metric, NewDevice, PointSpec, Role, health::HealthFlag,
 };
 use cairn_server::{AppState, Config, ingest::SenmlRecord, time::Clock};
 
@@ -265,4 +265,138 @@ async fn a_device_that_stops_reporting_is_silent_after_two_learned_intervals() {
     let fleet: FleetHealth = serde_json::from_str(&body).unwrap();
     assert_eq!(fleet.silent, 1, "{fleet:?}");
     assert_eq!(fleet.active, s.catalog().model.devices.len() as u64);
+}
+
+async fn import(s: &AppState, who: &Session, csv: &str, apply: bool) -> (StatusCode, ImportPlan) {
+    let uri = format!("/api/inventory/import?apply={apply}");
+    let (status, body) =
+        support::send_typed(s, "POST", &uri, Some(who), Some(("text/csv", csv))).await;
+    (
+        status,
+        serde_json::from_str(&body).unwrap_or_else(|_| panic!("{status} {body}")),
+    )
+}
+
+#[tokio::test]
+async fn csv_import_reports_every_bad_row_writes_all_or_nothing_and_round_trips() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = state(dir.path()).await;
+    let admin = support::admin(&s).await;
+    let devices_before = s.catalog().model.devices.len();
+
+    let mixed = "id,name,kind,site_id,lat,lon,points\n\
+        new-1,Boiler room,thermometer,bru,50.84,4.35,air_temperature:600\n\
+        new-2,Far,thermometer,bru,95,4.35,air_temperature:600\n\
+        new-3,Odd,toaster,bru,,,air_temperature:600\n\
+        new-4,Lost,thermometer,nope,,,air_temperature:600\n\
+        new-1,Again,thermometer,bru,,,air_temperature:600\n\
+        new-5,Bad points,thermometer,bru,,,co2\n";
+    let (status, plan) = import(&s, &admin, mixed, true).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!plan.applied);
+    let errors: Vec<(u32, &str)> = plan
+        .errors
+        .iter()
+        .map(|e| (e.row, e.column.as_str()))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            (3, "lat"),
+            (4, "kind"),
+            (5, "site_id"),
+            (6, "id"),
+            (7, "points")
+        ]
+    );
+    assert_eq!(plan.rows[0].action, ImportAction::Create);
+    assert_eq!(
+        s.catalog().model.devices.len(),
+        devices_before,
+        "nothing written"
+    );
+    assert!(s.catalog().device("new-1").is_none());
+
+    let (status, plan) = import(&s, &admin, "id,name,colour\nx,y,red\n", false).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        plan.errors[0].column, "colour",
+        "unknown columns are errors"
+    );
+
+    // A good file imports exactly, and a second time changes nothing.
+    let good = "id,name,kind,site_id,points,tags\n\
+        new-1,Boiler room,thermometer,bru,air_temperature:600,sensor plant\n\
+        new-2,=SUM(A1:A9),leak_sensor,bru,leak:3600 battery:3600,\n";
+    let (status, plan) = import(&s, &admin, good, true).await;
+    assert_eq!(
+        (status, plan.create, plan.applied),
+        (StatusCode::OK, 2, true),
+        "{plan:?}"
+    );
+    let d = s.catalog().device("new-1").cloned().unwrap();
+    assert_eq!(
+        (d.name.as_str(), d.kind, d.location),
+        ("Boiler room", cairn_protocol::DeviceKind::Thermometer, None)
+    );
+    assert_eq!(d.tags, ["sensor", "plant"]);
+    assert_eq!(
+        d.points,
+        [PointSpec {
+            metric: Metric::AirTemperature,
+            interval_s: 600
+        }]
+    );
+    let audit = |s: &AppState| {
+        let s = s.clone();
+        async move {
+            support::get(&s, "/api/audit?action=device.&limit=1000")
+                .await
+                .1
+                .matches("\"id\":")
+                .count()
+        }
+    };
+    let entries = audit(&s).await;
+    let (_, again) = import(&s, &admin, good, true).await;
+    assert_eq!((again.create, again.update, again.unchanged), (0, 0, 2));
+    assert_eq!(
+        audit(&s).await,
+        entries,
+        "an unchanged import writes nothing"
+    );
+
+    // An update is planned field by field.
+    let (_, plan) = import(&s, &admin, "id,name\nnew-1,Boiler room 2\n", false).await;
+    assert_eq!(plan.rows[0].action, ImportAction::Update);
+    let change = &plan.rows[0].changes;
+    assert_eq!(
+        (
+            change.len(),
+            change[0].column.as_str(),
+            change[0].after.as_str()
+        ),
+        (1, "name", "Boiler room 2")
+    );
+
+    // Export → import changes nothing; formula-like names are defused.
+    let (status, csv) = support::get(&s, "/api/inventory/export.csv?site=bru").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        csv.contains(",'=SUM(A1:A9),"),
+        "{}",
+        &csv[..300.min(csv.len())]
+    );
+    let rows = csv.lines().count() - 1;
+    assert!(rows > 50);
+    let (_, back) = import(&s, &admin, &csv, false).await;
+    assert!(
+        back.errors.is_empty(),
+        "{:?}",
+        &back.errors[..3.min(back.errors.len())]
+    );
+    assert_eq!(
+        (back.create, back.update, back.unchanged as usize),
+        (0, 0, rows)
+    );
 }

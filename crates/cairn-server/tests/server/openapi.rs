@@ -44,6 +44,8 @@ async fn the_document_lists_every_endpoint_and_the_wire_types() {
             "/api/health",
             "/api/ingest/json",
             "/api/ingest/senml",
+            "/api/inventory/export.csv",
+            "/api/inventory/import",
             "/api/maintenance",
             "/api/maintenance/{id}",
             "/api/points",
