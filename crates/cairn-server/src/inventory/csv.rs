@@ -429,3 +429,25 @@ pub fn plan(
     }
     (out, writes)
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    /// A device with only an id, as a new CSV row starts.
+    pub(crate) fn empty_device(id: &str) -> super::DeviceDef {
+        super::empty(id)
+    }
+
+    #[test]
+    fn formula_cells_are_defused_and_restored() {
+        for s in ["=1+1", "+33 1", "-x", "@SUM(A1)", "\tx"] {
+            assert_eq!(super::defuse(s), format!("'{s}"));
+            assert_eq!(super::undefuse(&super::defuse(s)), s);
+        }
+        assert_eq!(super::defuse("Room 1"), "Room 1");
+        assert_eq!(
+            super::undefuse("'quoted"),
+            "'quoted",
+            "a ' before text stays"
+        );
+    }
+}

@@ -221,3 +221,90 @@ pub async fn load(store: Store, catalog: SharedCatalog, book: HealthBook, now: i
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use cairn_protocol::{DeviceKind, PointSpec};
+
+    use super::*;
+    use crate::catalog::{Model, PointInfo};
+
+    const MIN: i64 = 60_000;
+
+    /// A door contact with a 1-hour heartbeat (point 1) and its battery (point 2).
+    fn door(expected_interval_s: Option<u32>) -> Catalog {
+        let points = [(1, Metric::Door), (2, Metric::Battery)].map(|(id, metric)| PointInfo {
+            id,
+            key: format!("door/{}", metric.name()),
+            device_id: "door".into(),
+            device_name: "Door".into(),
+            site_id: "s".into(),
+            building_id: None,
+            metric,
+            interval_s: 3600,
+        });
+        let mut d = crate::inventory::csv::tests::empty_device("door");
+        d.kind = DeviceKind::DoorContact;
+        d.expected_interval_s = expected_interval_s;
+        d.points = vec![PointSpec {
+            metric: Metric::Door,
+            interval_s: 3600,
+        }];
+        let model = Model {
+            devices: vec![d],
+            ..Model::default()
+        };
+        Catalog::new(model, points.to_vec())
+    }
+
+    fn judged(catalog: &Catalog, book: &HealthBook, now: i64) -> DeviceHealth {
+        let d = catalog.device("door").unwrap();
+        book.judge(catalog, d, &HashMap::new(), false, now)
+    }
+
+    #[test]
+    fn an_event_sensor_is_judged_by_its_heartbeat_not_by_its_busy_hours() {
+        let catalog = door(None);
+        let book = HealthBook::default();
+        // Opened and closed every 5 minutes for an hour: a learned 5 min.
+        let readings: Vec<Reading> = (0..12)
+            .map(|i| Reading {
+                point: 1,
+                ts: i * 5 * MIN,
+                value: (i % 2) as f64,
+            })
+            .collect();
+        book.observe(&catalog, &readings);
+        let last = 55 * MIN;
+        let h = judged(&catalog, &book, last + 2 * 3600_000 + 30 * MIN);
+        assert_eq!((h.interval_s, h.learned), (Some(3600), false));
+        assert!(!h.flags.contains(&HealthFlag::Silent), "{h:?}");
+        // Past two heartbeats plus half of one: silent.
+        let h = judged(&catalog, &book, last + 2 * 3600_000 + 30 * MIN + 1);
+        assert!(h.flags.contains(&HealthFlag::Silent), "{h:?}");
+        // An interval set by hand wins over both.
+        let h = judged(&door(Some(600)), &book, last + 26 * MIN);
+        assert_eq!(h.interval_s, Some(600));
+        assert!(h.flags.contains(&HealthFlag::Silent), "{h:?}");
+    }
+
+    #[test]
+    fn a_device_never_heard_is_never_reported_not_silent_and_battery_days_keep_one_each() {
+        let catalog = door(None);
+        let book = HealthBook::default();
+        assert_eq!(
+            judged(&catalog, &book, 10 * 86_400_000).flags,
+            [HealthFlag::NeverReported]
+        );
+        let mut days = Vec::new();
+        for hour in 0..(40 * 24) {
+            battery_sample(&mut days, hour * 3_600_000, 100.0 - hour as f64 / 24.0);
+        }
+        assert_eq!(days.len(), 31, "one sample per day, the newest 31");
+        assert_eq!(
+            days[30],
+            (959 * 3_600_000, 100.0 - 959.0 / 24.0),
+            "the day's last"
+        );
+    }
+}
