@@ -276,11 +276,11 @@ mod tests {
             .collect();
         book.observe(&catalog, &readings);
         let last = 55 * MIN;
-        let h = judged(&catalog, &book, last + 2 * 3600_000 + 30 * MIN);
+        let h = judged(&catalog, &book, last + 2 * 3_600_000 + 30 * MIN);
         assert_eq!((h.interval_s, h.learned), (Some(3600), false));
         assert!(!h.flags.contains(&HealthFlag::Silent), "{h:?}");
         // Past two heartbeats plus half of one: silent.
-        let h = judged(&catalog, &book, last + 2 * 3600_000 + 30 * MIN + 1);
+        let h = judged(&catalog, &book, last + 2 * 3_600_000 + 30 * MIN + 1);
         assert!(h.flags.contains(&HealthFlag::Silent), "{h:?}");
         // An interval set by hand wins over both.
         let h = judged(&door(Some(600)), &book, last + 26 * MIN);
