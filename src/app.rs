@@ -78,6 +78,7 @@ fn SignedIn() -> impl IntoView {
                 <Route path=path!("/map") view=MapPage />
                 <Route path=path!("/map/floors/:id") view=FloorPage />
                 <Route path=path!("/devices") view=Devices />
+                <Route path=path!("/devices/:id") view=Devices />
                 <Route path=path!("/alerts") view=Alerts />
                 <Route path=path!("/compare") view=Compare />
                 <Route path=path!("/points/:id") view=PointPage />

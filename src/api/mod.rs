@@ -5,6 +5,7 @@ pub mod alerts;
 pub mod auth;
 pub mod catalog;
 pub mod channels;
+pub mod devices;
 mod error;
 pub mod http;
 pub mod maintenance;

@@ -93,5 +93,6 @@ pub fn building_worst(
 /// Where `d` is on the globe; the map keeps only placed devices, so the
 /// fallback (0, 0) is never drawn.
 pub fn at(d: &cairn_protocol::DeviceSummary) -> cairn_protocol::LatLon {
-    d.location.unwrap_or(cairn_protocol::LatLon { lat: 0.0, lon: 0.0 })
+    d.location
+        .unwrap_or(cairn_protocol::LatLon { lat: 0.0, lon: 0.0 })
 }

@@ -1,5 +1,7 @@
-//! Overview: the portfolio at a glance, live. KPIs, then one card per site.
+//! Overview: the portfolio at a glance, live. KPIs, the fleet health line,
+//! then one card per site.
 
+mod fleet;
 mod site_card;
 
 use leptos::prelude::*;
@@ -8,6 +10,7 @@ use crate::{
     format,
     state::{clock::use_clock, live::use_live},
 };
+use fleet::FleetLine;
 use site_card::SiteCard;
 
 #[component]
@@ -42,6 +45,7 @@ pub fn Overview() -> impl IntoView {
             <Kpi label="Points reporting"
                 value=Signal::derive(move || format!("{} / {}", fresh(), total())) />
         </section>
+        <FleetLine />
         <Show when=move || live.sites.with(|s| !s.is_empty())
             fallback=|| view! { <p class="cairn-empty" data-testid="overview-empty">"Waiting for the first data from the server…"</p> }>
             <div class="cairn-sites">

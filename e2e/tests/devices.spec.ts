@@ -1,0 +1,278 @@
+// The device inventory end to end: search, filters, chips and sort find a
+// device and live in the URL (a reload shows the same view); the table keeps
+// only the rows in view in the DOM and pages as it scrolls; an admin creates
+// a device (a latitude of 95 is named under its field first, then fixed),
+// sees its ingest token once (gone after a reload) and the token works; the
+// server's 422 (an id taken) shows under the id; a viewer sees no edit
+// control and the server refuses the viewer's PUT; screenshots of the
+// table, a device page and the form at desktop and tablet sizes.
+//
+// The device this spec creates stays (there is no delete): it is placed and
+// reports, like any other, so the map's counts still add up to the list's.
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { CairnApp, type Role } from '../pages/app';
+import { DevicesPage, type DeviceInput } from '../pages/devices';
+
+test.describe.configure({ mode: 'serial' });
+
+const RUN = Date.now().toString(36);
+/** The e2e device: a multisensor in zone 2 of Brussels A's ground floor. */
+const KNOWN = process.env.CAIRN_E2E_DEVICE ?? 'bru-a-f0-z02-ms';
+const NEW: DeviceInput = {
+  id: `e2e-th-${RUN}`,
+  name: `E2E thermometer ${RUN}`,
+  kind: 'thermometer',
+  site: 'bru',
+  building: 'bru-a',
+  floor: 'bru-a-f0',
+  zone: 'bru-a-f0-z02',
+  lat: '50.8466',
+  lon: '4.3528',
+  model: 'Elsys ERS Lite',
+  tags: 'sensor, air, temp, e2e',
+};
+
+const SIZES = [
+  { name: 'desktop', width: 1440, height: 900 },
+  { name: 'tablet', width: 820, height: 1180 },
+];
+
+/** The session's CSRF token, which every state-changing request sends back. */
+async function csrf(request: APIRequestContext): Promise<string> {
+  const me = await request.get('/api/auth/me');
+  expect(me.status()).toBe(200);
+  return (await me.json()).csrf_token;
+}
+
+/** Signs in as `role` at `path` and waits for the live snapshot (the site and building choices). */
+async function open(page: Page, path: string, role: Role = 'admin'): Promise<{ app: CairnApp; devices: DevicesPage }> {
+  const app = new CairnApp(page);
+  await app.open(path, role);
+  await expect(app.connection()).toHaveAttribute('data-state', 'connected');
+  return { app, devices: new DevicesPage(page) };
+}
+
+/** The browser's console line for a refused request (asked for by the test). */
+const refused = (status: number) => (e: string) => e.includes(`status of ${status}`);
+
+test('search, filters and sort find a device, and the URL reproduces the view after a reload', async ({ page }) => {
+  const { app, devices } = await open(page, '/devices');
+  await devices.waitLoaded();
+  const all = await devices.totalCount();
+  expect(all).toBeGreaterThan(1_000);
+
+  await devices.search().fill(KNOWN);
+  await expect(page).toHaveURL(new RegExp(`[?&]q=${KNOWN}`));
+  await devices.filter('site').selectOption('bru');
+  await expect(page).toHaveURL(/[?&]site=bru/);
+  await devices.filter('kind').selectOption('multisensor');
+  await expect(page).toHaveURL(/[?&]kind=multisensor/);
+  await expect(devices.rows()).toHaveCount(1);
+  await expect(devices.row(KNOWN)).toBeVisible();
+  await expect(devices.total()).toHaveText('1 device');
+  // Counts per value: with every other filter applied, Brussels has this one multisensor.
+  await expect(devices.filter('kind').locator('option[value="multisensor"]')).toHaveText(/\(1\)$/);
+  // Sorted by id, descending (the second click turns it round).
+  await devices.sortButton('id').click();
+  await expect(page).toHaveURL(/[?&]sort=id/);
+  await expect(devices.header('id')).toHaveAttribute('aria-sort', 'ascending');
+  await devices.sortButton('id').click();
+  await expect(page).toHaveURL(/[?&]dir=desc/);
+  await expect(devices.header('id')).toHaveAttribute('aria-sort', 'descending');
+  const url = page.url();
+
+  await page.reload();
+  await devices.waitLoaded();
+  expect(page.url()).toBe(url);
+  await expect(devices.search()).toHaveValue(KNOWN);
+  await expect(devices.filter('site')).toHaveValue('bru');
+  await expect(devices.filter('kind')).toHaveValue('multisensor');
+  await expect(devices.header('id')).toHaveAttribute('aria-sort', 'descending');
+  await expect(devices.rows()).toHaveCount(1);
+  await expect(devices.row(KNOWN)).toBeVisible();
+  await expect(devices.row(KNOWN).getByTestId('device-link')).toHaveAttribute('href', `/devices/${KNOWN}`);
+
+  // A health chip: as many devices as its count said (the counts of a filter leave that filter out).
+  await page.getByTestId('devices-clear').click();
+  await expect(devices.search()).toHaveValue('');
+  await expect(devices.total()).toHaveText(`${all.toLocaleString('en-US')} devices`);
+  const low = await devices.chipCount('low_battery');
+  expect(low).toBeGreaterThanOrEqual(0);
+  await devices.chip('low_battery').click();
+  await expect(devices.chip('low_battery')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page).toHaveURL(/[?&]health=low_battery/);
+  await expect(devices.total()).toHaveText(`${low.toLocaleString('en-US')} device${low === 1 ? '' : 's'}`);
+  if (low > 0) await expect(devices.rows().first().getByTestId('device-status')).toContainText('Low battery');
+  const shown = await devices.rows().evaluateAll((rows) => rows.slice(0, 5).map((r) => r.getAttribute('data-device')));
+  await page.reload();
+  await devices.waitLoaded();
+  await expect(devices.chip('low_battery')).toHaveAttribute('aria-pressed', 'true');
+  await expect.poll(() => devices.rows().evaluateAll((rows) => rows.slice(0, 5).map((r) => r.getAttribute('data-device'))))
+    .toEqual(shown);
+  expect(app.errors).toEqual([]);
+});
+
+test('the table keeps only the rows in view in the DOM and fetches pages as it scrolls', async ({ page }) => {
+  const { app, devices } = await open(page, '/devices?sort=id');
+  await devices.waitLoaded();
+  const total = await devices.totalCount();
+  expect(total).toBeGreaterThan(1_000);
+  const table = devices.table();
+  await expect(table).toHaveAttribute('aria-rowcount', String(total + 1));
+  await expect(table).toHaveAttribute('data-loaded', '200');
+  const inDom = await devices.rows().count();
+  expect(inDom).toBeGreaterThan(5);
+  expect(inDom).toBeLessThan(60);
+  // To the very end: page after page comes (keyset, 200 each) until the last row is drawn.
+  await table.evaluate((e) => { e.scrollTop = e.scrollHeight; });
+  const last = page.locator(`[data-testid="device-row"][aria-rowindex="${total + 1}"]`);
+  await expect(last).toBeVisible({ timeout: 30_000 });
+  await expect(table).toHaveAttribute('data-loaded', String(total));
+  expect(await devices.rows().count()).toBeLessThan(60);
+  expect(app.errors).toEqual([]);
+});
+
+test('an admin creates a device: a field error under its field, fixed; the token shown once, and it works', async ({ page }) => {
+  const { app, devices } = await open(page, '/devices');
+  await devices.waitLoaded();
+  await devices.openForm();
+  await devices.fill({ ...NEW, lat: '95' });
+  const error = devices.fieldError('location.lat');
+  await expect(error).toBeVisible();
+  await expect(error).toContainText('a latitude from -90 to 90 degrees');
+  // Under that field: in the latitude's own label.
+  await expect(page.locator('label.cairn-field', { has: page.getByTestId('device-location.lat') }).getByTestId('field-error-location.lat')).toBeVisible();
+  await expect(devices.fieldError('location.lon')).toHaveCount(0);
+  // Saving is refused while it stands, and says why.
+  await devices.save().click();
+  await expect(devices.form()).toContainText('Some fields need attention');
+  await expect(devices.tokenNotice()).toHaveCount(0);
+
+  await devices.type('location.lat', NEW.lat);
+  await expect(error).toHaveCount(0);
+  await expect(devices.form().getByRole('alert')).toHaveCount(0);
+  // A thermometer's usual points came with the kind.
+  await expect(devices.form().getByTestId('device-point')).toHaveCount(3);
+  await devices.save().click();
+  await expect(devices.form()).toHaveCount(0);
+  await expect(page).not.toHaveURL(/new=1/);
+
+  const notice = devices.tokenNotice();
+  await expect(notice).toBeVisible();
+  await expect(notice).toContainText('shown once: copy it now');
+  const token = (await devices.token().textContent())!.trim();
+  expect(token).toMatch(new RegExp(`^${NEW.id}\\.[0-9a-f]{32,}$`));
+  await expect(notice.getByTestId('device-token-open')).toHaveAttribute('href', `/devices/${NEW.id}`);
+
+  // The server holds what was typed.
+  const res = await page.request.get(`/api/devices/${NEW.id}`);
+  expect(res.status(), await res.text()).toBe(200);
+  expect(await res.json()).toMatchObject({
+    id: NEW.id, name: NEW.name, kind: 'thermometer', site_id: 'bru', building_id: 'bru-a', floor_id: 'bru-a-f0',
+    zone_id: 'bru-a-f0-z02', location: { lat: 50.8466, lon: 4.3528 }, model: NEW.model, tags: ['sensor', 'air', 'temp', 'e2e'],
+  });
+  // The token is the device's: it may post its own reading.
+  const posted = await page.request.post('/api/ingest/senml', {
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/senml+json' },
+    data: JSON.stringify([{ bn: `${NEW.id}/`, n: 'air_temperature', u: 'Cel', v: 21.5 }]),
+  });
+  expect(posted.status(), await posted.text()).toBe(200);
+
+  // Shown once: a reload finds no trace of it.
+  await page.reload();
+  await devices.waitLoaded();
+  await expect(devices.tokenNotice()).toHaveCount(0);
+  await expect(devices.token()).toHaveCount(0);
+
+  // The server's 422 lands under its field: the id is taken now.
+  await devices.openForm();
+  await devices.fill({ ...NEW, name: `${NEW.name} (again)` });
+  await devices.save().click();
+  await expect(devices.fieldError('id')).toContainText('exists already');
+  await expect(devices.form()).toBeVisible();
+  await devices.form().getByTestId('device-cancel').click();
+  await expect(devices.form()).toHaveCount(0);
+
+  // Its page: what was typed, and the reading it sent.
+  await devices.openDevice(NEW.id);
+  await expect(app.heading()).toHaveText(NEW.name);
+  await expect(page.getByTestId('device-location')).toHaveText('50.84660, 4.35280');
+  await expect(page.getByTestId('device-floor-link')).toHaveAttribute('href', '/map/floors/bru-a-f0');
+  await expect(page.getByTestId('device-point-row')).toHaveCount(3);
+  await expect(page.getByTestId('device-edit')).toBeVisible();
+  await expect(page.getByTestId('device-rotate-token')).toBeVisible();
+  expect(app.errors.filter((e) => !refused(422)(e))).toEqual([]);
+  expect(app.errors.filter(refused(422))).toHaveLength(1);
+});
+
+test('a viewer sees no edit control, and the server refuses the viewer\'s change', async ({ page }) => {
+  const { app, devices } = await open(page, '/devices', 'viewer');
+  await devices.waitLoaded();
+  await expect(page.getByTestId('devices-add')).toHaveCount(0);
+  await page.goto('/devices?new=1');
+  await devices.waitLoaded();
+  await expect(devices.form()).toHaveCount(0);
+
+  await devices.openDevice(KNOWN);
+  await expect(page.getByTestId('device-points')).toBeVisible();
+  await expect(page.getByTestId('device-edit')).toHaveCount(0);
+  await expect(page.getByTestId('device-rotate-token')).toHaveCount(0);
+  await expect(devices.form()).toHaveCount(0);
+
+  // The server decides, not the page: the viewer's own session and CSRF token are refused.
+  const device = await (await page.request.get(`/api/devices/${KNOWN}`)).json();
+  const points = (await (await page.request.get(`/api/points?device=${KNOWN}`)).json()).items;
+  const spec = {
+    id: device.id, name: `${device.name} (a viewer tries)`, kind: device.kind, model: device.model,
+    firmware: device.firmware, serial: device.serial, installed: device.installed, site_id: device.site_id,
+    building_id: device.building_id, floor_id: device.floor_id, zone_id: device.zone_id,
+    location: device.location, plan: device.plan, tags: device.tags,
+    points: points.map((p: any) => ({ metric: p.metric, interval_s: p.interval_s })), state: device.state,
+  };
+  const res = await page.request.put(`/api/devices/${KNOWN}`, { headers: { 'x-csrf-token': await csrf(page.request) }, data: spec });
+  expect(res.status(), await res.text()).toBe(403);
+  expect((await res.json()).error.code).toBe('forbidden');
+  const after = await (await page.request.get(`/api/devices/${KNOWN}`)).json();
+  expect(after.name).toBe(device.name);
+  // Rotating its token is an admin's too.
+  const rotate = await page.request.post(`/api/devices/${KNOWN}/token`, { headers: { 'x-csrf-token': await csrf(page.request) } });
+  expect(rotate.status(), await rotate.text()).toBe(403);
+  expect(app.errors).toEqual([]);
+});
+
+// Screenshots to look at (in e2e/screenshots, not tracked, like screenshots.spec.ts's).
+for (const size of SIZES) {
+  test(`screenshots of the table, a device page and the form at ${size.name} size (${size.width}×${size.height})`, async ({ page }) => {
+    await page.setViewportSize({ width: size.width, height: size.height });
+    const { app, devices } = await open(page, '/devices?site=bru');
+    await devices.waitLoaded();
+    await expect(devices.rows().first()).toBeVisible();
+    const link = devices.rows().first().getByTestId('device-link');
+    const box = await link.boundingBox();
+    if (size.name === 'tablet') {
+      // Cards: the whole name is a finger-sized target, and the table header is gone.
+      expect(box && box.height >= 44).toBeTruthy();
+      await expect(page.getByRole('columnheader').first()).toBeHidden();
+      await expect(page.getByTestId('devices-sort')).toBeVisible();
+    } else {
+      await expect(devices.header('name')).toBeVisible();
+    }
+    await page.screenshot({ path: `e2e/screenshots/devices-table-${size.name}.png` });
+
+    await devices.openDevice(KNOWN);
+    await expect(page.getByTestId('device-point-row').first()).toBeVisible();
+    await page.screenshot({ path: `e2e/screenshots/devices-page-${size.name}.png`, fullPage: true });
+
+    await page.goto('/devices?new=1');
+    await expect(devices.form()).toBeVisible();
+    await devices.type('name', 'Meeting room 0.12');
+    await devices.input('site_id').selectOption('bru');
+    await devices.type('location.lon', '4.3528');
+    await devices.type('location.lat', '95');
+    // The validator speaks once the field is left.
+    await devices.input('location.lat').blur();
+    await expect(devices.fieldError('location.lat')).toBeVisible();
+    await page.screenshot({ path: `e2e/screenshots/devices-form-${size.name}.png`, fullPage: true });
+    expect(app.errors).toEqual([]);
+  });
+}
