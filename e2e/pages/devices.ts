@@ -84,6 +84,70 @@ export class DevicesPage {
     return new URL(this.page.url()).searchParams;
   }
 
+  // Export, import and bulk changes.
+
+  /** "Download CSV": a link to the export with the list's filters and sort. */
+  exportLink(): Locator {
+    return this.page.getByTestId('devices-export');
+  }
+
+  importPanel(): Locator {
+    return this.page.getByTestId('devices-import');
+  }
+
+  async openImport() {
+    await this.page.getByTestId('devices-import-open').click();
+    await expect(this.importPanel()).toBeVisible();
+  }
+
+  /** Chooses a CSV file (made in memory) in the import's file input. */
+  async chooseCsv(name: string, csv: string) {
+    await this.importPanel().getByTestId('import-file').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await expect(this.importPanel().getByTestId('import-text')).toHaveValue(csv);
+  }
+
+  importCheck(): Locator {
+    return this.importPanel().getByTestId('import-check');
+  }
+
+  importApply(): Locator {
+    return this.importPanel().getByTestId('import-apply');
+  }
+
+  importCounts(): Locator {
+    return this.importPanel().getByTestId('import-counts');
+  }
+
+  importErrors(): Locator {
+    return this.importPanel().getByTestId('import-error');
+  }
+
+  importRow(id: string): Locator {
+    return this.importPanel().locator(`[data-testid="import-row"][data-device="${id}"]`);
+  }
+
+  /** A row's checkbox (managers and admins only). */
+  select(id: string): Locator {
+    return this.row(id).getByTestId('device-select');
+  }
+
+  /** "Select all loaded", in the table's header (above the cards on a tablet). */
+  selectAll(): Locator {
+    return this.page.getByTestId('devices-select-all');
+  }
+
+  bulk(): Locator {
+    return this.page.getByTestId('devices-bulk');
+  }
+
+  bulkCount(): Locator {
+    return this.page.getByTestId('devices-bulk-count');
+  }
+
+  bulkOutcome(): Locator {
+    return this.page.getByTestId('devices-bulk-outcome');
+  }
+
   // The form.
 
   form(): Locator {

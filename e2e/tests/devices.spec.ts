@@ -4,11 +4,20 @@
 // a device (a latitude of 95 is named under its field first, then fixed),
 // sees its ingest token once (gone after a reload) and the token works; the
 // server's 422 (an id taken) shows under the id; a viewer sees no edit
-// control and the server refuses the viewer's PUT; screenshots of the
-// table, a device page and the form at desktop and tablet sizes.
+// control, no checkbox and no import, and the server refuses the viewer's
+// PUT; a device whose last reading is 10 minutes old with a 60 s interval
+// is Silent in the list and on its page; an admin imports a CSV (an error by
+// row and column first, fixed, applied; the same file again is all
+// unchanged) and the export link carries the list's filters; the two
+// imported devices are retired in bulk and listed under "Retired";
+// screenshots of the table, a device page, the form and the import at
+// desktop and tablet sizes (at 1440 px every column fits without a
+// sideways scroll).
 //
-// The device this spec creates stays (there is no delete): it is placed and
-// reports, like any other, so the map's counts still add up to the list's.
+// The devices this spec creates stay (there is no delete): each ends placed,
+// like any other, so the map's counts (placed devices) still add up to the
+// list's (map.spec.ts runs after this file). The silent device is created
+// unplaced and placed once its checks are done.
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { CairnApp, type Role } from '../pages/app';
 import { DevicesPage, type DeviceInput } from '../pages/devices';
@@ -209,6 +218,12 @@ test('a viewer sees no edit control, and the server refuses the viewer\'s change
   const { app, devices } = await open(page, '/devices', 'viewer');
   await devices.waitLoaded();
   await expect(page.getByTestId('devices-add')).toHaveCount(0);
+  // Export is anyone's; import and bulk changes are not.
+  await expect(devices.exportLink()).toBeVisible();
+  await expect(page.getByTestId('devices-import-open')).toHaveCount(0);
+  await expect(devices.rows().first()).toBeVisible();
+  await expect(page.getByTestId('device-select')).toHaveCount(0);
+  await expect(devices.selectAll()).toHaveCount(0);
   await page.goto('/devices?new=1');
   await devices.waitLoaded();
   await expect(devices.form()).toHaveCount(0);
@@ -240,6 +255,153 @@ test('a viewer sees no edit control, and the server refuses the viewer\'s change
   expect(app.errors).toEqual([]);
 });
 
+test('a device that stops posting shows as Silent in the list and on its page', async ({ page }) => {
+  const { app, devices } = await open(page, '/devices');
+  await devices.waitLoaded();
+  const id = `e2e-silent-${RUN}`;
+  const spec = {
+    id, name: `E2E silent thermometer ${RUN}`, kind: 'thermometer', site_id: 'bru',
+    points: [{ metric: 'air_temperature', interval_s: 60 }], tags: ['e2e'],
+  };
+  const created = await page.request.post('/api/devices', { headers: { 'x-csrf-token': await csrf(page.request) }, data: spec });
+  expect(created.status(), await created.text()).toBe(201);
+  const token: string = (await created.json()).token;
+  // One reading, 10 minutes old: with a 60 s interval it is silent after 2 × 60 s + 60 s.
+  const t = Math.floor((Date.now() - 10 * 60_000) / 1000);
+  const posted = await page.request.post('/api/ingest/senml', {
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/senml+json' },
+    data: JSON.stringify([{ n: `${id}/air_temperature`, u: 'Cel', v: 21.5, t }]),
+  });
+  expect(posted.status(), await posted.text()).toBe(200);
+
+  await devices.chip('silent').click();
+  await expect(devices.chip('silent')).toHaveAttribute('aria-pressed', 'true');
+  await devices.search().fill(id);
+  await expect(page).toHaveURL(new RegExp(`[?&]q=${id}`));
+  await expect(page).toHaveURL(/[?&]health=silent/);
+  await expect(devices.total()).toHaveText('1 device');
+  const row = devices.row(id);
+  await expect(row).toBeVisible();
+  await expect(row.getByTestId('device-status').locator('[data-flag="silent"]')).toHaveText('Silent');
+  await expect(row).toContainText('Unplaced');
+  await expect(row.locator('.cairn-devices__cell--seen')).toHaveText(/^1[01] min ago$/);
+
+  await devices.openDevice(id);
+  await expect(page.getByTestId('device-flags')).toContainText('Silent');
+
+  // Placed now, so the map (which leaves unplaced devices out) still counts every listed device.
+  const placed = await page.request.put(`/api/devices/${id}`, {
+    headers: { 'x-csrf-token': await csrf(page.request) },
+    data: { ...spec, location: { lat: 50.8466, lon: 4.3528 } },
+  });
+  expect(placed.status(), await placed.text()).toBe(200);
+  expect(app.errors).toEqual([]);
+});
+
+/** The CSV devices: two thermometers in Brussels, new each run. */
+const CSV_IDS = [`e2e-csv-${RUN}-a`, `e2e-csv-${RUN}-b`];
+const csvOf = (lat: string) => [
+  'id,name,kind,site_id,lat,lon,tags,points',
+  `${CSV_IDS[0]},E2E CSV thermometer A ${RUN},thermometer,bru,50.8467,4.3529,e2e csv,air_temperature:600 battery:600`,
+  `${CSV_IDS[1]},E2E CSV thermometer B ${RUN},thermometer,bru,${lat},4.3531,e2e csv,air_temperature:600 battery:600`,
+  '',
+].join('\n');
+
+test('an admin imports a CSV: an error by row and column, fixed, applied; the same file again is unchanged', async ({ page }) => {
+  const { app, devices } = await open(page, '/devices');
+  await devices.waitLoaded();
+  await devices.openImport();
+  await expect(devices.importApply()).toBeDisabled();
+
+  // Line 3 (the header is line 1) has a latitude of 95.
+  await devices.chooseCsv('devices.csv', csvOf('95'));
+  await expect(devices.importPanel().getByTestId('import-file-name')).toHaveText('Read devices.csv');
+  await devices.importCheck().click();
+  const error = devices.importErrors();
+  await expect(error).toHaveCount(1);
+  await expect(error).toHaveAttribute('data-row', '3');
+  await expect(error).toHaveAttribute('data-column', 'lat');
+  await expect(error).toHaveText('Row 3, column lat: a latitude from -90 to 90 degrees');
+  await expect(devices.importRow(CSV_IDS[1])).toHaveAttribute('data-action', 'invalid');
+  await expect(devices.importPanel().getByTestId('import-verdict')).toContainText('nothing is written');
+  await expect(devices.importApply()).toBeDisabled();
+  // Nothing was written.
+  expect((await page.request.get(`/api/devices/${CSV_IDS[0]}`)).status()).toBe(404);
+
+  // Fixed: both to create, then applied.
+  await devices.chooseCsv('devices.csv', csvOf('50.8468'));
+  await expect(devices.importPanel().getByTestId('import-plan')).toHaveCount(0);
+  await devices.importCheck().click();
+  await expect(devices.importCounts()).toHaveText('2 to create · 0 to update · 0 unchanged');
+  await expect(devices.importErrors()).toHaveCount(0);
+  for (const id of CSV_IDS) await expect(devices.importRow(id)).toHaveAttribute('data-action', 'create');
+  await expect(devices.importApply()).toBeEnabled();
+  await devices.importApply().click();
+  await expect(devices.importCounts()).toHaveText('Written: 2 created, 0 updated, 0 unchanged.');
+  await expect(devices.importPanel().getByTestId('import-plan')).toHaveAttribute('data-applied', 'true');
+  await expect(devices.importApply()).toBeDisabled();
+
+  // In the list.
+  await devices.search().fill(`e2e-csv-${RUN}`);
+  await expect(devices.total()).toHaveText('2 devices');
+  for (const id of CSV_IDS) await expect(devices.row(id)).toBeVisible();
+  // The export link carries exactly this list's filters, and gives these two.
+  await expect(devices.exportLink()).toHaveAttribute('href', `/api/inventory/export.csv?q=e2e-csv-${RUN}`);
+  const exported = await page.request.get((await devices.exportLink().getAttribute('href'))!);
+  expect(exported.status()).toBe(200);
+  const lines = (await exported.text()).trim().split(/\r?\n/);
+  expect(lines).toHaveLength(3);
+  expect(lines[0]).toMatch(/^id,name,kind,/);
+  expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(CSV_IDS);
+
+  // The same file again (pasted this time): all unchanged, nothing to apply.
+  await devices.importPanel().getByTestId('import-text').fill(csvOf('50.8468'));
+  await devices.importCheck().click();
+  await expect(devices.importCounts()).toHaveText('0 to create · 0 to update · 2 unchanged');
+  for (const id of CSV_IDS) await expect(devices.importRow(id)).toHaveAttribute('data-action', 'unchanged');
+  await expect(devices.importApply()).toBeDisabled();
+  // And the server, asked to apply it anyway, writes nothing.
+  const again = await page.request.post('/api/inventory/import?apply=true', {
+    headers: { 'x-csrf-token': await csrf(page.request), 'Content-Type': 'text/csv' },
+    data: csvOf('50.8468'),
+  });
+  expect(again.status(), await again.text()).toBe(200);
+  expect(await again.json()).toMatchObject({ create: 0, update: 0, unchanged: 2, applied: true, errors: [] });
+  expect(app.errors).toEqual([]);
+});
+
+test('an admin retires the two imported devices in bulk; they are listed under Retired', async ({ page }) => {
+  const { app, devices } = await open(page, `/devices?q=e2e-csv-${RUN}`);
+  await devices.waitLoaded();
+  await expect(devices.total()).toHaveText('2 devices');
+  await expect(devices.bulk()).toHaveCount(0);
+  await devices.select(CSV_IDS[0]).check();
+  await expect(devices.bulkCount()).toHaveText('1 selected');
+  await expect(devices.selectAll()).toHaveJSProperty('indeterminate', true);
+  await devices.selectAll().check();
+  await expect(devices.bulkCount()).toHaveText('2 selected');
+  for (const id of CSV_IDS) await expect(devices.select(id)).toBeChecked();
+
+  await page.getByTestId('devices-bulk-retire').click();
+  await expect(page.getByTestId('devices-bulk-confirm')).toContainText('Retire 2 devices?');
+  await page.getByTestId('devices-bulk-retire-confirm').click();
+  await expect(devices.bulkOutcome()).toContainText('Retired 2 of 2 devices.');
+  await expect(page.getByTestId('devices-bulk-failure')).toHaveCount(0);
+  await expect(devices.bulkCount()).toHaveCount(0);
+
+  await devices.chip('retired').click();
+  await expect(page).toHaveURL(/[?&]health=retired/);
+  await expect(devices.total()).toHaveText('2 devices');
+  for (const id of CSV_IDS) {
+    await expect(devices.row(id).getByTestId('device-status').locator('[data-flag="retired"]')).toHaveText('Retired');
+    const d = await (await page.request.get(`/api/devices/${id}`)).json();
+    expect(d.state).toBe('retired');
+    // Retired, not emptied: its points are still there.
+    expect(d.points).toHaveLength(2);
+  }
+  expect(app.errors).toEqual([]);
+});
+
 // Screenshots to look at (in e2e/screenshots, not tracked, like screenshots.spec.ts's).
 for (const size of SIZES) {
   test(`screenshots of the table, a device page and the form at ${size.name} size (${size.width}×${size.height})`, async ({ page }) => {
@@ -254,8 +416,18 @@ for (const size of SIZES) {
       expect(box && box.height >= 44).toBeTruthy();
       await expect(page.getByRole('columnheader').first()).toBeHidden();
       await expect(page.getByTestId('devices-sort')).toBeVisible();
+      // An admin's checkbox is a finger-sized target too.
+      const check = await devices.rows().first().locator('label.cairn-devices__check').boundingBox();
+      expect(check && check.width >= 44 && check.height >= 44).toBeTruthy();
+      await expect(page.getByTestId('devices-select-all-cards')).toBeVisible();
     } else {
       await expect(devices.header('name')).toBeVisible();
+      // Every column fits: no sideways scroll, the last header (tags) inside the table.
+      const table = devices.table();
+      expect(await table.evaluate((e) => e.scrollWidth - e.clientWidth)).toBeLessThanOrEqual(0);
+      const tags = await page.getByRole('columnheader', { name: 'Tags' }).boundingBox();
+      const outer = await table.boundingBox();
+      expect(tags && outer && tags.x + tags.width <= outer.x + outer.width).toBeTruthy();
     }
     await page.screenshot({ path: `e2e/screenshots/devices-table-${size.name}.png` });
 
@@ -273,6 +445,31 @@ for (const size of SIZES) {
     await devices.input('location.lat').blur();
     await expect(devices.fieldError('location.lat')).toBeVisible();
     await page.screenshot({ path: `e2e/screenshots/devices-form-${size.name}.png`, fullPage: true });
+    expect(app.errors).toEqual([]);
+  });
+}
+
+for (const size of SIZES) {
+  test(`screenshot of a CSV import plan at ${size.name} size (${size.width}×${size.height})`, async ({ page }) => {
+    await page.setViewportSize({ width: size.width, height: size.height });
+    const { app, devices } = await open(page, '/devices');
+    await devices.waitLoaded();
+    const known = await (await page.request.get(`/api/devices/${KNOWN}`)).json();
+    await devices.openImport();
+    // An update (field by field), a new device and a row with an error: only planned, never applied.
+    await devices.importPanel().getByTestId('import-text').fill([
+      'id,name,site_id,tags',
+      `${KNOWN},"${known.name} (renamed)",${known.site_id},${known.tags.join(' ')} e2e`,
+      `e2e-shot-${RUN},Spare multisensor,${known.site_id},spare`,
+      `e2e-shot-${RUN}-x,,${known.site_id},`,
+    ].join('\n'));
+    await devices.importCheck().click();
+    await expect(devices.importRow(KNOWN)).toHaveAttribute('data-action', 'update');
+    await expect(devices.importRow(KNOWN).getByTestId('import-change').first()).toContainText('→');
+    await expect(devices.importErrors().first()).toContainText('Row 4, column name');
+    await expect(devices.importApply()).toBeDisabled();
+    await devices.importPanel().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `e2e/screenshots/devices-import-${size.name}.png`, fullPage: true });
     expect(app.errors).toEqual([]);
   });
 }

@@ -1,12 +1,13 @@
 //! The device inventory: the list (filters, sort and keyset paging in the
 //! query string), one device, create and change (validated by
 //! `DeviceSpec::problems()` on both sides), a new ingest token (admins), the
-//! fleet health line, and the places and points the device form and page
-//! need.
+//! fleet health line, the places and points the device form and page
+//! need, and the inventory as CSV: the export's URL (a download link) and
+//! the import (plan, then apply).
 
 use cairn_protocol::{
-    DeviceSpec, DeviceSummary, DeviceToken, FleetHealth, InventoryPage, NewDevice, Page,
-    PointSummary, Zone,
+    DeviceSpec, DeviceSummary, DeviceToken, FleetHealth, ImportPlan, InventoryPage, NewDevice,
+    Page, PointSummary, Zone,
 };
 
 use super::{
@@ -63,4 +64,31 @@ pub async fn zones_of(floor: &str) -> Result<Vec<Zone>, ApiError> {
     let mut zones = page.items;
     zones.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(zones)
+}
+
+/// The inventory as CSV with the list's filters and order (`query` as for
+/// [`list`], already encoded; paging is left to the server, which writes every
+/// matching device). For an `<a href download>`: the browser fetches it with
+/// the session cookie.
+pub fn export_url(query: &str) -> String {
+    if query.is_empty() {
+        "/api/inventory/export.csv".to_owned()
+    } else {
+        format!("/api/inventory/export.csv?{query}")
+    }
+}
+
+/// Sends a CSV of devices to the import (managers, admins): `apply` false
+/// only plans (nothing written); true writes every row or, when any row has
+/// an error, none. Either way the answer is the plan: a refused apply (422)
+/// comes back as `Ok` with its errors and `applied: false`, to be shown like
+/// any plan. Other refusals are errors, a 401 ending the session as every
+/// request's does.
+///
+/// The body is `text/csv`, which `http::send` (JSON only) cannot send, so
+/// the request is made here; the CSRF token is the session's, asked for
+/// afresh (`/api/auth/me`).
+pub async fn import_csv(csv: &str, apply: bool) -> Result<ImportPlan, ApiError> {
+    let path = format!("/api/inventory/import?apply={apply}");
+    super::http::post_text(&path, "text/csv; charset=utf-8", csv.to_owned()).await
 }

@@ -76,6 +76,16 @@ async fn decode<T: DeserializeOwned>(res: Response) -> Result<T, ApiError> {
         .map_err(|e| ApiError::Decode(e.to_string()))
 }
 
+/// `POST` of a text body (`content_type`, e.g. `text/csv`), answered in JSON.
+pub async fn post_text<T: DeserializeOwned>(
+    path: &str,
+    content_type: &str,
+    body: String,
+) -> Result<T, ApiError> {
+    let request = with_csrf(Request::post(path).header("Content-Type", content_type)).body(body);
+    decode(run(request).await?).await
+}
+
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     decode(run(Request::get(path).build()).await?).await
 }

@@ -63,6 +63,32 @@ pub fn usual_points(kind: DeviceKind) -> (&'static [Metric], u32) {
     }
 }
 
+/// The spec of a listed device as it stands, with its points (`(metric,
+/// interval s)`): what a bulk change sends back with one field changed
+/// (`PUT` takes the whole device; points left out would be removed). The
+/// same spec the edit form starts from (`DeviceDraft::of(d, points).spec()`).
+pub fn spec_of(d: &DeviceSummary, points: &[PointSpec]) -> DeviceSpec {
+    DeviceSpec {
+        id: d.id.clone(),
+        name: d.name.clone(),
+        kind: d.kind,
+        model: d.model.clone(),
+        firmware: d.firmware.clone(),
+        serial: d.serial.clone(),
+        installed: d.installed.clone(),
+        site_id: d.site_id.clone(),
+        building_id: d.building_id.clone(),
+        floor_id: d.floor_id.clone(),
+        zone_id: d.zone_id.clone(),
+        location: d.location,
+        plan: d.plan,
+        tags: d.tags.clone(),
+        points: points.to_vec(),
+        expected_interval_s: d.expected_interval_s,
+        state: d.state,
+    }
+}
+
 /// Point rows of the usual points of `kind`.
 pub fn usual_rows(kind: DeviceKind) -> Vec<PointRow> {
     let (metrics, every) = usual_points(kind);
@@ -317,6 +343,8 @@ mod tests {
         }))
         .unwrap();
         assert_eq!(DeviceDraft::of(&summary, &spec.points).spec().0, spec);
+        // A bulk change starts from the same spec as the edit form.
+        assert_eq!(spec_of(&summary, &spec.points), spec);
     }
 
     #[test]

@@ -3,18 +3,25 @@
 //! reproduces the view; a virtualised table (cards on a tablet) that pages
 //! through the server's keyset list as it scrolls; "Add device" for managers
 //! and admins (`?new=1` opens the form; the new device's token is shown
-//! once). `/devices/:id`: one device (`page.rs`). Buttons a role lacks are
-//! hidden, and the server refuses them anyway.
+//! once). "Download CSV" exports the list as filtered and sorted;
+//! managers and admins also get "Import CSV" (`import.rs`, plan then apply)
+//! and a checkbox per device for bulk changes (`bulk.rs`: retire, put in
+//! maintenance). `/devices/:id`: one device (`page.rs`). Buttons a role
+//! lacks are hidden, and the server refuses them anyway.
 
+mod bulk;
 mod draft;
 mod filters;
 mod form;
 mod form_ctx;
 mod form_place;
 mod form_points;
+mod import;
 mod page;
 mod page_parts;
+mod plan;
 mod row;
+mod select;
 mod table;
 mod text;
 mod token;
@@ -36,9 +43,12 @@ use crate::{
         session::{Auth, use_session},
     },
 };
+use bulk::BulkBar;
 use filters::FilterBar;
 use form::{DeviceForm, Saved};
+use import::ImportPanel;
 use row::RowCtx;
+use select::Selection;
 use table::{DeviceTable, PAGE};
 use token::TokenNotice;
 use view::{query_string, use_inventory_view};
@@ -97,6 +107,9 @@ fn Inventory() -> impl IntoView {
     let may_add = role_at_least(use_user(), Role::Manager);
     let live = use_live();
     let cards = use_cards();
+    let select = Selection::new(may_add);
+    // Another view lists other devices: what was selected goes.
+    Effect::watch(move || nav.view.get(), move |_, _, _| select.clear(), false);
     let ctx = RowCtx {
         now: live.server_now(use_clock().0),
         row_h: Signal::derive(move || if cards.get() { CARD_H } else { ROW_H }),
@@ -115,6 +128,7 @@ fn Inventory() -> impl IntoView {
                     .collect::<HashMap<_, _>>()
             })
         }),
+        select,
     };
     let reload = RwSignal::new(0u32);
     let first = LocalResource::new(move || {
@@ -149,6 +163,14 @@ fn Inventory() -> impl IntoView {
         reload.update(|n| *n += 1);
     });
     let on_sort = Callback::new(move |s| nav.set.run(nav.view.get_untracked().sorted_by(s)));
+    let importing = RwSignal::new(false);
+    let refresh = Callback::new(move |()| reload.update(|n| *n += 1));
+    let after_bulk = Callback::new(move |()| {
+        select.clear();
+        reload.update(|n| *n += 1);
+    });
+    // Exactly the list's filters and order (every page).
+    let export = move || api::devices::export_url(&nav.view.with(|v| query_string(&v.pairs())));
     view! {
         <div class="cairn-devices" class:cairn-devices--cards=cards>
             <header class="cairn-devices__header">
@@ -156,11 +178,22 @@ fn Inventory() -> impl IntoView {
                 <span class="cairn-devices__total" data-testid="devices-total" aria-live="polite">
                     {move || total.get().map(text::devices).unwrap_or_default()}
                 </span>
-                <Show when=move || may_add.get() && !nav.creating.get()>
-                    <button type="button" class="cairn-button cairn-button--primary" data-testid="devices-add"
-                        on:click=move |_| nav.form.run(true)>"Add device"</button>
-                </Show>
+                <div class="cairn-devices__actions">
+                    <a class="cairn-button" href=export download="cairn-devices.csv" data-testid="devices-export">"Download CSV"</a>
+                    <Show when=move || may_add.get()>
+                        <button type="button" class="cairn-button" data-testid="devices-import-open"
+                            aria-expanded=move || importing.get().to_string()
+                            on:click=move |_| importing.update(|o| *o = !*o)>"Import CSV"</button>
+                    </Show>
+                    <Show when=move || may_add.get() && !nav.creating.get()>
+                        <button type="button" class="cairn-button cairn-button--primary" data-testid="devices-add"
+                            on:click=move |_| nav.form.run(true)>"Add device"</button>
+                    </Show>
+                </div>
             </header>
+            <Show when=move || may_add.get() && importing.get()>
+                <ImportPanel on_applied=refresh on_close=Callback::new(move |()| importing.set(false)) />
+            </Show>
             {move || created.get().map(|(device_id, token)| view! {
                 <TokenNotice device_id token link=true on_done=Callback::new(move |()| created.set(None)) />
             })}
@@ -168,6 +201,7 @@ fn Inventory() -> impl IntoView {
                 <DeviceForm editing=None on_saved on_cancel=Callback::new(move |()| nav.form.run(false)) />
             </Show>
             <FilterBar view=nav.view set=nav.set facets />
+            <BulkBar select now=ctx.now on_done=after_bulk />
             <Transition fallback=|| view! { <p class="cairn-muted">"Loading devices…"</p> }>
                 <ErrorBoundary fallback=|errors| view! { <LoadErrors errors what="Could not load the devices" /> }>
                     {move || first.get().map(|r| r.map(|(query, page)| view! {

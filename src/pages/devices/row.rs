@@ -1,5 +1,7 @@
 //! One device of the inventory as a table row, or (at tablet width) as a
-//! card: the same cells, laid out by `devices.css`. Every value is text.
+//! card: the same cells, laid out by `devices.css`. Every value is text;
+//! what a narrow cell cuts short (ellipsis) is whole in its `title`. For
+//! managers and admins the name cell starts with the device's checkbox.
 
 use std::collections::HashMap;
 
@@ -7,7 +9,7 @@ use cairn_protocol::{DeviceSort, DeviceSummary, Reading, health::HealthFlag};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::text;
+use super::{select::Selection, text};
 use crate::format;
 
 /// The columns: key (css and `data-label`), header, what it sorts by.
@@ -38,6 +40,8 @@ pub struct RowCtx {
     pub zones: Memo<HashMap<String, String>>,
     /// Point id → its live reading (the live store's).
     pub readings: Memo<HashMap<u32, RwSignal<Option<Reading>>>>,
+    /// The bulk selection (checkboxes only when `select.on`).
+    pub select: Selection,
 }
 
 /// The health flags as small badges, "OK" when there are none.
@@ -89,6 +93,11 @@ pub fn DeviceRow(device: DeviceSummary, index: usize, ctx: RowCtx) -> impl IntoV
         .and_then(|b| b.reaches_10_at)
         .map(|at| format!("10\u{a0}% by {}", text::day_in(at, &zone)));
     let battery = d.battery.map(text::percent);
+    let battery_title = match (&battery, &battery_date) {
+        (Some(b), Some(t)) => format!("{b}, {t}"),
+        (Some(b), None) => b.clone(),
+        _ => String::new(),
+    };
     let signal = d.health.signal.map(|b| b.label());
     let signal_title = d.signal.map(|s| format!("{s:.0} dBm")).unwrap_or_default();
     let place = text::place(&d);
@@ -105,17 +114,37 @@ pub fn DeviceRow(device: DeviceSummary, index: usize, ctx: RowCtx) -> impl IntoV
             .collect::<Vec<_>>()
             .join(", ")
     };
+    let kind = text::kind_label(d.kind);
+    let name_title = d.name.clone();
+    let select = ctx.select;
+    let check = {
+        let (id, listed) = (d.id.clone(), d.clone());
+        let label = format!("Select {} ({})", d.name, d.id);
+        move || {
+            select.on.get().then(|| {
+                let (id, listed) = (id.clone(), listed.clone());
+                view! {
+                    <label class="cairn-devices__check">
+                        <input type="checkbox" data-testid="device-select" aria-label=label.clone()
+                            prop:checked=move || select.has(&id)
+                            on:change=move |ev| select.set(&listed, event_target_checked(&ev)) />
+                    </label>
+                }
+            })
+        }
+    };
     let top = move || format!("{}px", index as f64 * ctx.row_h.get());
     let height = move || format!("{}px", ctx.row_h.get() - ctx.gap.get());
     view! {
         <div class="cairn-devices__row" role="row" aria-rowindex=index + 2 data-testid="device-row"
             data-device=d.id.clone() class:cairn-devices__row--retired=d.health.flags.contains(&HealthFlag::Retired)
             style:top=top style:height=height>
-            <div role="cell" class="cairn-devices__cell cairn-devices__cell--name">
+            <div role="cell" class="cairn-devices__cell cairn-devices__cell--name" title=name_title>
+                {check}
                 <A href=format!("/devices/{}", d.id) attr:class="cairn-devices__link" attr:data-testid="device-link">{d.name.clone()}</A>
             </div>
             <div role="cell" class="cairn-devices__cell cairn-devices__cell--id" data-label="Id" title=d.id.clone()>{d.id.clone()}</div>
-            <div role="cell" class="cairn-devices__cell cairn-devices__cell--kind" data-label="Kind">{text::kind_label(d.kind)}</div>
+            <div role="cell" class="cairn-devices__cell cairn-devices__cell--kind" data-label="Kind" title=kind>{kind}</div>
             <div role="cell" class="cairn-devices__cell cairn-devices__cell--model" data-label="Model" title=d.model.clone()>{d.model.clone()}</div>
             <div role="cell" class="cairn-devices__cell cairn-devices__cell--place" data-label="Place" title=place_title>
                 {place}
@@ -125,16 +154,18 @@ pub fn DeviceRow(device: DeviceSummary, index: usize, ctx: RowCtx) -> impl IntoV
                 <Flags flags=d.health.flags.clone() />
             </div>
             <div role="cell" class="cairn-devices__cell cairn-devices__cell--seen" data-label="Last seen"
-                class:cairn-devices__cell--stale=silent>{seen_text}</div>
-            <div role="cell" class="cairn-devices__cell cairn-devices__cell--battery" data-label="Battery">
+                class:cairn-devices__cell--stale=silent title=seen_text>{seen_text}</div>
+            <div role="cell" class="cairn-devices__cell cairn-devices__cell--battery" data-label="Battery" title=battery_title>
                 <span>{battery.unwrap_or_else(|| "—".into())}</span>
                 {battery_date.map(|t| view! { <span class="cairn-devices__sub">{t}</span> })}
             </div>
             <div role="cell" class="cairn-devices__cell cairn-devices__cell--signal" data-label="Signal" title=signal_title>
                 {signal.unwrap_or("—")}
             </div>
-            <div role="cell" class="cairn-devices__cell cairn-devices__cell--firmware" data-label="Firmware">{d.firmware.clone()}</div>
-            <div role="cell" class="cairn-devices__cell cairn-devices__cell--tags" data-label="Tags" title=tags.clone()>{tags.clone()}</div>
+            <div role="cell" class="cairn-devices__cell cairn-devices__cell--firmware" data-label="Firmware" title=d.firmware.clone()>{d.firmware.clone()}</div>
+            <div role="cell" class="cairn-devices__cell cairn-devices__cell--tags" data-label="Tags" title=tags.clone()>
+                <span class="cairn-devices__tags">{tags.clone()}</span>
+            </div>
         </div>
     }
 }

@@ -1,7 +1,9 @@
 //! The inventory as a virtualised table: only the rows in view (and a few
 //! either side) are in the DOM, at a fixed height over a spacer as tall as
 //! every device; the next page of 200 is fetched (keyset, the list's
-//! `next`) as the view nears the end of what is loaded.
+//! `next`) as the view nears the end of what is loaded. For managers and
+//! admins the name header holds "select all loaded" (above the cards on a
+//! tablet, where the header is hidden).
 
 use cairn_protocol::{DeviceSort, DeviceSummary, InventoryPage};
 use leptos::{html::Div, prelude::*, task::spawn_local};
@@ -9,6 +11,7 @@ use leptos_use::use_resize_observer;
 
 use super::{
     row::{COLUMNS, DeviceRow, RowCtx},
+    select::{SelectAll, Selection},
     view::{InventoryView, encode},
 };
 use crate::api;
@@ -123,13 +126,23 @@ pub fn DeviceTable(
                 .collect::<Vec<_>>()
         })
     };
+    let select = ctx.select;
+    let rows = pager.rows;
     view! {
+        <Show when=move || select.on.get() && cards.get()>
+            <div class="cairn-devices__select-cards">
+                <SelectAll select rows visible_label=true testid="devices-select-all-cards" />
+            </div>
+        </Show>
         <div class="cairn-devices__scroller" node_ref=scroller on:scroll=on_scroll tabindex="0"
             class:cairn-devices__scroller--cards=cards
             role="table" aria-label="Devices" aria-rowcount=total + 1 data-testid="devices-table"
             data-loaded=move || pager.rows.with(Vec::len)>
             <div class="cairn-devices__head" role="row" aria-rowindex="1">
-                {COLUMNS.into_iter().map(|(key, label, sort)| header(key, label, sort, view, on_sort)).collect_view()}
+                {COLUMNS.into_iter().map(|(key, label, sort)| {
+                    let all = (key == "name").then_some((select, rows));
+                    header(key, label, sort, view, on_sort, all)
+                }).collect_view()}
             </div>
             <div class="cairn-devices__body" style:height=move || format!("{}px", total as f64 * ctx.row_h.get())>
                 <For each=visible key=|(i, d)| (*i, d.as_ref().map(|d| d.id.clone()))
@@ -154,13 +167,15 @@ pub fn DeviceTable(
     }
 }
 
-/// A column's header: a button that sorts by it (again: the other way round).
+/// A column's header: a button that sorts by it (again: the other way round);
+/// `all`: the "select all loaded" box before it (the name column).
 fn header(
     key: &'static str,
     label: &'static str,
     sort: Option<DeviceSort>,
     view: Memo<InventoryView>,
     on_sort: Callback<DeviceSort>,
+    all: Option<(Selection, RwSignal<Vec<DeviceSummary>>)>,
 ) -> impl IntoView {
     let state = move || {
         let s = sort?;
@@ -177,6 +192,11 @@ fn header(
     };
     view! {
         <div role="columnheader" class=format!("cairn-devices__cell cairn-devices__cell--{key}") aria-sort=state>
+            {all.map(|(select, rows)| view! {
+                <Show when=move || select.on.get()>
+                    <SelectAll select rows testid="devices-select-all" />
+                </Show>
+            })}
             {match sort {
                 Some(s) => view! {
                     <button type="button" class="cairn-devices__sort" data-testid=format!("devices-sort-{}", s.name())
