@@ -418,11 +418,176 @@ async fn fanout() {
     );
 }
 
+/// P13, server half: `GET /api/devices` over 100,000 devices (300,000
+/// points with a latest reading each), as an admin: filtered and sorted
+/// pages, the next page by keyset, a health filter (every device judged),
+/// and the counts per filter value.
+async fn inventory_list() {
+    use cairn_protocol::{DeviceKind, DeviceSpec, DeviceState, LatLon, PointSpec};
+    use cairn_server::catalog::{Model, SiteDef};
+    const DEVICES: usize = 100_000;
+    let dir = tempfile::tempdir().unwrap();
+    let mut model = Model::default();
+    for s in 0..50 {
+        model.sites.push(SiteDef {
+            id: format!("s{s:02}"),
+            name: format!("Site {s}"),
+            address: "Rue 1".into(),
+            city: "Brussels".into(),
+            time_zone: "Europe/Brussels".into(),
+            lat: 50.0 + s as f64 / 100.0,
+            lon: 4.0,
+        });
+    }
+    let kinds = [
+        DeviceKind::Multisensor,
+        DeviceKind::Thermometer,
+        DeviceKind::LeakSensor,
+    ];
+    let metrics = [Metric::AirTemperature, Metric::Battery, Metric::Signal];
+    for i in 0..DEVICES {
+        model.devices.push(DeviceSpec {
+            id: format!("d{i:06}"),
+            name: format!("Room {}", (i * 7919) % DEVICES),
+            kind: kinds[i % 3],
+            model: format!("Model {}", i % 12),
+            firmware: format!("1.{}", i % 7),
+            serial: format!("SN{i}"),
+            installed: String::new(),
+            site_id: format!("s{:02}", i % 50),
+            building_id: None,
+            floor_id: None,
+            zone_id: None,
+            location: Some(LatLon {
+                lat: 50.0,
+                lon: 4.0,
+            }),
+            plan: None,
+            tags: vec!["sensor".into()],
+            points: metrics
+                .iter()
+                .map(|&metric| PointSpec {
+                    metric,
+                    interval_s: 600,
+                })
+                .collect(),
+            expected_interval_s: None,
+            state: DeviceState::Active,
+        });
+    }
+    let (_tx, rx) = tokio::sync::watch::channel(false);
+    let s = AppState::open(
+        Arc::new(Config::for_tests(dir.path().to_path_buf())),
+        Some(&model),
+        rx,
+    )
+    .await
+    .unwrap();
+    let now = s.now_ms();
+    let catalog = s.catalog();
+    let readings: Vec<_> = (catalog.points().iter().enumerate())
+        .map(|(i, p)| cairn_protocol::Reading {
+            point: p.id,
+            // One device in ten last heard from an hour ago: silent.
+            ts: now
+                - if (i / 3) % 10 == 0 {
+                    3_600_000
+                } else {
+                    (i as i64 % 600) * 1000
+                },
+            value: match p.metric {
+                Metric::Battery => (i % 100) as f64,
+                Metric::Signal => -60.0 - (i % 70) as f64,
+                _ => 21.0,
+            },
+        })
+        .collect();
+    s.health.observe(&catalog, &readings);
+    s.bus.publish(readings);
+    let cookie = admin_cookie(&s).await;
+    let router = app(s.clone());
+    let get = |uri: String| {
+        let (router, cookie) = (router.clone(), cookie.clone());
+        async move {
+            let started = Instant::now();
+            let res = (router.oneshot(
+                Request::get(&uri)
+                    .header("cookie", &cookie)
+                    .body(Body::empty())
+                    .unwrap(),
+            ))
+            .await
+            .unwrap();
+            assert!(res.status().is_success(), "{uri}: {}", res.status());
+            let body = res.into_body().collect().await.unwrap().to_bytes();
+            let page: cairn_protocol::InventoryPage = serde_json::from_slice(&body).unwrap();
+            (started.elapsed().as_secs_f64() * 1000.0, page)
+        }
+    };
+    let (_, first) = get("/api/devices?limit=100".into()).await;
+    let next = first.next.unwrap();
+    println!(
+        "\n### `GET /api/devices` over {DEVICES} devices ({} points, each with a latest reading), admin, server side (router, session check and JSON of 100 devices with their health included)\n",
+        readings_len(&s)
+    );
+    println!("| request | matching | p50 ms | p95 ms |\n|---|---:|---:|---:|");
+    for (name, uri) in [
+        (
+            "one site and kind, sorted by last seen, newest first",
+            "/api/devices?site=s07&kind=thermometer&sort=last_seen&dir=desc&limit=100".to_owned(),
+        ),
+        (
+            "all, sorted by name: first page",
+            "/api/devices?limit=100".to_owned(),
+        ),
+        (
+            "all, sorted by name: second page (keyset `after`)",
+            format!("/api/devices?limit=100&after={next}"),
+        ),
+        (
+            "text search `room 12`, sorted by battery",
+            "/api/devices?q=room%2012&sort=battery&limit=100".to_owned(),
+        ),
+        (
+            "health `silent` (every device judged), sorted by status",
+            "/api/devices?health=silent&sort=status&limit=100".to_owned(),
+        ),
+        (
+            "one site, with counts per filter value (`facets=true`)",
+            "/api/devices?site=s07&facets=true&limit=100".to_owned(),
+        ),
+    ] {
+        let mut times = Vec::new();
+        let mut total = 0;
+        for _ in 0..40 {
+            let (ms, page) = get(uri.clone()).await;
+            times.push(ms);
+            total = page.total;
+        }
+        times.sort_by(f64::total_cmp);
+        println!(
+            "| {name} | {total} | {:.1} | {:.1} |",
+            percentile(&times, 0.5),
+            percentile(&times, 0.95)
+        );
+    }
+    println!("\nTarget P13 (server): p95 ≤ 50 ms for a filtered, sorted page.");
+}
+
+fn readings_len(s: &AppState) -> usize {
+    s.catalog().points().len()
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
+    // `CAIRN_BENCH=inventory cargo bench -p cairn-server --bench server`: that one only.
+    if std::env::var("CAIRN_BENCH").as_deref() == Ok("inventory") {
+        return inventory_list().await;
+    }
     ingest_rate().await;
     ingest_with_rules().await;
     backtest_30_days().await;
     range_latency().await;
     fanout().await;
+    inventory_list().await;
 }

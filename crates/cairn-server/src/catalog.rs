@@ -214,6 +214,25 @@ impl Catalog {
         }
     }
 
+    /// What `d`'s latest readings say: (battery %, signal dBm, last seen ms).
+    pub fn readings_of(
+        &self,
+        d: &str,
+        latest: &HashMap<u32, Reading>,
+    ) -> (Option<f64>, Option<f64>, Option<i64>) {
+        let (mut battery, mut signal, mut last_seen) = (None, None, None::<i64>);
+        for id in self.device_points(d) {
+            let Some(r) = latest.get(id) else { continue };
+            last_seen = Some(last_seen.map_or(r.ts, |t| t.max(r.ts)));
+            match self.point(*id).map(|p| p.metric) {
+                Some(Metric::Battery) => battery = Some(r.value),
+                Some(Metric::Signal) => signal = Some(r.value),
+                _ => {}
+            }
+        }
+        (battery, signal, last_seen)
+    }
+
     /// A device with what its latest readings say (battery, signal, last seen).
     pub fn device_summary(&self, d: &DeviceDef, latest: &HashMap<u32, Reading>) -> DeviceSummary {
         let points = self.device_points.get(&d.id).cloned().unwrap_or_default();

@@ -293,6 +293,13 @@ impl AlertEngine {
             .unwrap_or_else(PoisonError::into_inner) = windows;
     }
 
+    /// The maintenance windows not yet over.
+    pub fn windows(&self) -> Vec<cairn_protocol::WindowSpec> {
+        (self.inner.windows.read())
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
     /// Whether a maintenance window covers `point` at `at`.
     pub fn in_maintenance(&self, point: u32, at: i64) -> bool {
         let catalog = self.inner.catalog.load();

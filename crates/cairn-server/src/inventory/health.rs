@@ -81,7 +81,23 @@ impl HealthBook {
         now: i64,
     ) -> DeviceHealth {
         let book = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        judge(&book, catalog, d, latest, in_maintenance, now)
+        judge(&book, catalog, d, latest, in_maintenance, now, true)
+    }
+
+    /// The flags of many devices at once (one lock; no battery forecast,
+    /// which only a device's own view needs): for filters and sorting.
+    pub fn judge_many(
+        &self,
+        catalog: &Catalog,
+        devices: &[&DeviceDef],
+        latest: &HashMap<u32, Reading>,
+        in_maintenance: &dyn Fn(&DeviceDef) -> bool,
+        now: i64,
+    ) -> Vec<DeviceHealth> {
+        let book = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        (devices.iter())
+            .map(|d| judge(&book, catalog, d, latest, in_maintenance(d), now, false))
+            .collect()
     }
 }
 
@@ -111,6 +127,7 @@ fn judge(
     latest: &HashMap<u32, Reading>,
     in_maintenance: bool,
     now: i64,
+    forecast: bool,
 ) -> DeviceHealth {
     let clock = book.devices.get(&d.id);
     let last_uplink = clock.and_then(PointClock::last_ts);
@@ -118,7 +135,14 @@ fn judge(
     // and its points' configured one (an event-driven sensor's uplinks come
     // closer than its heartbeat: never call it silent before the heartbeat).
     let configured = (d.points.iter().map(|p| i64::from(p.interval_s) * 1000)).min();
-    let learned = clock.and_then(PointClock::interval_ms);
+    // The learned interval (a median) only matters when it could make a
+    // difference: in a device's own view, or when the device is quiet for
+    // longer than its configured interval allows.
+    let quiet_ms = last_uplink.map_or(0, |t| now - t);
+    let may_matter = forecast || configured.is_none_or(|c| quiet_ms > health::silent_after_ms(c));
+    let learned = clock
+        .filter(|_| may_matter)
+        .and_then(PointClock::interval_ms);
     let (interval_ms, was_learned) = match (d.expected_interval_s, learned, configured) {
         (Some(s), _, _) => (Some(i64::from(s) * 1000), false),
         (None, Some(l), Some(c)) => (Some(l.max(c)), l > c),
@@ -137,7 +161,10 @@ fn judge(
             continue;
         };
         let clock = book.points.get(id);
+        let configured_ms = i64::from(p.interval_s) * 1000;
+        // Stuck needs at least 12 of its intervals, never shorter than configured.
         if health::judged_for_stuck(p.metric)
+            && clock.is_some_and(|c| c.stuck_for_ms() > 12 * configured_ms)
             && clock.is_some_and(|c| {
                 let interval = c.interval_ms().unwrap_or(i64::from(p.interval_s) * 1000);
                 c.is_stuck(interval.max(i64::from(p.interval_s) * 1000))
@@ -149,7 +176,8 @@ fn judge(
         match p.metric {
             Metric::Battery => {
                 let samples = book.battery.get(id).map_or(&[][..], Vec::as_slice);
-                out.battery = health::battery_outlook(samples, now).or_else(|| {
+                let outlook = forecast.then(|| health::battery_outlook(samples, now));
+                out.battery = outlook.flatten().or_else(|| {
                     value.map(|level| health::BatteryOutlook {
                         level,
                         slope_per_day: 0.0,

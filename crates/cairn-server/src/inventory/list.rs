@@ -59,6 +59,34 @@ impl Filter {
         !self.health.is_empty()
     }
 
+    /// This filter less its health flags.
+    pub fn without_health(&self) -> Filter {
+        Filter {
+            health: Vec::new(),
+            ..self.clone()
+        }
+    }
+
+    /// Whether `d`'s health is needed to list (and, with `facets`, to count)
+    /// what this filter asks: a device failing two filters counts nowhere;
+    /// one failing one filter counts only for that filter's values, which
+    /// need its health only when a health filter is set.
+    /// `plain` is this filter without its health part ([`Filter::without_health`]).
+    pub fn wants_health(&self, plain: &Filter, d: &DeviceDef, facets: bool) -> bool {
+        plain.matches(d, None)
+            || (facets
+                && !self.health.is_empty()
+                && [
+                    Facet::Site,
+                    Facet::Building,
+                    Facet::Kind,
+                    Facet::Model,
+                    Facet::Firmware,
+                ]
+                .into_iter()
+                .any(|f| plain.matches_except(d, None, Some(f))))
+    }
+
     pub fn matches(&self, d: &DeviceDef, h: Option<&DeviceHealth>) -> bool {
         self.matches_except(d, h, None)
     }

@@ -138,6 +138,11 @@ impl LiveBus {
         })
     }
 
+    /// The newest reading of each point, by point.
+    pub fn latest_map(&self) -> std::collections::HashMap<u32, Reading> {
+        self.lock().latest.clone()
+    }
+
     pub fn latest(&self) -> Vec<Reading> {
         self.lock().latest.values().copied().collect()
     }

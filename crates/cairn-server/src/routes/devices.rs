@@ -13,12 +13,13 @@ use axum::{
 };
 use cairn_protocol::{
     DeviceHealth, DeviceKind, DeviceSort, DeviceSpec, DeviceSummary, ErrorBody, FleetHealth,
-    InventoryPage, Metric, NewDevice, Reading, Role, health::HealthFlag,
+    InventoryPage, Metric, NewDevice, Reading, Role, WindowSpec, health::HealthFlag,
 };
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
+    alerts::maintenance,
     auth::Caller,
     catalog::{Catalog, DeviceDef},
     error::{ApiQuery, AppError},
@@ -174,12 +175,18 @@ pub(crate) fn parse(q: &InventoryQuery) -> Result<Parsed, AppError> {
 }
 
 pub(crate) fn latest_by_point(state: &AppState) -> HashMap<u32, Reading> {
-    (state.bus.latest().into_iter())
-        .map(|r| (r.point, r))
-        .collect()
+    state.bus.latest_map()
 }
 
-/// `d`'s health now.
+/// Whether a maintenance window among `windows` covers `d` at `now`.
+fn covered(catalog: &Catalog, windows: &[WindowSpec], d: &DeviceDef, now: i64) -> bool {
+    !windows.is_empty()
+        && (catalog.device_points(&d.id).iter())
+            .filter_map(|p| catalog.point(*p))
+            .any(|p| windows.iter().any(|w| maintenance::covers(w, p, now)))
+}
+
+/// `d`'s health now, with its battery forecast.
 pub(crate) fn health_of(
     state: &AppState,
     catalog: &Catalog,
@@ -187,8 +194,7 @@ pub(crate) fn health_of(
     latest: &HashMap<u32, Reading>,
     now: i64,
 ) -> DeviceHealth {
-    let maintenance =
-        (catalog.device_points(&d.id).iter()).any(|p| state.alerts.in_maintenance(*p, now));
+    let maintenance = covered(catalog, &state.alerts.windows(), d, now);
     state.health.judge(catalog, d, latest, maintenance, now)
 }
 
@@ -206,25 +212,57 @@ pub(crate) fn summary(
     }
 }
 
-/// The devices of the caller's sites that match, in order, with their health
-/// when the filter or the order needs it.
+/// The devices of the caller's sites, with their health flags where
+/// `wanted` (`None`: nowhere).
 pub(crate) fn matching<'a>(
     state: &AppState,
     caller: &Caller,
     catalog: &'a Catalog,
-    filter: &list::Filter,
-    order: &list::Sorted,
+    wanted: Option<&dyn Fn(&DeviceDef) -> bool>,
     latest: &HashMap<u32, Reading>,
     now: i64,
 ) -> Vec<(&'a DeviceDef, Option<DeviceHealth>)> {
-    let needs_health = filter.needs_health() || order.sort == DeviceSort::Status;
-    (catalog.model.devices.iter())
-        .filter(|d| caller.sees_site(&d.site_id))
-        .map(|d| {
-            (
-                d,
-                needs_health.then(|| health_of(state, catalog, d, latest, now)),
-            )
+    let visible = (catalog.model.devices.iter()).filter(|d| caller.sees_site(&d.site_id));
+    let Some(wanted) = wanted else {
+        return visible.map(|d| (d, None)).collect();
+    };
+    let (judged, rest): (Vec<&DeviceDef>, Vec<&DeviceDef>) = visible.partition(|d| wanted(d));
+    let windows = state.alerts.windows();
+    let covers = |d: &DeviceDef| covered(catalog, &windows, d, now);
+    let health = state
+        .health
+        .judge_many(catalog, &judged, latest, &covers, now);
+    (judged.into_iter().zip(health.into_iter().map(Some)))
+        .chain(rest.into_iter().map(|d| (d, None)))
+        .collect()
+}
+
+/// Whether listing by `filter` in `order` needs each device's health.
+pub(crate) fn needs_health(filter: &list::Filter, order: &list::Sorted) -> bool {
+    filter.needs_health() || order.sort == DeviceSort::Status
+}
+
+/// The sort key of each device `filter` keeps, with its id.
+pub(crate) fn keyed<'a>(
+    catalog: &Catalog,
+    filter: &list::Filter,
+    order: &list::Sorted,
+    all: Vec<(&'a DeviceDef, Option<DeviceHealth>)>,
+    latest: &HashMap<u32, Reading>,
+) -> Vec<(list::Key, String, &'a DeviceDef)> {
+    let readings = matches!(
+        order.sort,
+        DeviceSort::Battery | DeviceSort::Signal | DeviceSort::LastSeen
+    );
+    (all.into_iter())
+        .filter(|(d, h)| filter.matches(d, h.as_ref()))
+        .map(|(d, h)| {
+            let r = if readings {
+                catalog.readings_of(&d.id, latest)
+            } else {
+                (None, None, None)
+            };
+            (order.key(d, r, h.as_ref()), d.id.clone(), d)
         })
         .collect()
 }
@@ -241,26 +279,17 @@ pub(crate) async fn list_devices(
     let catalog = state.catalog();
     let latest = latest_by_point(&state);
     let now = state.now_ms();
-    let mut all = matching(&state, &caller, &catalog, &filter, &order, &latest, now);
-    if q.facets == Some(true) {
-        for (d, h) in &mut all {
-            if h.is_none() {
-                *h = Some(health_of(&state, &catalog, d, &latest, now));
-            }
-        }
-    }
-    let facets = (q.facets == Some(true)).then(|| {
+    let with_facets = q.facets == Some(true);
+    let plain = filter.without_health();
+    let wanted = |d: &DeviceDef| filter.wants_health(&plain, d, with_facets);
+    let health = (with_facets || needs_health(&filter, &order))
+        .then_some(&wanted as &dyn Fn(&DeviceDef) -> bool);
+    let all = matching(&state, &caller, &catalog, health, &latest, now);
+    let facets = with_facets.then(|| {
         let pairs: Vec<_> = all.iter().map(|(d, h)| (*d, h.as_ref())).collect();
         list::facets(&filter, &pairs)
     });
-    let keyed: Vec<_> = (all.into_iter())
-        .filter(|(d, h)| filter.matches(d, h.as_ref()))
-        .map(|(d, h)| {
-            let s = catalog.device_summary(d, &latest);
-            let key = order.key(d, (s.battery, s.signal, s.last_seen), h.as_ref());
-            (key, d.id.clone(), d)
-        })
-        .collect();
+    let keyed = keyed(&catalog, &filter, &order, all, &latest);
     let total = keyed.len() as u64;
     let (page, next) = list::page(keyed, &order, after.as_ref(), limit);
     let items = (page.into_iter())
@@ -453,13 +482,8 @@ pub(crate) async fn fleet_health(
     let latest = latest_by_point(&state);
     let now = state.now_ms();
     let mut out = FleetHealth::default();
-    for d in catalog
-        .model
-        .devices
-        .iter()
-        .filter(|d| caller.sees_site(&d.site_id))
-    {
-        let h = health_of(&state, &catalog, d, &latest, now);
+    let all = matching(&state, &caller, &catalog, Some(&|_| true), &latest, now);
+    for h in all.into_iter().filter_map(|(_, h)| h) {
         if h.flags.contains(&HealthFlag::Retired) {
             continue;
         }

@@ -11,9 +11,12 @@ use cairn_protocol::{ErrorBody, ImportPlan, Role};
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::devices::{InventoryQuery, latest_by_point, matching, parse, write};
+use super::devices::{
+    InventoryQuery, keyed, latest_by_point, matching, needs_health, parse, write,
+};
 use crate::{
     auth::Caller,
+    catalog::DeviceDef,
     error::{ApiQuery, AppError},
     inventory::csv,
     state::AppState,
@@ -42,19 +45,13 @@ pub(crate) async fn export(
     let catalog = state.catalog();
     let latest = latest_by_point(&state);
     let now = state.now_ms();
-    let mut rows: Vec<_> = matching(&state, &caller, &catalog, &filter, &order, &latest, now)
-        .into_iter()
-        .filter(|(d, h)| filter.matches(d, h.as_ref()))
-        .map(|(d, h)| {
-            let s = catalog.device_summary(d, &latest);
-            (
-                order.key(d, (s.battery, s.signal, s.last_seen), h.as_ref()),
-                d,
-            )
-        })
-        .collect();
-    rows.sort_by(|a, b| order.cmp((&a.0, &a.1.id), (&b.0, &b.1.id)));
-    let body = csv::export(rows.into_iter().map(|(_, d)| d));
+    let plain = filter.without_health();
+    let wanted = |d: &DeviceDef| filter.wants_health(&plain, d, false);
+    let health = needs_health(&filter, &order).then_some(&wanted as &dyn Fn(&DeviceDef) -> bool);
+    let all = matching(&state, &caller, &catalog, health, &latest, now);
+    let mut rows = keyed(&catalog, &filter, &order, all, &latest);
+    rows.sort_by(|a, b| order.cmp((&a.0, &a.1), (&b.0, &b.1)));
+    let body = csv::export(rows.into_iter().map(|(_, _, d)| d));
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -78,11 +75,11 @@ pub struct ImportQuery {
 #[utoipa::path(post, path = "/api/inventory/import", tag = "inventory", params(ImportQuery),
     request_body(content = String, content_type = "text/csv", description = "A header (`id` and any of the export's columns) and one row per device"),
     description = "Plans (or with `apply=true` applies) a CSV of devices: per row create, update field by field or unchanged, and every error by row and column. Applying writes all rows in one transaction, or none; the same file twice changes nothing the second time. Imported devices get no token: issue one per device.",
-    responses((status = 200, body = ImportPlan),
+    responses((status = 200, description = "The plan; `applied` false when `apply` was not asked or any row has an error (then nothing is written)", body = ImportPlan),
         (status = 401, body = ErrorBody),
         (status = 403, description = "Not a manager", body = ErrorBody),
         (status = 413, description = "Over 16 MiB", body = ErrorBody),
-        (status = 422, description = "`apply=true` and some rows have errors: the plan in `details` is not written; plan first", body = ImportPlan)))]
+        (status = 400, description = "Invalid query", body = ErrorBody)))]
 pub(crate) async fn import(
     State(state): State<AppState>,
     caller: Caller,
@@ -99,7 +96,7 @@ pub(crate) async fn import(
         return Ok((StatusCode::OK, Json(plan)));
     }
     if !plan.errors.is_empty() {
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(plan)));
+        return Ok((StatusCode::OK, Json(plan)));
     }
     if !writes.is_empty() {
         let writes = (writes.into_iter())
