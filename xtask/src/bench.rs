@@ -1,7 +1,9 @@
 //! `cargo xtask bench`: sizes of what a browser downloads (raw, gzip -9,
 //! brotli -11), the chart and map benchmarks in headless Chromium beside
-//! uPlot and Leaflet.markercluster (e2e/bench/chart.mjs, map.mjs), then the
-//! server benchmarks (ingest rate, range-query latency, fan-out).
+//! uPlot and Leaflet.markercluster (e2e/bench/chart.mjs, map.mjs), the
+//! inventory against the real server (e2e/bench/inventory.mjs), then the
+//! server benchmarks (ingest rate, range-query latency, fan-out, the
+//! inventory list over 100,000 devices).
 //!
 //! Each section's markdown (headings, tables, notes) is echoed to the
 //! terminal and written into BENCHMARKS.md between that section's markers
@@ -49,6 +51,20 @@ pub fn bench() -> Result<ExitCode> {
             )
         });
     }
+    // The inventory against the real server (release build) with 10,000 devices.
+    report.section("inventory", || {
+        let dist = bench_dist.as_ref().map_err(|e| anyhow!("{e:#}"))?;
+        let bin = build::build_server(build::Profile::Server)?;
+        capture(
+            Command::new("node")
+                .arg(root().join("e2e/bench/inventory.mjs"))
+                .arg(&bin)
+                .arg(dist)
+                .current_dir(root())
+                .env("CHROMIUM_PATH", tools::CHROMIUM)
+                .env("TMPDIR", tools::browser_tmp()?),
+        )
+    });
     report.section("server", || {
         capture(cargo().args([
             "bench",
