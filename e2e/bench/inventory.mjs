@@ -9,6 +9,8 @@
 // - a filter (the kind select) and a sort (a column header), each 20 times;
 // - scrolling the virtualised table from top to bottom, 25 px a frame, with
 //   every frame's gap to the one before (requestAnimationFrame times).
+//   120 px a frame (a quick fling), so the run reaches the last of the
+//   10,000 rows, fetching every page on the way.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -86,14 +88,14 @@ try {
   }
   await timed({ select: 'devices-filter-kind', value: '' });
 
-  // Scroll the whole table, 25 px a frame, timing each frame.
+  // Scroll the whole table, 120 px a frame, timing each frame.
   const scroll = await page.evaluate(async () => {
     const el = document.querySelector('.cairn-devices__scroller');
     const gaps = [];
     let last = performance.now();
     el.scrollTop = 0;
-    for (let i = 0; i < 1200 && el.scrollTop + el.clientHeight < el.scrollHeight - 1; i++) {
-      el.scrollTop += 25;
+    for (let i = 0; i < 6000 && el.scrollTop + el.clientHeight < el.scrollHeight - 1; i++) {
+      el.scrollTop += 120;
       await new Promise((r) => requestAnimationFrame(r));
       const now = performance.now();
       gaps.push(now - last);
@@ -107,7 +109,8 @@ try {
   const f = stats(filter.filter(Number.isFinite));
   const s = stats(sort.filter(Number.isFinite));
   const g = stats(scroll.gaps);
-  const over = scroll.gaps.filter((x) => x > 1000 / 60 + 0.5).length;
+  const over = scroll.gaps.filter((x) => x > 1000 / 60 + 1).length;
+  const dropped = scroll.gaps.filter((x) => x > 20).length;
   const out = { devices: DEVICES, filter, sort, scroll };
   await mkdir(join(root, 'target/bench'), { recursive: true });
   await writeFile(join(root, 'target/bench/inventory.json'), JSON.stringify(out));
@@ -115,8 +118,8 @@ try {
   console.log('| step | runs | p50 ms | p95 ms | max ms |\n|---|---:|---:|---:|---:|');
   console.log(`| filter (kind select) → new rows painted | ${filter.length} | ${f.median.toFixed(1)} | ${f.p95.toFixed(1)} | ${f.max.toFixed(1)} |`);
   console.log(`| sort (column header) → new rows painted | ${sort.length} | ${s.median.toFixed(1)} | ${s.p95.toFixed(1)} | ${s.max.toFixed(1)} |`);
-  console.log(`| scroll top to bottom, 25 px a frame: frame gap | ${scroll.gaps.length} | ${g.median.toFixed(1)} | ${g.p95.toFixed(1)} | ${g.max.toFixed(1)} |`);
-  console.log(`\nScrolling loaded ${scroll.loaded.toLocaleString('en')} of ${DEVICES.toLocaleString('en')} devices page by page (keyset, 200 a page) with ${scroll.rows} row elements in the DOM at the end; ${over} of ${scroll.gaps.length} frames were over 16.7 ms. Targets P13 (browser): filter and sort ≤ 50 ms, no frame over 16.7 ms at p95.`);
+  console.log(`| scroll top to bottom, 120 px a frame: frame gap | ${scroll.gaps.length} | ${g.median.toFixed(1)} | ${g.p95.toFixed(1)} | ${g.max.toFixed(1)} |`);
+  console.log(`\nScrolling loaded ${scroll.loaded.toLocaleString('en')} of ${DEVICES.toLocaleString('en')} devices page by page (keyset, 200 a page) with ${scroll.rows} row elements in the DOM at the end; ${over} of ${scroll.gaps.length} frame gaps were over 17.7 ms (16.7 ms and 1 ms of timer jitter), ${dropped} over 20 ms (a dropped frame). Targets P13 (browser): filter and sort ≤ 50 ms, no frame over 16.7 ms at p95.`);
 } finally {
   server.kill('SIGTERM');
 }
