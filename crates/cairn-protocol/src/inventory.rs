@@ -179,6 +179,31 @@ fn blank(v: &Option<String>) -> bool {
 }
 
 impl DeviceSpec {
+    /// The spec as it is checked and stored: ids, texts and tags trimmed,
+    /// an empty building, floor or zone none.
+    pub fn normalised(mut self) -> DeviceSpec {
+        let trim = |s: &mut String| *s = s.trim().to_owned();
+        for s in [
+            &mut self.id,
+            &mut self.name,
+            &mut self.model,
+            &mut self.firmware,
+            &mut self.serial,
+            &mut self.installed,
+            &mut self.site_id,
+        ] {
+            trim(s);
+        }
+        for place in [&mut self.building_id, &mut self.floor_id, &mut self.zone_id] {
+            *place = place
+                .take()
+                .map(|p| p.trim().to_owned())
+                .filter(|p| !p.is_empty());
+        }
+        self.tags.iter_mut().for_each(trim);
+        self
+    }
+
     /// Every problem of the spec on its own, each with the field it is about
     /// (`id`, `name`, `location.lat`, `points[2].interval_s`…); empty = valid
     /// as far as the spec alone can tell.

@@ -278,13 +278,18 @@ impl Catalog {
 /// a reader takes the current one ([`SharedCatalog::load`]) and never sees
 /// one half changed. Cheap to clone.
 #[derive(Clone)]
-pub struct SharedCatalog(Arc<arc_swap::ArcSwap<Catalog>>, Arc<tokio::sync::Mutex<()>>);
+pub struct SharedCatalog(
+    Arc<arc_swap::ArcSwap<Catalog>>,
+    Arc<tokio::sync::Mutex<()>>,
+    Arc<tokio::sync::watch::Sender<u64>>,
+);
 
 impl SharedCatalog {
     pub fn new(catalog: Catalog) -> Self {
         Self(
             Arc::new(arc_swap::ArcSwap::from_pointee(catalog)),
             Arc::default(),
+            Arc::new(tokio::sync::watch::channel(0).0),
         )
     }
 
@@ -302,5 +307,11 @@ impl SharedCatalog {
     /// Puts `catalog` in force for every later [`SharedCatalog::load`].
     pub fn replace(&self, catalog: Catalog) {
         self.0.store(Arc::new(catalog));
+        self.2.send_modify(|n| *n += 1);
+    }
+
+    /// Changes with every [`SharedCatalog::replace`] (live sockets re-scope on it).
+    pub fn changes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.2.subscribe()
     }
 }

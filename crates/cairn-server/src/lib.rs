@@ -253,6 +253,11 @@ pub async fn provision_file(
         ))
     })?;
     model.normalise();
+    model.devices = model
+        .devices
+        .into_iter()
+        .map(cairn_protocol::DeviceSpec::normalised)
+        .collect();
     let state = open_offline(config).await?;
     let problems = inventory::validate::model_problems(&model, &state.catalog().model);
     if !problems.is_empty() {

@@ -63,7 +63,13 @@ impl AppState {
             None => Store::open_sqlite(&config.db_path()).await?,
         };
         if let Some(model) = model {
-            store.provision(Arc::new(model.clone())).await?;
+            // The simulated portfolio's places are upserted; its devices are
+            // added only when missing, so what admins changed in the
+            // inventory (moved, retired, renamed) survives a restart.
+            let known = store.load_catalog().await?;
+            let mut model = model.clone();
+            model.devices.retain(|d| known.device(&d.id).is_none());
+            store.provision(Arc::new(model)).await?;
         }
         let catalog = store.load_catalog().await?;
         let latest = store.latest_readings().await?;

@@ -66,14 +66,20 @@ fn in_scope(
     }
 }
 
-/// The ids of the points `spec` watches, in catalogue order.
+/// The ids of the points `spec` watches, in catalogue order (a retired
+/// device's points are watched by no rule).
 pub fn points(spec: &RuleSpec, catalog: &Catalog) -> Vec<u32> {
+    let retired: std::collections::HashSet<&str> = (catalog.model.devices.iter())
+        .filter(|d| d.state == cairn_protocol::DeviceState::Retired)
+        .map(|d| d.id.as_str())
+        .collect();
     let zones: std::collections::HashMap<&str, &str> = (catalog.model.devices.iter())
         .filter_map(|d| Some((d.id.as_str(), d.zone_id.as_deref()?)))
         .collect();
     let zone_of = |device: &str| zones.get(device).map(|z| z.to_string());
     (catalog.points().iter())
         .filter(|p| spec.metric.is_none_or(|m| m == p.metric))
+        .filter(|p| !retired.contains(p.device_id.as_str()))
         .filter(|p| in_scope(spec, catalog, &zone_of, p))
         .map(|p| p.id)
         .collect()

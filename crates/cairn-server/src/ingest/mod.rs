@@ -122,6 +122,11 @@ impl Ingestor {
         Ok(inserted)
     }
 
+    /// Whether `device_id` is retired in the inventory (its readings are refused).
+    pub fn is_retired(&self, device_id: &str) -> bool {
+        (self.catalog.load().device(device_id)).is_some_and(|d| d.state == DeviceState::Retired)
+    }
+
     /// Resolves the pack and checks each record against the catalogue, the
     /// sending device and the metric.
     pub fn validate(

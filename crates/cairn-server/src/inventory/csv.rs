@@ -270,12 +270,14 @@ fn empty(id: &str) -> DeviceDef {
     }
 }
 
-/// The plan for `text` against `model` (what exists), with `may_edit`
-/// saying whether the caller may write devices of a site. Returns the plan
+/// The plan for `text` against `model` (what exists), `places` (the sites,
+/// buildings, floors and zones the caller may name) and `may_edit` (whether
+/// the caller may write devices of a site). Returns the plan
 /// and, when it has no error, the devices to write as `(before, after)`.
 pub fn plan(
     text: &str,
     model: &Model,
+    places: &Model,
     may_edit: &dyn Fn(&str) -> bool,
 ) -> (ImportPlan, Vec<(Option<DeviceDef>, DeviceDef)>) {
     let mut out = ImportPlan {
@@ -373,11 +375,11 @@ pub fn plan(
             continue;
         }
         let mut errs = Vec::new();
-        let after = apply_cells(before.unwrap_or(&empty(&id)), &cells, &mut errs);
+        let after = apply_cells(before.unwrap_or(&empty(&id)), &cells, &mut errs).normalised();
         if !seen.insert(id.clone()) {
             errs.push(("id".into(), "this id is on an earlier row too".into()));
         }
-        for p in super::validate::device_problems(&after, model) {
+        for p in super::validate::device_problems(&after, places) {
             let field = p.location.unwrap_or_default();
             errs.push((column_of(&field).to_owned(), p.message));
         }

@@ -130,7 +130,12 @@ fn judge(
     forecast: bool,
 ) -> DeviceHealth {
     let clock = book.devices.get(&d.id);
-    let last_uplink = clock.and_then(PointClock::last_ts);
+    // The book learns from two days of history on start: a device silent for
+    // longer is known by its points' newest readings.
+    let newest = (catalog.device_points(&d.id).iter())
+        .filter_map(|p| latest.get(p).map(|r| r.ts))
+        .max();
+    let last_uplink = clock.and_then(PointClock::last_ts).max(newest);
     // Judged by the hand-set interval, else the longer of the learned one
     // and its points' configured one (an event-driven sensor's uplinks come
     // closer than its heartbeat: never call it silent before the heartbeat).
@@ -226,10 +231,6 @@ const LEARN_MS: i64 = 2 * DAY_MS;
 /// Fills `book` from the store as of `now`; logs (never fails the server)
 /// when the store cannot be read.
 pub async fn load(store: Store, catalog: SharedCatalog, book: HealthBook, now: i64) {
-    let since = now - LEARN_MS;
-    let readings = store
-        .transact(move |tx| devices::readings_since(tx, since))
-        .await;
     let cat = catalog.load();
     let battery: std::collections::HashSet<u32> = (cat.points().iter())
         .filter(|p| p.metric == Metric::Battery)
@@ -239,13 +240,24 @@ pub async fn load(store: Store, catalog: SharedCatalog, book: HealthBook, now: i
     let days = store
         .transact(move |tx| devices::daily_lasts(tx, since, &|p| battery.contains(&p)))
         .await;
-    match (readings, days) {
-        (Ok(readings), Ok(days)) => {
-            book.observe_battery_days(&days);
-            book.observe(&cat, &readings);
-        }
-        (Err(e), _) | (_, Err(e)) => {
-            tracing::warn!("device health could not learn from history: {e}")
+    match days {
+        Ok(days) => book.observe_battery_days(&days),
+        Err(e) => tracing::warn!("device health could not read battery history: {e}"),
+    }
+    // A few hundred points per transaction: ingest gets the database in between.
+    let points: Vec<u32> = cat.points().iter().map(|p| p.id).collect();
+    let since = now - LEARN_MS;
+    for chunk in points.chunks(256) {
+        let chunk = chunk.to_vec();
+        match store
+            .transact(move |tx| devices::readings_since(tx, &chunk, since))
+            .await
+        {
+            Ok(readings) => book.observe(&cat, &readings),
+            Err(e) => {
+                tracing::warn!("device health could not learn from history: {e}");
+                return;
+            }
         }
     }
 }

@@ -343,23 +343,49 @@ fn rejected(details: Vec<cairn_protocol::ErrorDetail>) -> AppError {
 }
 
 /// Writes `writes` (audited by `caller`), then puts the new catalogue in
-/// force for every reader: lists, ingest, the alert rules.
+/// force for every reader: lists, ingest, the alert rules. The caller holds
+/// `SharedCatalog::writing` from before it read what it checked (the device
+/// as it was, the ids taken) until this returns.
 pub(crate) async fn write(
     state: &AppState,
     caller: &Caller,
     writes: Vec<DeviceWrite>,
 ) -> Result<(), AppError> {
-    let _one_at_a_time = state.shared_catalog.writing().await;
     let audit = caller.audit("device", String::new());
-    state
-        .store
+    let closed = (state.store)
         .transact(move |tx| devices::apply(tx, &writes, &audit))
         .await?;
     let catalog = state.store.load_catalog().await?;
     state.shared_catalog.replace(catalog);
     let latest = state.store.latest_readings().await?;
     state.alerts.reload(&latest).await?;
+    state.alerts.publish(&closed);
     Ok(())
+}
+
+/// The places `caller` may name: every one for an admin, their sites' for
+/// others (so a message never names another site's building or floor).
+pub(crate) fn places_for(caller: &Caller, catalog: &Catalog) -> crate::catalog::Model {
+    let m = &catalog.model;
+    crate::catalog::Model {
+        sites: (m.sites.iter())
+            .filter(|s| caller.sees_site(&s.id))
+            .cloned()
+            .collect(),
+        buildings: (m.buildings.iter())
+            .filter(|b| caller.sees_site(&b.site_id))
+            .cloned()
+            .collect(),
+        floors: (m.floors.iter())
+            .filter(|f| caller.sees_site(&f.site_id))
+            .cloned()
+            .collect(),
+        zones: (m.zones.iter())
+            .filter(|z| caller.sees_site(&z.site_id))
+            .cloned()
+            .collect(),
+        devices: Vec::new(),
+    }
 }
 
 #[utoipa::path(post, path = "/api/devices", tag = "inventory", request_body = DeviceSpec,
@@ -376,9 +402,11 @@ pub(crate) async fn create(
 ) -> Result<(StatusCode, Json<NewDevice>), AppError> {
     caller.require(Role::Manager)?;
     let Json(spec) = json?;
+    let spec = spec.normalised();
     may_edit(&caller, &spec.site_id)?;
+    let _one_writer = state.shared_catalog.writing().await;
     let catalog = state.catalog();
-    let mut problems = validate::device_problems(&spec, &catalog.model);
+    let mut problems = validate::device_problems(&spec, &places_for(&caller, &catalog));
     if catalog.device(&spec.id).is_some() {
         problems.push(crate::inventory::validate::field(
             "id",
@@ -430,6 +458,7 @@ pub(crate) async fn update(
     json: Result<Json<DeviceSpec>, JsonRejection>,
 ) -> Result<Json<DeviceSummary>, AppError> {
     caller.require(Role::Manager)?;
+    let _one_writer = state.shared_catalog.writing().await;
     let catalog = state.catalog();
     let before = (catalog.device(&id))
         .filter(|d| caller.sees_site(&d.site_id))
@@ -437,8 +466,9 @@ pub(crate) async fn update(
         .ok_or_else(|| AppError::NotFound(format!("no device {id:?}")))?;
     may_edit(&caller, &before.site_id)?;
     let Json(spec) = json?;
+    let spec = spec.normalised();
     may_edit(&caller, &spec.site_id)?;
-    let mut problems = validate::device_problems(&spec, &catalog.model);
+    let mut problems = validate::device_problems(&spec, &places_for(&caller, &catalog));
     if spec.id != id {
         problems.push(validate::field(
             "id",

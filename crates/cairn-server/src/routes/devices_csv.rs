@@ -30,6 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(export))
         .routes(routes!(import))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_CSV_BYTES))
 }
 
 #[utoipa::path(get, path = "/api/inventory/export.csv", tag = "inventory", params(InventoryQuery),
@@ -90,8 +91,18 @@ pub(crate) async fn import(
     if body.len() > MAX_CSV_BYTES {
         return Err(AppError::TooLarge("a CSV of at most 16 MiB".into()));
     }
+    // Planned under the writers' lock when applying: what it compares with
+    // is what it writes over.
+    let _one_writer = if q.apply == Some(true) {
+        Some(state.shared_catalog.writing().await)
+    } else {
+        None
+    };
     let catalog = state.catalog();
-    let (mut plan, writes) = csv::plan(&body, &catalog.model, &|site| caller.sees_site(site));
+    let places = super::devices::places_for(&caller, &catalog);
+    let (mut plan, writes) = csv::plan(&body, &catalog.model, &places, &|site| {
+        caller.sees_site(site)
+    });
     if q.apply != Some(true) {
         return Ok((StatusCode::OK, Json(plan)));
     }

@@ -172,6 +172,9 @@ async fn run(mut sim: Simulator, sink: Sink, mut stopping: watch::Receiver<bool>
         for (device, values) in sim.due(now) {
             let pack = senml_pack(&device, now, &values);
             match &sink {
+                // A device retired in the inventory is out of service: the
+                // simulator stops sending for it (a real one would be refused).
+                Sink::Ingest(ingest) if ingest.is_retired(&device) => {}
                 Sink::Ingest(ingest) => {
                     if let Err(err) = ingest.ingest_senml(&device, &pack, now).await {
                         // A simulated device is held to the same rules as a real one.

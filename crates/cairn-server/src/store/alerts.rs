@@ -407,6 +407,32 @@ pub fn close_unwatched(
     Ok(closed)
 }
 
+/// Closes the open alarms of `points` (a retired device's), each with a
+/// `closed` event saying `why`; returns them as they now are.
+pub fn close_for_points(
+    tx: &mut dyn Exec,
+    points: &[u32],
+    actor: &str,
+    why: &str,
+    now: i64,
+) -> Result<Vec<AlarmRow>> {
+    let sql =
+        format!("SELECT {ALARM_COLUMNS} FROM alarms WHERE point_id = $1 AND closed_ms IS NULL");
+    let mut closed = Vec::new();
+    for p in points {
+        let open: Vec<AlarmRow> = (tx.query(&sql, &[v(i64::from(*p))])?.iter())
+            .map(alarm_row)
+            .collect::<Result<_>>()?;
+        for a in open {
+            if let Some(row) = one(tx.query(CLOSE_ALARM, &[v(now), v(now), v(a.id)])?)? {
+                event(tx, a.id, now, "closed", Some(actor), Some(why), None)?;
+                closed.push(row);
+            }
+        }
+    }
+    Ok(closed)
+}
+
 /// Every rule not deleted, oldest first.
 pub fn rules(tx: &mut dyn Exec) -> Result<Vec<StoredRule>> {
     tx.query(RULES, &[])?.iter().map(rule_row).collect()

@@ -11,6 +11,8 @@ use super::{
     rows::to_json,
     sql,
 };
+use cairn_protocol::DeviceState;
+
 use crate::catalog::{DeviceDef, point_key};
 
 const INSERT_DEVICE: &str = "INSERT INTO devices (id, site_id, name, kind, model, firmware,
@@ -18,10 +20,17 @@ const INSERT_DEVICE: &str = "INSERT INTO devices (id, site_id, name, kind, model
         expected_interval_s)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
     ON CONFLICT (id) DO NOTHING";
-/// Readings and alarms of the point keyed `$1`: a point with either stays.
+/// Readings (raw, or rolled up after retention) and alarms of the point
+/// keyed `$1`: a point with any stays (and its id is never reused).
 const POINT_HISTORY: &str = "SELECT
-    (SELECT count(*) FROM readings WHERE point_id = (SELECT id FROM points WHERE key = $1)),
+    (SELECT count(*) FROM readings WHERE point_id = (SELECT id FROM points WHERE key = $1))
+    + (SELECT count(*) FROM rollups WHERE point_id = (SELECT id FROM points WHERE key = $1)),
     (SELECT count(*) FROM alarms WHERE point_id = (SELECT id FROM points WHERE key = $1))";
+/// The ids of device `$1`'s points.
+const DEVICE_POINTS: &str = "SELECT id FROM points WHERE device_id = $1";
+/// A moved device's alarms go with it: `site, device`.
+const MOVE_ALARMS: &str = "UPDATE alarms SET site_id = $1
+    WHERE point_id IN (SELECT id FROM points WHERE device_id = $2)";
 const DELETE_POINT: &str = "DELETE FROM points WHERE key = $1";
 const DELETE_POINT_PHASES: &str =
     "DELETE FROM rule_phases WHERE point_id = (SELECT id FROM points WHERE key = $1)";
@@ -44,9 +53,16 @@ fn refused(location: &str, message: String) -> StoreError {
 
 /// Applies `writes` in the caller's transaction, each with an audit entry
 /// (`device.create` or `device.update`, before and after as JSON) made from
-/// `audit`. Errors: `Refused` when a new id is taken or a removed point has
-/// readings (nothing is written then: the caller's transaction rolls back).
-pub fn apply(tx: &mut dyn Exec, writes: &[DeviceWrite], audit: &AuditRecord) -> Result<()> {
+/// `audit`. A moved device's alarms move with it; a retired device's open
+/// alarms close (returned, as they now are). Errors: `Refused` when a new
+/// id is taken or a removed point has history (nothing is written then:
+/// the caller's transaction rolls back).
+pub fn apply(
+    tx: &mut dyn Exec,
+    writes: &[DeviceWrite],
+    audit: &AuditRecord,
+) -> Result<Vec<super::alerts::AlarmRow>> {
+    let mut closed = Vec::new();
     for w in writes {
         let d = &w.after;
         match &w.before {
@@ -87,6 +103,27 @@ pub fn apply(tx: &mut dyn Exec, writes: &[DeviceWrite], audit: &AuditRecord) -> 
             tx.exec(DELETE_POINT_PHASES, &[key.as_str().into()])?;
             tx.exec(DELETE_POINT, &[key.as_str().into()])?;
         }
+        if let Some(b) = w.before.as_ref() {
+            if b.site_id != d.site_id {
+                tx.exec(
+                    MOVE_ALARMS,
+                    &[d.site_id.as_str().into(), d.id.as_str().into()],
+                )?;
+            }
+            if b.state != DeviceState::Retired && d.state == DeviceState::Retired {
+                let points = (tx.query(DEVICE_POINTS, &[d.id.as_str().into()])?.iter())
+                    .map(|r| super::rows::point_id(r, 0))
+                    .collect::<Result<Vec<u32>>>()?;
+                let why = "the device was retired";
+                closed.extend(super::alerts::close_for_points(
+                    tx,
+                    &points,
+                    &audit.actor,
+                    why,
+                    audit.at,
+                )?);
+            }
+        }
         if let Some(hash) = w.token {
             tx.exec(
                 sql::SET_DEVICE_TOKEN,
@@ -111,7 +148,7 @@ pub fn apply(tx: &mut dyn Exec, writes: &[DeviceWrite], audit: &AuditRecord) -> 
         };
         tx.exec(sql::APPEND_AUDIT, &entry.params())?;
     }
-    Ok(())
+    Ok(closed)
 }
 
 /// Replaces `device`'s ingest token hash, audited as `device.token`.
@@ -142,22 +179,29 @@ pub fn rotate_token(
     Ok(n > 0)
 }
 
-/// Every raw reading since `since` (UTC ms), oldest first: what the health
-/// book learns from on start.
-pub fn readings_since(tx: &mut dyn Exec, since: i64) -> Result<Vec<cairn_protocol::Reading>> {
-    let rows = tx.query(
-        "SELECT point_id, ts, value FROM readings WHERE ts >= $1 ORDER BY ts",
-        &[Value::Big(since)],
-    )?;
-    rows.iter()
-        .map(|r| {
-            Ok(cairn_protocol::Reading {
-                point: super::rows::point_id(r, 0)?,
-                ts: r.i64(1)?,
-                value: r.f64(2)?,
-            })
-        })
-        .collect()
+/// The raw readings of `points` since `since` (UTC ms), each point's
+/// oldest first, read point by point along the readings' key: what the
+/// health book learns from on start.
+pub fn readings_since(
+    tx: &mut dyn Exec,
+    points: &[u32],
+    since: i64,
+) -> Result<Vec<cairn_protocol::Reading>> {
+    let mut out = Vec::new();
+    for &point in points {
+        let rows = tx.query(
+            "SELECT ts, value FROM readings WHERE point_id = $1 AND ts >= $2 ORDER BY ts",
+            &[Value::Big(i64::from(point)), Value::Big(since)],
+        )?;
+        for r in &rows {
+            out.push(cairn_protocol::Reading {
+                point,
+                ts: r.i64(0)?,
+                value: r.f64(1)?,
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// `(point, day start, the day's last value)` of every daily rollup since

@@ -400,3 +400,200 @@ async fn csv_import_reports_every_bad_row_writes_all_or_nothing_and_round_trips(
         (0, 0, rows)
     );
 }
+
+#[tokio::test]
+async fn a_moved_device_takes_its_alarms_along_and_a_retired_one_closes_them_and_leaves_the_rules()
+{
+    use cairn_server::store::alerts::{self, AlarmWrite};
+    let dir = tempfile::tempdir().unwrap();
+    let s = state(dir.path()).await;
+    let admin = support::admin(&s).await;
+    let device = "bru-a-f0-z02-ms";
+    let co2 = s
+        .catalog()
+        .point_by_key(&format!("{device}/co2"))
+        .unwrap()
+        .id;
+    assert!(
+        s.alerts.thresholds().contains_key(&co2),
+        "a default rule watches its CO2"
+    );
+    let rule = s.store.transact(alerts::rules).await.unwrap()[0].id;
+    let raise = AlarmWrite::Sample {
+        rule_id: rule,
+        point: co2,
+        site_id: "bru".into(),
+        severity: cairn_protocol::Severity::Warning,
+        at: NOW - 60_000,
+        value: Some(1500.0),
+        excess: Some(500.0),
+        suppressed: false,
+        raise: true,
+    };
+    let rows = s
+        .store
+        .transact(move |tx| alerts::apply(tx, &[raise], NOW))
+        .await
+        .unwrap();
+    let alarm = rows[0].id;
+
+    // Moved to Ghent: Ghent's people see its alarm, Brussels' no longer do.
+    let mut moved = s.catalog().device(device).cloned().unwrap();
+    (
+        moved.site_id,
+        moved.building_id,
+        moved.floor_id,
+        moved.zone_id,
+        moved.plan,
+    ) = ("ghe".into(), None, None, None, None);
+    let (status, body) = send(&s, "PUT", &format!("/api/devices/{device}"), &admin, &moved).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let ghent = support::session(&s, "v-ghe", Role::Viewer, &["ghe"]).await;
+    let brussels = support::session(&s, "v-bru", Role::Viewer, &["bru"]).await;
+    let uri = format!("/api/alarms/{alarm}");
+    assert_eq!(
+        support::send(&s, "GET", &uri, Some(&ghent), None).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        support::send(&s, "GET", &uri, Some(&brussels), None)
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+
+    // Retired: its open alarm closes, saying why, and no rule watches it.
+    moved.state = DeviceState::Retired;
+    let (status, body) = send(&s, "PUT", &format!("/api/devices/{device}"), &admin, &moved).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, body) = support::send(&s, "GET", &uri, Some(&admin), None).await;
+    assert!(body.contains("the device was retired"), "{body}");
+    let (_, body) = support::send(&s, "GET", "/api/alarms", Some(&admin), None).await;
+    assert!(
+        !body.contains(&format!("\"id\":{alarm},")),
+        "closed: out of the queue"
+    );
+    assert!(!s.alerts.thresholds().contains_key(&co2));
+    assert!(!s.ingest.is_retired("bru-a-f0-z03-ms") && s.ingest.is_retired(device));
+}
+
+#[tokio::test]
+async fn a_restart_keeps_what_the_inventory_changed_in_the_simulated_portfolio() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = state(dir.path()).await;
+    let admin = support::admin(&s).await;
+    let mut d = s.catalog().device("bru-a-f0-z02-ms").cloned().unwrap();
+    d.name = "Renamed in the inventory".into();
+    d.state = DeviceState::Retired;
+    let (status, body) = send(&s, "PUT", "/api/devices/bru-a-f0-z02-ms", &admin, &d).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    drop(s);
+    let s = state(dir.path()).await;
+    let again = s.catalog().device("bru-a-f0-z02-ms").cloned().unwrap();
+    assert_eq!(
+        (again.name.as_str(), again.state),
+        ("Renamed in the inventory", DeviceState::Retired)
+    );
+}
+
+#[tokio::test]
+async fn place_ids_are_trimmed_and_other_sites_places_are_not_named_to_managers() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = state(dir.path()).await;
+    let manager = support::session(&s, "m-bru", Role::Manager, &["bru"]).await;
+    let mut d = spec("bru-trim", "bru");
+    d.building_id = Some(" bru-a ".into());
+    d.floor_id = Some("".into());
+    let (status, body) = send(&s, "POST", "/api/devices", &manager, &d).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let created: NewDevice = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        (
+            created.device.building_id.as_deref(),
+            created.device.floor_id
+        ),
+        (Some("bru-a"), None)
+    );
+    // Another site's building is as unknown as one that does not exist.
+    let mut other = spec("bru-other", "bru");
+    other.building_id = Some("ams-a".into());
+    let (status, body) = send(&s, "POST", "/api/devices", &manager, &other).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        fields(&body).contains(&("building_id".into(), "no building \"ams-a\"".into())),
+        "{body}"
+    );
+    assert!(!body.contains("\"ams\""), "{body}");
+}
+
+/// The next snapshot on `ws` (readings and alarms before it are skipped).
+async fn next_snapshot(ws: &mut support::Socket) -> cairn_protocol::Snapshot {
+    let wait = async {
+        loop {
+            if let cairn_protocol::ServerMsg::Snapshot { snapshot, .. } =
+                support::next_msg(ws).await
+            {
+                return snapshot;
+            }
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(20), wait)
+        .await
+        .expect("a snapshot")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn open_sockets_follow_a_device_moved_away_or_added() {
+    use futures_util::SinkExt;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::for_tests(dir.path().to_path_buf());
+    config.simulator = true; // provisions the portfolio
+    let server = cairn_server::Server::start(config).await.unwrap();
+    let s = server.state().clone();
+    let admin = support::admin(&s).await;
+    let viewer = support::session(&s, "v-bru-ws", Role::Viewer, &["bru"]).await;
+    let mut ws = support::ws(server.addr(), &viewer).await;
+    let hello = cairn_protocol::ClientMsg::Hello {
+        resume: None,
+        scope: cairn_protocol::Scope::everything(),
+    };
+    let text = serde_json::to_string(&hello).unwrap();
+    ws.send(tokio_tungstenite::tungstenite::Message::Text(text.into()))
+        .await
+        .unwrap();
+    let device = "bru-a-f0-z02-ms";
+    let first = next_snapshot(&mut ws).await;
+    assert!(first.points.iter().any(|p| p.device_id == device));
+
+    let mut moved = s.catalog().device(device).cloned().unwrap();
+    (
+        moved.site_id,
+        moved.building_id,
+        moved.floor_id,
+        moved.zone_id,
+        moved.plan,
+    ) = ("ghe".into(), None, None, None, None);
+    let (status, body) = send(&s, "PUT", &format!("/api/devices/{device}"), &admin, &moved).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let after = next_snapshot(&mut ws).await;
+    assert!(
+        !after.points.iter().any(|p| p.device_id == device),
+        "moved to a site the viewer does not see"
+    );
+
+    let (status, body) = send(
+        &s,
+        "POST",
+        "/api/devices",
+        &admin,
+        &spec("bru-added", "bru"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let added = next_snapshot(&mut ws).await;
+    assert!(
+        added.points.iter().any(|p| p.device_id == "bru-added"),
+        "a new device reaches open tabs"
+    );
+    server.stop().await.unwrap();
+}

@@ -77,9 +77,11 @@ pub(crate) async fn upgrade(
 
 async fn live(mut socket: WebSocket, state: AppState, caller: Caller) {
     let mut stopping = state.stopping.clone();
-    let Some((resume, scope)) = hello(&mut socket).await else {
+    let Some((resume, mut scope)) = hello(&mut socket).await else {
         return;
     };
+    // A device added, moved or retired: the scope is resolved again.
+    let mut catalog_rx = state.shared_catalog.changes();
     let mut filter = Filter::new(&state.catalog(), &scope, &caller.user);
     if deny(&mut socket, &filter).await.is_err() {
         return;
@@ -168,7 +170,8 @@ async fn live(mut socket: WebSocket, state: AppState, caller: Caller) {
             incoming = socket.recv() => match incoming {
                 Some(Ok(Message::Text(text))) => match serde_json::from_str::<ClientMsg>(&text) {
                     // A new scope: start again from a snapshot of it.
-                    Ok(ClientMsg::Subscribe { scope }) => {
+                    Ok(ClientMsg::Subscribe { scope: asked }) => {
+                        scope = asked;
                         filter = Filter::new(&state.catalog(), &scope, &caller.user);
                         if deny(&mut socket, &filter).await.is_err() { return; }
                         resync = true;
@@ -180,6 +183,10 @@ async fn live(mut socket: WebSocket, state: AppState, caller: Caller) {
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
                 Some(Ok(_)) => {}
             },
+            Ok(()) = catalog_rx.changed() => {
+                filter = Filter::new(&state.catalog(), &scope, &caller.user);
+                resync = true;
+            }
             _ = check.tick() => {
                 // Signed out, disabled, expired, or rights changed (which signs out).
                 let held = state.store.session(caller.session, now_ms()).await;
