@@ -119,7 +119,7 @@ try {
   console.log(`| filter (kind select) → new rows painted | ${filter.length} | ${f.median.toFixed(1)} | ${f.p95.toFixed(1)} | ${f.max.toFixed(1)} |`);
   console.log(`| sort (column header) → new rows painted | ${sort.length} | ${s.median.toFixed(1)} | ${s.p95.toFixed(1)} | ${s.max.toFixed(1)} |`);
   console.log(`| scroll top to bottom, 120 px a frame: frame gap | ${scroll.gaps.length} | ${g.median.toFixed(1)} | ${g.p95.toFixed(1)} | ${g.max.toFixed(1)} |`);
-  console.log(`\nScrolling loaded ${scroll.loaded.toLocaleString('en')} of ${DEVICES.toLocaleString('en')} devices page by page (keyset, 200 a page) with ${scroll.rows} row elements in the DOM at the end; ${over} of ${scroll.gaps.length} frame gaps were over 17.7 ms (16.7 ms and 1 ms of timer jitter), ${dropped} over 20 ms (a dropped frame). Targets P13 (browser): filter and sort ≤ 50 ms, no frame over 16.7 ms at p95.`);
+  console.log(`\n> Scrolling loaded ${scroll.loaded.toLocaleString('en')} of ${DEVICES.toLocaleString('en')} devices page by page (keyset, 200 a page) with ${scroll.rows} row elements in the DOM at the end; ${over} of ${scroll.gaps.length} frame gaps were over 17.7 ms (16.7 ms and 1 ms of timer jitter), ${dropped} over 20 ms (a dropped frame). Targets P13 (browser): filter and sort ≤ 50 ms, no frame over 16.7 ms at p95.`);
 } finally {
   server.kill('SIGTERM');
 }

@@ -571,7 +571,7 @@ async fn inventory_list() {
             percentile(&times, 0.95)
         );
     }
-    println!("\nTarget P13 (server): p95 ≤ 50 ms for a filtered, sorted page.");
+    println!("\n> Target P13 (server): p95 ≤ 50 ms for a filtered, sorted page.");
 }
 
 fn readings_len(s: &AppState) -> usize {
