@@ -12,8 +12,8 @@ use axum::{
     http::StatusCode,
 };
 use cairn_protocol::{
-    DeviceHealth, DeviceKind, DeviceSort, DeviceSpec, DeviceSummary, ErrorBody, FleetHealth,
-    InventoryPage, Metric, NewDevice, Reading, Role, WindowSpec, health::HealthFlag,
+    AuditEntry, DeviceHealth, DeviceKind, DeviceSort, DeviceSpec, DeviceSummary, ErrorBody,
+    FleetHealth, InventoryPage, Metric, NewDevice, Reading, Role, WindowSpec, health::HealthFlag,
 };
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -25,7 +25,10 @@ use crate::{
     error::{ApiQuery, AppError},
     inventory::{list, validate},
     state::AppState,
-    store::devices::{self, DeviceWrite},
+    store::{
+        accounts::AuditQuery,
+        devices::{self, DeviceWrite},
+    },
 };
 
 pub const DEFAULT_LIMIT: u32 = 100;
@@ -35,6 +38,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_devices, create))
         .routes(routes!(device, update))
+        .routes(routes!(history))
         .routes(routes!(fleet_health))
 }
 
@@ -444,7 +448,7 @@ pub(crate) async fn create(
 
 #[utoipa::path(put, path = "/api/devices/{id}", tag = "inventory", request_body = DeviceSpec,
     params(("id" = String, Path, description = "Device id")),
-    description = "Changes a device: fields, place (a move to another site needs both sites), points added or removed (a point with history stays), retired or back in service.",
+    description = "Replaces a device with the body, whole (fields left out take their defaults: send the device as `GET` gave it, changed): fields, place (a move to another site needs both sites; its alarms move with it), points added or removed (a point with readings, rollups or alarms stays), retired (its open alarms close, no rule watches it, its readings are refused) or back in service.",
     responses((status = 200, body = DeviceSummary),
         (status = 400, description = "The body is not JSON of this shape", body = ErrorBody),
         (status = 401, body = ErrorBody),
@@ -499,6 +503,35 @@ pub(crate) async fn update(
         &latest_by_point(&state),
         state.now_ms(),
     )))
+}
+
+/// Most entries a device's history answers.
+const HISTORY: u32 = 200;
+
+#[utoipa::path(get, path = "/api/devices/{id}/history", tag = "inventory",
+    params(("id" = String, Path, description = "Device id")),
+    description = "The device's changes from the audit log, newest first, at most 200: created, changed (before and after), tokens issued. Anyone who sees the device sees them.",
+    responses((status = 200, body = Vec<AuditEntry>), (status = 401, body = ErrorBody), (status = 404, description = "No such device on the caller's sites", body = ErrorBody)))]
+pub(crate) async fn history(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<AuditEntry>>, AppError> {
+    let catalog = state.catalog();
+    (catalog.device(&id))
+        .filter(|d| caller.sees_site(&d.site_id))
+        .ok_or_else(|| AppError::NotFound(format!("no device {id:?}")))?;
+    let target = format!("device:{id}");
+    let query = AuditQuery {
+        target: Some(target.clone()),
+        limit: HISTORY,
+        ..AuditQuery::default()
+    };
+    let (entries, _) = state.store.audit_log(query).await?;
+    // The store matches text in the target: keep this device's own.
+    Ok(Json(
+        entries.into_iter().filter(|e| e.target == target).collect(),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/fleet/health", tag = "inventory",

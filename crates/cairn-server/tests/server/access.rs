@@ -463,6 +463,14 @@ fn table(s: &cairn_server::AppState, victim: i64, alerts: &Alerts) -> Vec<Case> 
         ),
         case(
             "GET",
+            "/api/devices/{id}/history",
+            format!("/api/devices/{}/history", dev(OWN)),
+            format!("/api/devices/{}/history", dev(OTHER)),
+            READ,
+            HIDDEN,
+        ),
+        case(
+            "GET",
             "/api/fleet/health",
             "/api/fleet/health",
             "/api/fleet/health",

@@ -201,6 +201,29 @@ async fn devices_are_created_with_a_token_once_changed_with_audit_and_refused_to
     assert_eq!(d.health.flags, [HealthFlag::Retired]);
     let (_, body) = support::get(&s, "/api/audit?action=device.&limit=10").await;
     assert_eq!(body.matches("device:bru-new-1").count(), 2, "{body}");
+    // The device's own history: the same two, newest first, for whoever sees it.
+    let bru = support::session(&s, "v-bru", Role::Viewer, &["bru"]).await;
+    let (status, body) = support::send(
+        &s,
+        "GET",
+        "/api/devices/bru-new-1/history",
+        Some(&bru),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let history: Vec<cairn_protocol::AuditEntry> = serde_json::from_str(&body).unwrap();
+    let actions: Vec<&str> = history.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["device.update", "device.create"]);
+    let (status, _) = support::send(
+        &s,
+        "GET",
+        "/api/devices/bru-new-1/history",
+        Some(&ghent),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 
     // A retired device's readings are refused.
     let pack: Vec<SenmlRecord> = serde_json::from_str(

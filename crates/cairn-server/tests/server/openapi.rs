@@ -37,6 +37,7 @@ async fn the_document_lists_every_endpoint_and_the_wire_types() {
             "/api/channels/{id}/deliveries",
             "/api/devices",
             "/api/devices/{id}",
+            "/api/devices/{id}/history",
             "/api/devices/{id}/token",
             "/api/fleet/health",
             "/api/floors",
