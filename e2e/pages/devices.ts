@@ -84,6 +84,47 @@ export class DevicesPage {
     return new URL(this.page.url()).searchParams;
   }
 
+  // Named views, kept in this browser's localStorage.
+
+  /** The "Views" select. */
+  views(): Locator {
+    return this.page.getByTestId('devices-views');
+  }
+
+  /** The saved views the select lists (its placeholder left out). */
+  viewOptions(): Locator {
+    return this.views().locator('option:not([value=""])');
+  }
+
+  viewName(): Locator {
+    return this.page.getByTestId('devices-view-name');
+  }
+
+  /** "Save view…": opens the name box. */
+  async openSaveView() {
+    await this.page.getByTestId('devices-view-save').click();
+    await expect(this.viewName()).toBeVisible();
+  }
+
+  /** Types a name and saves ("Save view"). */
+  async saveViewAs(name: string) {
+    await this.viewName().fill(name);
+    await this.page.getByTestId('devices-view-save-confirm').click();
+  }
+
+  /** "Delete view": shown while the select shows a saved view. */
+  viewDelete(): Locator {
+    return this.page.getByTestId('devices-view-delete');
+  }
+
+  /** `cairn.devices.views` as this browser stores it, parsed (null when unset). */
+  async storedViews(): Promise<unknown> {
+    return this.page.evaluate(() => {
+      const stored = localStorage.getItem('cairn.devices.views');
+      return stored === null ? null : JSON.parse(stored);
+    });
+  }
+
   // Export, import and bulk changes.
 
   /** "Download CSV": a link to the export with the list's filters and sort. */

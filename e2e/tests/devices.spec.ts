@@ -1,18 +1,19 @@
 // The device inventory end to end: search, filters, chips and sort find a
-// device and live in the URL (a reload shows the same view); the table keeps
-// only the rows in view in the DOM and pages as it scrolls; an admin creates
-// a device (a latitude of 95 is named under its field first, then fixed),
-// sees its ingest token once (gone after a reload) and the token works; the
-// server's 422 (an id taken) shows under the id; a viewer sees no edit
-// control, no checkbox and no import, and the server refuses the viewer's
-// PUT; a device whose last reading is 10 minutes old with a 60 s interval
-// is Silent in the list and on its page; an admin imports a CSV (an error by
-// row and column first, fixed, applied; the same file again is all
-// unchanged) and the export link carries the list's filters; the two
-// imported devices are retired in bulk and listed under "Retired";
-// screenshots of the table, a device page, the form and the import at
-// desktop and tablet sizes (at 1440 px every column fits without a
-// sideways scroll).
+// device and live in the URL (a reload shows the same view); filters saved as
+// a named view (kept in the browser's localStorage) come back when the view
+// is picked, are still listed after a reload, and are deleted; the table
+// keeps only the rows in view in the DOM and pages as it scrolls; an admin
+// creates a device (a latitude of 95 is named under its field first, then
+// fixed), sees its ingest token once (gone after a reload) and the token
+// works; the server's 422 (an id taken) shows under the id; a viewer sees no
+// edit control, no checkbox and no import, and the server refuses the
+// viewer's PUT; a device whose last reading is 10 minutes old with a 60 s
+// interval is Silent in the list and on its page; an admin imports a CSV (an
+// error by row and column first, fixed, applied; the same file again is all
+// unchanged) and the export link carries the list's filters; the two imported
+// devices are retired in bulk and listed under "Retired"; screenshots of the
+// table, a device page, the form and the import at desktop and tablet sizes
+// (at 1440 px every column fits without a sideways scroll).
 //
 // The devices this spec creates stay (there is no delete): each ends placed,
 // like any other, so the map's counts (placed devices) still add up to the
@@ -121,6 +122,68 @@ test('search, filters and sort find a device, and the URL reproduces the view af
   expect(app.errors).toEqual([]);
 });
 
+test('filters saved as a named view come back when it is picked, stay listed after a reload, and the view is deleted', async ({ page }) => {
+  const NAME = 'Low battery thermometers';
+  const { app, devices } = await open(page, '/devices');
+  await devices.waitLoaded();
+  const all = await devices.totalCount();
+  // A new browser context: nothing saved in this browser yet.
+  await expect(devices.views()).toBeDisabled();
+  await expect(devices.viewOptions()).toHaveCount(0);
+
+  await devices.chip('low_battery').click();
+  await expect(page).toHaveURL(/[?&]health=low_battery/);
+  await devices.filter('kind').selectOption('thermometer');
+  await expect(page).toHaveURL(/[?&]kind=thermometer/);
+  // The server's count for these filters: the list's total once it has loaded.
+  const res = await page.request.get('/api/devices?kind=thermometer&health=low_battery&limit=1');
+  expect(res.status(), await res.text()).toBe(200);
+  const n: number = (await res.json()).total;
+  const shown = `${n.toLocaleString('en-US')} device${n === 1 ? '' : 's'}`;
+  await expect(devices.total()).toHaveText(shown);
+  const url = page.url();
+
+  // A blank name is refused (names are trimmed); a good one is saved with the query shown.
+  await devices.openSaveView();
+  await devices.saveViewAs('   ');
+  await expect(page.getByTestId('devices-view-name-error')).toHaveText('give the view a name');
+  await expect(devices.viewOptions()).toHaveCount(0);
+  await devices.saveViewAs(NAME);
+  await expect(devices.viewName()).toHaveCount(0);
+  await expect(devices.viewOptions()).toHaveText([NAME]);
+  await expect(devices.views()).toHaveValue(NAME);
+  expect(await devices.storedViews()).toEqual([{ name: NAME, query: new URL(url).search.slice(1) }]);
+
+  await page.getByTestId('devices-clear').click();
+  await expect(page).toHaveURL(/\/devices$/);
+  await expect(devices.total()).toHaveText(`${all.toLocaleString('en-US')} devices`);
+  await expect(devices.views()).toHaveValue('');
+  await expect(devices.viewDelete()).toHaveCount(0);
+
+  // Picked: the same URL, filters and total as when it was saved.
+  await devices.views().selectOption(NAME);
+  await expect(page).toHaveURL(url);
+  await expect(devices.total()).toHaveText(shown);
+  await expect(devices.chip('low_battery')).toHaveAttribute('aria-pressed', 'true');
+  await expect(devices.filter('kind')).toHaveValue('thermometer');
+
+  // Kept in this browser: a reload still lists it (and shows it picked, as the URL is its query).
+  await page.reload();
+  await devices.waitLoaded();
+  await expect(devices.viewOptions()).toHaveText([NAME]);
+  await expect(devices.views()).toHaveValue(NAME);
+
+  // Deleted: gone from the select and from storage; the filters stay on screen.
+  await devices.viewDelete().click();
+  await expect(devices.viewOptions()).toHaveCount(0);
+  await expect(devices.views()).toBeDisabled();
+  await expect(devices.viewDelete()).toHaveCount(0);
+  expect(await devices.storedViews()).toEqual([]);
+  expect(page.url()).toBe(url);
+  await expect(devices.total()).toHaveText(shown);
+  expect(app.errors).toEqual([]);
+});
+
 test('the table keeps only the rows in view in the DOM and fetches pages as it scrolls', async ({ page }) => {
   const { app, devices } = await open(page, '/devices?sort=id');
   await devices.waitLoaded();
@@ -210,6 +273,11 @@ test('an admin creates a device: a field error under its field, fixed; the token
   await expect(page.getByTestId('device-point-row')).toHaveCount(3);
   await expect(page.getByTestId('device-edit')).toBeVisible();
   await expect(page.getByTestId('device-rotate-token')).toBeVisible();
+  // Its history, from the audit log: created by this admin.
+  const entry = page.getByTestId('device-history-entry');
+  await expect(entry).toHaveCount(1);
+  await expect(entry.first()).toHaveAttribute('data-action', 'device.create');
+  await expect(entry.first()).toContainText('Created by');
   expect(app.errors.filter((e) => !refused(422)(e))).toEqual([]);
   expect(app.errors.filter(refused(422))).toHaveLength(1);
 });

@@ -31,6 +31,11 @@ pub async fn get(id: &str) -> Result<DeviceSummary, ApiError> {
     http::get(&format!("/api/devices/{}", seg(id))).await
 }
 
+/// The device's changes from the audit log, newest first.
+pub async fn history(id: &str) -> Result<Vec<cairn_protocol::AuditEntry>, ApiError> {
+    http::get(&format!("/api/devices/{}/history", seg(id))).await
+}
+
 /// Creates a device; the answer carries its ingest token, this once.
 pub async fn create(spec: &DeviceSpec) -> Result<NewDevice, ApiError> {
     send("POST", "/api/devices", Some(spec)).await

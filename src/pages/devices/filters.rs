@@ -1,12 +1,14 @@
 //! The inventory's search box, health chips and selects, each value with
 //! how many devices it would give (the list's facets: every other filter
 //! applied). On a tablet: search and chips first, a sort select for the cards.
+//! Below them, "Clear filters" and the named views kept in this browser
+//! (`views.rs`).
 
 use cairn_protocol::{DeviceKind, DeviceSort, FacetCount, Facets, health::HealthFlag};
 use leptos::prelude::*;
 use leptos_use::use_debounce_fn_with_arg;
 
-use super::{text, view::InventoryView};
+use super::{text, view::InventoryView, views::SavedViews};
 use crate::state::live::use_live;
 
 /// How many devices `value` gives in `list` (0 when not listed).
@@ -16,7 +18,8 @@ fn count_of(list: &[FacetCount], value: &str) -> u64 {
         .map_or(0, |f| f.count)
 }
 
-/// Search, health chips, site/kind/model/firmware selects, sort (cards), clear.
+/// Search, health chips, site/kind/model/firmware selects, sort (cards),
+/// clear, saved views.
 #[component]
 pub fn FilterBar(
     view: Memo<InventoryView>,
@@ -99,14 +102,17 @@ pub fn FilterBar(
                     on_change=Callback::new(move |x| { let mut v = view.get_untracked(); v.firmware = x; set.run(v) }) />
                 <SortSelect view set />
             </div>
-            <Show when=move || view.with(InventoryView::filtered)>
-                <button type="button" class="cairn-button cairn-devices__clear" data-testid="devices-clear"
-                    on:click=move |_| {
-                        typed.set(String::new());
-                        let v = view.get_untracked();
-                        set.run(InventoryView { sort: v.sort, desc: v.desc, ..InventoryView::default() });
-                    }>"Clear filters"</button>
-            </Show>
+            <div class="cairn-devices__filters-foot">
+                <Show when=move || view.with(InventoryView::filtered)>
+                    <button type="button" class="cairn-button cairn-devices__clear" data-testid="devices-clear"
+                        on:click=move |_| {
+                            typed.set(String::new());
+                            let v = view.get_untracked();
+                            set.run(InventoryView { sort: v.sort, desc: v.desc, ..InventoryView::default() });
+                        }>"Clear filters"</button>
+                </Show>
+                <SavedViews view typed />
+            </div>
         </div>
     }
 }

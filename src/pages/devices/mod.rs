@@ -6,8 +6,9 @@
 //! once). "Download CSV" exports the list as filtered and sorted;
 //! managers and admins also get "Import CSV" (`import.rs`, plan then apply)
 //! and a checkbox per device for bulk changes (`bulk.rs`: retire, put in
-//! maintenance). `/devices/:id`: one device (`page.rs`). Buttons a role
-//! lacks are hidden, and the server refuses them anyway.
+//! maintenance). Anyone may name the filters shown as a view, kept in this
+//! browser (`views.rs`). `/devices/:id`: one device (`page.rs`). Buttons a
+//! role lacks are hidden, and the server refuses them anyway.
 
 mod bulk;
 mod draft;
@@ -16,6 +17,7 @@ mod form;
 mod form_ctx;
 mod form_place;
 mod form_points;
+mod history;
 mod import;
 mod page;
 mod page_parts;
@@ -26,6 +28,7 @@ mod table;
 mod text;
 mod token;
 mod view;
+mod views;
 
 use std::collections::HashMap;
 

@@ -9,6 +9,7 @@ use leptos_router::components::A;
 
 use super::{
     form::DeviceForm,
+    history::History,
     page_parts::{Alarms, Facts, Health, Place, Points},
     role_at_least,
     text::kind_label,
@@ -141,7 +142,8 @@ fn Detail(
             <Points points />
             <Alarms points=device.points.clone() />
             <Place device=device.clone() />
-            <Facts device />
+            <Facts device=device.clone() />
+            <History id=device.id.clone() zone=zone.clone() />
         </div>
     }
 }
