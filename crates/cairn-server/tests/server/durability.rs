@@ -9,12 +9,6 @@
 //! SQLite syncing every commit (WAL, `synchronous=FULL`), which the store's own
 //! test `the_sqlite_connection_syncs_every_commit` checks on the connection.
 
-use std::{
-    net::TcpListener,
-    process::{Command, Stdio},
-    time::{Duration, Instant},
-};
-
 use cairn_server::store::Store;
 
 const BIN: &str = env!("CARGO_BIN_EXE_cairn-server");
@@ -26,27 +20,8 @@ fn a_reading_acknowledged_before_kill_9_is_there_after_restart() {
     let data = dir.path().to_str().unwrap();
     let token = super::support::device_token_by_cli(BIN, data, DEVICE);
 
-    let addr = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .to_string();
-    let mut server = Command::new(BIN)
-        .args(["--addr", &addr, "--data-dir", data, "--simulator=false"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while super::support::http_raw(
-        &addr,
-        "GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-    )
-    .is_err()
-    {
-        assert!(Instant::now() < deadline, "server did not start");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let (mut server, addr) =
+        super::support::spawn_server(BIN, &["--data-dir", data, "--simulator=false"]);
 
     let ts_s = chrono::Utc::now().timestamp_millis() / 1000;
     let body = format!(r#"[{{"bn":"{DEVICE}/","bt":{ts_s},"n":"co2","u":"ppm","v":1234}}]"#);

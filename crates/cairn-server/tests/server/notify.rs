@@ -7,7 +7,7 @@
 use std::{
     io::{BufRead, BufReader, Read, Write},
     net::{TcpListener, TcpStream},
-    process::{Child, Command, Stdio},
+    process::Child,
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
@@ -120,37 +120,14 @@ impl Drop for Running {
     }
 }
 
-fn start(data: &str, addr: &str, smtp: u16, hold: bool) -> Running {
+fn start(data: &str, smtp: u16, hold: bool) -> (Running, String) {
     let smtp = format!("smtp://127.0.0.1:{smtp}");
-    let mut args = vec![
-        "--addr",
-        addr,
-        "--data-dir",
-        data,
-        "--simulator=false",
-        "--smtp-url",
-        &smtp,
-    ];
+    let mut args = vec!["--data-dir", data, "--simulator=false", "--smtp-url", &smtp];
     if hold {
         args.push("--outbox-hold");
     }
-    let child = Command::new(BIN)
-        .args(&args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while super::support::http_raw(
-        addr,
-        "GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-    )
-    .is_err()
-    {
-        assert!(Instant::now() < deadline, "server did not start");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    Running(child)
+    let (child, addr) = super::support::spawn_server(BIN, &args);
+    (Running(child), addr)
 }
 
 /// Channels to both receivers and a rule the test's reading trips, written
@@ -210,13 +187,8 @@ fn each_notification_arrives_once_although_the_server_was_killed_before_sending(
     let (hook, hooks) = http_receiver();
     configure(&dir.path().join("cairn.sqlite3"), hook);
 
-    let addr = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .to_string();
     // Held: the alarm and its messages are written, nothing is sent.
-    let server = start(data, &addr, smtp, true);
+    let (server, addr) = start(data, smtp, true);
     let ts_s = chrono::Utc::now().timestamp_millis() / 1000;
     let body = format!(r#"[{{"bn":"{DEVICE}/","bt":{ts_s},"n":"co2","u":"ppm","v":3500}}]"#);
     let request = format!(
@@ -229,13 +201,13 @@ fn each_notification_arrives_once_although_the_server_was_killed_before_sending(
     server.kill(); // SIGKILL, between the alarm and the send
     assert!(hooks.lock().unwrap().is_empty() && mails.lock().unwrap().is_empty());
 
-    let server = start(data, &addr, smtp, false);
+    let (server, _) = start(data, smtp, false);
     wait_for(&hooks, 1);
     wait_for(&mails, 1);
     // Time for a duplicate to show, were there one; then crash and restart again.
     std::thread::sleep(Duration::from_secs(3));
     server.kill();
-    let server = start(data, &addr, smtp, false);
+    let (server, _) = start(data, smtp, false);
     std::thread::sleep(Duration::from_secs(4));
     server.kill();
 

@@ -440,3 +440,31 @@ pub fn device_token_by_cli(bin: &str, data: &str, device: &str) -> String {
     );
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
+
+/// Starts the real binary with `args` on a port the OS picks (`--addr
+/// 127.0.0.1:0`, so no other test can take the port between choosing and
+/// binding it) and returns it with the address it serves, read from its
+/// "Cairn is up" line. Its standard output is drained meanwhile.
+pub fn spawn_server(bin: &str, args: &[&str]) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(bin)
+        .args(["--addr", "127.0.0.1:0"])
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let addr = loop {
+        match lines.next() {
+            Some(Ok(line)) => {
+                if let Some(addr) = line.strip_prefix("Cairn is up: http://") {
+                    break addr.trim().to_owned();
+                }
+            }
+            _ => panic!("cairn-server {args:?} stopped before it served"),
+        }
+    };
+    std::thread::spawn(move || lines.for_each(drop));
+    (child, addr)
+}
