@@ -234,6 +234,21 @@ export class DevicesPage {
     return this.form().getByTestId('device-save');
   }
 
+  /** The chosen floor's plan in the form: a click or tap sets plan x/y. */
+  planPicker(): Locator {
+    return this.form().getByTestId('device-plan-picker');
+  }
+
+  /** The dot at the typed (or tapped) plan x/y, on the picker. */
+  planMarker(): Locator {
+    return this.planPicker().getByTestId('device-plan-marker');
+  }
+
+  /** A device page's plan with the device's spot (read-only). */
+  planSpot(): Locator {
+    return this.page.getByTestId('device-plan-spot');
+  }
+
   // The token, shown once.
 
   tokenNotice(): Locator {

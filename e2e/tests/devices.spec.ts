@@ -5,7 +5,9 @@
 // keeps only the rows in view in the DOM and pages as it scrolls; an admin
 // creates a device (a latitude of 95 is named under its field first, then
 // fixed), sees its ingest token once (gone after a reload) and the token
-// works; the server's 422 (an id taken) shows under the id; a viewer sees no
+// works; the server's 422 (an id taken) shows under the id; a tap at the
+// centre of the chosen floor's plan in the form fills plan x/y with half the
+// floor's width and height (north up); a viewer sees no
 // edit control, no checkbox and no import, and the server refuses the
 // viewer's PUT; a device whose last reading is 10 minutes old with a 60 s
 // interval is Silent in the list and on its page; an admin imports a CSV (an
@@ -280,6 +282,43 @@ test('an admin creates a device: a field error under its field, fixed; the token
   await expect(entry.first()).toContainText('Created by');
   expect(app.errors.filter((e) => !refused(422)(e))).toEqual([]);
   expect(app.errors.filter(refused(422))).toHaveLength(1);
+});
+
+test('an admin taps the floor plan in the new-device form and the plan x/y inputs get the spot', async ({ page }) => {
+  const { app, devices } = await open(page, '/devices');
+  await devices.waitLoaded();
+  const res = await page.request.get('/api/floors?floor=bru-a-f0');
+  expect(res.status(), await res.text()).toBe(200);
+  const floor = (await res.json()).items[0];
+  expect(floor).toMatchObject({ id: 'bru-a-f0' });
+  expect(floor.width_m).toBeGreaterThan(0);
+  expect(floor.height_m).toBeGreaterThan(0);
+
+  await devices.openForm();
+  await devices.input('site_id').selectOption('bru');
+  await devices.input('building_id').selectOption('bru-a');
+  await devices.input('floor_id').selectOption('bru-a-f0');
+  const picker = devices.planPicker();
+  await expect(picker).toBeVisible();
+  await expect(picker.locator('img')).toHaveAttribute('src', floor.plan_url);
+  await expect(devices.form()).toContainText('Tap the plan to place it');
+  // No spot typed yet: no dot.
+  await expect(devices.planMarker()).toHaveCount(0);
+
+  // The centre of the plan is half the floor's width east and half its height north.
+  const box = (await picker.boundingBox())!;
+  await picker.click({ position: { x: box.width / 2, y: box.height / 2 } });
+  await expect(devices.input('plan.x')).not.toHaveValue('');
+  await expect(devices.input('plan.y')).not.toHaveValue('');
+  const x = Number(await devices.input('plan.x').inputValue());
+  const y = Number(await devices.input('plan.y').inputValue());
+  expect(Math.abs(x - floor.width_m / 2), `x ${x} of ${floor.width_m} m`).toBeLessThanOrEqual(0.5);
+  expect(Math.abs(y - floor.height_m / 2), `y ${y} of ${floor.height_m} m`).toBeLessThanOrEqual(0.5);
+  await expect(devices.planMarker()).toBeVisible();
+
+  await devices.form().getByTestId('device-cancel').click();
+  await expect(devices.form()).toHaveCount(0);
+  expect(app.errors).toEqual([]);
 });
 
 test('a viewer sees no edit control, and the server refuses the viewer\'s change', async ({ page }) => {

@@ -63,10 +63,16 @@ impl FormCtx {
 
     /// Changes the draft through `field`'s input; the server's word on it is stale.
     pub fn edit(self, field: &str, change: impl FnOnce(&mut DeviceDraft)) {
+        self.edit_all(&[field], change);
+    }
+
+    /// Changes the draft through several fields at once (the plan picker
+    /// sets x and y); the server's word on each of them is stale.
+    pub fn edit_all(self, fields: &[&str], change: impl FnOnce(&mut DeviceDraft)) {
         self.draft.update(change);
-        if (self.server).with_untracked(|s| s.iter().any(|(at, _)| about(at, field))) {
-            self.server
-                .update(|s| s.retain(|(at, _)| !about(at, field)));
+        let stale = |at: &str| fields.iter().any(|f| about(at, f));
+        if (self.server).with_untracked(|s| s.iter().any(|(at, _)| stale(at))) {
+            self.server.update(|s| s.retain(|(at, _)| !stale(at)));
         }
     }
 }

@@ -1,12 +1,13 @@
 //! Where a device is: site, building, floor and zone (each a choice among
 //! the previous one's), its spot on the globe (empty: not placed yet) and
-//! on its floor's plan.
+//! on its floor's plan (typed, or tapped on the plan's image: `plan_spot.rs`).
 
 use leptos::prelude::*;
 
 use super::{
     draft::DeviceDraft,
     form_ctx::{FieldError, FormCtx, Text},
+    plan_spot::{PlanSpot, has_plan},
 };
 use crate::{api, state::live::use_live};
 
@@ -98,10 +99,14 @@ pub fn PlaceFields(ctx: FormCtx) -> impl IntoView {
             .map(|z| (z.id.clone(), format!("{} ({})", z.name, z.id)))
             .collect::<Vec<_>>()
     });
-    let plan_size = move || {
+    // The chosen floor, once the building's floors are in.
+    let chosen = Memo::new(move |_| {
         let f = floor.get();
-        (floors.get().unwrap_or_default().into_iter())
-            .find(|x| x.id == f)
+        (floors.get().unwrap_or_default().into_iter()).find(|x| x.id == f)
+    });
+    let plan_size = move || {
+        chosen
+            .get()
             .map(|x| {
                 format!(
                     "Metres from the plan's south-west corner: x 0–{:.1}, y 0–{:.1}.",
@@ -111,6 +116,31 @@ pub fn PlaceFields(ctx: FormCtx) -> impl IntoView {
             .unwrap_or_else(|| {
                 "Metres from the floor plan's south-west corner (needs a floor).".to_owned()
             })
+    };
+    // The spot as typed, when both read as numbers.
+    let spot = Signal::derive(move || {
+        ctx.draft.with(|d| {
+            let x = d.plan_x.trim().parse::<f64>().ok()?;
+            let y = d.plan_y.trim().parse::<f64>().ok()?;
+            Some((x, y))
+        })
+    });
+    // A click on the plan fills both inputs (which stay editable).
+    let pick = Callback::new(move |(x, y): (f64, f64)| {
+        ctx.edit_all(&["plan", "plan.x", "plan.y"], |d| {
+            d.plan_x = format!("{x:.1}");
+            d.plan_y = format!("{y:.1}");
+        });
+    });
+    let picker = move || {
+        chosen.get().filter(has_plan).map(|f| {
+            view! {
+                <div class="cairn-device__spot-field">
+                    <PlanSpot floor=f spot on_pick=pick testid="device-plan-picker" />
+                    <p class="cairn-form__hint">"Tap the plan to place it"</p>
+                </div>
+            }
+        })
     };
     view! {
         <fieldset class="cairn-devices__group" data-testid="device-place">
@@ -140,6 +170,7 @@ pub fn PlaceFields(ctx: FormCtx) -> impl IntoView {
                     get=|d| d.plan_y.clone() set=|d, v| d.plan_y = v />
             </div>
             <p class="cairn-form__hint">{plan_size}</p>
+            {picker}
             <FieldError field="plan" error=ctx.error("plan".to_owned()) />
         </fieldset>
     }

@@ -22,6 +22,7 @@ mod import;
 mod page;
 mod page_parts;
 mod plan;
+mod plan_spot;
 mod row;
 mod select;
 mod table;

@@ -1,12 +1,17 @@
 //! The cards of a device's page: health, points with live values, open
-//! alarms, place, facts. Text only.
+//! alarms, place (with its spot on the floor's plan), facts.
 
 use cairn_protocol::{AlarmState, DeviceState, DeviceSummary, PointSummary};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::{row::Flags, text};
+use super::{
+    plan_spot::{PlanSpot, has_plan},
+    row::Flags,
+    text,
+};
 use crate::{
+    api,
     components::live_value::LiveValue,
     format,
     state::{
@@ -184,6 +189,19 @@ pub fn Place(device: DeviceSummary) -> impl IntoView {
     let plan = d
         .plan
         .map_or_else(none, |p| format!("x {:.1} m, y {:.1} m", p.x, p.y));
+    // Its floor's plan with its spot, once the floor is in (read-only).
+    let spot = d.floor_id.clone().zip(d.plan).map(|(id, p)| {
+        let floor = LocalResource::new(move || {
+            let id = id.clone();
+            async move { api::catalog::floor(&id).await.ok().flatten() }
+        });
+        let at = Signal::stored(Some((p.x, p.y)));
+        move || {
+            floor.get().flatten().filter(has_plan).map(|f| {
+                view! { <PlanSpot floor=f spot=at testid="device-plan-spot" small=true /> }
+            })
+        }
+    });
     let floor_link = d.floor_id.clone().map(|f| view! {
         <A href=format!("/map/floors/{f}") attr:data-testid="device-floor-link">"Show on the floor plan"</A>
     });
@@ -198,6 +216,7 @@ pub fn Place(device: DeviceSummary) -> impl IntoView {
                 <Fact term="On the globe"><span data-testid="device-location">{globe}</span></Fact>
                 <Fact term="On the plan">{plan}</Fact>
             </dl>
+            {spot}
             {floor_link}
         </section>
     }
