@@ -152,7 +152,13 @@ fn e2e() -> Result<()> {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let token = String::from_utf8(out.stdout)?.trim().to_owned();
+    // The token is the line `<device>.<secret>` (whatever else is printed).
+    let prefix = format!("{device}.");
+    let token = (String::from_utf8(out.stdout)?.lines())
+        .map(str::trim)
+        .find(|l| l.starts_with(&prefix))
+        .map(str::to_owned)
+        .context("cairn-server device-token printed no token")?;
     // A site, building and device named like XSS payloads: they must show as text.
     server_cmd(&bin, &data, &["provision", "e2e/fixtures/xss-site.json"])?;
     // One account per role; Playwright signs in as each.

@@ -101,6 +101,14 @@ impl Server {
         let portfolio = config.simulator.then(|| sim::portfolio(config.sim_seed));
         let model = portfolio.as_ref().map(|p| &p.model);
         let state = AppState::open(config.clone(), model, stopped.clone()).await?;
+        // Device health learns from the stored history in the background
+        // (only a serving server: the CLI commands print nothing but theirs).
+        tokio::spawn(inventory::health::load(
+            state.store.clone(),
+            state.shared_catalog.clone(),
+            state.health.clone(),
+            state.now_ms(),
+        ));
         // No default credentials: the first admin's password is given or generated.
         let given = std::env::var(auth::bootstrap::ADMIN_PASSWORD_ENV).ok();
         if let Some(password) = auth::bootstrap::first_admin(&state, given).await? {

@@ -85,12 +85,6 @@ impl AppState {
             alerts.clone(),
             health.clone(),
         );
-        tokio::spawn(crate::inventory::health::load(
-            store.clone(),
-            catalog.clone(),
-            health.clone(),
-            config.clock.now_ms(),
-        ));
         Ok(AppState {
             config,
             store,
