@@ -5,16 +5,10 @@ use cairn_protocol::Metric;
 /// `21.4 °C`, `812 ppm`, `123 456 kWh`: precision per metric, thin-space grouping.
 pub fn value(metric: Metric, v: f64) -> String {
     let number = match metric {
-        Metric::AirTemperature => format!("{v:.1}"),
-        Metric::WaterFlow => format!("{v:.2}"),
-        Metric::RelativeHumidity
-        | Metric::Co2
-        | Metric::Occupancy
-        | Metric::Battery
-        | Metric::Signal => format!("{v:.0}"),
-        Metric::ElectricEnergy => group_thousands(v.round() as i64),
+        Metric::ElectricEnergy | Metric::HeatEnergy => group_thousands(v.round() as i64),
         Metric::Leak => return (if v != 0.0 { "Water!" } else { "Dry" }).to_owned(),
         Metric::Door => return (if v != 0.0 { "Open" } else { "Closed" }).to_owned(),
+        _ => format!("{v:.*}", metric.precision()),
     };
     format!("{number}\u{a0}{}", metric.display_unit())
 }

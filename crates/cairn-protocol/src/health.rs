@@ -86,6 +86,8 @@ pub fn judged_for_stuck(metric: Metric) -> bool {
             | Metric::Co2
             | Metric::ElectricEnergy
             | Metric::WaterFlow
+            | Metric::OutdoorTemperature
+            | Metric::BarometricPressure
     )
 }
 
@@ -617,7 +619,9 @@ mod tests {
                 RelativeHumidity,
                 Co2,
                 ElectricEnergy,
-                WaterFlow
+                WaterFlow,
+                BarometricPressure,
+                OutdoorTemperature
             ]
         );
     }

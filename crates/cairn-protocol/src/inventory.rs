@@ -106,6 +106,11 @@ pub struct DeviceSpec {
     pub expected_interval_s: Option<u32>,
     #[serde(default)]
     pub state: DeviceState,
+    /// External ids the device is also known by (DevEUI, SenML base name,
+    /// Zigbee IEEE address, serial), at most [`crate::alias::MAX_ALIASES`],
+    /// each unique across the portfolio, stored as [`crate::alias::alias_key`].
+    #[serde(default)]
+    pub aliases: Vec<String>,
 }
 
 pub(crate) fn field(location: &str, message: impl Into<String>) -> ErrorDetail {
@@ -201,6 +206,11 @@ impl DeviceSpec {
                 .filter(|p| !p.is_empty());
         }
         self.tags.iter_mut().for_each(trim);
+        for a in &mut self.aliases {
+            if crate::alias::alias_problem(a).is_none() {
+                *a = crate::alias::alias_key(a);
+            }
+        }
         self
     }
 
@@ -256,6 +266,7 @@ impl DeviceSpec {
             }
         }
         self.tag_problems(&mut out);
+        self.alias_problems(&mut out);
         self.point_problems(&mut out);
         if let Some(s) = self
             .expected_interval_s
@@ -284,6 +295,26 @@ impl DeviceSpec {
                 out.push(field(
                     &format!("tags[{i}]"),
                     format!("{t:?} is listed twice"),
+                ));
+            }
+        }
+    }
+
+    fn alias_problems(&self, out: &mut Vec<ErrorDetail>) {
+        use crate::alias::{MAX_ALIASES, alias_key, alias_problem};
+        if self.aliases.len() > MAX_ALIASES {
+            out.push(field("aliases", format!("at most {MAX_ALIASES} aliases")));
+        }
+        for (i, a) in self.aliases.iter().enumerate() {
+            if let Some(p) = alias_problem(a) {
+                out.push(field(&format!("aliases[{i}]"), format!("{a:?}: {p}")));
+            } else if self.aliases[..i]
+                .iter()
+                .any(|b| alias_key(b) == alias_key(a))
+            {
+                out.push(field(
+                    &format!("aliases[{i}]"),
+                    format!("{a:?} is listed twice"),
                 ));
             }
         }
@@ -336,6 +367,7 @@ mod tests {
             }],
             expected_interval_s: None,
             state: DeviceState::Active,
+            aliases: Vec::new(),
         }
     }
 

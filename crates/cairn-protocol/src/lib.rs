@@ -4,6 +4,7 @@
 //! display; identifiers are opaque strings; enums travel as `snake_case` tags.
 
 pub mod alerts;
+pub mod alias;
 mod auth;
 mod error;
 pub mod fleet;

@@ -18,10 +18,35 @@ pub enum Metric {
     Battery,
     /// Radio signal strength of the device's last uplink.
     Signal,
+    /// Fine particulate matter PM2.5, µg/m³.
+    #[serde(rename = "pm2_5")]
+    Pm25,
+    /// Particulate matter PM10, µg/m³.
+    Pm10,
+    /// Total volatile organic compounds, µg/m³.
+    Tvoc,
+    /// Illuminance, lx.
+    Illuminance,
+    /// Sound pressure level, dB(A).
+    SoundLevel,
+    /// Barometric (air) pressure, hPa.
+    BarometricPressure,
+    /// Active electric power, W (negative = exported).
+    ActivePower,
+    /// Electric voltage, V.
+    Voltage,
+    /// Heat energy meter, kWh, cumulative.
+    HeatEnergy,
+    /// Gas meter, m³, cumulative.
+    GasVolume,
+    /// Water meter, m³, cumulative.
+    WaterVolume,
+    /// Outdoor air temperature, °C (weather station or outdoor probe).
+    OutdoorTemperature,
 }
 
 impl Metric {
-    pub const ALL: [Metric; 10] = [
+    pub const ALL: [Metric; 22] = [
         Metric::AirTemperature,
         Metric::RelativeHumidity,
         Metric::Co2,
@@ -32,6 +57,18 @@ impl Metric {
         Metric::Door,
         Metric::Battery,
         Metric::Signal,
+        Metric::Pm25,
+        Metric::Pm10,
+        Metric::Tvoc,
+        Metric::Illuminance,
+        Metric::SoundLevel,
+        Metric::BarometricPressure,
+        Metric::ActivePower,
+        Metric::Voltage,
+        Metric::HeatEnergy,
+        Metric::GasVolume,
+        Metric::WaterVolume,
+        Metric::OutdoorTemperature,
     ];
 
     /// The SenML record name and query-string name: the serde tag.
@@ -47,9 +84,22 @@ impl Metric {
             Metric::Door => "door",
             Metric::Battery => "battery",
             Metric::Signal => "signal",
+            Metric::Pm25 => "pm2_5",
+            Metric::Pm10 => "pm10",
+            Metric::Tvoc => "tvoc",
+            Metric::Illuminance => "illuminance",
+            Metric::SoundLevel => "sound_level",
+            Metric::BarometricPressure => "barometric_pressure",
+            Metric::ActivePower => "active_power",
+            Metric::Voltage => "voltage",
+            Metric::HeatEnergy => "heat_energy",
+            Metric::GasVolume => "gas_volume",
+            Metric::WaterVolume => "water_volume",
+            Metric::OutdoorTemperature => "outdoor_temperature",
         }
     }
 
+    /// The metric named `name` ([`Metric::name`]), if any.
     pub fn parse(name: &str) -> Option<Metric> {
         Metric::ALL.into_iter().find(|m| m.name() == name)
     }
@@ -57,6 +107,28 @@ impl Metric {
     /// Whether readings are 0/1 states (SenML `vb`) rather than quantities.
     pub fn is_boolean(self) -> bool {
         matches!(self, Metric::Leak | Metric::Door)
+    }
+
+    /// Decimals shown for a reading (`21.4 °C`, `812 ppm`, `1013.2 hPa`).
+    pub fn precision(self) -> usize {
+        match self {
+            Metric::AirTemperature
+            | Metric::OutdoorTemperature
+            | Metric::BarometricPressure
+            | Metric::Voltage
+            | Metric::SoundLevel => 1,
+            Metric::WaterFlow | Metric::GasVolume | Metric::WaterVolume => 2,
+            _ => 0,
+        }
+    }
+
+    /// Whether readings are a meter's running total (energy, volume): charts
+    /// plot the rate between readings, not the total.
+    pub fn is_cumulative(self) -> bool {
+        matches!(
+            self,
+            Metric::ElectricEnergy | Metric::HeatEnergy | Metric::GasVolume | Metric::WaterVolume
+        )
     }
 
     /// Short label for tables and tiles.
@@ -72,6 +144,18 @@ impl Metric {
             Metric::Door => "Door",
             Metric::Battery => "Battery",
             Metric::Signal => "Signal",
+            Metric::Pm25 => "PM2.5",
+            Metric::Pm10 => "PM10",
+            Metric::Tvoc => "TVOC",
+            Metric::Illuminance => "Light",
+            Metric::SoundLevel => "Sound",
+            Metric::BarometricPressure => "Pressure",
+            Metric::ActivePower => "Power",
+            Metric::Voltage => "Voltage",
+            Metric::HeatEnergy => "Heat",
+            Metric::GasVolume => "Gas",
+            Metric::WaterVolume => "Water",
+            Metric::OutdoorTemperature => "Outdoor temp.",
         }
     }
 
@@ -87,6 +171,15 @@ impl Metric {
             Metric::Leak | Metric::Door => "bool",
             Metric::Battery => "%EL",
             Metric::Signal => "dBm",
+            Metric::Pm25 | Metric::Pm10 | Metric::Tvoc => "ug/m3",
+            Metric::Illuminance => "lx",
+            Metric::SoundLevel => "dBA",
+            Metric::BarometricPressure => "hPa",
+            Metric::ActivePower => "W",
+            Metric::Voltage => "V",
+            Metric::HeatEnergy => "kWh",
+            Metric::GasVolume | Metric::WaterVolume => "m3",
+            Metric::OutdoorTemperature => "Cel",
         }
     }
 
@@ -102,6 +195,15 @@ impl Metric {
             Metric::Leak | Metric::Door => "",
             Metric::Battery => "%",
             Metric::Signal => "dBm",
+            Metric::Pm25 | Metric::Pm10 | Metric::Tvoc => "µg/m³",
+            Metric::Illuminance => "lx",
+            Metric::SoundLevel => "dB(A)",
+            Metric::BarometricPressure => "hPa",
+            Metric::ActivePower => "W",
+            Metric::Voltage => "V",
+            Metric::HeatEnergy => "kWh",
+            Metric::GasVolume | Metric::WaterVolume => "m³",
+            Metric::OutdoorTemperature => "°C",
         }
     }
 
@@ -117,6 +219,17 @@ impl Metric {
             Metric::Leak | Metric::Door => (0.0, 1.0),
             Metric::Battery => (0.0, 100.0),
             Metric::Signal => (-150.0, 0.0),
+            Metric::Pm25 => (0.0, 1_000.0),
+            Metric::Pm10 => (0.0, 2_000.0),
+            Metric::Tvoc => (0.0, 60_000.0),
+            Metric::Illuminance => (0.0, 200_000.0),
+            Metric::SoundLevel => (0.0, 150.0),
+            Metric::BarometricPressure => (300.0, 1_100.0),
+            Metric::ActivePower => (-1.0e8, 1.0e8),
+            Metric::Voltage => (0.0, 100_000.0),
+            Metric::HeatEnergy => (0.0, 1.0e12),
+            Metric::GasVolume | Metric::WaterVolume => (0.0, 1.0e10),
+            Metric::OutdoorTemperature => (-60.0, 70.0),
         }
     }
 
@@ -136,6 +249,13 @@ impl Metric {
             Metric::RelativeHumidity => t(Some(25.0), Some(65.0), Some(15.0), Some(75.0)),
             Metric::Co2 => t(None, Some(1_000.0), None, Some(2_000.0)),
             Metric::Battery => t(Some(20.0), None, Some(10.0), None),
+            // WHO global air quality guidelines 2021: 24-hour PM2.5 15 µg/m³,
+            // PM10 45 µg/m³; critical at their interim target 3 (37.5, 75).
+            Metric::Pm25 => t(None, Some(15.0), None, Some(37.5)),
+            Metric::Pm10 => t(None, Some(45.0), None, Some(75.0)),
+            // German UBA guide values for TVOC: above 1 mg/m³ "hygienically
+            // noticeable", above 3 mg/m³ "hygienically conspicuous".
+            Metric::Tvoc => t(None, Some(1_000.0), None, Some(3_000.0)),
             _ => None,
         }
     }
@@ -402,6 +522,9 @@ pub struct DeviceSummary {
     pub plan: Option<PlanXy>,
     /// Haystack-style marker tags (`sensor`, `air`, `battery`…).
     pub tags: Vec<String>,
+    /// External ids (DevEUI, SenML base name, IEEE address), as stored.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
     #[serde(default)]
     pub state: crate::DeviceState,
     /// Set by hand, s; none = learned from its history.

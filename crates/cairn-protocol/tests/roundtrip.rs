@@ -128,13 +128,31 @@ fn every_metric_has_a_snake_case_tag_and_a_sane_range() {
         (Metric::Door, "\"door\""),
         (Metric::Battery, "\"battery\""),
         (Metric::Signal, "\"signal\""),
+        (Metric::Pm25, "\"pm2_5\""),
+        (Metric::Pm10, "\"pm10\""),
+        (Metric::Tvoc, "\"tvoc\""),
+        (Metric::Illuminance, "\"illuminance\""),
+        (Metric::SoundLevel, "\"sound_level\""),
+        (Metric::BarometricPressure, "\"barometric_pressure\""),
+        (Metric::ActivePower, "\"active_power\""),
+        (Metric::Voltage, "\"voltage\""),
+        (Metric::HeatEnergy, "\"heat_energy\""),
+        (Metric::GasVolume, "\"gas_volume\""),
+        (Metric::WaterVolume, "\"water_volume\""),
+        (Metric::OutdoorTemperature, "\"outdoor_temperature\""),
     ] {
         check(metric, tag);
         assert_eq!(format!("\"{}\"", metric.name()), tag);
         let (lo, hi) = metric.plausible_range();
         assert!(lo < hi, "{metric:?}");
+        assert_eq!(Metric::parse(metric.name()), Some(metric));
+        if let Some(t) = metric.default_thresholds() {
+            for (limit, _) in t.limits() {
+                assert!((lo..=hi).contains(&limit), "{metric:?} limit {limit}");
+            }
+        }
     }
-    assert_eq!(Metric::ALL.len(), 10);
+    assert_eq!(Metric::ALL.len(), 22);
 }
 
 #[test]

@@ -473,6 +473,7 @@ async fn inventory_list() {
                 .collect(),
             expected_interval_s: None,
             state: DeviceState::Active,
+            aliases: Vec::new(),
         });
     }
     let (_tx, rx) = tokio::sync::watch::channel(false);

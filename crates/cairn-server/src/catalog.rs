@@ -103,6 +103,8 @@ pub struct Catalog {
     device_points: HashMap<String, Vec<u32>>,
     floor_index: HashMap<String, usize>,
     device_index: HashMap<String, usize>,
+    /// Alias ([`cairn_protocol::alias::alias_key`]) → index in `model.devices`.
+    alias_index: HashMap<String, usize>,
 }
 
 impl Catalog {
@@ -146,8 +148,12 @@ impl Catalog {
         let device_index = (model.devices.iter().enumerate())
             .map(|(i, d)| (d.id.clone(), i))
             .collect();
+        let alias_index = (model.devices.iter().enumerate())
+            .flat_map(|(i, d)| d.aliases.iter().map(move |a| (a.clone(), i)))
+            .collect();
         Self {
             device_index,
+            alias_index,
             model,
             points,
             by_key,
@@ -176,6 +182,25 @@ impl Catalog {
 
     pub fn device(&self, id: &str) -> Option<&DeviceDef> {
         self.device_index.get(id).map(|&i| &self.model.devices[i])
+    }
+
+    /// The device known by the external id `alias` (a DevEUI, an IEEE
+    /// address, a SenML base name…), in any of the ways it may be written;
+    /// a KPN base name `urn:dev:DEVEUI:<eui>:` also finds the bare EUI.
+    pub fn device_by_alias(&self, alias: &str) -> Option<&DeviceDef> {
+        let key = cairn_protocol::alias::alias_key(alias);
+        let found = self.alias_index.get(&key).or_else(|| {
+            let eui = cairn_protocol::alias::eui_of_urn(&key)?;
+            self.alias_index.get(&eui)
+        });
+        found.map(|&i| &self.model.devices[i])
+    }
+
+    /// The point of `device` that measures `metric`.
+    pub fn point_of(&self, device: &str, metric: Metric) -> Option<&PointInfo> {
+        (self.device_points(device).iter())
+            .filter_map(|&id| self.point(id))
+            .find(|p| p.metric == metric)
     }
 
     pub fn floor(&self, id: &str) -> Option<&Floor> {
@@ -263,6 +288,7 @@ impl Catalog {
             location: d.location,
             plan: d.plan,
             tags: d.tags.clone(),
+            aliases: d.aliases.clone(),
             state: d.state,
             expected_interval_s: d.expected_interval_s,
             points,

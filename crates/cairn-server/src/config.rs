@@ -75,6 +75,12 @@ pub struct Config {
     #[arg(long, env = "CAIRN_RETAIN_RAW_DAYS", default_value_t = RETAIN_RAW_DAYS)]
     pub retain_raw_days: u32,
 
+    /// Readings timed before this date (`YYYY-MM-DD`, UTC) are refused, besides
+    /// those older than the raw retention: a device with a wrong clock must
+    /// not write decades away.
+    #[arg(long, env = "CAIRN_OLDEST_READING", value_parser = parse_date_ms)]
+    pub oldest_reading: Option<i64>,
+
     /// Days hourly rollups are kept (0: forever). Daily rollups are kept forever.
     #[arg(long, env = "CAIRN_RETAIN_HOURLY_DAYS", default_value_t = RETAIN_HOURLY_DAYS)]
     pub retain_hourly_days: u32,
@@ -119,6 +125,17 @@ pub struct Config {
 /// OpenStreetMap's standard tiles, for connected deployments.
 pub const OSM_TILES: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
 
+/// `YYYY-MM-DD` as UTC epoch milliseconds at midnight.
+fn parse_date_ms(value: &str) -> Result<i64, String> {
+    chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .map(|d| {
+            d.and_time(chrono::NaiveTime::MIN)
+                .and_utc()
+                .timestamp_millis()
+        })
+        .map_err(|_| format!("`{value}` is not a date YYYY-MM-DD"))
+}
+
 /// `none`, or an http(s) URL with `{z}`, `{x}` and `{y}` in it.
 fn parse_tiles(value: &str) -> Result<String, String> {
     if value == "none" {
@@ -153,6 +170,7 @@ impl Config {
             smtp_from: "Cairn <cairn@localhost>".into(),
             outbox_hold: false,
             retain_raw_days: RETAIN_RAW_DAYS,
+            oldest_reading: None,
             retain_hourly_days: RETAIN_HOURLY_DAYS,
             database_url: None,
             mqtt_url: None,
@@ -171,6 +189,14 @@ impl Config {
             url: self.map_tiles.clone(),
             attribution: self.map_attribution.clone(),
         })
+    }
+
+    /// How old an ingested reading may be.
+    pub fn age_limit(&self) -> crate::ingest::AgeLimit {
+        crate::ingest::AgeLimit {
+            retain_raw_days: self.retain_raw_days,
+            oldest_ms: self.oldest_reading,
+        }
     }
 
     /// Raw readings before this time (ms) are gone or going, if any are.

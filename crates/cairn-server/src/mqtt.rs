@@ -85,7 +85,7 @@ async fn handle(client: &AsyncClient, ingest: &Ingestor, publish: &Publish) {
         }
         "json" => serde_json::from_slice(&publish.payload)
             .map_err(|e| format!("not JSON: {e}"))
-            .and_then(|v| flat::to_senml(device, &v).map_err(join)),
+            .and_then(|v| flat::to_senml(device, ingest.model_of(device), &v).map_err(join)),
         _ => Err(format!("unknown message kind {kind:?}")),
     };
     let now = chrono::Utc::now().timestamp_millis();

@@ -84,6 +84,7 @@ impl AppState {
             bus.clone(),
             alerts.clone(),
             health.clone(),
+            config.age_limit(),
         );
         Ok(AppState {
             config,

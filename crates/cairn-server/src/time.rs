@@ -7,6 +7,15 @@ pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
+/// `ms` as RFC 3339 UTC to the second (`2026-11-30T12:00:00Z`), for messages;
+/// times chrono cannot represent are written as raw milliseconds.
+pub fn rfc3339(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).map_or_else(
+        || format!("{ms} ms"),
+        |t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    )
+}
+
 /// Where "now" comes from for the decisions a test must be able to date: the
 /// retention cutoffs (what `/api/series` answers from raw readings, what
 /// `retention` prunes). Sessions and the socket's server time read the

@@ -30,10 +30,10 @@ pub struct ChartPoint {
 }
 
 impl ChartPoint {
-    /// What the chart plots: a cumulative energy counter is drawn as the
-    /// power it implies (kW), which is what anyone reads from a meter chart.
+    /// What the chart plots: a cumulative meter (energy, volume) is drawn as
+    /// the rate it implies (kW, m³/h), which is what anyone reads from a meter chart.
     pub fn rate(&self) -> bool {
-        self.metric == Metric::ElectricEnergy
+        self.metric.is_cumulative()
     }
 
     pub fn unit(&self) -> &'static str {
@@ -337,12 +337,12 @@ impl Model {
     }
 }
 
-/// The unit a chart plots a metric in (energy counters as power).
+/// The unit a chart plots a metric in (meters as their hourly rate).
 pub fn plotted_unit(metric: Metric) -> &'static str {
-    if metric == Metric::ElectricEnergy {
-        "kW"
-    } else {
-        metric.display_unit()
+    match metric {
+        Metric::ElectricEnergy | Metric::HeatEnergy => "kW",
+        Metric::GasVolume | Metric::WaterVolume => "m³/h",
+        _ => metric.display_unit(),
     }
 }
 

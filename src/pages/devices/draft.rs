@@ -34,6 +34,8 @@ pub struct DeviceDraft {
     pub plan_y: String,
     /// Comma-separated.
     pub tags: String,
+    /// External ids (DevEUI, IEEE address…), comma- or space-separated.
+    pub aliases: String,
     pub points: Vec<PointRow>,
     /// Seconds; empty: learned from the device's history.
     pub expected: String,
@@ -86,6 +88,7 @@ pub fn spec_of(d: &DeviceSummary, points: &[PointSpec]) -> DeviceSpec {
         points: points.to_vec(),
         expected_interval_s: d.expected_interval_s,
         state: d.state,
+        aliases: d.aliases.clone(),
     }
 }
 
@@ -119,6 +122,7 @@ impl Default for DeviceDraft {
             plan_x: String::new(),
             plan_y: String::new(),
             tags: String::new(),
+            aliases: String::new(),
             points: usual_rows(DeviceKind::Multisensor),
             expected: String::new(),
             state: DeviceState::Active,
@@ -159,6 +163,7 @@ impl DeviceDraft {
             plan_x: num(d.plan.map(|p| p.x)),
             plan_y: num(d.plan.map(|p| p.y)),
             tags: d.tags.join(", "),
+            aliases: d.aliases.join(", "),
             points: (points.iter())
                 .map(|p| PointRow {
                     metric: p.metric,
@@ -270,6 +275,11 @@ impl DeviceDraft {
             points,
             expected_interval_s,
             state: self.state,
+            aliases: (self.aliases.split([',', ' ']))
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(str::to_owned)
+                .collect(),
         };
         (spec, unread)
     }

@@ -17,7 +17,7 @@ use super::{
 use crate::api::{self, ApiError};
 
 /// Fields with an error under them; other 422 locations show above the buttons.
-const SHOWN: [&str; 19] = [
+const SHOWN: [&str; 20] = [
     "id",
     "name",
     "kind",
@@ -35,6 +35,7 @@ const SHOWN: [&str; 19] = [
     "plan.x",
     "plan.y",
     "tags",
+    "aliases",
     "points",
     "expected_interval_s",
 ];
@@ -150,6 +151,8 @@ pub fn DeviceForm(
             <PointFields ctx />
             <Text ctx field="tags" label="Tags" hint="comma-separated, e.g. sensor, air, battery"
                 get=|d| d.tags.clone() set=|d, v| d.tags = v />
+            <Text ctx field="aliases" label="External ids" hint="DevEUI, Zigbee IEEE address or SenML base name, comma-separated; how network servers name it"
+                get=|d| d.aliases.clone() set=|d, v| d.aliases = v />
             {move || general().into_iter().map(|line| view! { <p class="cairn-form__error" role="alert">{line}</p> }).collect_view()}
             <Show when=move || ctx.submitted.get() && !ctx.problems.with(Vec::is_empty)>
                 <p class="cairn-form__error" role="alert" data-testid="device-form-problems">"Some fields need attention (see below each)."</p>

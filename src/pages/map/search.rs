@@ -77,6 +77,7 @@ mod tests {
             location: Some(LatLon { lat: 1.0, lon: 2.0 }),
             plan: None,
             tags: Vec::new(),
+            aliases: Vec::new(),
             points: Vec::new(),
             battery: None,
             signal: None,

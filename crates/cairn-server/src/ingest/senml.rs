@@ -1,18 +1,30 @@
 //! SenML JSON (RFC 8428): records and base-field resolution.
 
-use serde::Deserialize;
+use std::fmt;
 
-/// One SenML record as sent. Base fields (`b*`) apply to this record and every later one.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, serde::Serialize)]
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
+
+/// One SenML record as sent (RFC 8428 §4). Base fields (`b*`) apply to this
+/// record and every later one. Fields Cairn does not use (`ut`, unknown
+/// extensions) are read and dropped; an unknown field whose name ends in `_`
+/// is must-understand (§4.4) and lands in [`SenmlRecord::must_understand`].
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct SenmlRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bn: Option<String>,
+    /// Base time, s (absolute, or relative to now below 2^28).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bt: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bu: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bv: Option<f64>,
+    /// Base sum, added to each record's `s`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bs: Option<f64>,
+    /// Base version; Cairn understands 10 (the RFC 8428 default) and below.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bver: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub n: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -24,12 +36,91 @@ pub struct SenmlRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vs: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vd: Option<String>,
+    /// Sum (integrated value, e.g. a meter's total).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub s: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub t: Option<f64>,
+    /// Update time, s: read and ignored (the health book learns intervals itself).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ut: Option<f64>,
+    /// Names of must-understand fields (ending in `_`) this record carried.
+    #[serde(skip)]
+    pub must_understand: Vec<String>,
+}
+
+impl SenmlRecord {
+    /// Whether the record carries a value or a sum (a measurement), rather
+    /// than only base fields.
+    fn measures(&self) -> bool {
+        self.v.is_some()
+            || self.vb.is_some()
+            || self.vs.is_some()
+            || self.vd.is_some()
+            || self.s.is_some()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SenmlRecord {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(RecordVisitor)
+    }
+}
+
+struct RecordVisitor;
+
+impl<'de> Visitor<'de> for RecordVisitor {
+    type Value = SenmlRecord;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a SenML record (a JSON object)")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<SenmlRecord, A::Error> {
+        let mut r = SenmlRecord::default();
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            macro_rules! set {
+                ($field:ident) => {{
+                    if r.$field.is_some() {
+                        return Err(de::Error::duplicate_field(stringify!($field)));
+                    }
+                    r.$field = Some(map.next_value()?);
+                }};
+            }
+            match key.as_ref() {
+                "bn" => set!(bn),
+                "bt" => set!(bt),
+                "bu" => set!(bu),
+                "bv" => set!(bv),
+                "bs" => set!(bs),
+                "bver" => set!(bver),
+                "n" => set!(n),
+                "u" => set!(u),
+                "v" => set!(v),
+                "vb" => set!(vb),
+                "vs" => set!(vs),
+                "vd" => set!(vd),
+                "s" => set!(s),
+                "t" => set!(t),
+                "ut" => set!(ut),
+                other => {
+                    if other.ends_with('_') {
+                        r.must_understand.push(other.to_owned());
+                    }
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(r)
+    }
 }
 
 /// A record with its base fields applied: full name, absolute time, unit and value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resolved {
+    /// The record's position in the pack (base-only records are skipped, not renumbered).
+    pub index: usize,
     pub name: String,
     pub unit: Option<String>,
     pub value: f64,
@@ -56,15 +147,50 @@ impl RecordError {
     }
 }
 
-/// Times below 2^28 seconds are relative to now (RFC 8428 §4.5.3).
+/// Resolved times below 2^28 seconds, negative ones included, are relative
+/// to now (RFC 8428 §4.5.3).
 const RELATIVE_TIME_LIMIT: f64 = (1u64 << 28) as f64;
 
-/// Resolves every record; returns all errors, not just the first.
+/// The highest SenML version understood (RFC 8428 §4.4: a receiver must not
+/// use a pack of a higher version).
+pub const SENML_VERSION: f64 = 10.0;
+
+/// Resolves every record (RFC 8428 §4.6); returns all errors, not just the first.
+///
+/// - A record with only base fields (no value, no sum) is skipped: it carries
+///   no measurement, but its base fields apply to the records after it
+///   (KPN Things starts its packs with one).
+/// - A value is `bv + v`, or `vb` as 0/1; a record with only a sum has the
+///   value `bs + s` (meters report totals so). With both a value and a sum
+///   the value is the reading.
+/// - `vs` and `vd` are refused: every Cairn point is measured.
+/// - A field ending in `_` is must-understand (§4.4): the record is refused.
 pub fn resolve(pack: &[SenmlRecord], now_ms: i64) -> Result<Vec<Resolved>, Vec<RecordError>> {
-    let (mut bn, mut bt, mut bu, mut bv) = (String::new(), 0.0_f64, None::<String>, 0.0_f64);
+    let (mut bn, mut bt, mut bu) = (String::new(), 0.0_f64, None::<String>);
+    let (mut bv, mut bs) = (0.0_f64, 0.0_f64);
     let mut out = Vec::with_capacity(pack.len());
     let mut errors = Vec::new();
     for (index, rec) in pack.iter().enumerate() {
+        if let Some(field) = rec.must_understand.first() {
+            errors.push(RecordError::new(
+                index,
+                "record",
+                format!("field {field:?} must be understood (its name ends in _) and Cairn does not know it; the pack is refused (RFC 8428 §4.4)"),
+            ));
+            continue;
+        }
+        if let Some(version) = rec.bver
+            && (version.is_nan() || version > SENML_VERSION)
+        {
+            errors.push(RecordError::new(
+                index,
+                "bver",
+                format!(
+                    "SenML version {version} is newer than the version {SENML_VERSION} Cairn reads"
+                ),
+            ));
+            continue;
+        }
         if let Some(b) = &rec.bn {
             bn.clone_from(b);
         }
@@ -77,6 +203,19 @@ pub fn resolve(pack: &[SenmlRecord], now_ms: i64) -> Result<Vec<Resolved>, Vec<R
         if let Some(b) = rec.bv {
             bv = b;
         }
+        if let Some(b) = rec.bs {
+            bs = b;
+        }
+        if !rec.measures() {
+            if rec.n.is_some() || rec.u.is_some() || rec.t.is_some() {
+                errors.push(RecordError::new(
+                    index,
+                    "v",
+                    "the record has no value (v, vb) or sum (s)",
+                ));
+            }
+            continue;
+        }
         let name = format!("{bn}{}", rec.n.as_deref().unwrap_or(""));
         if name.is_empty() {
             errors.push(RecordError::new(
@@ -86,19 +225,24 @@ pub fn resolve(pack: &[SenmlRecord], now_ms: i64) -> Result<Vec<Resolved>, Vec<R
             ));
             continue;
         }
-        let value = match (rec.v, rec.vb, &rec.vs) {
-            (Some(v), None, None) => bv + v,
-            (None, Some(b), None) => f64::from(u8::from(b)),
-            (None, None, Some(_)) => {
+        let value = match (rec.v, rec.vb, &rec.vs, &rec.vd, rec.s) {
+            (Some(v), None, None, None, _) => bv + v,
+            (None, Some(b), None, None, _) => f64::from(u8::from(b)),
+            (None, None, None, None, Some(s)) => bs + s,
+            (None, None, Some(_), None, _) => {
                 errors.push(RecordError::new(
                     index,
                     "vs",
-                    "string values are not accepted for a measured point",
+                    "string values (vs) are not accepted: every Cairn point is measured (send v, vb or s)",
                 ));
                 continue;
             }
-            (None, None, None) => {
-                errors.push(RecordError::new(index, "v", "the record has no value"));
+            (None, None, None, Some(_), _) => {
+                errors.push(RecordError::new(
+                    index,
+                    "vd",
+                    "data values (vd) are not accepted: every Cairn point is measured (send v, vb or s)",
+                ));
                 continue;
             }
             _ => {
@@ -115,13 +259,14 @@ pub fn resolve(pack: &[SenmlRecord], now_ms: i64) -> Result<Vec<Resolved>, Vec<R
             errors.push(RecordError::new(index, "t", "time is not a finite number"));
             continue;
         }
-        let time_ms = if t.abs() < RELATIVE_TIME_LIMIT {
-            now_ms + (t * 1000.0).round() as i64
+        let time_ms = if t < RELATIVE_TIME_LIMIT {
+            now_ms.saturating_add((t * 1000.0).round() as i64)
         } else {
             (t * 1000.0).round() as i64
         };
         let unit = rec.u.clone().or_else(|| bu.clone());
         out.push(Resolved {
+            index,
             name,
             unit,
             value,
@@ -136,128 +281,5 @@ pub fn resolve(pack: &[SenmlRecord], now_ms: i64) -> Result<Vec<Resolved>, Vec<R
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const NOW: i64 = 1_700_000_000_000;
-
-    fn pack(json: &str) -> Vec<SenmlRecord> {
-        serde_json::from_str(json).unwrap()
-    }
-
-    #[test]
-    fn base_fields_apply_to_later_records() {
-        let got = resolve(
-            &pack(
-                r#"[{"bn":"dev1/","bt":1.7e9,"bu":"Cel","n":"air_temperature","v":21.5},
-                      {"n":"co2","u":"ppm","v":612,"t":10}]"#,
-            ),
-            NOW,
-        )
-        .unwrap();
-        assert_eq!(
-            got,
-            vec![
-                Resolved {
-                    name: "dev1/air_temperature".into(),
-                    unit: Some("Cel".into()),
-                    value: 21.5,
-                    time_ms: 1_700_000_000_000
-                },
-                Resolved {
-                    name: "dev1/co2".into(),
-                    unit: Some("ppm".into()),
-                    value: 612.0,
-                    time_ms: 1_700_000_010_000
-                },
-            ]
-        );
-    }
-
-    fn r(name: &str, unit: &str, value: f64, time_ms: i64) -> Resolved {
-        Resolved {
-            name: name.into(),
-            unit: Some(unit.into()),
-            value,
-            time_ms,
-        }
-    }
-
-    /// RFC 8428 §5.1.1 and §5.1.2: names from base names, no time = now.
-    #[test]
-    fn rfc8428_single_and_multiple_datapoints() {
-        let single = resolve(
-            &pack(r#"[{"n":"urn:dev:ow:10e2073a01080063","u":"Cel","v":23.1}]"#),
-            NOW,
-        )
-        .unwrap();
-        assert_eq!(
-            single,
-            vec![r("urn:dev:ow:10e2073a01080063", "Cel", 23.1, NOW)]
-        );
-        let multiple = resolve(
-            &pack(
-                r#"[{"bn":"urn:dev:ow:10e2073a01080063:","n":"voltage","u":"V","v":120.1},
-                      {"n":"current","u":"A","v":1.2}]"#,
-            ),
-            NOW,
-        )
-        .unwrap();
-        assert_eq!(
-            multiple,
-            vec![
-                r("urn:dev:ow:10e2073a01080063:voltage", "V", 120.1, NOW),
-                r("urn:dev:ow:10e2073a01080063:current", "A", 1.2, NOW),
-            ]
-        );
-    }
-
-    /// RFC 8428 §5.1.3: base time plus relative offsets, base unit, `bver` ignored.
-    #[test]
-    fn rfc8428_multiple_measurements() {
-        let got = resolve(
-            &pack(
-                r#"[{"bn":"urn:dev:ow:10e2073a0108006:","bt":1.276020076001e+09,"bu":"A","bver":5,
-                     "n":"voltage","u":"V","v":120.1},
-                    {"n":"current","t":-5,"v":1.2},{"n":"current","t":-4,"v":1.3},
-                    {"n":"current","t":-3,"v":1.4},{"n":"current","t":-2,"v":1.5},
-                    {"n":"current","t":-1,"v":1.6},{"n":"current","v":1.7}]"#,
-            ),
-            NOW,
-        )
-        .unwrap();
-        let base = 1_276_020_076_001;
-        let mut want = vec![r("urn:dev:ow:10e2073a0108006:voltage", "V", 120.1, base)];
-        for (i, v) in [1.2, 1.3, 1.4, 1.5, 1.6, 1.7].into_iter().enumerate() {
-            want.push(r(
-                "urn:dev:ow:10e2073a0108006:current",
-                "A",
-                v,
-                base - 5_000 + i as i64 * 1_000,
-            ));
-        }
-        assert_eq!(got, want);
-    }
-
-    #[test]
-    fn small_times_are_relative_to_now() {
-        let got = resolve(&pack(r#"[{"n":"x","v":1,"t":-5}, {"n":"y","v":2}]"#), NOW).unwrap();
-        assert_eq!(got[0].time_ms, NOW - 5_000);
-        assert_eq!(got[1].time_ms, NOW);
-    }
-
-    #[test]
-    fn every_bad_record_is_named() {
-        let errors = resolve(
-            &pack(r#"[{"v":1}, {"n":"ok","v":1}, {"n":"b"}, {"n":"s","vs":"on"}]"#),
-            NOW,
-        )
-        .unwrap_err();
-        let at: Vec<_> = errors.iter().map(|e| (e.index, e.field)).collect();
-        assert_eq!(at, vec![(0, "n"), (2, "v"), (3, "vs")]);
-        assert_eq!(
-            errors[1].to_string(),
-            "record 2, field \"v\": the record has no value"
-        );
-    }
-}
+#[path = "senml_tests.rs"]
+mod tests;

@@ -18,7 +18,7 @@ use cairn_protocol::{
 use crate::catalog::{DeviceDef, Model};
 
 /// Every column, in export order.
-pub const COLUMNS: [&str; 19] = [
+pub const COLUMNS: [&str; 20] = [
     "id",
     "name",
     "kind",
@@ -38,6 +38,7 @@ pub const COLUMNS: [&str; 19] = [
     "points",
     "expected_interval_s",
     "state",
+    "aliases",
 ];
 
 /// Most rows one file may hold.
@@ -65,7 +66,7 @@ fn num(v: Option<f64>) -> String {
 }
 
 /// `d`'s cells, in [`COLUMNS`] order, undefused.
-fn cells(d: &DeviceDef) -> [String; 19] {
+fn cells(d: &DeviceDef) -> [String; COLUMNS.len()] {
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     let points: Vec<String> = (d.points.iter())
         .map(|p| format!("{}:{}", p.metric.name(), p.interval_s))
@@ -91,6 +92,7 @@ fn cells(d: &DeviceDef) -> [String; 19] {
         d.expected_interval_s
             .map_or_else(String::new, |s| s.to_string()),
         d.state.name().into(),
+        d.aliases.join(" "),
     ]
 }
 
@@ -124,6 +126,7 @@ fn column_of(field: &str) -> &str {
         "plan" => "plan_x",
         "points" => "points",
         "tags" => "tags",
+        "aliases" => "aliases",
         other => other,
     }
 }
@@ -209,6 +212,9 @@ fn apply_cells(
     if let Some(t) = text("tags") {
         d.tags = t.split_whitespace().map(str::to_owned).collect();
     }
+    if let Some(a) = text("aliases") {
+        d.aliases = a.split_whitespace().map(str::to_owned).collect();
+    }
     if let Some(p) = text("points") {
         d.points = Vec::new();
         for item in p.split_whitespace() {
@@ -267,6 +273,7 @@ fn empty(id: &str) -> DeviceDef {
         points: Vec::new(),
         expected_interval_s: None,
         state: DeviceState::Active,
+        aliases: Vec::new(),
     }
 }
 

@@ -20,10 +20,45 @@ pub fn field(location: &str, message: impl Into<String>) -> ErrorDetail {
     }
 }
 
+/// `d`'s aliases that another device of `catalog` holds, each named by field;
+/// the holder is named only when `sees(site)` says the caller may see it.
+pub fn alias_problems(
+    d: &DeviceSpec,
+    catalog: &crate::catalog::Catalog,
+    sees: impl Fn(&str) -> bool,
+) -> Vec<ErrorDetail> {
+    let mut out = Vec::new();
+    for (i, a) in d.aliases.iter().enumerate() {
+        if let Some(other) = catalog.device_by_alias(a).filter(|o| o.id != d.id) {
+            let holder = if sees(&other.site_id) {
+                format!("device {:?}", other.id)
+            } else {
+                "a device on another site".to_owned()
+            };
+            out.push(field(
+                &format!("aliases[{i}]"),
+                format!("{a:?} is already an alias of {holder}"),
+            ));
+        }
+    }
+    out
+}
+
 /// Every problem of `d`: the spec's own, then its references into `places`
 /// (the sites, buildings, floors and zones that exist).
 pub fn device_problems(d: &DeviceSpec, places: &Model) -> Vec<ErrorDetail> {
     let mut out = d.problems();
+    for (i, a) in d.aliases.iter().enumerate() {
+        let key = cairn_protocol::alias::alias_key(a);
+        if let Some(other) =
+            (places.devices.iter()).find(|o| o.id != d.id && o.aliases.contains(&key))
+        {
+            out.push(field(
+                &format!("aliases[{i}]"),
+                format!("{a:?} is already an alias of device {:?}", other.id),
+            ));
+        }
+    }
     if !d.site_id.trim().is_empty() && !places.sites.iter().any(|s| s.id == d.site_id) {
         out.push(field("site_id", format!("no site {:?}", d.site_id)));
         return out;

@@ -411,6 +411,9 @@ pub(crate) async fn create(
     let _one_writer = state.shared_catalog.writing().await;
     let catalog = state.catalog();
     let mut problems = validate::device_problems(&spec, &places_for(&caller, &catalog));
+    problems.extend(validate::alias_problems(&spec, &catalog, |site| {
+        caller.sees_site(site)
+    }));
     if catalog.device(&spec.id).is_some() {
         problems.push(crate::inventory::validate::field(
             "id",
@@ -473,6 +476,9 @@ pub(crate) async fn update(
     let spec = spec.normalised();
     may_edit(&caller, &spec.site_id)?;
     let mut problems = validate::device_problems(&spec, &places_for(&caller, &catalog));
+    problems.extend(validate::alias_problems(&spec, &catalog, |site| {
+        caller.sees_site(site)
+    }));
     if spec.id != id {
         problems.push(validate::field(
             "id",

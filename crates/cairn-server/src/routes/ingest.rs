@@ -15,7 +15,6 @@ use crate::{
     error::AppError,
     ingest::{IngestError, RecordError, SenmlRecord, flat, token},
     state::AppState,
-    time::now_ms,
 };
 
 /// Largest request body accepted.
@@ -98,7 +97,7 @@ pub(crate) async fn flat_json(
 ) -> Result<Json<IngestAck>, AppError> {
     let device = authenticate(&state, &headers).await?;
     let value: serde_json::Value = parse_json(body?)?;
-    let pack = flat::to_senml(&device, &value).map_err(rejected)?;
+    let pack = flat::to_senml(&device, state.ingest.model_of(&device), &value).map_err(rejected)?;
     ingest(&state, &device, &pack).await
 }
 
@@ -107,7 +106,10 @@ async fn ingest(
     device: &str,
     pack: &[SenmlRecord],
 ) -> Result<Json<IngestAck>, AppError> {
-    match state.ingest.ingest_senml(device, pack, now_ms()).await {
+    match (state.ingest)
+        .ingest_senml(device, pack, state.config.clock.now_ms())
+        .await
+    {
         Ok(new) => Ok(Json(IngestAck {
             accepted: pack.len() as u32,
             new: new as u32,

@@ -170,7 +170,7 @@ impl World {
         let active = f64::from(u8::from(active));
         metrics(d.kind)
             .iter()
-            .map(|&m| {
+            .filter_map(|&m| {
                 let v = match m {
                     // ±0.1 °C, ±1 %RH, ±10 ppm class sensors, at their resolution.
                     Metric::AirTemperature => round(room.temp + rng.random_range(-0.1..0.1), 10.0),
@@ -190,8 +190,10 @@ impl World {
                     }
                     Metric::ElectricEnergy => round(self.physics.floor_kwh[d.floor], 100.0),
                     Metric::WaterFlow => round(self.physics.water_lps[d.building], 100.0),
+                    // The simulated kinds measure none of the others.
+                    _ => return None,
                 };
-                (m, v)
+                Some((m, v))
             })
             .collect()
     }

@@ -542,6 +542,7 @@ impl Builder {
                 .collect(),
             expected_interval_s: None,
             state: DeviceState::Active,
+            aliases: Vec::new(),
         });
         self.p.devices.push(SimDevice {
             id,

@@ -17,8 +17,8 @@ use crate::catalog::{DeviceDef, point_key};
 
 const INSERT_DEVICE: &str = "INSERT INTO devices (id, site_id, name, kind, model, firmware,
         serial, installed, building_id, floor_id, zone_id, lat, lon, plan_x, plan_y, tags, state,
-        expected_interval_s)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+        expected_interval_s, aliases)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
     ON CONFLICT (id) DO NOTHING";
 /// Readings (raw, or rolled up after retention) and alarms of the point
 /// keyed `$1`: a point with any stays (and its id is never reused).
@@ -73,6 +73,19 @@ pub fn apply(
             }
             Some(_) => {
                 tx.exec(sql::UPSERT_DEVICE, &device_row(d))?;
+            }
+        }
+        tx.exec(sql::DELETE_ALIASES, &[d.id.as_str().into()])?;
+        for a in &d.aliases {
+            if tx.exec(
+                sql::INSERT_ALIAS,
+                &[a.as_str().into(), d.id.as_str().into()],
+            )? == 0
+            {
+                return Err(refused(
+                    "aliases",
+                    format!("the alias {a:?} belongs to another device"),
+                ));
             }
         }
         for p in &d.points {

@@ -59,6 +59,13 @@ pub(super) fn provision(m: &Model) -> Vec<(&'static str, Vec<Value>)> {
     }
     for d in &m.devices {
         out.push((sql::UPSERT_DEVICE, device_row(d)));
+        out.push((sql::DELETE_ALIASES, vec![d.id.as_str().into()]));
+        for a in &d.aliases {
+            out.push((
+                sql::INSERT_ALIAS,
+                vec![a.as_str().into(), d.id.as_str().into()],
+            ));
+        }
         for p in &d.points {
             let row = vec![
                 point_key(&d.id, p.metric).into(),
@@ -94,6 +101,7 @@ pub(super) fn device_row(d: &DeviceDef) -> Vec<Value> {
         d.expected_interval_s
             .map(|s| Value::Int(i32::try_from(s).unwrap_or(i32::MAX)))
             .unwrap_or(Value::Null),
+        to_json(&d.aliases).into(),
     ]
 }
 
@@ -209,5 +217,6 @@ fn device(r: &dyn Get) -> Result<DeviceDef> {
                     .map_err(|_| StoreError::Invalid(format!("devices.expected_interval_s {s}")))
             })
             .transpose()?,
+        aliases: from_json("devices.aliases", &r.text(18)?)?,
     })
 }

@@ -58,15 +58,21 @@ pub const UPSERT_ZONE: &str = "INSERT INTO zones (id, floor_id, name, kind, outl
         kind = excluded.kind, outline = excluded.outline";
 pub const UPSERT_DEVICE: &str = "INSERT INTO devices (id, site_id, name, kind, model, firmware,
         serial, installed, building_id, floor_id, zone_id, lat, lon, plan_x, plan_y, tags, state,
-        expected_interval_s)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+        expected_interval_s, aliases)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
     ON CONFLICT (id) DO UPDATE SET site_id = excluded.site_id, name = excluded.name,
         kind = excluded.kind, model = excluded.model, firmware = excluded.firmware,
         serial = excluded.serial, installed = excluded.installed,
         building_id = excluded.building_id, floor_id = excluded.floor_id,
         zone_id = excluded.zone_id, lat = excluded.lat, lon = excluded.lon,
         plan_x = excluded.plan_x, plan_y = excluded.plan_y, tags = excluded.tags,
-        state = excluded.state, expected_interval_s = excluded.expected_interval_s";
+        state = excluded.state, expected_interval_s = excluded.expected_interval_s,
+        aliases = excluded.aliases";
+/// Forgets device `$1`'s aliases (before writing its current ones).
+pub const DELETE_ALIASES: &str = "DELETE FROM device_aliases WHERE device_id = $1";
+/// Alias `$1` of device `$2`; 0 rows when another device holds it.
+pub const INSERT_ALIAS: &str = "INSERT INTO device_aliases (alias, device_id) VALUES ($1, $2)
+    ON CONFLICT (alias) DO NOTHING";
 pub const UPSERT_POINT: &str = "INSERT INTO points (key, device_id, metric, interval_s)
     VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO UPDATE SET interval_s = excluded.interval_s";
 
@@ -77,8 +83,8 @@ pub const FLOORS: &str = "SELECT id, building_id, level, name, width_m, height_m
     ORDER BY building_id, level";
 pub const ZONES: &str = "SELECT id, floor_id, name, kind, outline FROM zones ORDER BY id";
 pub const DEVICES: &str = "SELECT id, site_id, name, kind, model, firmware, serial, installed,
-    building_id, floor_id, zone_id, lat, lon, plan_x, plan_y, tags, state, expected_interval_s
-    FROM devices ORDER BY id";
+    building_id, floor_id, zone_id, lat, lon, plan_x, plan_y, tags, state, expected_interval_s,
+    aliases FROM devices ORDER BY id";
 pub const POINTS: &str = "SELECT p.id, p.key, p.device_id, d.name, d.site_id, d.building_id,
     p.metric, p.interval_s FROM points p JOIN devices d ON d.id = p.device_id ORDER BY p.id";
 /// What `load_catalog` reads, in the order `model::catalog` takes it.

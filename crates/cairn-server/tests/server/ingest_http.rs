@@ -142,7 +142,7 @@ async fn bad_input_is_refused_with_what_and_where_and_nothing_is_stored() {
         ),
         (
             "/api/ingest/json",
-            json!({"temperature": 21, "linkquality": 80}).to_string(),
+            json!({"temperature": 21, "wind_speed": 80}).to_string(),
             StatusCode::UNPROCESSABLE_ENTITY,
             "rejected",
         ),

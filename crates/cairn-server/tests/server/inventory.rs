@@ -42,6 +42,7 @@ fn spec(id: &str, site: &str) -> DeviceSpec {
         }],
         expected_interval_s: None,
         state: DeviceState::Active,
+        aliases: Vec::new(),
     }
 }
 

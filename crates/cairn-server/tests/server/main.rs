@@ -19,6 +19,7 @@ mod live;
 mod mqtt;
 mod notify;
 mod openapi;
+mod real_devices;
 mod series;
 mod simulator;
 mod storage;

@@ -620,7 +620,7 @@ async fn sqlite_schema_is_todays() {
         assert!(devices.contains(column), "{column} in {devices}");
     }
     assert!(objects.len() > v3_objects.len());
-    assert_eq!(fresh["user_version"], 5);
+    assert_eq!(fresh["user_version"], 6);
     assert_eq!(fresh["counters"], v3["counters"]);
 }
 
@@ -652,7 +652,7 @@ async fn postgres_schema_is_todays() {
     }
     assert_eq!(
         fresh["versions"],
-        serde_json::json!([["1"], ["2"], ["3"], ["4"], ["5"]])
+        serde_json::json!([["1"], ["2"], ["3"], ["4"], ["5"], ["6"]])
     );
 }
 
