@@ -9,6 +9,7 @@ mod auth;
 mod error;
 pub mod fleet;
 pub mod health;
+pub mod integrations;
 pub mod inventory;
 pub mod m4;
 mod model;
@@ -29,6 +30,10 @@ pub use error::{ErrorBody, ErrorDetail};
 pub use fleet::{
     DeviceHealth, DeviceSort, FacetCount, Facets, FieldChange, FleetHealth, ImportAction,
     ImportError, ImportPlan, ImportRow, InventoryPage, NewDevice,
+};
+pub use integrations::{
+    ClaimRequest, Integration, IntegrationKind, IntegrationSpec, IntegrationStats, MqttSource,
+    UplinkAck, WaitingDevice,
 };
 pub use inventory::{DeviceSpec, DeviceState, PointSpec};
 pub use model::{

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod config;
 pub mod error;
 pub mod ingest;
+pub mod integrations;
 pub mod inventory;
 pub mod limiter;
 pub mod live;

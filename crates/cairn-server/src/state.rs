@@ -7,6 +7,7 @@ use crate::{
     catalog::{Catalog, Model, SharedCatalog},
     config::Config,
     ingest::Ingestor,
+    integrations::Integrations,
     inventory::HealthBook,
     limiter::LoginLimiter,
     live::LiveBus,
@@ -27,6 +28,8 @@ pub struct AppState {
     pub shared_catalog: SharedCatalog,
     pub bus: LiveBus,
     pub ingest: Ingestor,
+    /// Network server integrations and their waiting devices.
+    pub integrations: Integrations,
     /// Every device's clocks, for the inventory's health rules.
     pub health: HealthBook,
     /// The alert rules in force and the alarm writer.
@@ -86,12 +89,15 @@ impl AppState {
             health.clone(),
             config.age_limit(),
         );
+        let integrations =
+            Integrations::load(store.clone(), ingest.clone(), catalog.clone()).await?;
         Ok(AppState {
             config,
             store,
             shared_catalog: catalog,
             bus,
             ingest,
+            integrations,
             health,
             alerts,
             started: Instant::now(),

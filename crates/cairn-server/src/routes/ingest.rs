@@ -132,14 +132,14 @@ impl From<BytesRejection> for AppError {
     }
 }
 
-fn parse_json<T: serde::de::DeserializeOwned>(body: Bytes) -> Result<T, AppError> {
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(body: Bytes) -> Result<T, AppError> {
     serde_json::from_slice(&body).map_err(|e| AppError::BadRequest {
         message: format!("the body is not valid JSON of the expected shape: {e}"),
         location: Some(format!("body, line {} column {}", e.line(), e.column())),
     })
 }
 
-fn rejected(errors: Vec<RecordError>) -> AppError {
+pub(crate) fn rejected(errors: Vec<RecordError>) -> AppError {
     AppError::Rejected {
         message: format!("{} record(s) rejected; nothing was stored", errors.len()),
         details: errors

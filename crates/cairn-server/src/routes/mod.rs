@@ -11,6 +11,7 @@ mod devices_csv;
 mod floor_plan;
 mod health;
 mod ingest;
+mod integrations;
 mod maintenance;
 pub mod openapi;
 pub mod rules;
@@ -39,6 +40,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(snapshot::router())
         .merge(series::router())
         .merge(ingest::router())
+        .merge(integrations::router())
         .merge(users::router())
         .merge(audit::router())
         .merge(tokens::router())

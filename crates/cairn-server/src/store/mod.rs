@@ -15,6 +15,7 @@ pub mod accounts;
 pub mod alerts;
 pub mod devices;
 pub mod exec;
+pub mod integrations;
 pub mod maintenance;
 mod migrate;
 mod model;

@@ -528,6 +528,64 @@ fn table(s: &cairn_server::AppState, victim: i64, alerts: &Alerts) -> Vec<Case> 
             DEVICES_ONLY,
             DEVICES_ONLY,
         ),
+        case(
+            "GET",
+            "/api/integrations",
+            "/api/integrations",
+            "/api/integrations",
+            ADMIN,
+            ADMIN,
+        ),
+        case(
+            "GET",
+            "/api/integrations/waiting",
+            "/api/integrations/waiting",
+            "/api/integrations/waiting",
+            ADMIN,
+            ADMIN,
+        ),
+        case(
+            "POST",
+            "/api/integrations",
+            "/api/integrations",
+            "/api/integrations",
+            [401, 403, 403, 403, 201],
+            [401, 403, 403, 403, 201],
+        ),
+        // Roles are checked before the integration is looked for.
+        case(
+            "PUT",
+            "/api/integrations/{id}",
+            "/api/integrations/none",
+            "/api/integrations/none",
+            [401, 403, 403, 403, 404],
+            [401, 403, 403, 403, 404],
+        ),
+        case(
+            "DELETE",
+            "/api/integrations/{id}",
+            "/api/integrations/none",
+            "/api/integrations/none",
+            [401, 403, 403, 403, 404],
+            [401, 403, 403, 403, 404],
+        ),
+        case(
+            "POST",
+            "/api/integrations/claim",
+            "/api/integrations/claim",
+            "/api/integrations/claim",
+            [401, 403, 403, 403, 404],
+            [401, 403, 403, 403, 404],
+        ),
+        // A network server's webhook takes its secret, never a session.
+        case(
+            "POST",
+            "/api/integrations/{id}/uplink",
+            "/api/integrations/none/uplink",
+            "/api/integrations/none/uplink",
+            DEVICES_ONLY,
+            DEVICES_ONLY,
+        ),
         // A plain GET is no upgrade (400), but the session is checked first; real sockets are below.
         case(
             "GET",
@@ -679,6 +737,15 @@ async fn every_endpoint_checks_role_and_site_for_every_caller() {
                             r#"{{"id":"made-{n}","name":"New","kind":"thermometer","site_id":"{site}"}}"#
                         ))
                     }
+                    ("POST", "/api/integrations") => Some(format!(
+                        r#"{{"id":"made-{n}","kind":"tts","name":"New","secret":"0123456789abcdef"}}"#
+                    )),
+                    ("PUT", "/api/integrations/{id}") => {
+                        Some(r#"{"id":"none","kind":"tts","name":"New"}"#.into())
+                    }
+                    ("POST", "/api/integrations/claim") => Some(
+                        r#"{"integration_id":"none","identifier":"70b3d57ed0000001","device":{"id":"c1","name":"C","kind":"thermometer","site_id":"bru"}}"#.into(),
+                    ),
                     ("POST", "/api/inventory/import") => {
                         let site = uri.split("for=").nth(1).unwrap_or(OWN);
                         Some(format!("id,name\n{site}-a-f0-z02-ms,Renamed by import\n"))

@@ -14,6 +14,7 @@ mod catalog;
 mod durability;
 mod ingest;
 mod ingest_http;
+mod integrations;
 mod inventory;
 mod live;
 mod mqtt;
