@@ -85,6 +85,7 @@ fn SignedIn() -> impl IntoView {
                 <Route path=path!("/reports") view=Reports />
                 <Route path=path!("/admin/users") view=admin::Users />
                 <Route path=path!("/admin/audit") view=admin::Audit />
+                <Route path=path!("/admin/integrations") view=admin::Integrations />
             </Routes>
         </Shell>
     }

@@ -8,6 +8,7 @@ pub mod channels;
 pub mod devices;
 mod error;
 pub mod http;
+pub mod integrations;
 pub mod maintenance;
 pub mod series;
 mod signed_out;

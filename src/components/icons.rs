@@ -14,6 +14,7 @@ pub enum Icon {
     Moon,
     Users,
     Audit,
+    Integrations,
 }
 
 impl Icon {
@@ -35,6 +36,8 @@ impl Icon {
                 "M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm-7 10a7 7 0 0 1 14 0m1-10a3 3 0 1 0 0-6m2 16h3a5 5 0 0 0-4-5"
             }
             Icon::Audit => "M9 3h6v3H9zM6 5H4v16h16V5h-2M8 11h8m-8 4h8m-8 4h5",
+            // A plug: where outside systems connect.
+            Icon::Integrations => "M9 2v5m6-5v5M6 7h12v4a6 6 0 0 1-12 0zm6 10v5",
         }
     }
 }

@@ -18,6 +18,7 @@ pub const ROUTES: &[(&str, &str, Icon)] = &[
 /// Routes only admins are offered (the server refuses everyone else anyway).
 pub const ADMIN_ROUTES: &[(&str, &str, Icon)] = &[
     ("/admin/users", "Users", Icon::Users),
+    ("/admin/integrations", "Integrations", Icon::Integrations),
     ("/admin/audit", "Audit", Icon::Audit),
 ];
 

@@ -12,6 +12,7 @@ pub mod health;
 pub mod integrations;
 pub mod inventory;
 pub mod m4;
+pub mod metric_registry;
 mod model;
 mod notify;
 mod series;
@@ -36,6 +37,7 @@ pub use integrations::{
     UplinkAck, WaitingDevice,
 };
 pub use inventory::{DeviceSpec, DeviceState, PointSpec};
+pub use metric_registry::MetricDef;
 pub use model::{
     Building, DeviceKind, DeviceSummary, Floor, Health, HealthStatus, IngestAck, LatLon, MapTiles,
     Metric, Page, PlanXy, PointSummary, Reading, SiteSummary, Snapshot, Thresholds, Zone,

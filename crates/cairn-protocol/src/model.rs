@@ -1,9 +1,9 @@
 use serde::{Deserialize, Serialize};
 
 /// What a point measures. The unit travels beside it, normalised on ingest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
+/// On the wire a metric is its name (`"co2"`, `"pm2_5"`, or an admin's
+/// `"wind_speed"`): see [`Metric::name`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Metric {
     AirTemperature,
     RelativeHumidity,
@@ -19,7 +19,6 @@ pub enum Metric {
     /// Radio signal strength of the device's last uplink.
     Signal,
     /// Fine particulate matter PM2.5, µg/m³.
-    #[serde(rename = "pm2_5")]
     Pm25,
     /// Particulate matter PM10, µg/m³.
     Pm10,
@@ -43,7 +42,38 @@ pub enum Metric {
     WaterVolume,
     /// Outdoor air temperature, °C (weather station or outdoor probe).
     OutdoorTemperature,
+    /// An admin's metric: entry `n` of the registry ([`crate::metric_registry`]).
+    Custom(u16),
 }
+
+impl Serialize for Metric {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for Metric {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Metric, D::Error> {
+        let name = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        crate::metric_registry::resolve(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown metric {name:?}")))
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Metric {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some(
+                "A metric's name: a built-in one (air_temperature, relative_humidity, co2, occupancy, electric_energy, water_flow, leak, door, battery, signal, pm2_5, pm10, tvoc, illuminance, sound_level, barometric_pressure, active_power, voltage, heat_energy, gas_volume, water_volume, outdoor_temperature) or one an admin defined (GET /api/metrics)",
+            ))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Metric {}
 
 impl Metric {
     pub const ALL: [Metric; 22] = [
@@ -96,12 +126,21 @@ impl Metric {
             Metric::GasVolume => "gas_volume",
             Metric::WaterVolume => "water_volume",
             Metric::OutdoorTemperature => "outdoor_temperature",
+            Metric::Custom(i) => crate::metric_registry::entry(i).map_or("unknown", |e| e.name),
         }
     }
 
-    /// The metric named `name` ([`Metric::name`]), if any.
+    /// The metric named `name` ([`Metric::name`]), built-in or registered, if any.
     pub fn parse(name: &str) -> Option<Metric> {
-        Metric::ALL.into_iter().find(|m| m.name() == name)
+        (Metric::ALL.into_iter().find(|m| m.name() == name))
+            .or_else(|| crate::metric_registry::find(name))
+    }
+
+    /// The built-in metrics, then the custom ones registered.
+    pub fn all() -> Vec<Metric> {
+        let mut all = Metric::ALL.to_vec();
+        all.extend(crate::metric_registry::custom());
+        all
     }
 
     /// Whether readings are 0/1 states (SenML `vb`) rather than quantities.
@@ -118,6 +157,9 @@ impl Metric {
             | Metric::Voltage
             | Metric::SoundLevel => 1,
             Metric::WaterFlow | Metric::GasVolume | Metric::WaterVolume => 2,
+            Metric::Custom(i) => {
+                crate::metric_registry::entry(i).map_or(2, |e| usize::from(e.precision))
+            }
             _ => 0,
         }
     }
@@ -156,6 +198,7 @@ impl Metric {
             Metric::GasVolume => "Gas",
             Metric::WaterVolume => "Water",
             Metric::OutdoorTemperature => "Outdoor temp.",
+            Metric::Custom(i) => crate::metric_registry::entry(i).map_or("Unknown", |e| e.label),
         }
     }
 
@@ -180,6 +223,7 @@ impl Metric {
             Metric::HeatEnergy => "kWh",
             Metric::GasVolume | Metric::WaterVolume => "m3",
             Metric::OutdoorTemperature => "Cel",
+            Metric::Custom(i) => crate::metric_registry::entry(i).map_or("", |e| e.unit),
         }
     }
 
@@ -204,6 +248,7 @@ impl Metric {
             Metric::HeatEnergy => "kWh",
             Metric::GasVolume | Metric::WaterVolume => "m³",
             Metric::OutdoorTemperature => "°C",
+            Metric::Custom(i) => crate::metric_registry::entry(i).map_or("", |e| e.display_unit),
         }
     }
 
@@ -230,6 +275,9 @@ impl Metric {
             Metric::HeatEnergy => (0.0, 1.0e12),
             Metric::GasVolume | Metric::WaterVolume => (0.0, 1.0e10),
             Metric::OutdoorTemperature => (-60.0, 70.0),
+            Metric::Custom(i) => {
+                crate::metric_registry::entry(i).map_or((f64::MIN, f64::MAX), |e| (e.min, e.max))
+            }
         }
     }
 

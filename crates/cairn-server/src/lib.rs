@@ -165,6 +165,10 @@ impl Server {
                 stopped.clone(),
             ))
         });
+        tokio::spawn(integrations::mqtt::supervise(
+            state.integrations.clone(),
+            stopped.clone(),
+        ));
         tokio::spawn(retention::run(state.clone(), stopped.clone()));
         tokio::spawn(alerts::notify::run(state.clone(), stopped.clone()));
         tokio::spawn(alerts::engine::run_timer(

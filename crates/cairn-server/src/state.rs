@@ -65,6 +65,12 @@ impl AppState {
             Some(url) => Store::connect_postgres(url).await?,
             None => Store::open_sqlite(&config.db_path()).await?,
         };
+        // Admins' metrics first: points and rules of theirs name them.
+        for def in store.transact(crate::store::metrics::list).await? {
+            if let Err(e) = cairn_protocol::metric_registry::register(&def) {
+                tracing::error!("metric {:?}: {e}", def.name);
+            }
+        }
         if let Some(model) = model {
             // The simulated portfolio's places are upserted; its devices are
             // added only when missing, so what admins changed in the
@@ -90,7 +96,8 @@ impl AppState {
             config.age_limit(),
         );
         let integrations =
-            Integrations::load(store.clone(), ingest.clone(), catalog.clone()).await?;
+            Integrations::load(store.clone(), ingest.clone(), catalog.clone(), config.clock)
+                .await?;
         Ok(AppState {
             config,
             store,

@@ -19,7 +19,8 @@ mod health;
 mod maintenance;
 mod maintenance_form;
 mod queue;
-mod rule_fields;
+// The form context and inputs are shared with the admin pages' forms.
+pub(super) mod rule_fields;
 mod rule_form;
 mod rule_target;
 mod rules;

@@ -26,8 +26,10 @@ mod plan_spot;
 mod row;
 mod select;
 mod table;
-mod text;
-mod token;
+// Kind labels are shared with the admin pages' claim form.
+pub(super) mod text;
+// `copy` (the clipboard) is shared with the admin pages.
+pub(super) mod token;
 mod view;
 mod views;
 

@@ -6,7 +6,7 @@ use leptos_router::components::A;
 use wasm_bindgen::JsCast;
 
 /// Puts `text` on the clipboard; whether the browser took it.
-async fn copy(text: String) -> bool {
+pub async fn copy(text: String) -> bool {
     let navigator = window().navigator();
     let Ok(clipboard) = js_sys::Reflect::get(&navigator, &"clipboard".into()) else {
         return false;

@@ -274,6 +274,11 @@ pub enum Decoded {
 pub fn decode(model: Option<&Model>, key: &str, raw: Raw) -> Decoded {
     let table = model.unwrap_or(&GENERIC);
     let lower = key.to_ascii_lowercase();
+    // The model's own words first: its `voltage` may be a battery's, not
+    // the mains voltage metric of that name.
+    if table.ignored.contains(&lower.as_str()) {
+        return Decoded::Ignored;
+    }
     let field = (table.fields.iter().find(|f| f.key == lower))
         .copied()
         .or_else(|| {

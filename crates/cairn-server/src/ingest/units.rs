@@ -42,6 +42,8 @@ pub fn normalise(metric: Metric, unit: &str, value: f64) -> Option<f64> {
         (Metric::GasVolume | Metric::WaterVolume, "l") => (1e-3, 0.0),
         (Metric::OutdoorTemperature, "Cel") => (1.0, 0.0),
         (Metric::OutdoorTemperature, "K") => (1.0, -273.15),
+        // An admin's metric takes its own unit only.
+        (Metric::Custom(_), u) if u == metric.unit() => (1.0, 0.0),
         _ => return None,
     };
     Some(value * factor_offset.0 + factor_offset.1)
@@ -68,6 +70,8 @@ pub fn accepted(metric: Metric) -> &'static str {
         Metric::HeatEnergy => "kWh, MWh, J or GJ",
         Metric::GasVolume | Metric::WaterVolume => "m3 or l",
         Metric::OutdoorTemperature => "Cel or K",
+        Metric::Custom(_) if metric.unit().is_empty() => "no unit",
+        Metric::Custom(_) => metric.unit(),
     }
 }
 

@@ -6,6 +6,8 @@
 //! are mapped by its model's codec ([`crate::ingest::codec`]). A device no
 //! alias names is put on the waiting list for an admin to claim.
 
+pub mod mqtt;
+mod tls;
 pub mod uplink;
 
 use std::{
@@ -65,6 +67,7 @@ pub struct Integrations {
     rows: Arc<Mutex<Arc<Vec<IntegrationRow>>>>,
     stats: Arc<Mutex<HashMap<String, IntegrationStats>>>,
     changed: watch::Sender<u64>,
+    clock: crate::time::Clock,
 }
 
 impl Integrations {
@@ -73,6 +76,7 @@ impl Integrations {
         store: Store,
         ingest: Ingestor,
         catalog: SharedCatalog,
+        clock: crate::time::Clock,
     ) -> crate::store::Result<Self> {
         let rows = store
             .transact(|tx| crate::store::integrations::list(tx))
@@ -84,7 +88,13 @@ impl Integrations {
             rows: Arc::new(Mutex::new(Arc::new(rows))),
             stats: Arc::default(),
             changed: watch::Sender::new(0),
+            clock,
         })
+    }
+
+    /// Now, by the server's clock (UTC ms): when an uplink without a time was taken.
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
     }
 
     /// Reads them again after a change, and tells the MQTT subscribers.

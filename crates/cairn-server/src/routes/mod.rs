@@ -13,6 +13,7 @@ mod health;
 mod ingest;
 mod integrations;
 mod maintenance;
+mod metrics;
 pub mod openapi;
 pub mod rules;
 mod series;
@@ -48,6 +49,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(alarms::router())
         .merge(channels::router())
         .merge(maintenance::router())
+        .merge(metrics::router())
         .merge(ws::router())
         .split_for_parts()
 }

@@ -17,6 +17,7 @@ pub mod devices;
 pub mod exec;
 pub mod integrations;
 pub mod maintenance;
+pub mod metrics;
 mod migrate;
 mod model;
 pub mod notify;

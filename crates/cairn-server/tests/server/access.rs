@@ -586,6 +586,31 @@ fn table(s: &cairn_server::AppState, victim: i64, alerts: &Alerts) -> Vec<Case> 
             DEVICES_ONLY,
             DEVICES_ONLY,
         ),
+        case(
+            "GET",
+            "/api/metrics",
+            "/api/metrics",
+            "/api/metrics",
+            READ,
+            READ,
+        ),
+        case(
+            "POST",
+            "/api/metrics",
+            "/api/metrics",
+            "/api/metrics",
+            [401, 403, 403, 403, 201],
+            [401, 403, 403, 403, 201],
+        ),
+        // Roles first; a built-in metric is no admin's to change.
+        case(
+            "PUT",
+            "/api/metrics/{name}",
+            "/api/metrics/co2",
+            "/api/metrics/co2",
+            [401, 403, 403, 403, 404],
+            [401, 403, 403, 403, 404],
+        ),
         // A plain GET is no upgrade (400), but the session is checked first; real sockets are below.
         case(
             "GET",
@@ -737,6 +762,12 @@ async fn every_endpoint_checks_role_and_site_for_every_caller() {
                             r#"{{"id":"made-{n}","name":"New","kind":"thermometer","site_id":"{site}"}}"#
                         ))
                     }
+                    ("POST", "/api/metrics") => Some(format!(
+                        r#"{{"name":"access_probe_{n}","label":"Probe","unit":"","min":0,"max":1,"precision":0}}"#
+                    )),
+                    ("PUT", "/api/metrics/{name}") => Some(
+                        r#"{"name":"co2","label":"CO2","unit":"ppm","min":0,"max":1,"precision":0}"#.into(),
+                    ),
                     ("POST", "/api/integrations") => Some(format!(
                         r#"{{"id":"made-{n}","kind":"tts","name":"New","secret":"0123456789abcdef"}}"#
                     )),

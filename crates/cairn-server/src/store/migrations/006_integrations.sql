@@ -30,3 +30,14 @@ CREATE TABLE waiting_devices (
     hint TEXT NOT NULL,
     PRIMARY KEY (integration_id, identifier)
 );
+-- Metrics admins define beside the built-in ones.
+CREATE TABLE metrics (
+    name TEXT PRIMARY KEY,
+    label TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    display_unit TEXT NOT NULL,
+    min_value {real} NOT NULL,
+    max_value {real} NOT NULL,
+    decimals INTEGER NOT NULL,
+    created_ms {i64} NOT NULL
+);

@@ -47,10 +47,44 @@ pub struct Mosquitto {
     pub port: u16,
     _child: Reaped,
     _dir: tempfile::TempDir,
+    _certs: Option<tempfile::TempDir>,
 }
 
 impl Mosquitto {
     pub fn start() -> Mosquitto {
+        Self::start_with("")
+    }
+
+    /// A broker speaking TLS only, with a server certificate for
+    /// `localhost` signed by a CA made for the test; the CA's PEM file.
+    pub fn start_tls() -> (Mosquitto, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let ca_key = rcgen::KeyPair::generate().unwrap();
+        let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        (ca_params.distinguished_name).push(rcgen::DnType::CommonName, "Cairn test CA");
+        let ca = ca_params.self_signed(&ca_key).unwrap();
+        let key = rcgen::KeyPair::generate().unwrap();
+        let params = rcgen::CertificateParams::new(vec!["localhost".to_owned()]).unwrap();
+        let cert = params.signed_by(&key, &ca, &ca_key).unwrap();
+        let path = |name: &str| dir.path().join(name);
+        std::fs::write(path("ca.pem"), ca.pem()).unwrap();
+        std::fs::write(path("server.pem"), cert.pem()).unwrap();
+        std::fs::write(path("server.key"), key.serialize_pem()).unwrap();
+        let tls = format!(
+            "cafile {}\ncertfile {}\nkeyfile {}\n",
+            path("ca.pem").display(),
+            path("server.pem").display(),
+            path("server.key").display()
+        );
+        let mut broker = Self::start_with(&tls);
+        let ca_file = path("ca.pem");
+        // The certificates live as long as the broker.
+        broker._certs = Some(dir);
+        (broker, ca_file)
+    }
+
+    fn start_with(extra: &str) -> Mosquitto {
         assert!(
             std::path::Path::new(MOSQUITTO).exists(),
             "{MOSQUITTO} is missing: `cargo xtask test` installs it (apt package mosquitto)"
@@ -58,8 +92,11 @@ impl Mosquitto {
         let dir = tempfile::tempdir().unwrap();
         let port = free_port();
         let conf = dir.path().join("mosquitto.conf");
-        let config =
-            format!("listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n");
+        // `user root`: run as root (a CI container), Mosquitto keeps reading
+        // the test's own files; as anyone else it has no effect.
+        let config = format!(
+            "listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\nuser root\n{extra}"
+        );
         std::fs::write(&conf, config).unwrap();
         let child = Command::new(MOSQUITTO)
             .arg("-c")
@@ -74,6 +111,7 @@ impl Mosquitto {
             port,
             _child: child,
             _dir: dir,
+            _certs: None,
         }
     }
 }
