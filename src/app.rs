@@ -63,6 +63,8 @@ pub fn App() -> impl IntoView {
 fn SignedIn() -> impl IntoView {
     provide_live();
     provide_notifications();
+    // The admins' metrics, for their labels and units everywhere.
+    crate::state::metrics::provide_metrics();
     let (live, theme, session) = (use_live(), use_theme(), use_session());
     let user = Signal::derive(move || match &*session.auth.read() {
         Auth::SignedIn(me) => Some(me.user.clone()),
@@ -86,6 +88,7 @@ fn SignedIn() -> impl IntoView {
                 <Route path=path!("/admin/users") view=admin::Users />
                 <Route path=path!("/admin/audit") view=admin::Audit />
                 <Route path=path!("/admin/integrations") view=admin::Integrations />
+                <Route path=path!("/admin/metrics") view=admin::Metrics />
             </Routes>
         </Shell>
     }

@@ -13,6 +13,8 @@ export const ROUTES = [
 export const ADMIN_ROUTES = [
   { path: '/admin/users', nav: 'nav-users', heading: 'Users' },
   { path: '/admin/audit', nav: 'nav-audit', heading: 'Audit log' },
+  { path: '/admin/integrations', nav: 'nav-integrations', heading: 'Integrations' },
+  { path: '/admin/metrics', nav: 'nav-metrics', heading: 'Metrics' },
 ] as const;
 
 export type Role = 'viewer' | 'operator' | 'manager' | 'admin';

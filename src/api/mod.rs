@@ -10,6 +10,7 @@ mod error;
 pub mod http;
 pub mod integrations;
 pub mod maintenance;
+pub mod metrics;
 pub mod series;
 mod signed_out;
 pub mod tiles;

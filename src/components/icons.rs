@@ -15,6 +15,7 @@ pub enum Icon {
     Users,
     Audit,
     Integrations,
+    Metrics,
 }
 
 impl Icon {
@@ -38,6 +39,8 @@ impl Icon {
             Icon::Audit => "M9 3h6v3H9zM6 5H4v16h16V5h-2M8 11h8m-8 4h8m-8 4h5",
             // A plug: where outside systems connect.
             Icon::Integrations => "M9 2v5m6-5v5M6 7h12v4a6 6 0 0 1-12 0zm6 10v5",
+            // A gauge: what a point measures.
+            Icon::Metrics => "M6.3 18.7a8 8 0 1 1 11.4 0M12 13l4-4",
         }
     }
 }

@@ -19,6 +19,7 @@ pub const ROUTES: &[(&str, &str, Icon)] = &[
 pub const ADMIN_ROUTES: &[(&str, &str, Icon)] = &[
     ("/admin/users", "Users", Icon::Users),
     ("/admin/integrations", "Integrations", Icon::Integrations),
+    ("/admin/metrics", "Metrics", Icon::Metrics),
     ("/admin/audit", "Audit", Icon::Audit),
 ];
 

@@ -3,6 +3,7 @@
 
 pub mod clock;
 pub mod live;
+pub mod metrics;
 pub mod notify;
 pub mod session;
 pub mod theme;

@@ -7,7 +7,6 @@ pub mod catalog;
 pub mod config;
 pub mod error;
 pub mod ingest;
-pub mod integrations;
 pub mod inventory;
 pub mod limiter;
 pub mod live;
@@ -165,7 +164,7 @@ impl Server {
                 stopped.clone(),
             ))
         });
-        tokio::spawn(integrations::mqtt::supervise(
+        tokio::spawn(ingest::integrations::mqtt::supervise(
             state.integrations.clone(),
             stopped.clone(),
         ));

@@ -7,7 +7,7 @@ use crate::{
     catalog::{Catalog, Model, SharedCatalog},
     config::Config,
     ingest::Ingestor,
-    integrations::Integrations,
+    ingest::integrations::Integrations,
     inventory::HealthBook,
     limiter::LoginLimiter,
     live::LiveBus,

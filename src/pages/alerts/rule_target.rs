@@ -150,9 +150,12 @@ pub fn TargetFields(
                     on:blur=move |_| ctx.blur("metric")
                     on:change=move |ev| ctx.edit("metric", |d| d.metric = Metric::parse(&event_target_value(&ev)))>
                     <option value="">{move || if level.get() == ScopeLevel::Point { "The point's" } else { "Every metric (no data only)" }}</option>
-                    {Metric::ALL.into_iter().map(|m| view! {
-                        <option value=m.name() selected=move || ctx.draft.with(|d| d.metric == Some(m))>{m.label()}</option>
-                    }).collect_view()}
+                    {move || {
+                        crate::state::metrics::track_metrics();
+                        Metric::all().into_iter().map(|m| view! {
+                            <option value=m.name() selected=move || ctx.draft.with(|d| d.metric == Some(m))>{m.label()}</option>
+                        }).collect_view()
+                    }}
                 </select>
                 <FieldError field="metric" error=ctx.error("metric") />
             </label>

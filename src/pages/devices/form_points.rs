@@ -15,7 +15,8 @@ pub fn PointFields(ctx: FormCtx) -> impl IntoView {
     let len = Memo::new(move |_| ctx.draft.with(|d| d.points.len()));
     let add = move |_: leptos::ev::MouseEvent| {
         ctx.edit("points", |d| {
-            let free = (Metric::ALL.into_iter()).find(|m| !d.points.iter().any(|p| p.metric == *m));
+            let free =
+                (Metric::all().into_iter()).find(|m| !d.points.iter().any(|p| p.metric == *m));
             if let Some(metric) = free {
                 let every = usual_points(d.kind).1;
                 d.points.push(PointRow {
@@ -34,7 +35,7 @@ pub fn PointFields(ctx: FormCtx) -> impl IntoView {
             <FieldError field="points" error=ctx.error("points".to_owned()) />
             <div class="cairn-form__row">
                 <button type="button" class="cairn-button cairn-devices__add-point" data-testid="device-point-add"
-                    disabled=move || { len.get() >= Metric::ALL.len() } on:click=add>"Add point"</button>
+                    disabled=move || { len.get() >= Metric::all().len() } on:click=add>"Add point"</button>
                 <Text ctx field="expected_interval_s" label="Expected interval (s)" inputmode="numeric"
                     hint="empty: learned from its uplinks" get=|d| d.expected.clone() set=|d, v| d.expected = v />
             </div>
@@ -63,9 +64,12 @@ fn PointRowFields(ctx: FormCtx, i: usize) -> impl IntoView {
                         ctx.edit(&mf, |d| if let Some(p) = d.points.get_mut(i) { p.metric = m });
                         ctx.blur(&mf);
                     }>
-                    {Metric::ALL.into_iter().map(|m| view! {
-                        <option value=m.name() selected=move || metric() == Some(m)>{format!("{} ({})", m.label(), m.unit())}</option>
-                    }).collect_view()}
+                    {move || {
+                        crate::state::metrics::track_metrics();
+                        Metric::all().into_iter().map(|m| view! {
+                            <option value=m.name() selected=move || metric() == Some(m)>{format!("{} ({})", m.label(), m.unit())}</option>
+                        }).collect_view()
+                    }}
                 </select>
                 <FieldError field=metric_field.clone() error=ctx.error(metric_field) />
             </label>

@@ -91,11 +91,14 @@ pub fn Points(points: Vec<PointSummary>) -> impl IntoView {
         .map(|p| {
             let id = p.id;
             let last = p.last;
-            let signal = live
-                .points
-                .with_untracked(|ps| ps.iter().find(|l| l.id == id).map(|l| l.reading));
-            // The socket's signal when the live store has the point, else what the list said.
-            let reading = Signal::derive(move || signal.map_or(last, |s| s.get()));
+            let points = live.points;
+            // The socket's signal when the live store has the point, else what
+            // the list said; tracked, so a point the next snapshot brings (a
+            // device just claimed or created) goes live on this page too.
+            let reading = Signal::derive(move || {
+                let signal = points.with(|ps| ps.iter().find(|l| l.id == id).map(|l| l.reading));
+                signal.map_or(last, |s| s.get())
+            });
             view! {
                 <tr data-testid="device-point-row" data-point=id>
                     <th scope="row"><A href=format!("/points/{id}")>{p.metric.label()}</A></th>

@@ -4,6 +4,7 @@
 
 pub mod codec;
 pub mod flat;
+pub mod integrations;
 pub mod senml;
 pub mod token;
 pub mod units;

@@ -20,11 +20,11 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{
     auth::Caller,
     error::AppError,
+    ingest::integrations::{Outcome, UplinkError, uplink},
     ingest::{
         IngestError,
         codec::{self, Decoded, Raw},
     },
-    integrations::{Outcome, UplinkError, uplink},
     state::AppState,
     store::integrations::{self as store, IntegrationRow},
 };

@@ -104,7 +104,7 @@ async fn tts_chirpstack_and_zigbee2mqtt_messages_become_readings() {
     )
     .await;
     let (_stop, stopping) = tokio::sync::watch::channel(false);
-    tokio::spawn(cairn_server::integrations::mqtt::supervise(
+    tokio::spawn(cairn_server::ingest::integrations::mqtt::supervise(
         s.integrations.clone(),
         stopping,
     ));
@@ -251,7 +251,7 @@ async fn an_mqtts_broker_is_trusted_through_its_ca_file() {
     )
     .await;
     let (_stop, stopping) = tokio::sync::watch::channel(false);
-    tokio::spawn(cairn_server::integrations::mqtt::supervise(
+    tokio::spawn(cairn_server::ingest::integrations::mqtt::supervise(
         s.integrations.clone(),
         stopping,
     ));
