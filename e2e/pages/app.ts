@@ -11,10 +11,11 @@ export const ROUTES = [
 ] as const;
 
 export const ADMIN_ROUTES = [
-  { path: '/admin/users', nav: 'nav-users', heading: 'Users' },
-  { path: '/admin/audit', nav: 'nav-audit', heading: 'Audit log' },
-  { path: '/admin/integrations', nav: 'nav-integrations', heading: 'Integrations' },
-  { path: '/admin/metrics', nav: 'nav-metrics', heading: 'Metrics' },
+  // `ready`: what is on screen once the page has loaded its data.
+  { path: '/admin/users', nav: 'nav-users', heading: 'Users', ready: 'table.cairn-table' },
+  { path: '/admin/audit', nav: 'nav-audit', heading: 'Audit log', ready: 'table.cairn-table' },
+  { path: '/admin/integrations', nav: 'nav-integrations', heading: 'Integrations', ready: '[data-testid=integrations-list], [data-testid=integrations-empty]' },
+  { path: '/admin/metrics', nav: 'nav-metrics', heading: 'Metrics', ready: '[data-testid=metrics-table]' },
 ] as const;
 
 export type Role = 'viewer' | 'operator' | 'manager' | 'admin';

@@ -1,6 +1,7 @@
 // Real devices in, end to end: an admin adds a The Things Stack integration
 // on Admin → Integrations (field errors first), the network server's webhook
-// posts an uplink from a DevEUI Cairn does not know, it appears as waiting
+// posts an uplink from a DevEUI Cairn does not know (answered 200: a network
+// server pauses a webhook that fails), it appears as waiting
 // to be claimed, the admin claims it in one step (its points from the keys
 // it sent, by its model), opens the device and sees its next uplink arrive
 // live. An admin defines a metric on Admin → Metrics and a device can then
@@ -80,7 +81,8 @@ test('an admin adds a The Things Stack integration and claims the device it hear
   // The network server posts: a wrong secret is refused, an unknown DevEUI waits.
   expect((await post(page, url, uplink({ co2: 600 }), 'not-the-secret-000')).status()).toBe(401);
   const first = await post(page, url, uplink({ temperature: 21.5, humidity: 44, co2: 600, light_level: 2 }));
-  expect(first.status(), await first.text()).toBe(202);
+  expect(first.status(), await first.text()).toBe(200);
+  expect((await first.json()).outcome).toBe('waiting');
   const waiting = page.getByTestId(`waiting-${EUI}`);
   await expect(async () => {
     await page.getByTestId('waiting-refresh').click();
@@ -155,6 +157,61 @@ test('an admin defines a metric, and a device form offers it as a point', async 
   expect(app.errors).toEqual([]);
 });
 
+test("a device with a point of the admin's metric: its reading, its chart, and a rule's status on the map", async ({ page }) => {
+  const app = new CairnApp(page);
+  await app.open('/', 'admin');
+  const name = `e2e_depth_${RUN}`.replace(/[^a-z0-9_]/g, '_');
+  const headers = { 'x-csrf-token': await csrf(page.request) };
+  const id = `e2e-roof-${RUN}`;
+  const created = await page.request.post('/api/devices', {
+    headers,
+    data: {
+      id, name: `E2E roof ${RUN}`, kind: 'multisensor', site_id: 'bru', tags: ['e2e'],
+      location: { lat: 50.8466, lon: 4.3528 }, points: [{ metric: name, interval_s: 600 }],
+    },
+  });
+  expect(created.status(), await created.text()).toBe(201);
+  const token: string = (await created.json()).token;
+  const rule = await page.request.post('/api/rules', {
+    headers,
+    data: {
+      name: `E2E snow load ${RUN}`, scope: 'device', target: id, metric: name,
+      condition: { kind: 'above', trigger: 0.5, clear: 0.4 }, on_delay_s: 0, off_delay_s: 0,
+      severity: 'critical', enabled: true,
+    },
+  });
+  expect(rule.status(), await rule.text()).toBe(200);
+  const ruleId = (await rule.json()).id;
+  const posted = await page.request.post('/api/ingest/senml', {
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/senml+json' },
+    data: JSON.stringify([{ bn: `${id}/`, n: name, u: 'm', v: 0.7 }]),
+  });
+  expect(posted.status(), await posted.text()).toBe(200);
+
+  // The map: its marker's popup says critical, with the value in the metric's unit.
+  await page.goto('/map');
+  await expect(app.connection()).toHaveAttribute('data-state', 'connected');
+  // The devices are loaded once sensors are drawn.
+  await expect(page.locator('canvas.cairn-map__sensors')).toHaveAttribute('data-marks', /^[1-9]/);
+  await page.getByTestId('map-search').fill(id);
+  await page.getByRole('button', { name: 'Find' }).click();
+  const popup = page.getByTestId('map-popup');
+  await expect(popup).toHaveAttribute('data-device', id);
+  await expect(page.getByTestId('map-popup-status')).toHaveText('Critical');
+  await expect(popup).toContainText(/0\.70\s*m/);
+
+  // Its chart.
+  await popup.getByRole('link', { name: 'Chart' }).first().click();
+  await expect(page).toHaveURL(/\/points\/\d+$/);
+  await expect(page.locator('canvas').first()).toBeVisible();
+  await expect(page.locator('body')).toContainText('Snow depth');
+
+  // The rule goes: its alarm closes, so the specs after this one find no trace.
+  const gone = await page.request.delete(`/api/rules/${ruleId}`, { headers: { 'x-csrf-token': await csrf(page.request) } });
+  expect(gone.status()).toBe(204);
+  expect(app.errors).toEqual([]);
+});
+
 for (const size of SIZES) {
   test(`screenshots of the integrations and metrics pages (${size.name})`, async ({ page }) => {
     await page.setViewportSize({ width: size.width, height: size.height });
@@ -166,7 +223,9 @@ for (const size of SIZES) {
     const other = uplink({ temperature: 20.1, co2: 540 });
     other.end_device_ids.dev_eui = `A84041${Date.now().toString(16)}`.slice(0, 16).toUpperCase();
     other.end_device_ids.device_id = 'lht65-cold-room';
-    expect((await post(page, url, other)).status()).toBe(202);
+    const heard = await post(page, url, other);
+    expect(heard.status()).toBe(200);
+    expect((await heard.json()).outcome).toBe('waiting');
     await page.getByTestId('waiting-refresh').click();
     await expect(page.getByTestId('waiting-table')).toBeVisible();
     await page.screenshot({ path: `e2e/screenshots/integrations-${size.name}.png`, fullPage: true });
@@ -176,6 +235,16 @@ for (const size of SIZES) {
     await page.screenshot({ path: `e2e/screenshots/metrics-${size.name}.png`, fullPage: true });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
+
+    // Not ours: dismissed from the list (after a confirmation).
+    await page.goto('/admin/integrations');
+    const eui = other.end_device_ids.dev_eui.toLowerCase();
+    await expect(page.getByTestId(`waiting-${eui}`)).toBeVisible();
+    page.once('dialog', (d) => d.accept());
+    await page.getByTestId(`dismiss-${eui}`).click();
+    await expect(page.getByTestId(`waiting-${eui}`)).toHaveCount(0);
+    const left = await (await page.request.get('/api/integrations/waiting')).json();
+    expect(left.map((w: { identifier: string }) => w.identifier)).not.toContain(eui);
     expect(app.errors).toEqual([]);
   });
 }

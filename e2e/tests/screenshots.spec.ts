@@ -31,7 +31,7 @@ for (const size of SIZES) {
     for (const route of [...ROUTES.slice(1), ...ADMIN_ROUTES]) {
       await app.navigate(route.nav);
       await expect(app.heading()).toHaveText(route.heading);
-      if (route.path.startsWith('/admin')) await expect(page.locator('table.cairn-table')).toBeVisible();
+      if ('ready' in route) await expect(page.locator(route.ready).first()).toBeVisible();
       await page.screenshot({ path: `e2e/screenshots${route.path}-${size.name}.png` });
     }
     expect(app.errors).toEqual([]);

@@ -36,3 +36,9 @@ pub async fn waiting() -> Result<Vec<WaitingDevice>, ApiError> {
 pub async fn claim(request: &ClaimRequest) -> Result<NewDevice, ApiError> {
     send("POST", "/api/integrations/claim", Some(request)).await
 }
+
+/// Takes a device off an integration's waiting list (listed again if it sends again).
+pub async fn dismiss(integration: &str, identifier: &str) -> Result<(), ApiError> {
+    let path = format!("/api/integrations/{integration}/waiting/{identifier}");
+    send_empty::<()>("DELETE", &path, None).await
+}

@@ -12,11 +12,18 @@ pub const MAX_ALIAS: usize = 100;
 /// The form an alias is stored and compared in: trimmed, lower case, a
 /// trailing `:` or `/` dropped, a `0x` before a hex id dropped (Zigbee
 /// writes `0x00158d0001a2b3c4`), and an EUI-64 written with `-` or `:`
-/// between its bytes as 16 hex digits.
+/// between its bytes as 16 hex digits; a KPN base name
+/// `urn:dev:DEVEUI:<eui>:` is its DevEUI.
 pub fn alias_key(alias: &str) -> String {
     let mut key = alias.trim().to_ascii_lowercase();
     while key.ends_with(':') || key.ends_with('/') {
         key.pop();
+    }
+    // KPN's SenML base name of a DevEUI is the DevEUI: one key for both.
+    if let Some(eui) = eui_of_urn(&key)
+        && key.len() == "urn:dev:deveui:".len() + 16
+    {
+        return eui;
     }
     let hex: String = key.chars().filter(|c| !matches!(c, '-' | ':')).collect();
     if key.len() > 16 && hex.len() == 16 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
@@ -76,9 +83,14 @@ mod tests {
             assert_eq!(alias_key(written), "70b3d57ed0000001", "{written}");
         }
         assert_eq!(alias_key("0x00158D0001A2B3C4"), "00158d0001a2b3c4");
+        // KPN's base name of a DevEUI is that DevEUI; other URNs stay themselves.
         assert_eq!(
             alias_key("urn:dev:DEVEUI:70B3D57ED0000001:"),
-            "urn:dev:deveui:70b3d57ed0000001"
+            "70b3d57ed0000001"
+        );
+        assert_eq!(
+            alias_key("urn:dev:ow:10e2073a01080063:"),
+            "urn:dev:ow:10e2073a01080063"
         );
         assert_eq!(alias_key("SN-12345"), "sn-12345");
         assert_eq!(

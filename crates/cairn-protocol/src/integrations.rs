@@ -143,6 +143,10 @@ pub struct IntegrationStats {
     pub waiting: u64,
     /// The latest refusal: when (UTC ms) and why.
     pub last_error: Option<(i64, String)>,
+    /// Keys of stored messages that were skipped (unknown, or no point on
+    /// the device), latest first, at most 20: what to map or add.
+    #[serde(default)]
+    pub skipped: Vec<String>,
 }
 
 /// A device an integration heard that no device's aliases name: it waits
@@ -178,8 +182,9 @@ pub struct ClaimRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UplinkAck {
-    /// `stored`, `waiting` (a device no alias names: waiting to be claimed)
-    /// or `ignored` (not an uplink, or nothing Cairn measures).
+    /// `stored`, `waiting` (a device no alias names: waiting to be claimed),
+    /// `ignored` (not an uplink, or nothing Cairn measures) or `refused`
+    /// (its values: `detail` says why; nothing stored).
     pub outcome: String,
     /// New readings stored.
     pub new: u32,
@@ -206,6 +211,11 @@ impl IntegrationSpec {
             out.push(problem(
                 "id",
                 "1 to 40 of a–z, 0–9 and - (it ends the webhook URL)",
+            ));
+        } else if ["waiting", "claim"].contains(&self.id.as_str()) {
+            out.push(problem(
+                "id",
+                format!("{:?} is taken by the API's own paths", self.id),
             ));
         }
         let name = self.name.trim().chars().count();

@@ -86,6 +86,28 @@ pub fn register(def: &MetricDef) -> Result<Metric, String> {
     if Metric::ALL.iter().any(|m| m.name() == def.name) {
         return Err(format!("{:?} is a built-in metric", def.name));
     }
+    let display = if def.display_unit.is_empty() {
+        &def.unit
+    } else {
+        &def.display_unit
+    };
+    let same = |e: &Entry| {
+        e.label == def.label
+            && e.unit == def.unit
+            && e.display_unit == display
+            && e.min == def.min
+            && e.max == def.max
+            && e.precision == def.precision.min(6)
+    };
+    if let Some(i) = (CUSTOM
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .iter())
+    .position(|e| e.name == def.name && same(e))
+    {
+        // Registered as it is (the app signs in again): nothing to leak.
+        return Ok(Metric::Custom(i as u16));
+    }
     let entry = Entry {
         name: leak(&def.name),
         label: leak(&def.label),

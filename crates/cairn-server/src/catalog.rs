@@ -185,15 +185,11 @@ impl Catalog {
     }
 
     /// The device known by the external id `alias` (a DevEUI, an IEEE
-    /// address, a SenML base name…), in any of the ways it may be written;
-    /// a KPN base name `urn:dev:DEVEUI:<eui>:` also finds the bare EUI.
+    /// address, a SenML base name…), in any of the ways it may be written
+    /// (a KPN base name `urn:dev:DEVEUI:<eui>:` is its EUI).
     pub fn device_by_alias(&self, alias: &str) -> Option<&DeviceDef> {
         let key = cairn_protocol::alias::alias_key(alias);
-        let found = self.alias_index.get(&key).or_else(|| {
-            let eui = cairn_protocol::alias::eui_of_urn(&key)?;
-            self.alias_index.get(&eui)
-        });
-        found.map(|&i| &self.model.devices[i])
+        self.alias_index.get(&key).map(|&i| &self.model.devices[i])
     }
 
     /// The point of `device` that measures `metric`.

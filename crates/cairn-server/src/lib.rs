@@ -136,7 +136,13 @@ impl Server {
                 // History only on a first start: after a restart the time the
                 // server was down stays a gap, as it would for real devices.
                 let empty = state.store.readings_stored().await? == 0;
-                let days = if empty { config.sim_backfill_days } else { 0 };
+                let mut days = if empty { config.sim_backfill_days } else { 0 };
+                // No further back than readings are accepted (a short raw
+                // retention, or --oldest-reading): whole days inside it.
+                if let Some((oldest, _)) = config.age_limit().oldest(state.now_ms()) {
+                    let inside = (state.now_ms() - oldest) / 86_400_000 - 1;
+                    days = days.min(u32::try_from(inside.max(0)).unwrap_or(0));
+                }
                 let sim = sim::Simulator::prepare(&p, &state.ingest, config.sim_seed, days)
                     .await
                     .map_err(StartError::Simulator)?

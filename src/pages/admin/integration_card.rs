@@ -104,6 +104,14 @@ pub fn IntegrationCard(
             </p>
         }
     });
+    // Keys stored messages carried that no point takes: what to map or add.
+    let skipped = (!s.skipped.is_empty()).then(|| {
+        view! {
+            <p class="cairn-form__hint" data-testid="skipped">
+                {format!("Skipped keys (unknown, or no point on the device): {}", s.skipped.join(", "))}
+            </p>
+        }
+    });
     let (edit, del) = (i.clone(), i.clone());
     view! {
         <li class="cairn-card cairn-integrations__item" data-testid=format!("integration-{}", i.id)>
@@ -130,6 +138,7 @@ pub fn IntegrationCard(
                 <div><dt>"Waiting"</dt><dd data-testid="stats-waiting">{s.waiting}</dd></div>
             </dl>
             {last_error}
+            {skipped}
         </li>
     }
 }

@@ -3,8 +3,6 @@
 //! Each shows its error underneath: the validator's once the field was left
 //! or the form submitted, else the server's.
 
-use std::fmt::Write;
-
 use cairn_protocol::IntegrationKind;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -14,20 +12,54 @@ use crate::pages::alerts::rule_fields::{FieldError, FormCtx};
 
 pub type Ctx = FormCtx<IntegrationDraft>;
 
-/// 32 hex characters (128 bits) from the browser's `crypto.getRandomValues`.
+/// A secret every network server accepts: four groups of nine letters and
+/// digits joined by `-` (39 characters, ~200 bits from the browser's
+/// `crypto.getRandomValues`), with an upper-case letter, a lower-case one,
+/// a digit and a special character among them, as KPN Things asks.
 fn random_secret() -> Option<String> {
-    let bytes = js_sys::Uint8Array::new_with_length(16);
+    let bytes = js_sys::Uint8Array::new_with_length(36);
     let crypto = js_sys::Reflect::get(&js_sys::global(), &"crypto".into()).ok()?;
     let fill = js_sys::Reflect::get(&crypto, &"getRandomValues".into()).ok()?;
     fill.dyn_into::<js_sys::Function>()
         .ok()?
         .call1(&crypto, &bytes)
         .ok()?;
-    let mut out = String::with_capacity(32);
-    for b in bytes.to_vec() {
-        let _ = write!(out, "{b:02x}");
+    Some(secret_from(&bytes.to_vec()))
+}
+
+/// The secret [`random_secret`] makes of 36 random bytes.
+fn secret_from(bytes: &[u8]) -> String {
+    const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut out = String::with_capacity(39);
+    for (i, b) in bytes.iter().enumerate() {
+        if i > 0 && i % 9 == 0 {
+            out.push('-');
+        }
+        // Each class once for sure: the groups start upper, lower, digit.
+        let set: &[u8] = match i {
+            0 => &ALNUM[..26],
+            9 => &ALNUM[26..52],
+            18 => &ALNUM[52..],
+            _ => ALNUM,
+        };
+        out.push(char::from(set[usize::from(*b) % set.len()]));
     }
-    Some(out)
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::secret_from;
+
+    #[test]
+    fn a_generated_secret_has_every_class_kpn_asks_for() {
+        let s = secret_from(&[7; 36]);
+        assert_eq!(s.len(), 39);
+        assert!(s.chars().any(|c| c.is_ascii_uppercase()));
+        assert!(s.chars().any(|c| c.is_ascii_lowercase()));
+        assert!(s.chars().any(|c| c.is_ascii_digit()));
+        assert_eq!(s.matches('-').count(), 3);
+    }
 }
 
 /// The shared secret: a password input and "Generate" (which shows it).

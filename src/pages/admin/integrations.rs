@@ -97,8 +97,8 @@ fn IntegrationsAdmin() -> impl IntoView {
         <section class="cairn-integrations__section" aria-labelledby="integrations-heading">
             <h2 class="cairn-integrations__heading" id="integrations-heading">"Network servers"</h2>
             <p class="cairn-muted cairn-integrations__intro">
-                "Where real devices' uplinks come from. A device is found by its DevEUI or IEEE address among the devices' external ids; \
-                 one no device names waits below to be claimed."
+                "Where real devices' uplinks come from. Each uplink finds its device by DevEUI or IEEE address among the devices' \
+                 external ids; a device none of them names waits below to be claimed."
             </p>
             {move || notice.get().map(|(name, url, secret)| view! {
                 <div class="cairn-notice" role="status" data-testid="integrations-secret-notice">

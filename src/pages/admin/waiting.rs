@@ -82,7 +82,7 @@ pub fn Waiting(
                 Some(Err(e)) => view! {
                     <p class="cairn-form__error" role="alert" data-testid="load-error">{format!("Could not load the waiting devices: {e}")}</p>
                 }.into_any(),
-                Some(Ok(())) => view! { <WaitingTable list integrations claiming on_claimed /> }.into_any(),
+                Some(Ok(())) => view! { <WaitingTable list integrations claiming on_claimed gone /> }.into_any(),
             }}
         </section>
     }
@@ -94,6 +94,8 @@ fn WaitingTable(
     integrations: Signal<Vec<Integration>>,
     claiming: RwSignal<Option<Key>>,
     on_claimed: Callback<(Key, NewDevice)>,
+    /// Claimed or dismissed here since the last answer.
+    gone: RwSignal<Vec<Key>>,
 ) -> impl IntoView {
     let live = use_live();
     let now = live.server_now(use_clock().0);
@@ -108,7 +110,7 @@ fn WaitingTable(
                     </tr></thead>
                     <tbody>
                         <For each=move || list.get() key=key_of let:w>
-                            <WaitingRow key=key_of(&w) list integrations claiming now on_claimed />
+                            <WaitingRow key=key_of(&w) list integrations claiming now on_claimed gone />
                         </For>
                     </tbody>
                 </table>
@@ -127,7 +129,26 @@ fn WaitingRow(
     claiming: RwSignal<Option<Key>>,
     now: Signal<f64>,
     on_claimed: Callback<(Key, NewDevice)>,
+    gone: RwSignal<Vec<Key>>,
 ) -> impl IntoView {
+    let dismiss_error = RwSignal::new(None::<String>);
+    let dismiss = {
+        let key = key.clone();
+        move |_| {
+            let (integration, identifier) = key.clone();
+            let ask = format!("Dismiss {identifier}? It is listed again if it sends again.");
+            if !window().confirm_with_message(&ask).unwrap_or(false) {
+                return;
+            }
+            let key = key.clone();
+            leptos::task::spawn_local(async move {
+                match api::integrations::dismiss(&integration, &identifier).await {
+                    Ok(()) => gone.update(|g| g.push(key)),
+                    Err(e) => dismiss_error.set(Some(format!("Could not dismiss: {e}"))),
+                }
+            });
+        }
+    };
     let item = {
         let key = key.clone();
         Memo::new(move |_| list.with(|l| l.iter().find(|w| key_of(w) == key).cloned()))
@@ -176,6 +197,10 @@ fn WaitingRow(
                     data-testid=format!("claim-{identifier}") aria-expanded=move || open.get().to_string() on:click=toggle>
                     {move || if open.get() { "Close" } else { "Claim" }}
                 </button>
+                " "
+                <button type="button" class="cairn-button" data-testid=format!("dismiss-{identifier}") on:click=dismiss
+                    title="Not ours (a neighbour's sensor): take it off the list">"Dismiss"</button>
+                {move || dismiss_error.get().map(|e| view! { <p class="cairn-form__error" role="alert">{e}</p> })}
             </td>
         </tr>
         {move || if open.get() { form() } else { None }}

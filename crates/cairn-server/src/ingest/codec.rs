@@ -17,9 +17,11 @@ pub enum Conv {
     Same,
     /// canonical = raw × factor (`mV` → `V` is 0.001).
     Scale(f64),
-    /// A battery voltage (in the raw unit) mapped linearly onto 0–100 %,
-    /// from empty to full, clamped: an approximation of the cell's curve.
-    Percent { empty: f64, full: f64 },
+    /// A battery voltage (in the raw unit) read on the cell's discharge
+    /// curve, `(raw, %)` points in rising order, linear between them and
+    /// clamped at the ends. A lithium thionyl chloride cell holds ~3.0–3.6 V
+    /// for most of its life and falls off at the end, so no straight line fits.
+    Curve(&'static [(f64, f64)]),
     /// A two-state value: 1 = the metric's "on" (open, water). `inverted`
     /// for a contact that reports true when closed.
     State { inverted: bool },
@@ -86,6 +88,28 @@ pub static GENERIC: Model = Model {
     ignored: &["snr", "linkquality", "last_seen", "latitude", "longitude"],
 };
 
+/// The Dragino LHT65's cell (V), on Dragino's own bands: ≥ 2.65 V good,
+/// 2.55–2.65 V OK, 2.50–2.55 V low, ≤ 2.50 V ultra low. The 20 % warning
+/// falls in "low", the 10 % critical at its bottom.
+const LHT65_V: &[(f64, f64)] = &[
+    (2.45, 0.0),
+    (2.50, 10.0),
+    (2.55, 20.0),
+    (2.65, 40.0),
+    (2.90, 80.0),
+    (3.10, 100.0),
+];
+
+/// A 3.6 V lithium thionyl chloride cell (mV), as Elsys sensors report it:
+/// flat around 3.6 V, falling below 3.4 V near its end.
+const LI_SOCL2_MV: &[(f64, f64)] = &[
+    (3_000.0, 0.0),
+    (3_200.0, 10.0),
+    (3_300.0, 20.0),
+    (3_450.0, 50.0),
+    (3_600.0, 100.0),
+];
+
 /// The built-in tables, from each maker's published decoder output.
 pub static MODELS: &[Model] = &[
     Model {
@@ -145,10 +169,7 @@ pub static MODELS: &[Model] = &[
             Field {
                 key: "vdd",
                 metric: Metric::Battery,
-                conv: Conv::Percent {
-                    empty: 2_500.0,
-                    full: 3_600.0,
-                },
+                conv: Conv::Curve(LI_SOCL2_MV),
             },
         ],
         // motion counts PIR triggers; occupancy is a 0–2 state.
@@ -165,10 +186,7 @@ pub static MODELS: &[Model] = &[
             Field {
                 key: "batv",
                 metric: Metric::Battery,
-                conv: Conv::Percent {
-                    empty: 2.5,
-                    full: 3.6,
-                },
+                conv: Conv::Curve(LHT65_V),
             },
         ],
         ignored: &[
@@ -189,6 +207,9 @@ pub static MODELS: &[Model] = &[
             f("pressure", Metric::BarometricPressure),
             f("pm25", Metric::Pm25),
             f("illuminance_lux", Metric::Illuminance),
+            // Zigbee2MQTT 2.x reports lux as `illuminance` (1.x: a raw value
+            // beside `illuminance_lux`, which wins when both come).
+            f("illuminance", Metric::Illuminance),
             f("battery", Metric::Battery),
             f("power", Metric::ActivePower),
             f("energy", Metric::ElectricEnergy),
@@ -203,7 +224,6 @@ pub static MODELS: &[Model] = &[
             "voltage",
             "linkquality",
             "last_seen",
-            "illuminance",
             "device_temperature",
             "battery_low",
             "tamper",
@@ -229,6 +249,15 @@ pub fn model_for(model: &str) -> Option<&'static Model> {
     MODELS
         .iter()
         .find(|m| m.tokens.iter().any(|t| model.contains(t)))
+}
+
+/// Where `key` stands in `model`'s table (earlier wins when two keys give
+/// the same metric, as `illuminance_lux` over `illuminance`); keys not in it
+/// come after.
+pub fn precedence(model: Option<&Model>, key: &str) -> usize {
+    let table = model.unwrap_or(&GENERIC);
+    let lower = key.to_ascii_lowercase();
+    (table.fields.iter().position(|f| f.key == lower)).unwrap_or(usize::MAX)
 }
 
 /// A decoded value as a payload carries it.
@@ -318,11 +347,27 @@ pub fn decode(model: Option<&Model>, key: &str, raw: Raw) -> Decoded {
         (_, Raw::Text(_) | Raw::Bool(_)) => Decoded::Bad(format!("{key:?} must be a number")),
         (Conv::Same, Raw::Number(v)) => reading(v, true),
         (Conv::Scale(k), Raw::Number(v)) => reading(v * k, false),
-        (Conv::Percent { empty, full }, Raw::Number(v)) => reading(
-            ((v - empty) / (full - empty) * 100.0).clamp(0.0, 100.0),
-            false,
-        ),
+        (Conv::Curve(points), Raw::Number(v)) => reading(on_curve(points, v), false),
     }
+}
+
+/// `v` read on a piecewise-linear curve of `(raw, value)` points in rising
+/// order, clamped to its ends.
+fn on_curve(points: &[(f64, f64)], v: f64) -> f64 {
+    let (Some(&(x0, y0)), Some(&(xn, yn))) = (points.first(), points.last()) else {
+        return v;
+    };
+    if v <= x0 {
+        return y0;
+    }
+    if v >= xn {
+        return yn;
+    }
+    let segment = points.windows(2).find(|w| v <= w[1].0);
+    let Some(&[(xa, ya), (xb, yb)]) = segment else {
+        return yn;
+    };
+    ya + (v - xa) / (xb - xa) * (yb - ya)
 }
 
 /// true = on (open, water, alarm), false = off.
@@ -376,17 +421,17 @@ mod tests {
             reading("AM103", "battery", Raw::Number(87.0)),
             Some((Metric::Battery, 87.0))
         );
-        let (m, v) = reading("LHT65", "BatV", Raw::Number(3.05)).unwrap();
-        assert_eq!(m, Metric::Battery);
-        assert!((v - 50.0).abs() < 1e-9, "{v}");
-        assert_eq!(
-            reading("Elsys ERS", "vdd", Raw::Number(3_600.0)),
-            Some((Metric::Battery, 100.0))
-        );
-        assert_eq!(
-            reading("LHT65", "BatV", Raw::Number(2.1)),
-            Some((Metric::Battery, 0.0))
-        );
+        // On the cell's curve: Dragino's "good" is well above the 20 % warning,
+        // its "low" band under it.
+        let battery = |model: &str, key: &str, v: f64| reading(model, key, Raw::Number(v)).unwrap();
+        assert_eq!(battery("LHT65", "BatV", 3.05).0, Metric::Battery);
+        assert!((battery("LHT65", "BatV", 3.05).1 - 95.0).abs() < 1e-9);
+        assert!((battery("LHT65", "BatV", 2.70).1 - 48.0).abs() < 1e-9);
+        assert!((battery("LHT65", "BatV", 2.525).1 - 15.0).abs() < 1e-9);
+        assert_eq!(battery("LHT65", "BatV", 2.1).1, 0.0);
+        assert_eq!(battery("LHT65", "BatV", 3.6).1, 100.0);
+        assert_eq!(battery("Elsys ERS", "vdd", 3_600.0).1, 100.0);
+        assert_eq!(battery("Elsys ERS", "vdd", 3_300.0).1, 20.0);
         // A Zigbee contact is true when closed; a Milesight magnet says "open".
         assert_eq!(
             reading("zigbee2mqtt", "contact", Raw::Bool(true)),

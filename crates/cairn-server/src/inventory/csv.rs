@@ -335,6 +335,7 @@ pub fn plan(
     let existing: HashMap<&str, &DeviceDef> =
         model.devices.iter().map(|d| (d.id.as_str(), d)).collect();
     let mut seen = HashSet::new();
+    let mut aliases_seen = std::collections::HashMap::<String, u32>::new();
     for (i, record) in r.records().enumerate() {
         let line = u32::try_from(i + 2).unwrap_or(u32::MAX);
         if i >= MAX_ROWS {
@@ -389,6 +390,27 @@ pub fn plan(
         for p in super::validate::device_problems(&after, places) {
             let field = p.location.unwrap_or_default();
             errs.push((column_of(&field).to_owned(), p.message));
+        }
+        // Aliases are unique: among the file's rows, and against stored
+        // devices (named only when the importer may see them).
+        for a in &after.aliases {
+            if let Some(row) = aliases_seen.get(a) {
+                errs.push(("aliases".into(), format!("{a:?} is on row {row} too")));
+                continue;
+            }
+            aliases_seen.insert(a.clone(), line);
+            let holder = (model.devices.iter()).find(|d| d.id != after.id && d.aliases.contains(a));
+            if let Some(d) = holder {
+                let who = if may_edit(&d.site_id) {
+                    format!("device {:?}", d.id)
+                } else {
+                    "a device on another site".into()
+                };
+                errs.push((
+                    "aliases".into(),
+                    format!("{a:?} is already an alias of {who}"),
+                ));
+            }
         }
         if !after.site_id.is_empty() && !may_edit(&after.site_id) {
             errs.push(("site_id".into(), "this site is not one of yours".into()));

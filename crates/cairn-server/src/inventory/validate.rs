@@ -164,6 +164,31 @@ pub fn model_problems(m: &Model, known: &Model) -> Vec<ErrorDetail> {
             p.location = Some(format!("devices[{i}] {:?}: {inner}", d.id));
             out.push(p);
         }
+        // An alias is one device's, in the file and in what is stored (a
+        // device the file replaces may keep its own).
+        for (j, a) in d.aliases.iter().enumerate() {
+            let key = cairn_protocol::alias::alias_key(a);
+            let holder = (m.devices[..i]
+                .iter()
+                .find(|e| e.aliases.iter().any(|b| alias_key_eq(b, &key))))
+            .or_else(|| {
+                (known.devices.iter()).find(|e| {
+                    e.id != d.id
+                        && !m.devices.iter().any(|n| n.id == e.id)
+                        && e.aliases.iter().any(|b| alias_key_eq(b, &key))
+                })
+            });
+            if let Some(other) = holder {
+                out.push(field(
+                    &format!("devices[{i}] {:?}: aliases[{j}]", d.id),
+                    format!("{a:?} is already an alias of device {:?}", other.id),
+                ));
+            }
+        }
     }
     out
+}
+
+fn alias_key_eq(stored: &str, key: &str) -> bool {
+    cairn_protocol::alias::alias_key(stored) == key
 }

@@ -34,6 +34,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list, create))
         .routes(routes!(update, delete))
         .routes(routes!(waiting))
+        .routes(routes!(dismiss))
         .routes(routes!(claim))
         .routes(routes!(receive))
 }
@@ -86,12 +87,11 @@ fn hex(bytes: &[u8]) -> String {
     params(("id" = String, Path, description = "Integration id"), UplinkQuery),
     request_body(content = Object, description = "The network server's message: a The Things Stack v3 uplink, a ChirpStack v4 event (JSON), or KPN Things SenML"),
     description = "A network server's webhook. The secret is checked before the body is read. A device is found by its DevEUI among the devices' aliases; an unknown one is put on the waiting list (202) for an admin to claim.",
-    responses((status = 200, body = UplinkAck, description = "Stored, or nothing to store (a join, an ack)"),
-        (status = 202, body = UplinkAck, description = "From a device no alias names: waiting to be claimed"),
+    responses((status = 200, body = UplinkAck, description = "Understood: stored (keys skipped named), waiting to be claimed, ignored (a join, an ack) or refused (its values, with why; nothing stored)"),
         (status = 400, description = "Not a message of this network server", body = ErrorBody),
         (status = 401, description = "No such integration, or not its secret", body = ErrorBody),
         (status = 413, body = ErrorBody),
-        (status = 422, description = "Values refused, one detail each; nothing stored", body = ErrorBody)),
+        (status = 500, description = "Storage failed: the network server should retry", body = ErrorBody)),
     security(()))]
 pub(crate) async fn receive(
     State(state): State<AppState>,
@@ -122,17 +122,26 @@ pub(crate) async fn receive(
             state.integrations.handle(&id, message, now).await
         }
     };
+    // Anything authenticated and understood is answered 200 with what it
+    // came to: a network server pauses a webhook that keeps failing, and
+    // one device's bad values must not stop every other device's uplinks.
+    // The integration's counters and last error show admins what happened.
     match outcome {
-        Ok(Outcome::Stored(new)) => Ok((StatusCode::OK, ack("stored", new, String::new()))),
-        Ok(Outcome::Waiting(identifier)) => {
-            Ok((StatusCode::ACCEPTED, ack("waiting", 0, identifier)))
+        Ok(Outcome::Stored(new, skipped)) => {
+            let detail = if skipped.is_empty() {
+                String::new()
+            } else {
+                format!("skipped {}", skipped.join(", "))
+            };
+            Ok((StatusCode::OK, ack("stored", new, detail)))
         }
+        Ok(Outcome::Waiting(identifier)) => Ok((StatusCode::OK, ack("waiting", 0, identifier))),
         Ok(Outcome::Ignored(what)) => Ok((StatusCode::OK, ack("ignored", 0, what))),
-        Err(UplinkError::Malformed(m)) => Err(AppError::bad("body", m)),
-        Err(UplinkError::Rejected(errors)) => Err(rejected("values", errors)),
         Err(UplinkError::Ingest(IngestError::Rejected(errors))) => {
-            Err(super::ingest::rejected(errors))
+            let why: Vec<String> = errors.into_iter().map(|e| e.to_string()).collect();
+            Ok((StatusCode::OK, ack("refused", 0, why.join("; "))))
         }
+        Err(UplinkError::Malformed(m)) => Err(AppError::bad("body", m)),
         Err(UplinkError::Ingest(e @ (IngestError::Empty | IngestError::TooMany(_)))) => {
             Err(AppError::bad("body", e.to_string()))
         }
@@ -148,19 +157,6 @@ fn ack(outcome: &str, new: usize, detail: String) -> Json<UplinkAck> {
         new: u32::try_from(new).unwrap_or(u32::MAX),
         detail,
     })
-}
-
-fn rejected(at: &str, errors: Vec<crate::ingest::RecordError>) -> AppError {
-    AppError::Rejected {
-        message: format!("{} value(s) refused; nothing was stored", errors.len()),
-        details: (errors.into_iter())
-            .map(|e| cairn_protocol::ErrorDetail {
-                code: "invalid_value".into(),
-                location: Some(format!("{at}[{}].{}", e.index, e.field)),
-                message: e.message,
-            })
-            .collect(),
-    }
 }
 
 #[utoipa::path(get, path = "/api/integrations", tag = "integrations",
@@ -333,9 +329,33 @@ pub(crate) async fn waiting(
     Ok(Json(waiting))
 }
 
+#[utoipa::path(delete, path = "/api/integrations/{id}/waiting/{identifier}", tag = "integrations",
+    params(("id" = String, Path, description = "Integration id"),
+        ("identifier" = String, Path, description = "The device's identifier as listed (DevEUI, IEEE address)")),
+    description = "Takes a device off the waiting list (admins): a neighbour's sensor the network server also hears. It is listed again if it sends again.",
+    responses((status = 204), super::AdminChange, (status = 404, description = "Not waiting", body = ErrorBody)))]
+pub(crate) async fn dismiss(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, identifier)): Path<(String, String)>,
+) -> Result<StatusCode, AppError> {
+    caller.require(Role::Admin)?;
+    let audit = caller.audit("integration.dismiss", String::new());
+    let (i, key) = (id.clone(), alias_key(&identifier));
+    let found = (state.store)
+        .transact(move |tx| store::dismiss_waiting(tx, &i, &key, &audit))
+        .await?;
+    if !found {
+        return Err(AppError::NotFound(format!(
+            "{identifier:?} is not waiting on integration {id:?}"
+        )));
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// The points a device of `model` gets from the keys it was heard sending:
 /// what the codec maps them to (every `interval_s`), plus its radio's signal
-/// when it came through a LoRaWAN network server.
+/// when its network server reports one (`lorawan`).
 pub fn points_from_keys(
     model: &str,
     keys: &[String],
@@ -393,7 +413,10 @@ pub(crate) async fn claim(
         spec.aliases.push(identifier.clone());
     }
     if spec.points.is_empty() {
-        let lorawan = kind.is_some_and(|k| k != IntegrationKind::Zigbee2mqtt);
+        // The Things Stack and ChirpStack give the gateways' RSSI; KPN and
+        // Zigbee2MQTT messages carry no signal.
+        let lorawan =
+            kind.is_some_and(|k| matches!(k, IntegrationKind::Tts | IntegrationKind::Chirpstack));
         let every = spec.expected_interval_s.unwrap_or(600);
         spec.points = points_from_keys(&spec.model, &w.keys, lorawan, every);
     }

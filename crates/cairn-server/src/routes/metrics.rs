@@ -11,7 +11,7 @@ use axum::{
 use cairn_protocol::{ErrorBody, Metric, MetricDef, Role, metric_registry};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::{auth::Caller, error::AppError, state::AppState, store::metrics};
+use crate::{auth::Caller, error::AppError, ingest::codec, state::AppState, store::metrics};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -26,10 +26,22 @@ pub(crate) async fn list(_caller: Caller) -> Json<Vec<MetricDef>> {
     Json(Metric::all().into_iter().map(MetricDef::of).collect())
 }
 
+fn refused(location: &str, message: String) -> AppError {
+    AppError::Rejected {
+        message: "the metric was not saved; see the fields".into(),
+        details: vec![cairn_protocol::ErrorDetail {
+            code: "invalid_field".into(),
+            message,
+            location: Some(location.into()),
+        }],
+    }
+}
+
 async fn save(
     state: &AppState,
     caller: &Caller,
     def: MetricDef,
+    is_new: bool,
 ) -> Result<Json<MetricDef>, AppError> {
     let details = def.problems();
     if !details.is_empty() {
@@ -38,12 +50,34 @@ async fn save(
             details,
         });
     }
+    // A name a codec table gives a built-in metric would never reach this one.
+    if is_new && codec::decode(None, &def.name, codec::Raw::Number(0.0)) != codec::Decoded::Unknown
+    {
+        return Err(refused(
+            "name",
+            format!(
+                "{:?} is a key devices send for a built-in metric; choose another name",
+                def.name
+            ),
+        ));
+    }
+    if is_new && metric_registry::custom().len() >= metric_registry::MAX_CUSTOM {
+        return Err(refused(
+            "name",
+            format!("at most {} custom metrics", metric_registry::MAX_CUSTOM),
+        ));
+    }
     let audit = caller.audit("metric.save", String::new());
     let stored = def.clone();
-    state
-        .store
-        .transact(move |tx| metrics::save(tx, &stored, &audit))
+    let written = (state.store)
+        .transact(move |tx| metrics::save(tx, &stored, is_new, &audit))
         .await?;
+    if !written {
+        return Err(refused(
+            "name",
+            format!("a metric {:?} exists already", def.name),
+        ));
+    }
     let metric = metric_registry::register(&def).map_err(|m| AppError::bad("name", m))?;
     Ok(Json(MetricDef::of(metric)))
 }
@@ -62,16 +96,12 @@ pub(crate) async fn create(
     caller.require(Role::Admin)?;
     let Json(def) = json?;
     if Metric::parse(&def.name).is_some() {
-        return Err(AppError::Rejected {
-            message: "the metric was not saved; see the fields".into(),
-            details: vec![cairn_protocol::ErrorDetail {
-                code: "invalid_field".into(),
-                message: format!("a metric {:?} exists already", def.name),
-                location: Some("name".into()),
-            }],
-        });
+        return Err(refused(
+            "name",
+            format!("a metric {:?} exists already", def.name),
+        ));
     }
-    Ok((StatusCode::CREATED, save(&state, &caller, def).await?))
+    Ok((StatusCode::CREATED, save(&state, &caller, def, true).await?))
 }
 
 #[utoipa::path(put, path = "/api/metrics/{name}", tag = "catalog", request_body = MetricDef,
@@ -90,14 +120,24 @@ pub(crate) async fn update(
 ) -> Result<Json<MetricDef>, AppError> {
     caller.require(Role::Admin)?;
     let Json(def) = json?;
-    if !matches!(Metric::parse(&name), Some(Metric::Custom(_))) {
+    let Some(metric @ Metric::Custom(_)) = Metric::parse(&name) else {
         return Err(AppError::NotFound(format!("no custom metric {name:?}")));
-    }
+    };
     if def.name != name {
         return Err(AppError::bad(
             "name",
             "a metric keeps its name (devices send it)",
         ));
     }
-    save(&state, &caller, def).await
+    // Stored readings are in the unit they came in: it stays once points measure it.
+    if def.unit != metric.unit() && state.catalog().points().iter().any(|p| p.metric == metric) {
+        return Err(refused(
+            "unit",
+            format!(
+                "points measure {name} in {:?} already; their readings would change meaning",
+                metric.unit()
+            ),
+        ));
+    }
+    save(&state, &caller, def, false).await
 }

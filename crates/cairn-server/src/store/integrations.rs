@@ -181,3 +181,23 @@ pub fn forget_waiting(tx: &mut dyn Exec, integration: &str, identifier: &str) ->
     tx.exec(DELETE_WAITING, &[integration.into(), identifier.into()])?;
     Ok(())
 }
+
+/// An admin takes `identifier` off the list (not ours), audited as
+/// `integration.dismiss`; false when it was not waiting.
+pub fn dismiss_waiting(
+    tx: &mut dyn Exec,
+    integration: &str,
+    identifier: &str,
+    audit: &AuditRecord,
+) -> Result<bool> {
+    if tx.exec(DELETE_WAITING, &[integration.into(), identifier.into()])? == 0 {
+        return Ok(false);
+    }
+    let entry = AuditRecord {
+        action: "integration.dismiss".into(),
+        target: format!("integration:{integration}:{identifier}"),
+        ..audit.clone()
+    };
+    tx.exec(sql::APPEND_AUDIT, &entry.params())?;
+    Ok(true)
+}

@@ -38,10 +38,15 @@ pub fn list(tx: &mut dyn Exec) -> Result<Vec<MetricDef>> {
         .collect()
 }
 
-/// Creates or changes `def`, audited as `metric.save`.
-pub fn save(tx: &mut dyn Exec, def: &MetricDef, audit: &AuditRecord) -> Result<()> {
-    tx.exec(
-        UPSERT,
+const INSERT: &str = "INSERT INTO metrics (name, label, unit, display_unit, min_value,
+        max_value, decimals, created_ms)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (name) DO NOTHING";
+
+/// Creates (`is_new`: refused when the name is taken, false) or changes
+/// `def`, audited as `metric.save`.
+pub fn save(tx: &mut dyn Exec, def: &MetricDef, is_new: bool, audit: &AuditRecord) -> Result<bool> {
+    let written = tx.exec(
+        if is_new { INSERT } else { UPSERT },
         &[
             def.name.as_str().into(),
             def.label.trim().into(),
@@ -53,6 +58,9 @@ pub fn save(tx: &mut dyn Exec, def: &MetricDef, audit: &AuditRecord) -> Result<(
             Value::Big(audit.at),
         ],
     )?;
+    if written == 0 {
+        return Ok(false);
+    }
     let entry = AuditRecord {
         action: "metric.save".into(),
         target: format!("metric:{}", def.name),
@@ -60,5 +68,5 @@ pub fn save(tx: &mut dyn Exec, def: &MetricDef, audit: &AuditRecord) -> Result<(
         ..audit.clone()
     };
     tx.exec(sql::APPEND_AUDIT, &entry.params())?;
-    Ok(())
+    Ok(true)
 }

@@ -577,6 +577,14 @@ fn table(s: &cairn_server::AppState, victim: i64, alerts: &Alerts) -> Vec<Case> 
             [401, 403, 403, 403, 404],
             [401, 403, 403, 403, 404],
         ),
+        case(
+            "DELETE",
+            "/api/integrations/{id}/waiting/{identifier}",
+            "/api/integrations/none/waiting/70b3d57ed0000001",
+            "/api/integrations/none/waiting/70b3d57ed0000001",
+            [401, 403, 403, 403, 404],
+            [401, 403, 403, 403, 404],
+        ),
         // A network server's webhook takes its secret, never a session.
         case(
             "POST",

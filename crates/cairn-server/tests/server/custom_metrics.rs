@@ -113,6 +113,28 @@ async fn an_admins_metric_gets_readings_a_chart_and_a_rule_status() {
     assert_eq!(raised.len(), 1, "{body}");
     assert_eq!(raised[0].severity, cairn_protocol::Severity::Critical);
 
+    // Its unit stays once points measure in it; a codec's key is no name.
+    let cm = r#"{"name":"snow_depth","label":"Snow on roof","unit":"cm","min":0,"max":1000,"precision":0}"#;
+    let (status, body) =
+        support::send(&s, "PUT", "/api/metrics/snow_depth", Some(&admin), Some(cm)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.contains("\"unit\""), "{body}");
+    let relabel =
+        r#"{"name":"snow_depth","label":"Snow load","unit":"m","min":0,"max":10,"precision":2}"#;
+    let (status, body) = support::send(
+        &s,
+        "PUT",
+        "/api/metrics/snow_depth",
+        Some(&admin),
+        Some(relabel),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(metric.label(), "Snow load");
+    let lux = r#"{"name":"lux","label":"Lux","unit":"lx","min":0,"max":1,"precision":0}"#;
+    let (status, body) = support::send(&s, "POST", "/api/metrics", Some(&admin), Some(lux)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+
     // The chart's series.
     let uri = format!(
         "/api/series?point={point}&from={}&to={}&px=100",

@@ -142,7 +142,7 @@ async fn a_tts_device_waits_to_be_claimed_and_its_next_uplink_is_stored() {
 
     // Unknown DevEUI: waiting, with its identifiers and keys.
     let (status, reply) = webhook(&s, uri, &[("authorization", &auth)], &body).await;
-    assert_eq!(status, StatusCode::ACCEPTED, "{reply}");
+    assert_eq!(status, StatusCode::OK, "{reply}");
     assert_eq!(
         serde_json::from_str::<UplinkAck>(&reply).unwrap().outcome,
         "waiting"
@@ -227,17 +227,59 @@ async fn a_tts_device_waits_to_be_claimed_and_its_next_uplink_is_stored() {
         "the best gateway's RSSI"
     );
 
-    // A key no table knows refuses the message, named.
+    // Keys it cannot store are skipped and named, the rest is stored: a
+    // codec update adding a field must not stop the device.
     let odd = tts_uplink(
         "70B3D57ED0000A01",
-        json!({"temperature": 22, "wind_speed": 3}),
+        json!({"temperature": 22, "wind_speed": 3, "pm2_5": 8, "time": 1_796_029_260}),
     )
     .to_string();
     let (status, reply) = webhook(&s, uri, &[("authorization", &auth)], &odd).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{reply}");
-    let e: ErrorBody = serde_json::from_str(&reply).unwrap();
-    assert!(e.details[0].message.contains("\"wind_speed\""), "{reply}");
-    assert_eq!(stored(&s, "am319-2-14/air_temperature").await.len(), 1);
+    assert_eq!(status, StatusCode::OK, "{reply}");
+    let ack: UplinkAck = serde_json::from_str(&reply).unwrap();
+    assert_eq!((ack.outcome.as_str(), ack.new), ("stored", 2), "{reply}");
+    assert_eq!(
+        ack.detail,
+        "skipped pm2_5 (no pm2_5 point), wind_speed (unknown)"
+    );
+    assert_eq!(
+        stored(&s, "am319-2-14/air_temperature").await.last(),
+        Some(&(1_796_029_260_000, 22.0))
+    );
+    // A value out of its range refuses the message: 200 (the network server
+    // must not pause the webhook for one device), nothing stored, and the
+    // integration's last error says why.
+    let wild = tts_uplink(
+        "70B3D57ED0000A01",
+        json!({"co2": 90_000, "time": 1_796_029_320}),
+    )
+    .to_string();
+    let (status, reply) = webhook(&s, uri, &[("authorization", &auth)], &wild).await;
+    assert_eq!(status, StatusCode::OK, "{reply}");
+    let ack: UplinkAck = serde_json::from_str(&reply).unwrap();
+    assert_eq!(ack.outcome, "refused");
+    assert!(
+        ack.detail.contains("outside the plausible range"),
+        "{reply}"
+    );
+    assert_eq!(stored(&s, "am319-2-14/co2").await.len(), 1);
+    let (_, integrations) = support::get(&s, "/api/integrations").await;
+    let listed: Vec<Integration> = serde_json::from_str(&integrations).unwrap();
+    assert_eq!(listed[0].stats.refused, 1);
+    assert!(
+        listed[0]
+            .stats
+            .last_error
+            .as_ref()
+            .unwrap()
+            .1
+            .contains("90000"),
+        "{integrations}"
+    );
+    assert_eq!(
+        listed[0].stats.skipped,
+        ["wind_speed (unknown)", "pm2_5 (no pm2_5 point)"]
+    );
     // A join message is no uplink: nothing to store.
     let join =
         json!({"end_device_ids": {"dev_eui": "70B3D57ED0000A01"}, "join_accept": {}}).to_string();
@@ -293,8 +335,8 @@ async fn chirpstack_events_map_by_the_devices_model() {
     );
     let battery = stored(&s, "lht-cold/battery").await;
     assert!(
-        (battery[0].1 - 50.0).abs() < 1e-9,
-        "3.05 V of 2.5–3.6 V: {battery:?}"
+        (battery[0].1 - 95.0).abs() < 1e-9,
+        "3.05 V on the LHT65's cell curve: {battery:?}"
     );
     assert_eq!(stored(&s, "lht-cold/signal").await, vec![(at, -103.0)]);
     // Other events are answered and not stored.
@@ -383,7 +425,7 @@ async fn kpn_things_senml_is_checked_by_its_message_token() {
         &other,
     )
     .await;
-    assert_eq!(status, StatusCode::ACCEPTED);
+    assert_eq!(status, StatusCode::OK);
     let (_, list) = support::get(&s, "/api/integrations/waiting").await;
     let waiting: Vec<WaitingDevice> = serde_json::from_str(&list).unwrap();
     assert_eq!(
@@ -393,6 +435,20 @@ async fn kpn_things_senml_is_checked_by_its_message_token() {
             vec!["temperature".to_owned(), "pressure".to_owned()]
         )
     );
+    // Not ours: dismissed, audited, and gone from the list.
+    let admin = support::admin(&s).await;
+    let uri = "/api/integrations/kpn/waiting/0059AC00001B0C5B";
+    let (status, reply) = support::send(&s, "DELETE", uri, Some(&admin), None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{reply}");
+    let (status, _) = support::send(&s, "DELETE", uri, Some(&admin), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, list) = support::get(&s, "/api/integrations/waiting").await;
+    assert_eq!(
+        serde_json::from_str::<Vec<WaitingDevice>>(&list).unwrap(),
+        vec![]
+    );
+    let (_, audit) = support::get(&s, "/api/audit?action=integration.dismiss").await;
+    assert!(audit.contains("0059ac00001b0c5b"), "{audit}");
     assert_eq!(NOW, s.now_ms());
 }
 

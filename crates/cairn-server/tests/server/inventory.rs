@@ -114,6 +114,33 @@ async fn provisioning_lists_every_bad_device_by_row_and_field_and_stores_nothing
     let s = support::open_state(dir.path(), None).await;
     let d = s.catalog().device("fine").cloned().unwrap();
     assert_eq!((d.location, d.points.len()), (None, 1));
+
+    // Aliases are one device's: in the file, and against what is stored.
+    let mut eui = spec("eui", "s1");
+    eui.aliases = vec!["70B3D57ED0000001".into()];
+    let mut twin = spec("twin", "s1");
+    twin.aliases = vec!["70-b3-d5-7e-d0-00-00-01".into()];
+    let model = serde_json::json!({"sites": model["sites"].clone(), "devices": [eui, twin]});
+    std::fs::write(&path, model.to_string()).unwrap();
+    drop(s);
+    let err = cairn_server::provision_file(&config, &path)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains(r#"devices[1] "twin": aliases[0]"#), "{err}");
+    let model = serde_json::json!({"sites": model["sites"].clone(), "devices": [eui]});
+    std::fs::write(&path, model.to_string()).unwrap();
+    cairn_server::provision_file(&config, &path).await.unwrap();
+    let model = serde_json::json!({"sites": model["sites"].clone(), "devices": [twin]});
+    std::fs::write(&path, model.to_string()).unwrap();
+    let err = cairn_server::provision_file(&config, &path)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains(r#"is already an alias of device "eui""#),
+        "{err}"
+    );
 }
 
 #[tokio::test]

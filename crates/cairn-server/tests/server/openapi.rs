@@ -50,6 +50,7 @@ async fn the_document_lists_every_endpoint_and_the_wire_types() {
             "/api/integrations/waiting",
             "/api/integrations/{id}",
             "/api/integrations/{id}/uplink",
+            "/api/integrations/{id}/waiting/{identifier}",
             "/api/inventory/export.csv",
             "/api/inventory/import",
             "/api/maintenance",
@@ -156,7 +157,9 @@ async fn every_status_a_malformed_request_gets_is_documented() {
     let mut n = 0;
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
-            let uri = path.replace("{id}", "1").replace("{name}", "x");
+            let uri = (path.replace("{id}", "1"))
+                .replace("{name}", "x")
+                .replace("{identifier}", "x");
             let bad_query = format!("{uri}?px=x&limit=0&from=x&to=x&point=x&offset=-1");
             let method = method.to_uppercase();
             let probes: Vec<(String, Option<(&str, &str)>)> = if method == "GET" {

@@ -271,6 +271,13 @@ async fn gateway_json_carries_its_time_as_ts_or_time() {
         stored(&s, "vec/air_temperature").await.last(),
         Some(&(1_796_000_200_000, 21.5))
     );
+    // Only keys the codec leaves out (link quality): nothing to store, no error.
+    let (status, body) = post(&s, json, &vec, r#"{"linkquality":90}"#).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        serde_json::from_str::<IngestAck>(&body).unwrap().accepted,
+        0
+    );
     // A time that is no time, and one before the retention.
     let (status, body) = post(&s, json, &vec, r#"{"co2":610,"time":"yesterday"}"#).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
@@ -355,6 +362,38 @@ async fn aliases_are_unique_across_the_portfolio_however_written() {
         "{got:?}"
     );
     assert!(got.iter().any(|(l, _)| l == "aliases[1]"), "{got:?}");
+    // KPN's base name of the same DevEUI is the same alias.
+    let urn = device(
+        "urn",
+        DeviceKind::Multisensor,
+        "",
+        &[Metric::Co2],
+        &["urn:dev:DEVEUI:70B3D57ED0000001:"],
+    );
+    let json = serde_json::to_string(&urn).unwrap();
+    let (status, body) = support::send(&s, "POST", "/api/devices", Some(&admin), Some(&json)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    // A CSV import is checked the same way, against the stored devices and
+    // between its own rows; nothing is written.
+    let csv = "id,name,kind,site_id,aliases\nc1,One,thermometer,bru,70b3d57ed0000001\nc2,Two,thermometer,bru,sn-9\nc3,Three,thermometer,bru,SN-9\n";
+    let (status, body) = support::send_typed(
+        &s,
+        "POST",
+        "/api/inventory/import?apply=true",
+        Some(&admin),
+        Some(("text/csv", csv)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let plan: cairn_protocol::ImportPlan = serde_json::from_str(&body).unwrap();
+    assert!(!plan.applied);
+    let at: Vec<(u32, &str)> = plan
+        .errors
+        .iter()
+        .map(|e| (e.row, e.column.as_str()))
+        .collect();
+    assert_eq!(at, [(2, "aliases"), (4, "aliases")], "{body}");
+    assert!(s.catalog().device("c2").is_none());
     // Stored in one form: the catalogue finds vec by any spelling.
     let catalog = s.catalog();
     for written in [

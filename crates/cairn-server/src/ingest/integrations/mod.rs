@@ -6,6 +6,7 @@
 //! are mapped by its model's codec ([`crate::ingest::codec`]). A device no
 //! alias names is put on the waiting list for an admin to claim.
 
+mod mapping;
 pub mod mqtt;
 mod tls;
 pub mod uplink;
@@ -15,15 +16,12 @@ use std::{
     sync::{Arc, Mutex, MutexGuard},
 };
 
-use cairn_protocol::{Integration, IntegrationStats, Metric};
+use cairn_protocol::{Integration, IntegrationStats};
 use tokio::sync::watch;
 
 use crate::{
-    catalog::{SharedCatalog, point_key},
-    ingest::{
-        IngestError, Ingestor, RecordError, SenmlRecord,
-        codec::{self, Decoded, Raw},
-    },
+    catalog::SharedCatalog,
+    ingest::{IngestError, Ingestor, SenmlRecord},
     store::{Store, integrations::IntegrationRow},
 };
 pub use uplink::{Message, Uplink};
@@ -36,8 +34,8 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 /// What one message came to.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
-    /// Readings stored (how many were new).
-    Stored(usize),
+    /// Readings stored (how many were new), and the keys skipped with why.
+    Stored(usize, Vec<String>),
     /// From a device no alias names: on the waiting list.
     Waiting(String),
     /// Not an uplink (a join, an ack…), or an uplink with nothing Cairn measures.
@@ -49,8 +47,6 @@ pub enum UplinkError {
     /// The message is not what the network server sends.
     #[error("{0}")]
     Malformed(String),
-    #[error("{} value(s) refused; nothing was stored", .0.len())]
-    Rejected(Vec<RecordError>),
     #[error(transparent)]
     Ingest(#[from] IngestError),
     #[error(transparent)]
@@ -145,14 +141,20 @@ impl Integrations {
         let mut stats = lock(&self.stats);
         let s = stats.entry(integration.to_owned()).or_default();
         match outcome {
-            Ok(Outcome::Stored(_)) => s.stored += 1,
+            Ok(Outcome::Stored(_, skipped)) => {
+                s.stored += 1;
+                for key in skipped {
+                    s.skipped.retain(|k| k != key);
+                    s.skipped.insert(0, key.clone());
+                }
+                s.skipped.truncate(20);
+            }
             Ok(Outcome::Waiting(_)) => s.waiting += 1,
             Ok(Outcome::Ignored(_)) => {}
             Err(e) => {
                 s.refused += 1;
                 let why = match e {
-                    UplinkError::Rejected(errors)
-                    | UplinkError::Ingest(IngestError::Rejected(errors)) => errors
+                    UplinkError::Ingest(IngestError::Rejected(errors)) => errors
                         .iter()
                         .map(|e| e.message.clone())
                         .collect::<Vec<_>>()
@@ -162,6 +164,14 @@ impl Integrations {
                 s.last_error = Some((now_ms, why));
             }
         }
+    }
+
+    /// Notes a problem of `integration`'s own (its MQTT broker refused it,
+    /// the CA file is unreadable) where admins see it.
+    pub fn note_error(&self, integration: &str, why: String) {
+        let now = self.now_ms();
+        let mut stats = lock(&self.stats);
+        stats.entry(integration.to_owned()).or_default().last_error = Some((now, why));
     }
 
     /// Stores what `message` (from `integration`) measures, or puts its
@@ -193,55 +203,18 @@ impl Integrations {
                 .wait(integration, &up.identifier, keys, &up.hint, now_ms)
                 .await;
         };
-        let model = codec::model_for(&device.model);
-        let t = up.time_ms.map(|ms| ms as f64 / 1000.0);
-        let record = |metric: Metric, v: f64| SenmlRecord {
-            n: Some(point_key(&device.id, metric)),
-            t,
-            v: Some(v),
-            ..SenmlRecord::default()
-        };
-        let mut pack = Vec::new();
-        let mut errors = Vec::new();
-        for (index, (key, value)) in up.values.iter().enumerate() {
-            let Some(raw) = Raw::of(value) else {
-                // Nested objects (a GPS fix, a list of readings) are not measured.
-                continue;
-            };
-            match codec::decode(model, key, raw) {
-                Decoded::Reading { metric, value, .. } => pack.push(record(metric, value)),
-                Decoded::Ignored => {}
-                Decoded::Unknown => errors.push(RecordError::new(
-                    index,
-                    "n",
-                    format!(
-                        "{key:?} is not a known measurement of a {}",
-                        model.map_or("device without a codec table", |m| m.name)
-                    ),
-                )),
-                Decoded::Bad(message) => errors.push(RecordError::new(index, "v", message)),
-            }
-        }
-        if !errors.is_empty() {
-            return Err(UplinkError::Rejected(errors));
-        }
-        let has_signal = pack
-            .iter()
-            .any(|r| r.n.as_deref() == Some(&point_key(&device.id, Metric::Signal)));
-        if let Some(rssi) = up.rssi
-            && !has_signal
-            && catalog.point_of(&device.id, Metric::Signal).is_some()
-        {
-            pack.push(record(Metric::Signal, rssi));
-        }
+        let (pack, skipped) = mapping::uplink_pack(&catalog, device, &up);
         if pack.is_empty() {
-            return Ok(Outcome::Ignored("nothing Cairn measures".into()));
+            return Ok(Outcome::Ignored(if skipped.is_empty() {
+                "nothing Cairn measures".into()
+            } else {
+                format!("nothing stored; skipped {}", skipped.join(", "))
+            }));
         }
         let id = device.id.clone();
         drop(catalog);
-        Ok(Outcome::Stored(
-            self.ingest.ingest_senml(&id, &pack, now_ms).await?,
-        ))
+        let new = self.ingest.ingest_senml(&id, &pack, now_ms).await?;
+        Ok(Outcome::Stored(new, skipped))
     }
 
     /// A KPN Things SenML pack: its device by the base name's DevEUI.
@@ -263,20 +236,24 @@ impl Integrations {
         now_ms: i64,
     ) -> Result<Outcome, UplinkError> {
         let eui = uplink::kpn_identifier(&pack).map_err(UplinkError::Malformed)?;
-        let device = self
-            .catalog
-            .load()
-            .device_by_alias(&eui)
-            .map(|d| d.id.clone());
-        match device {
-            None => {
-                self.wait(integration, &eui, uplink::kpn_keys(&pack), "", now_ms)
-                    .await
-            }
-            Some(id) => Ok(Outcome::Stored(
-                self.ingest.ingest_senml(&id, &pack, now_ms).await?,
-            )),
+        let catalog = self.catalog.load();
+        let Some(device) = catalog.device_by_alias(&eui) else {
+            return (self.wait(integration, &eui, uplink::kpn_keys(&pack), "", now_ms)).await;
+        };
+        let (pack, skipped) = mapping::kpn_pack(&catalog, device, pack);
+        let id = device.id.clone();
+        drop(catalog);
+        if !pack
+            .iter()
+            .any(|r| r.v.is_some() || r.vb.is_some() || r.s.is_some())
+        {
+            return Ok(Outcome::Ignored(format!(
+                "nothing stored; skipped {}",
+                skipped.join(", ")
+            )));
         }
+        let new = self.ingest.ingest_senml(&id, &pack, now_ms).await?;
+        Ok(Outcome::Stored(new, skipped))
     }
 
     async fn wait(
@@ -287,6 +264,14 @@ impl Integrations {
         hint: &str,
         now_ms: i64,
     ) -> Result<Outcome, UplinkError> {
+        // What a network server sends is bounded before it is kept.
+        let identifier: String = identifier.chars().take(100).collect();
+        let identifier = identifier.as_str();
+        let keys: Vec<String> = (keys.into_iter().take(50))
+            .map(|k| k.chars().take(60).collect())
+            .collect();
+        let hint: String = hint.chars().take(120).collect();
+        let hint = hint.as_str();
         let (i, id, h) = (
             integration.to_owned(),
             identifier.to_owned(),

@@ -2,7 +2,7 @@
 //! MQTT server, ChirpStack's MQTT integration or Zigbee2MQTT's broker, one
 //! client per integration with an MQTT source, restarted whenever the
 //! integrations change. Messages are acknowledged (QoS 1, manual acks) once
-//! handled, stored or refused for good.
+//! handled, stored or refused for good; one that could not be stored is not.
 
 use std::{collections::HashMap, time::Duration};
 
@@ -10,7 +10,8 @@ use cairn_protocol::IntegrationKind;
 use rumqttc::{AsyncClient, Event, MqttOptions, Packet, Publish, QoS};
 use tokio::{sync::watch, task::JoinSet};
 
-use super::{Integrations, Message, uplink};
+use super::{Integrations, Message, UplinkError, uplink};
+use crate::ingest::IngestError;
 use crate::store::integrations::IntegrationRow;
 
 /// `mqtt://host:port` or `mqtts://host:port` (port 1883 / 8883 when left
@@ -77,6 +78,7 @@ async fn subscribe(integrations: Integrations, row: IntegrationRow) {
         Ok(o) => o,
         Err(e) => {
             tracing::error!("integration {}: {e}", row.id);
+            integrations.note_error(&row.id, format!("MQTT: {e}"));
             return;
         }
     };
@@ -85,9 +87,11 @@ async fn subscribe(integrations: Integrations, row: IntegrationRow) {
     // `bridge/devices` message gives each one's IEEE address.
     let base = topic.trim_end_matches("/#").to_owned();
     let mut ieee_of: HashMap<String, String> = HashMap::new();
+    let mut backoff = 2u64;
     loop {
         match events.poll().await {
             Ok(Event::Incoming(Packet::ConnAck(_))) => {
+                backoff = 2;
                 tracing::info!("integration {}: connected, subscribing to {topic}", row.id);
                 let mut topics = vec![topic.clone()];
                 if row.kind == IntegrationKind::Zigbee2mqtt {
@@ -102,12 +106,22 @@ async fn subscribe(integrations: Integrations, row: IntegrationRow) {
             Ok(Event::Incoming(Packet::Publish(publish))) => {
                 if let Some(message) = read(&row, &base, &publish, &mut ieee_of) {
                     let now = integrations.now_ms();
-                    if let Err(e) = integrations.handle(&row.id, message, now).await {
-                        tracing::debug!(
+                    match integrations.handle(&row.id, message, now).await {
+                        // Not stored, not refused: left unacknowledged, the
+                        // broker sends it again when the session resumes.
+                        Err(
+                            e
+                            @ (UplinkError::Store(_) | UplinkError::Ingest(IngestError::Store(_))),
+                        ) => {
+                            tracing::error!("integration {}: cannot store a message: {e}", row.id);
+                            continue;
+                        }
+                        Err(e) => tracing::debug!(
                             "integration {}: message on {} refused: {e}",
                             row.id,
                             publish.topic
-                        );
+                        ),
+                        Ok(_) => {}
                     }
                 }
                 if let Err(e) = client.ack(&publish).await {
@@ -116,8 +130,12 @@ async fn subscribe(integrations: Integrations, row: IntegrationRow) {
             }
             Ok(_) => {}
             Err(e) => {
-                tracing::warn!("integration {}: MQTT {e}; retrying in 2 s", row.id);
-                tokio::time::sleep(Duration::from_secs(2)).await;
+                tracing::warn!("integration {}: MQTT {e}; retrying in {backoff} s", row.id);
+                integrations.note_error(&row.id, format!("MQTT broker: {e}"));
+                tokio::time::sleep(Duration::from_secs(backoff)).await;
+                // A refused login or a broker away: 2 s, doubling up to a minute.
+                backoff = (backoff * 2).min(60);
+                continue;
             }
         }
     }
@@ -147,6 +165,11 @@ fn read(
             let name = publish.topic.strip_prefix(base)?.strip_prefix('/')?;
             if name == "bridge/devices" {
                 learn_devices(&body, ieee_of);
+                return None;
+            }
+            // A retained state is the last one the broker kept, maybe hours
+            // old: taken as new on every reconnect it would hide a dead sensor.
+            if publish.retain {
                 return None;
             }
             // Bridge state, availability, set/get requests: no readings.

@@ -136,9 +136,14 @@ pub fn chirpstack(event: &str, body: &Value) -> Result<Message, String> {
 pub fn zigbee2mqtt(ieee: &str, friendly_name: &str, body: &Value) -> Result<Message, String> {
     let values = decoded(Some(body), "")
         .map_err(|_| "a Zigbee2MQTT message must be a JSON object".to_owned())?;
+    // With `last_seen` on (ISO 8601 or epoch ms), that is when it was heard.
+    let time_ms = match body.get("last_seen") {
+        Some(t @ (Value::String(_) | Value::Number(_))) => epoch_ms(t).ok(),
+        _ => None,
+    };
     Ok(Message::Uplink(Uplink {
         identifier: alias_key(ieee),
-        time_ms: None,
+        time_ms,
         values,
         rssi: None,
         hint: friendly_name.to_owned(),
