@@ -50,19 +50,12 @@ pub fn ClaimForm(
                     on_claimed.run(made);
                     Ok(())
                 }
-                Err(e) => {
-                    if let ApiError::Invalid { fields, .. } = &e {
-                        ctx.server.set(fields.clone());
-                    }
-                    Err(e)
-                }
+                Err(e) => Err(ctx.took(e)),
             }
         }
     });
     let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        ctx.submitted.set(true);
-        if ctx.problems.with_untracked(Vec::is_empty) && !claim.pending().get_untracked() {
+        if ctx.submit(&ev, claim.pending().get_untracked()) {
             claim.dispatch_local(ClaimRequest {
                 integration_id: integration_id.clone(),
                 identifier: identifier.clone(),
@@ -71,12 +64,7 @@ pub fn ClaimForm(
         }
     };
     let general = move || {
-        let mut lines: Vec<String> = ctx.server.with(|s| {
-            (s.iter())
-                .filter(|(at, _)| !SHOWN.contains(&at.as_str()))
-                .map(|(at, m)| format!("{at}: {m}"))
-                .collect()
-        });
+        let mut lines = ctx.unplaced(&SHOWN);
         match claim.value().get() {
             Some(Err(ApiError::NotFound(_))) => lines.insert(
                 0,

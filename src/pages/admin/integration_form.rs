@@ -12,10 +12,7 @@ use super::{
     integration_draft::IntegrationDraft,
     integration_fields::{Ctx, Mqtt, Secret, Text},
 };
-use crate::{
-    api::{self, ApiError},
-    pages::alerts::rule_fields::FormCtx,
-};
+use crate::{api, pages::alerts::rule_fields::FormCtx};
 
 /// Fields with an error under them; other 422 locations show above the buttons.
 const SHOWN: [&str; 6] = [
@@ -63,29 +60,17 @@ pub fn IntegrationForm(
                     on_saved.run((i, spec.secret));
                     Ok(())
                 }
-                Err(e) => {
-                    if let ApiError::Invalid { fields, .. } = &e {
-                        ctx.server.set(fields.clone());
-                    }
-                    Err(e)
-                }
+                Err(e) => Err(ctx.took(e)),
             }
         }
     });
     let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        ctx.submitted.set(true);
-        if ctx.problems.with_untracked(Vec::is_empty) && !save.pending().get_untracked() {
+        if ctx.submit(&ev, save.pending().get_untracked()) {
             save.dispatch_local(ctx.draft.with_untracked(IntegrationDraft::spec));
         }
     };
     let general = move || {
-        let mut lines: Vec<String> = ctx.server.with(|s| {
-            (s.iter())
-                .filter(|(at, _)| !SHOWN.contains(&at.as_str()))
-                .map(|(at, m)| format!("{at}: {m}"))
-                .collect()
-        });
+        let mut lines = ctx.unplaced(&SHOWN);
         if let Some(Err(e)) = save.value().get() {
             lines.insert(0, e.to_string());
         }

@@ -11,7 +11,7 @@ use leptos::{ev::SubmitEvent, prelude::*};
 
 use super::metric_draft::MetricDraft;
 use crate::{
-    api::{self, ApiError},
+    api,
     pages::alerts::rule_fields::{FieldError, FormCtx},
 };
 
@@ -69,29 +69,17 @@ pub fn MetricForm(
                     on_saved.run(m);
                     Ok(())
                 }
-                Err(e) => {
-                    if let ApiError::Invalid { fields, .. } = &e {
-                        ctx.server.set(fields.clone());
-                    }
-                    Err(e)
-                }
+                Err(e) => Err(ctx.took(e)),
             }
         }
     });
     let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        ctx.submitted.set(true);
-        if ctx.problems.with_untracked(Vec::is_empty) && !save.pending().get_untracked() {
+        if ctx.submit(&ev, save.pending().get_untracked()) {
             save.dispatch_local(ctx.draft.with_untracked(|d| d.def().0));
         }
     };
     let general = move || {
-        let mut lines: Vec<String> = ctx.server.with(|s| {
-            (s.iter())
-                .filter(|(at, _)| !SHOWN.contains(&at.as_str()))
-                .map(|(at, m)| format!("{at}: {m}"))
-                .collect()
-        });
+        let mut lines = ctx.unplaced(&SHOWN);
         if let Some(Err(e)) = save.value().get() {
             lines.insert(0, e.to_string());
         }

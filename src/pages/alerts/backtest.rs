@@ -13,7 +13,7 @@ use super::{
     verdict::{flood_verdict, limits_caption, rate_verdict, rule_limits},
 };
 use crate::{
-    api::{self, ApiError},
+    api,
     chart::{Range, widget::TimeChart},
     pages::charts::{chart_now, chart_point, series_source},
     state::{live::use_live, theme::use_theme},
@@ -27,12 +27,7 @@ pub fn Backtest(ctx: FormCtx) -> impl IntoView {
         async move {
             match api::alerts::backtest(&spec, days).await {
                 Ok(result) => Ok((result, days, spec)),
-                Err(e) => {
-                    if let ApiError::Invalid { fields, .. } = &e {
-                        ctx.server.set(fields.clone());
-                    }
-                    Err(e)
-                }
+                Err(e) => Err(ctx.took(e)),
             }
         }
     });

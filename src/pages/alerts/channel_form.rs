@@ -12,10 +12,7 @@ use super::{
     rule_fields::{FieldError, FormCtx},
     text::severity_label,
 };
-use crate::{
-    api::{self, ApiError},
-    state::live::use_live,
-};
+use crate::{api, state::live::use_live};
 
 type Ctx = FormCtx<ChannelDraft>;
 
@@ -45,33 +42,17 @@ pub fn ChannelForm(
                     on_saved.run(c);
                     Ok(())
                 }
-                Err(e) => {
-                    if let ApiError::Invalid { fields, .. } = &e {
-                        ctx.server.set(fields.clone());
-                    }
-                    Err(e)
-                }
+                Err(e) => Err(ctx.took(e)),
             }
         }
     });
     let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        ctx.submitted.set(true);
-        if ctx.problems.with_untracked(Vec::is_empty) && !save.pending().get_untracked() {
+        if ctx.submit(&ev, save.pending().get_untracked()) {
             save.dispatch_local(ctx.draft.with_untracked(|d| d.spec().0));
         }
     };
     let general = move || {
-        let mut lines: Vec<String> = ctx.server.with(|s| {
-            s.iter()
-                .filter(|(at, _)| {
-                    !SHOWN
-                        .iter()
-                        .any(|f| at == f || at.starts_with(&format!("{f}[")))
-                })
-                .map(|(at, m)| format!("{at}: {m}"))
-                .collect()
-        });
+        let mut lines = ctx.unplaced(&SHOWN);
         if let Some(Err(e)) = save.value().get() {
             lines.insert(0, e.to_string());
         }

@@ -11,11 +11,7 @@ use super::{
     rule_target::choices,
     window_draft::{SCOPES, WindowDraft},
 };
-use crate::{
-    api::{self, ApiError},
-    format,
-    state::live::use_live,
-};
+use crate::{api, format, state::live::use_live};
 
 type Ctx = FormCtx<WindowDraft>;
 
@@ -47,29 +43,17 @@ pub fn WindowForm(
                     on_saved.run(w);
                     Ok(())
                 }
-                Err(e) => {
-                    if let ApiError::Invalid { fields, .. } = &e {
-                        ctx.server.set(fields.clone());
-                    }
-                    Err(e)
-                }
+                Err(e) => Err(ctx.took(e)),
             }
         }
     });
     let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        ctx.submitted.set(true);
-        if ctx.problems.with_untracked(Vec::is_empty) && !save.pending().get_untracked() {
+        if ctx.submit(&ev, save.pending().get_untracked()) {
             save.dispatch_local(ctx.draft.with_untracked(WindowDraft::spec));
         }
     };
     let general = move || {
-        let mut lines: Vec<String> = ctx.server.with(|s| {
-            s.iter()
-                .filter(|(at, _)| !SHOWN.contains(&at.as_str()))
-                .map(|(at, m)| format!("{at}: {m}"))
-                .collect()
-        });
+        let mut lines = ctx.unplaced(&SHOWN);
         if let Some(Err(e)) = save.value().get() {
             lines.insert(0, e.to_string());
         }

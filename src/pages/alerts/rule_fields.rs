@@ -77,6 +77,39 @@ impl<D: Send + Sync + 'static> FormCtx<D> {
         }
     }
 
+    /// A submit: the form counts as submitted (every error shows); whether
+    /// the draft may be sent (no problem, and no save `pending`).
+    pub fn submit(self, ev: &leptos::ev::SubmitEvent, pending: bool) -> bool {
+        ev.prevent_default();
+        self.submitted.set(true);
+        self.problems.with_untracked(Vec::is_empty) && !pending
+    }
+
+    /// Keeps a failed save's field errors (a 422) to show under their
+    /// fields, and hands the error on.
+    pub fn took(self, e: crate::api::ApiError) -> crate::api::ApiError {
+        if let crate::api::ApiError::Invalid { fields, .. } = &e {
+            self.server.set(fields.clone());
+        }
+        e
+    }
+
+    /// The server's errors no field of `shown` places (`f[2]` counts as
+    /// `f`), as `location: message` lines, for the form's general error.
+    pub fn unplaced(self, shown: &[&str]) -> Vec<String> {
+        let placed = |at: &String| {
+            shown
+                .iter()
+                .any(|f| at == f || at.strip_prefix(f).is_some_and(|r| r.starts_with('[')))
+        };
+        self.server.with(|s| {
+            (s.iter())
+                .filter(|(at, _)| !placed(at))
+                .map(|(at, m)| format!("{at}: {m}"))
+                .collect()
+        })
+    }
+
     /// Changes the draft through `field`'s input; the server's word on it is stale.
     pub fn edit(self, field: &str, change: impl FnOnce(&mut D)) {
         self.draft.update(change);

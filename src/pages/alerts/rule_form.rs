@@ -13,7 +13,7 @@ use super::{
     rule_fields::{ConditionFields, FormCtx, NumberField, ScheduleFields, TextField},
     rule_target::TargetFields,
 };
-use crate::api::{self, ApiError};
+use crate::api;
 
 /// Fields the form shows an error under; any other location of a 422 is
 /// listed above the buttons.
@@ -62,29 +62,17 @@ pub fn RuleForm(
                     on_saved.run(rule);
                     Ok(())
                 }
-                Err(e) => {
-                    if let ApiError::Invalid { fields, .. } = &e {
-                        ctx.server.set(fields.clone());
-                    }
-                    Err(e)
-                }
+                Err(e) => Err(ctx.took(e)),
             }
         }
     });
     let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        ctx.submitted.set(true);
-        if ctx.problems.with_untracked(Vec::is_empty) && !save.pending().get_untracked() {
+        if ctx.submit(&ev, save.pending().get_untracked()) {
             save.dispatch_local(ctx.draft.with_untracked(|d| d.spec().0));
         }
     };
     let general = move || {
-        let mut lines: Vec<String> = ctx.server.with(|s| {
-            s.iter()
-                .filter(|(at, _)| !SHOWN.contains(&at.as_str()))
-                .map(|(at, m)| format!("{at}: {m}"))
-                .collect()
-        });
+        let mut lines = ctx.unplaced(&SHOWN);
         if let Some(Err(e)) = save.value().get() {
             lines.insert(0, e.to_string());
         }
