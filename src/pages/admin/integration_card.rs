@@ -7,10 +7,10 @@
 //! word, so the page's own hooks start with `integrations-` instead.
 
 use cairn_protocol::{Integration, IntegrationKind};
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::{format, pages::devices::token::copy};
+use crate::{format, pages::devices::token::CopyButton};
 
 /// Where the network server is told to post: this page's origin and the path.
 pub fn webhook_url(path: &str) -> String {
@@ -38,7 +38,6 @@ fn how_to_connect(kind: IntegrationKind, topic: &str) -> String {
 /// The webhook URL in a read-only input (selected on focus) and a copy button.
 #[component]
 fn WebhookUrl(id: String, url: String) -> impl IntoView {
-    let copied = RwSignal::new(None::<bool>);
     let input_id = format!("webhook-{id}");
     let to_copy = url.clone();
     view! {
@@ -52,17 +51,7 @@ fn WebhookUrl(id: String, url: String) -> impl IntoView {
                             input.select();
                         }
                     } />
-                <button type="button" class="cairn-button" data-testid="webhook-copy"
-                    on:click=move |_| {
-                        let text = to_copy.clone();
-                        spawn_local(async move { let ok = copy(text).await; let _ = copied.try_set(Some(ok)); });
-                    }>
-                    {move || match copied.get() {
-                        Some(true) => "Copied",
-                        Some(false) => "Select and copy it by hand",
-                        None => "Copy",
-                    }}
-                </button>
+                <CopyButton text=to_copy.clone() testid="webhook-copy" />
             </div>
         </div>
     }

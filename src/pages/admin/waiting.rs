@@ -6,7 +6,7 @@
 //! device's ingest token is shown here once.
 
 use cairn_protocol::{Integration, NewDevice, WaitingDevice};
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_use::use_interval_fn;
 
@@ -14,7 +14,7 @@ use super::claim::ClaimForm;
 use crate::{
     api::{self, ApiError},
     format,
-    pages::devices::token::copy,
+    pages::devices::token::CopyButton,
     state::{clock::use_clock, live::use_live},
 };
 
@@ -210,7 +210,6 @@ fn WaitingRow(
 /// The claimed device's ingest token, shown this once, and a link to it.
 #[component]
 fn Claimed(made: NewDevice, on_done: Callback<()>) -> impl IntoView {
-    let copied = RwSignal::new(None::<bool>);
     let (id, name, token) = (made.device.id, made.device.name, made.token);
     let to_copy = token.clone();
     view! {
@@ -222,17 +221,7 @@ fn Claimed(made: NewDevice, on_done: Callback<()>) -> impl IntoView {
             </p>
             <code class="cairn-notice__secret cairn-devices__secret" data-testid="claim-token">{token}</code>
             <div class="cairn-devices__token-actions">
-                <button type="button" class="cairn-button" data-testid="claim-token-copy"
-                    on:click=move |_| {
-                        let t = to_copy.clone();
-                        spawn_local(async move { let ok = copy(t).await; let _ = copied.try_set(Some(ok)); });
-                    }>
-                    {move || match copied.get() {
-                        Some(true) => "Copied",
-                        Some(false) => "Select and copy it by hand",
-                        None => "Copy",
-                    }}
-                </button>
+                <CopyButton text=to_copy.clone() testid="claim-token-copy" />
                 <A href=format!("/devices/{id}") attr:class="cairn-button" attr:data-testid="claim-open">"Open device"</A>
                 <button type="button" class="cairn-button cairn-button--primary" data-testid="claim-done"
                     on:click=move |_| on_done.run(())>"Done"</button>

@@ -25,6 +25,25 @@ pub async fn copy(text: String) -> bool {
         .is_ok()
 }
 
+/// A "Copy" button for `text`; it says whether the browser took it.
+#[component]
+pub fn CopyButton(text: String, #[prop(into)] testid: String) -> impl IntoView {
+    let copied = RwSignal::new(None::<bool>);
+    view! {
+        <button type="button" class="cairn-button" data-testid=testid
+            on:click=move |_| {
+                let t = text.clone();
+                spawn_local(async move { let ok = copy(t).await; let _ = copied.try_set(Some(ok)); });
+            }>
+            {move || match copied.get() {
+                Some(true) => "Copied",
+                Some(false) => "Select and copy it by hand",
+                None => "Copy",
+            }}
+        </button>
+    }
+}
+
 /// The token in a box with a copy button, until the user says it is copied.
 #[component]
 pub fn TokenNotice(
@@ -35,7 +54,6 @@ pub fn TokenNotice(
     link: bool,
     on_done: Callback<()>,
 ) -> impl IntoView {
-    let copied = RwSignal::new(None::<bool>);
     let to_copy = token.clone();
     view! {
         <div class="cairn-notice cairn-devices__token" role="status" data-testid="device-token-notice">
@@ -46,17 +64,7 @@ pub fn TokenNotice(
             </p>
             <code class="cairn-notice__secret cairn-devices__secret" data-testid="device-token">{token}</code>
             <div class="cairn-devices__token-actions">
-                <button type="button" class="cairn-button" data-testid="device-token-copy"
-                    on:click=move |_| {
-                        let t = to_copy.clone();
-                        spawn_local(async move { let ok = copy(t).await; let _ = copied.try_set(Some(ok)); });
-                    }>
-                    {move || match copied.get() {
-                        Some(true) => "Copied",
-                        Some(false) => "Select and copy it by hand",
-                        None => "Copy",
-                    }}
-                </button>
+                <CopyButton text=to_copy.clone() testid="device-token-copy" />
                 {link.then(|| view! {
                     <A href=format!("/devices/{device_id}") attr:class="cairn-button" attr:data-testid="device-token-open">
                         "Open the device"
