@@ -1,14 +1,16 @@
 use leptos::prelude::*;
 use leptos_router::{
+    Lazy,
     components::{Route, Router, Routes},
     path,
 };
 
 use crate::{
     components::shell::Shell,
-    pages::{
-        Alerts, Compare, Devices, FloorPage, Login, MapPage, NotFound, Overview, PointPage,
-        Reports, admin,
+    pages::{Login, NotFound, Overview},
+    routes::{
+        AlertsRoute, AuditRoute, CompareRoute, DevicesRoute, FloorRoute, IntegrationsRoute,
+        MapRoute, MetricsRoute, PointRoute, ReportsRoute, UsersRoute,
     },
     state::{
         clock::{provide_clock, use_clock},
@@ -28,7 +30,19 @@ pub fn App() -> impl IntoView {
     #[cfg(feature = "bench")]
     match window().location().pathname().as_deref() {
         Ok("/bench/chart") => return view! { <crate::pages::BenchChart /> }.into_any(),
-        Ok("/bench/map") => return view! { <crate::pages::BenchMap /> }.into_any(),
+        Ok("/bench/map") => {
+            // Leaflet's script is loaded by the map pages, not by index.html.
+            let ready = RwSignal::new(None::<Result<(), String>>);
+            leptos::task::spawn_local(async move {
+                ready.set(Some(crate::map::script::load_leaflet().await));
+            });
+            return (move || match ready.get() {
+                None => ().into_any(),
+                Some(Ok(())) => view! { <crate::pages::BenchMap /> }.into_any(),
+                Some(Err(err)) => view! { <p role="alert">{err}</p> }.into_any(),
+            })
+            .into_any();
+        }
         _ => {}
     }
     provide_theme();
@@ -77,18 +91,18 @@ fn SignedIn() -> impl IntoView {
             mode=theme.mode choice=theme.choice user unacknowledged on_sign_out=sign_out>
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=Overview />
-                <Route path=path!("/map") view=MapPage />
-                <Route path=path!("/map/floors/:id") view=FloorPage />
-                <Route path=path!("/devices") view=Devices />
-                <Route path=path!("/devices/:id") view=Devices />
-                <Route path=path!("/alerts") view=Alerts />
-                <Route path=path!("/compare") view=Compare />
-                <Route path=path!("/points/:id") view=PointPage />
-                <Route path=path!("/reports") view=Reports />
-                <Route path=path!("/admin/users") view=admin::Users />
-                <Route path=path!("/admin/audit") view=admin::Audit />
-                <Route path=path!("/admin/integrations") view=admin::Integrations />
-                <Route path=path!("/admin/metrics") view=admin::Metrics />
+                <Route path=path!("/map") view={Lazy::<MapRoute>::new()} />
+                <Route path=path!("/map/floors/:id") view={Lazy::<FloorRoute>::new()} />
+                <Route path=path!("/devices") view={Lazy::<DevicesRoute>::new()} />
+                <Route path=path!("/devices/:id") view={Lazy::<DevicesRoute>::new()} />
+                <Route path=path!("/alerts") view={Lazy::<AlertsRoute>::new()} />
+                <Route path=path!("/compare") view={Lazy::<CompareRoute>::new()} />
+                <Route path=path!("/points/:id") view={Lazy::<PointRoute>::new()} />
+                <Route path=path!("/reports") view={Lazy::<ReportsRoute>::new()} />
+                <Route path=path!("/admin/users") view={Lazy::<UsersRoute>::new()} />
+                <Route path=path!("/admin/audit") view={Lazy::<AuditRoute>::new()} />
+                <Route path=path!("/admin/integrations") view={Lazy::<IntegrationsRoute>::new()} />
+                <Route path=path!("/admin/metrics") view={Lazy::<MetricsRoute>::new()} />
             </Routes>
         </Shell>
     }

@@ -19,6 +19,13 @@ for (const size of SIZES) {
     await app.open('/');
     await app.waitLive();
     await expect(page.locator('[data-building="bru-a"] [data-testid="live-value"]').first()).not.toHaveText('—');
+    // The meters' sparklines come in a wasm part of their own, then their day of history.
+    await expect.poll(() => page.getByTestId('sparkline').first().locator('canvas').last().evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let inked = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) inked++;
+      return inked;
+    }), { timeout: 15_000 }).toBeGreaterThan(0);
     // The navigation is on screen and its tap targets are large enough for fingers.
     const link = page.getByTestId('nav-map');
     const box = await link.boundingBox();

@@ -7,4 +7,5 @@ pub mod engine;
 pub mod layer;
 pub mod leaflet_ext;
 pub mod project;
+pub mod script;
 pub mod status;

@@ -12,6 +12,7 @@
 //! was, and the run exits non-zero.
 
 mod doc;
+mod size;
 
 use std::{
     io::{BufRead, BufReader, Write},
@@ -31,7 +32,7 @@ pub fn bench() -> Result<ExitCode> {
     let mut report = Report::new(root().join("BENCHMARKS.md"));
     // Sizes are of the app users download; the browser benchmarks need the
     // build with the benchmark pages (feature `bench`), in its own folder.
-    report.section("app size", app_size);
+    report.section("app size", size::app_size);
     // Charts and the map in headless Chromium, uPlot and Leaflet.markercluster
     // (npm) beside them in the same run.
     let bench_dist = tools::ensure_browser().and_then(|()| build::build_bench_app());
@@ -51,6 +52,22 @@ pub fn bench() -> Result<ExitCode> {
             )
         });
     }
+    // The first load against the real server (release build) and its
+    // simulated portfolio, throttled and not: the app users download.
+    report.section("first load", || {
+        tools::ensure_browser()?;
+        let dist = build::build_app()?;
+        let bin = build::build_server(build::Profile::Server)?;
+        capture(
+            Command::new("node")
+                .arg(root().join("e2e/bench/firstload.mjs"))
+                .arg(&bin)
+                .arg(&dist)
+                .current_dir(root())
+                .env("CHROMIUM_PATH", tools::CHROMIUM)
+                .env("TMPDIR", tools::browser_tmp()?),
+        )
+    });
     // The inventory against the real server (release build) with 10,000 devices.
     report.section("inventory", || {
         let dist = bench_dist.as_ref().map_err(|e| anyhow!("{e:#}"))?;
@@ -217,83 +234,6 @@ fn relative(cmd: &Command) -> String {
 
 /// The release build users download: every wasm, JS, CSS and HTML file's
 /// size, raw and compressed.
-fn app_size() -> Result<Output> {
-    let dist = build::build_app()?;
-    let mut rows = Vec::new();
-    collect(&dist, &dist, &mut rows)?;
-    rows.sort();
-    let mut md = String::from(
-        "\n### App size: every wasm, JS, CSS and HTML file in `dist/` (Leaflet's copy excluded), raw, gzip -9 and brotli -11 (window 22)\n\n\
-         | file | raw | gzip -9 | brotli -11 |\n|---|---:|---:|---:|\n",
-    );
-    let mut total = (0, 0, 0);
-    for (name, raw, gz, br) in &rows {
-        md.push_str(&format!(
-            "| {name} | {} | {} | {} |\n",
-            kb(*raw),
-            kb(*gz),
-            kb(*br)
-        ));
-        total = (total.0 + raw, total.1 + gz, total.2 + br);
-    }
-    md.push_str(&format!(
-        "| **total** | {} | {} | {} |\n",
-        kb(total.0),
-        kb(total.1),
-        kb(total.2)
-    ));
-    print!("{md}");
-    let dist = dist
-        .strip_prefix(root())
-        .unwrap_or(&dist)
-        .display()
-        .to_string();
-    Ok(Output {
-        command: format!("trunk build --release --dist {dist}"),
-        stdout: md,
-    })
-}
-
-type Row = (String, usize, usize, usize);
-
-/// wasm, JS and CSS under dist/, except the Leaflet copy (budgeted apart in P11).
-fn collect(dir: &Path, dist: &Path, rows: &mut Vec<Row>) -> Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            if path.file_name().is_some_and(|n| n != "leaflet") {
-                collect(&path, dist, rows)?;
-            }
-            continue;
-        }
-        if !path
-            .extension()
-            .is_some_and(|e| e == "wasm" || e == "js" || e == "css" || e == "html")
-        {
-            continue;
-        }
-        let bytes = std::fs::read(&path)?;
-        let name = path.strip_prefix(dist)?.display().to_string();
-        rows.push((name, bytes.len(), gzip(&bytes)?, brotli(&bytes)?));
-    }
-    Ok(())
-}
-
-fn gzip(bytes: &[u8]) -> Result<usize> {
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    enc.write_all(bytes)?;
-    Ok(enc.finish()?.len())
-}
-
-fn brotli(bytes: &[u8]) -> Result<usize> {
-    let mut out = Vec::new();
-    {
-        let mut w = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
-        w.write_all(bytes)?;
-    }
-    Ok(out.len())
-}
-
-fn kb(n: usize) -> String {
+pub(super) fn kb(n: usize) -> String {
     format!("{:.1} KB", n as f64 / 1024.0)
 }

@@ -1,39 +1,26 @@
-//! Building the app (Trunk, release, wasm-opt'ed) and the server.
+//! Building the app (split, release, wasm-opt'ed: `app.rs`) and the server.
 
 use std::path::PathBuf;
 
 use anyhow::{Result, bail};
 
 use crate::{
+    app,
     proc::{cargo, root, run},
-    tools,
 };
 
-/// `trunk build --release` into `dist/`: the app users download. Trunk runs
-/// cargo offline, so fetch first.
+/// The app users download, into `dist/` (see `app.rs` for the steps).
 pub fn build_app() -> Result<PathBuf> {
-    trunk_build(root().join("dist"), &[])
+    let dist = root().join("dist");
+    app::build(&dist, &[])?;
+    Ok(dist)
 }
 
 /// The same app with the benchmark pages (`/bench/chart`, `/bench/map`,
 /// feature `bench`), into `target/bench-dist/`: only `cargo xtask bench` uses it.
 pub fn build_bench_app() -> Result<PathBuf> {
-    trunk_build(target_dir().join("bench-dist"), &["--features", "bench"])
-}
-
-fn trunk_build(dist: PathBuf, extra: &[&str]) -> Result<PathBuf> {
-    tools::ensure_build_tools()?;
-    run(cargo().args(["fetch", "--quiet"]))?;
-    run(tools::trunk()?
-        .args(["build", "--release", "--dist"])
-        .arg(&dist)
-        .args(extra))?;
-    if !dist.join("index.html").exists() {
-        bail!(
-            "trunk reported success but {} has no index.html",
-            dist.display()
-        );
-    }
+    let dist = target_dir().join("bench-dist");
+    app::build(&dist, &["bench"])?;
     Ok(dist)
 }
 
@@ -59,7 +46,7 @@ pub fn build_server(profile: Profile) -> Result<PathBuf> {
     Ok(bin)
 }
 
-fn target_dir() -> PathBuf {
+pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root().join("target"))

@@ -1,5 +1,6 @@
 //! `cargo xtask run|test|bench`: installs what is missing (idempotently), builds, runs.
 
+mod app;
 mod bench;
 mod build;
 mod proc;
@@ -28,6 +29,8 @@ enum Command {
     /// Leaflet.markercluster), the server's ingest, range queries and fan-out, and write the
     /// tables into BENCHMARKS.md.
     Bench,
+    /// Install what is missing and build the app into dist/ (split, precompressed): what `run` serves.
+    Build,
 }
 
 fn main() -> ExitCode {
@@ -36,6 +39,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run::run(args),
         Command::Test(args) => test::test(args),
         Command::Bench => bench::bench(),
+        Command::Build => build::build_app().map(|_| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

@@ -85,9 +85,10 @@ fn lint() -> Result<()> {
         "-D",
         "warnings",
     ]))?;
-    // The app for wasm32, with and without the benchmark pages (feature
-    // `bench`, which only `cargo xtask bench` builds).
-    for features in [&[][..], &["--features", "bench"][..]] {
+    // The app for wasm32 as tests build it, and as the release build splits
+    // it (feature `split`) with the benchmark pages (feature `bench`, which
+    // only `cargo xtask bench` builds).
+    for features in [&[][..], &["--features", "bench,split"][..]] {
         run(cargo()
             .args([
                 "clippy",
@@ -187,6 +188,12 @@ fn e2e() -> Result<()> {
     let result = wait_healthy(addr, &mut server).and_then(|()| {
         run(Command::new(root().join("node_modules/.bin/playwright"))
             .args(["test", "--config", "e2e/playwright.config.ts"])
+            // e.g. CAIRN_E2E_ARGS="e2e/tests/first-load.spec.ts" for one spec.
+            .args(
+                std::env::var("CAIRN_E2E_ARGS")
+                    .unwrap_or_default()
+                    .split_whitespace(),
+            )
             .current_dir(root())
             .env("CAIRN_E2E_URL", format!("http://{addr}"))
             .env("CAIRN_E2E_DEVICE", device)

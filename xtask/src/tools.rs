@@ -1,5 +1,5 @@
 //! Installs, idempotently and fast when present, everything the project needs
-//! beyond rustup, Node/npm and apt: the wasm target, Trunk, wasm-bindgen-cli,
+//! beyond rustup, Node/npm and apt: the wasm target, wasm-split-cli, wasm-bindgen-cli,
 //! npm packages (wasm-opt from binaryen, Leaflet, Playwright), Chromium.
 
 use std::{
@@ -10,9 +10,11 @@ use std::{
 
 use anyhow::{Context, Result, bail};
 
-use crate::proc::{self, cargo, output, root, run};
+use crate::proc::{cargo, output, root, run};
 
-pub const TRUNK_VERSION: &str = "0.21.14";
+/// wasm_split_cli_support's `wasm-split-cli`: 0.2.4 is the first release that
+/// reads what wasm-bindgen 0.2.128 and later need (`--keep-lld-exports`).
+pub const WASM_SPLIT_VERSION: &str = "0.2.4";
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 /// Where `cargo install` puts binaries.
@@ -33,7 +35,8 @@ pub fn tool_path() -> Result<OsString> {
     Ok(std::env::join_paths(dirs)?)
 }
 
-fn tool(name: &str) -> Command {
+/// A command for one of the installed tools (the pinned versions first on PATH).
+pub fn tool(name: &str) -> Command {
     let mut cmd = Command::new(name);
     if let Ok(path) = tool_path() {
         cmd.env("PATH", path);
@@ -44,7 +47,7 @@ fn tool(name: &str) -> Command {
 /// Everything needed to build the app.
 pub fn ensure_build_tools() -> Result<()> {
     ensure_wasm_target()?;
-    ensure_cargo_tool("trunk", "trunk", TRUNK_VERSION, true)?;
+    ensure_wasm_split()?;
     ensure_cargo_tool(
         "wasm-bindgen",
         "wasm-bindgen-cli",
@@ -63,6 +66,28 @@ pub fn ensure_wasm_target() -> Result<()> {
         run(Command::new("rustup").args(["target", "add", WASM_TARGET]))?;
     }
     Ok(())
+}
+
+/// `wasm-split-cli` (it has no `--version`: `cargo install --list` says).
+fn ensure_wasm_split() -> Result<()> {
+    let listed = output(cargo().args(["install", "--list"])).unwrap_or_default();
+    let wanted = format!("wasm_split_cli_support v{WASM_SPLIT_VERSION}:");
+    if listed.lines().any(|l| l.trim() == wanted) {
+        return Ok(());
+    }
+    eprintln!(
+        "xtask: installing wasm_split_cli_support {WASM_SPLIT_VERSION} (one time, a few minutes)"
+    );
+    run(cargo()
+        .args([
+            "install",
+            "wasm_split_cli_support",
+            "--locked",
+            "--features",
+            "build-binary",
+        ])
+        .arg("--version")
+        .arg(format!("={WASM_SPLIT_VERSION}")))
 }
 
 /// `cargo install` unless `bin --version` already names `version`.
@@ -207,14 +232,8 @@ pub fn ensure_apt(wanted: &[(&str, &str)]) -> Result<()> {
     run(&mut sudo(&install))
 }
 
-/// A command with the tool PATH (Trunk must find the pinned wasm-bindgen and wasm-opt).
+/// A command with the tool PATH (the pinned wasm-bindgen and wasm-opt first).
 pub fn with_tools(mut cmd: Command) -> Result<Command> {
     cmd.env("PATH", tool_path()?);
-    Ok(cmd)
-}
-
-pub fn trunk() -> Result<Command> {
-    let mut cmd = with_tools(Command::new("trunk"))?;
-    cmd.current_dir(proc::root());
     Ok(cmd)
 }

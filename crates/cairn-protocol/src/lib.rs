@@ -16,6 +16,7 @@ pub mod metric_registry;
 mod model;
 mod notify;
 mod series;
+pub mod wire;
 mod ws;
 
 pub use alerts::{
@@ -44,4 +45,7 @@ pub use model::{
 };
 pub use notify::{Channel, ChannelKind, ChannelSpec, Delivery};
 pub use series::{Resolution, Series, SeriesBatch};
-pub use ws::{ClientMsg, ResumeFrom, Scope, ServerMsg, WS_CLOSE_SIGNED_OUT, WS_PATH};
+pub use wire::SnapshotWire;
+pub use ws::{
+    ClientMsg, DEFLATE_ABOVE, ResumeFrom, Scope, ServerMsg, WS_CLOSE_SIGNED_OUT, WS_PATH,
+};

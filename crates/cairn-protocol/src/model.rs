@@ -385,8 +385,12 @@ pub struct PointSummary {
 }
 
 /// Everything the overview needs at once: sites, points and their latest values.
+/// On the wire it is a [`crate::wire::SnapshotWire`] (each device once).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(
+    into = "crate::wire::SnapshotWire",
+    try_from = "crate::wire::SnapshotWire"
+)]
 pub struct Snapshot {
     pub sites: Vec<SiteSummary>,
     pub buildings: Vec<Building>,

@@ -4,6 +4,9 @@ use crate::{Alarm, Reading, Snapshot};
 
 /// Where the one WebSocket of a tab connects.
 pub const WS_PATH: &str = "/api/ws";
+/// With [`ClientMsg::Hello`]`{ deflate: true }`, a message whose JSON is this
+/// long or longer is sent compressed, as a binary frame (bytes).
+pub const DEFLATE_ABOVE: usize = 4096;
 /// The close code of a socket whose session ended: the app shows the sign-in page.
 pub const WS_CLOSE_SIGNED_OUT: u16 = 4401;
 
@@ -26,6 +29,7 @@ pub enum ServerMsg {
         seq: u64,
         /// Server time when the snapshot was taken (UTC epoch ms).
         server_time: i64,
+        #[cfg_attr(feature = "openapi", schema(value_type = crate::wire::SnapshotWire))]
         snapshot: Snapshot,
     },
     /// Readings accepted since the previous message (what queued while the
@@ -33,6 +37,9 @@ pub enum ServerMsg {
     Readings {
         seq: u64,
         server_time: i64,
+        /// `[point, ts, value]` triples (see [`crate::wire::reading_triples`]).
+        #[serde(with = "crate::wire::reading_triples")]
+        #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<f64>>))]
         readings: Vec<Reading>,
     },
     /// Alarms of the sites the user may see. `replace`: these are all the
@@ -71,6 +78,11 @@ pub enum ClientMsg {
         /// What this socket wants; everything when left out.
         #[serde(default, skip_serializing_if = "Scope::is_everything")]
         scope: Scope,
+        /// The client reads binary frames: a message of [`DEFLATE_ABOVE`]
+        /// bytes of JSON or more then comes as one, compressed with raw
+        /// DEFLATE (RFC 1951). Off when left out: every message is text.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        deflate: bool,
     },
     /// Changes what this socket receives; the server answers with a snapshot of the new scope.
     Subscribe { scope: Scope },

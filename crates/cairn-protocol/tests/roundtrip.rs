@@ -73,7 +73,7 @@ fn readings_message() {
                 value: 21.5,
             }],
         },
-        r#"{"type":"readings","seq":7,"server_time":1700000000250,"readings":[{"point":3,"ts":1700000000000,"value":21.5}]}"#,
+        r#"{"type":"readings","seq":7,"server_time":1700000000250,"readings":[[3,1700000000000,21.5]]}"#,
     );
 }
 
@@ -90,7 +90,15 @@ fn snapshot_message() {
         json.starts_with(r#"{"type":"snapshot","epoch":9,"seq":1"#),
         "{json}"
     );
-    assert!(json.contains(r#""metric":"co2""#), "{json}");
+    // Each device once, its points by index; the latest reading as [ts, value].
+    assert!(
+        json.contains(r#""devices":[{"id":"bru-b1-f1-z1","name":"<img src=x onerror=alert(1)>","site":"bru","building":"bru-b1"}]"#),
+        "{json}"
+    );
+    assert!(
+        json.contains(r#""points":[{"id":0,"d":0,"m":"co2","i":10,"l":[1700000000000,612.5]}]"#),
+        "{json}"
+    );
     let back: ServerMsg = serde_json::from_str(&json).unwrap();
     assert_eq!(back, msg);
     assert_eq!(back.seq(), Some(1));
@@ -170,6 +178,7 @@ fn client_hello_with_and_without_resume() {
         ClientMsg::Hello {
             resume: None,
             scope: Scope::everything(),
+            deflate: false,
         },
         r#"{"type":"hello"}"#,
     );
@@ -177,6 +186,7 @@ fn client_hello_with_and_without_resume() {
         ClientMsg::Hello {
             resume: Some(ResumeFrom { epoch: 9, seq: 41 }),
             scope: Scope::everything(),
+            deflate: false,
         },
         r#"{"type":"hello","resume":{"epoch":9,"seq":41}}"#,
     );

@@ -18,6 +18,7 @@ pub mod series;
 pub mod shutdown;
 pub mod sim;
 pub mod state;
+pub mod static_files;
 pub mod store;
 pub mod time;
 
@@ -25,11 +26,7 @@ use std::{future::Future, net::SocketAddr, sync::Arc};
 
 use axum::Router;
 use tokio::{net::TcpListener, sync::watch, task::JoinHandle};
-use tower_http::{
-    compression::CompressionLayer,
-    services::{ServeDir, ServeFile},
-    trace::TraceLayer,
-};
+use tower_http::{compression::CompressionLayer, trace::TraceLayer};
 
 pub use config::Config;
 pub use state::AppState;
@@ -38,9 +35,8 @@ pub use state::AppState;
 pub fn app(state: AppState) -> Router {
     let dist = state.config.dist_dir.clone();
     // Unknown non-API paths get index.html with 200, so deep links (/map) load the app.
-    let static_files = ServeDir::new(&dist).fallback(ServeFile::new(dist.join("index.html")));
     routes::router()
-        .fallback_service(static_files)
+        .fallback_service(static_files::service(&dist))
         .layer(axum::middleware::from_fn(error::log_internal_errors))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())

@@ -3,6 +3,7 @@
 
 mod fleet;
 mod site_card;
+mod spark;
 
 use leptos::prelude::*;
 

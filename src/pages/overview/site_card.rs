@@ -5,15 +5,14 @@ use cairn_protocol::{Building, Metric, SiteSummary};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use super::spark::Sparkline;
 use crate::{
-    chart::{Range, widget::TimeChart},
     components::{
         live_aggregate::{Agg, LiveAggregate},
         live_value::LiveValue,
     },
     format,
-    pages::charts,
-    state::{live::LivePoint, theme::use_theme},
+    state::live::LivePoint,
 };
 
 /// The building-level figures, in column order.
@@ -57,7 +56,6 @@ pub fn SiteCard(
     points: Vec<LivePoint>,
     now: Signal<f64>,
 ) -> impl IntoView {
-    let live = crate::state::live::use_live();
     let tz = site.time_zone.clone();
     let local_time = move || format::time_in_zone(now.get(), &tz);
     let building_name = |id: Option<&String>| {
@@ -167,15 +165,12 @@ pub fn SiteCard(
             </table>
             <ul class="cairn-site__meters">
                 {meters.into_iter().map(|(label, p)| {
-                    let chart = Signal::stored(vec![charts::chart_point(&live, &p)]);
                     let name = format!("{label}, last 24 hours");
                     view! {
                         <li>
                             <A href=format!("/points/{}", p.id)>{label}</A>
                             <div class="cairn-site__spark" data-testid="sparkline">
-                                <TimeChart points=chart source=charts::series_source() now=charts::chart_now(&live)
-                                    live=charts::live_readings(&live, chart) theme=use_theme().mode
-                                    compact=true range=Range::Day label=name />
+                                <Sparkline point=p.clone() label=name />
                             </div>
                             <LiveValue reading=p.reading metric=p.metric interval_s=p.interval_s now />
                         </li>

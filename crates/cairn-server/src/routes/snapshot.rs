@@ -12,7 +12,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Sites and points with their latest values (the socket sends the same on connect).
 #[utoipa::path(get, path = "/api/snapshot", tag = "live",
-    responses((status = 200, description = "The caller's sites and their points with latest values", body = Snapshot),
+    responses((status = 200, description = "The caller's sites and their points with latest values", body = cairn_protocol::SnapshotWire),
         (status = 401, body = cairn_protocol::ErrorBody)))]
 pub(crate) async fn snapshot(State(state): State<AppState>, caller: Caller) -> Json<Snapshot> {
     let mut snapshot = build(&state, state.bus.latest());

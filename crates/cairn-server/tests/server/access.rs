@@ -918,6 +918,7 @@ async fn socket_subscriptions_carry_only_granted_sites() {
         let hello = ClientMsg::Hello {
             resume: None,
             scope: scope.clone(),
+            deflate: false,
         };
         ws.send(Message::text(serde_json::to_string(&hello).unwrap()))
             .await

@@ -607,6 +607,7 @@ async fn open_sockets_follow_a_device_moved_away_or_added() {
     let hello = cairn_protocol::ClientMsg::Hello {
         resume: None,
         scope: cairn_protocol::Scope::everything(),
+        deflate: false,
     };
     let text = serde_json::to_string(&hello).unwrap();
     ws.send(tokio_tungstenite::tungstenite::Message::Text(text.into()))

@@ -17,6 +17,7 @@ async fn connect(server: &Server, resume: Option<ResumeFrom>) -> Socket {
         ClientMsg::Hello {
             resume,
             scope: Scope::everything(),
+            deflate: false,
         },
     )
     .await
@@ -221,6 +222,7 @@ async fn a_socket_receives_only_its_scope_and_can_change_it() {
         ClientMsg::Hello {
             resume: None,
             scope,
+            deflate: false,
         },
     )
     .await;
@@ -326,4 +328,65 @@ async fn a_socket_receives_only_its_scope_and_can_change_it() {
         .await
         .expect("clean stop")
         .unwrap();
+}
+
+/// The first frame of `ws`: the snapshot, and how many bytes it took.
+async fn first_snapshot(ws: &mut Socket) -> (cairn_protocol::Snapshot, Message) {
+    let frame = tokio::time::timeout(Duration::from_secs(15), ws.next())
+        .await
+        .expect("a first frame within 15 s")
+        .expect("socket open")
+        .expect("no socket error");
+    let json = match &frame {
+        Message::Text(text) => text.as_bytes().to_vec(),
+        Message::Binary(bytes) => {
+            let mut json = Vec::new();
+            std::io::Read::read_to_end(
+                &mut flate2::read::DeflateDecoder::new(&bytes[..]),
+                &mut json,
+            )
+            .expect("raw DEFLATE");
+            json
+        }
+        other => panic!("a snapshot expected, got {other:?}"),
+    };
+    match serde_json::from_slice(&json).expect("a ServerMsg") {
+        ServerMsg::Snapshot { snapshot, .. } => (snapshot, frame),
+        other => panic!("a snapshot expected, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_reads_deflate_gets_the_snapshot_compressed_and_others_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::for_tests(dir.path().to_path_buf());
+    config.simulator = true;
+    let server = Server::start(config).await.unwrap();
+    let hello = |deflate| ClientMsg::Hello {
+        resume: None,
+        scope: Scope::everything(),
+        deflate,
+    };
+    let mut compressed = connect_with(&server, hello(true)).await;
+    let mut text = connect_with(&server, hello(false)).await;
+    let (from_binary, binary_frame) = first_snapshot(&mut compressed).await;
+    let (from_text, text_frame) = first_snapshot(&mut text).await;
+    let Message::Binary(bytes) = &binary_frame else {
+        panic!("a client asking deflate gets a binary frame, got {binary_frame:?}");
+    };
+    let Message::Text(json) = &text_frame else {
+        panic!("a client not asking gets text, got {text_frame:?}");
+    };
+    // The same portfolio either way (values may have moved on in between).
+    let keys =
+        |s: &cairn_protocol::Snapshot| s.points.iter().map(|p| p.key.clone()).collect::<Vec<_>>();
+    assert_eq!(keys(&from_binary), keys(&from_text));
+    assert!(from_binary.points.len() > 20);
+    assert!(
+        bytes.len() * 4 < json.len(),
+        "compressed {} bytes against {} of JSON",
+        bytes.len(),
+        json.len()
+    );
+    server.stop().await.unwrap();
 }

@@ -25,4 +25,5 @@ mod openapi;
 mod real_devices;
 mod series;
 mod simulator;
+mod static_files;
 mod storage;

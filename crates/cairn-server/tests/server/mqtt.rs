@@ -48,6 +48,7 @@ async fn a_message_through_mosquitto_reaches_the_store_and_the_socket() {
         serde_json::to_string(&ClientMsg::Hello {
             resume: None,
             scope: Default::default(),
+            deflate: false,
         })
         .unwrap(),
     ))

@@ -17,7 +17,7 @@ use axum::{
     http::HeaderMap,
     response::{IntoResponse, Response},
 };
-use cairn_protocol::{ClientMsg, ErrorBody, Reading, ResumeFrom, Scope, ServerMsg};
+use cairn_protocol::{ClientMsg, DEFLATE_ABOVE, ErrorBody, Reading, ResumeFrom, Scope, ServerMsg};
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -77,13 +77,13 @@ pub(crate) async fn upgrade(
 
 async fn live(mut socket: WebSocket, state: AppState, caller: Caller) {
     let mut stopping = state.stopping.clone();
-    let Some((resume, mut scope)) = hello(&mut socket).await else {
+    let Some((resume, mut scope, deflate)) = hello(&mut socket).await else {
         return;
     };
     // A device added, moved or retired: the scope is resolved again.
     let mut catalog_rx = state.shared_catalog.changes();
     let mut filter = Filter::new(&state.catalog(), &scope, &caller.user);
-    if deny(&mut socket, &filter).await.is_err() {
+    if deny(&mut socket, deflate, &filter).await.is_err() {
         return;
     }
     let mut check = tokio::time::interval(SESSION_CHECK);
@@ -112,8 +112,10 @@ async fn live(mut socket: WebSocket, state: AppState, caller: Caller) {
             (rx, snapshot_msg(&state, &filter, seq, latest))
         }
     };
-    if send(&mut socket, &first).await.is_err()
-        || send_queue(&mut socket, &state, &caller).await.is_err()
+    if send(&mut socket, deflate, &first).await.is_err()
+        || send_queue(&mut socket, deflate, &state, &caller)
+            .await
+            .is_err()
     {
         return;
     }
@@ -146,7 +148,7 @@ async fn live(mut socket: WebSocket, state: AppState, caller: Caller) {
                     }
                     if !resync && !readings.is_empty() {
                         let msg = ServerMsg::Readings { seq, server_time: now_ms(), readings };
-                        if send(&mut socket, &msg).await.is_err() { return; }
+                        if send(&mut socket, deflate, &msg).await.is_err() { return; }
                     }
                 }
                 Err(RecvError::Lagged(missed)) => {
@@ -158,12 +160,12 @@ async fn live(mut socket: WebSocket, state: AppState, caller: Caller) {
             changed = alarm_rx.recv() => match changed {
                 Ok(alarms) => {
                     let alarms: Vec<_> = alarms.iter().filter(|a| caller.sees_site(&a.site_id)).cloned().collect();
-                    if !alarms.is_empty() && send(&mut socket, &ServerMsg::Alarms { replace: false, alarms }).await.is_err() {
+                    if !alarms.is_empty() && send(&mut socket, deflate, &ServerMsg::Alarms { replace: false, alarms }).await.is_err() {
                         return;
                     }
                 }
                 Err(RecvError::Lagged(_)) => {
-                    if send_queue(&mut socket, &state, &caller).await.is_err() { return; }
+                    if send_queue(&mut socket, deflate, &state, &caller).await.is_err() { return; }
                 }
                 Err(RecvError::Closed) => {}
             },
@@ -173,7 +175,7 @@ async fn live(mut socket: WebSocket, state: AppState, caller: Caller) {
                     Ok(ClientMsg::Subscribe { scope: asked }) => {
                         scope = asked;
                         filter = Filter::new(&state.catalog(), &scope, &caller.user);
-                        if deny(&mut socket, &filter).await.is_err() { return; }
+                        if deny(&mut socket, deflate, &filter).await.is_err() { return; }
                         resync = true;
                     }
                     Ok(ClientMsg::Hello { .. }) | Err(_) => {
@@ -207,11 +209,14 @@ async fn live(mut socket: WebSocket, state: AppState, caller: Caller) {
             rx = sub.rx;
             if send(
                 &mut socket,
+                deflate,
                 &snapshot_msg(&state, &filter, sub.seq, sub.latest),
             )
             .await
             .is_err()
-                || send_queue(&mut socket, &state, &caller).await.is_err()
+                || send_queue(&mut socket, deflate, &state, &caller)
+                    .await
+                    .is_err()
             {
                 return;
             }
@@ -224,6 +229,7 @@ async fn live(mut socket: WebSocket, state: AppState, caller: Caller) {
 /// replacement of what the client holds.
 async fn send_queue(
     socket: &mut WebSocket,
+    deflate: bool,
     state: &AppState,
     caller: &Caller,
 ) -> Result<(), axum::Error> {
@@ -249,6 +255,7 @@ async fn send_queue(
         .collect();
     send(
         socket,
+        deflate,
         &ServerMsg::Alarms {
             replace: true,
             alarms,
@@ -257,26 +264,31 @@ async fn send_queue(
     .await
 }
 
-/// The client's first message: where it resumes from and what it wants. A
-/// client that says nothing within [`HELLO_WAIT`] (or something else) starts
-/// fresh with everything; `None` when it went away.
-async fn hello(socket: &mut WebSocket) -> Option<(Option<ResumeFrom>, Scope)> {
+/// The client's first message: where it resumes from, what it wants and
+/// whether it reads compressed binary frames. A client that says nothing
+/// within [`HELLO_WAIT`] (or something else) starts fresh with everything, in
+/// text; `None` when it went away.
+async fn hello(socket: &mut WebSocket) -> Option<(Option<ResumeFrom>, Scope, bool)> {
     match tokio::time::timeout(HELLO_WAIT, socket.recv()).await {
         Ok(Some(Ok(Message::Text(text)))) => match serde_json::from_str::<ClientMsg>(&text) {
-            Ok(ClientMsg::Hello { resume, scope }) => Some((resume, scope)),
-            Ok(ClientMsg::Subscribe { scope }) => Some((None, scope)),
+            Ok(ClientMsg::Hello {
+                resume,
+                scope,
+                deflate,
+            }) => Some((resume, scope, deflate)),
+            Ok(ClientMsg::Subscribe { scope }) => Some((None, scope, false)),
             Err(err) => {
                 tracing::debug!("live socket: unreadable hello: {err}");
-                Some((None, Scope::everything()))
+                Some((None, Scope::everything(), false))
             }
         },
         Ok(Some(Ok(Message::Close(_))) | None | Some(Err(_))) => None,
-        Ok(Some(Ok(_))) | Err(_) => Some((None, Scope::everything())),
+        Ok(Some(Ok(_))) | Err(_) => Some((None, Scope::everything(), false)),
     }
 }
 
 /// Tells the client which part of its scope it may not have, if any.
-async fn deny(socket: &mut WebSocket, filter: &Filter) -> Result<(), axum::Error> {
+async fn deny(socket: &mut WebSocket, deflate: bool, filter: &Filter) -> Result<(), axum::Error> {
     if filter.denied.is_empty() {
         return Ok(());
     }
@@ -286,7 +298,7 @@ async fn deny(socket: &mut WebSocket, filter: &Filter) -> Result<(), axum::Error
             filter.denied.join(", ")
         ),
     };
-    send(socket, &msg).await
+    send(socket, deflate, &msg).await
 }
 
 fn snapshot_msg(
@@ -310,7 +322,24 @@ fn snapshot_msg(
     }
 }
 
-async fn send(socket: &mut WebSocket, msg: &ServerMsg) -> Result<(), axum::Error> {
+/// Sends `msg` as JSON text or, to a client that reads them (`deflate`) and
+/// from [`DEFLATE_ABOVE`] bytes on, as a binary frame of raw DEFLATE: a
+/// snapshot of the whole portfolio shrinks about tenfold, which on a weak
+/// mobile link is seconds before the first value.
+async fn send(socket: &mut WebSocket, deflate: bool, msg: &ServerMsg) -> Result<(), axum::Error> {
     let json = serde_json::to_string(msg).expect("wire types always serialise");
-    socket.send(Message::Text(Utf8Bytes::from(json))).await
+    if !deflate || json.len() < DEFLATE_ABOVE {
+        return socket.send(Message::Text(Utf8Bytes::from(json))).await;
+    }
+    // Snapshots are rare and big: compress them well. Reading batches come
+    // many times a second: compress them fast.
+    let level = match msg {
+        ServerMsg::Readings { .. } => flate2::Compression::fast(),
+        _ => flate2::Compression::default(),
+    };
+    let mut enc = flate2::write::DeflateEncoder::new(Vec::with_capacity(json.len() / 8), level);
+    let bytes = std::io::Write::write_all(&mut enc, json.as_bytes())
+        .and_then(|()| enc.finish())
+        .expect("compressing into memory cannot fail");
+    socket.send(Message::Binary(bytes.into())).await
 }
