@@ -10,7 +10,7 @@ pub mod components;
 pub mod format;
 pub mod map;
 pub mod pages;
-mod routes;
+pub mod routes;
 pub mod state;
 
 pub use app::App;

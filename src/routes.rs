@@ -3,10 +3,15 @@
 //! The first screen (sign-in, the overview) is in the app's main wasm; every
 //! other page is a [`LazyRoute`]. In the release build (`cargo xtask`'s app
 //! build, feature `split`) each page's code is a wasm part of its own, cut
-//! out by `wasm-split-cli` at the page's `#[lazy]` function and fetched the
-//! first time the page is opened (or its link hovered). Without the feature
-//! (tests, `trunk serve`) the same routes render from the one wasm. The map
-//! pages also wait for Leaflet's script, which is not in the first load either.
+//! out by `wasm-split-cli` at the page's split function and fetched the first
+//! time the page is opened. Without the feature (tests, `trunk serve`) the
+//! same routes render from the one wasm. The map pages also wait for
+//! Leaflet's script, which is not in the first load either.
+//!
+//! A part that does not load (the network is gone, or the server was updated
+//! and no longer has this build's parts) shows [`not_loaded`] with a reload
+//! button instead of the page: the split functions are `fallible`, so a failed
+//! fetch is an error, not a panic that would stop the whole app.
 
 use leptos::prelude::*;
 use leptos_router::LazyRoute;
@@ -16,11 +21,26 @@ use crate::{
     pages::{self, admin},
 };
 
-/// What a page shows when something it needs did not load (the network is gone).
-fn not_loaded(err: String) -> AnyView {
+/// A page's wasm part did not load.
+#[derive(Debug, Clone, Copy)]
+pub struct PartNotLoaded;
+
+impl From<leptos::wasm_split::SplitLoaderError> for PartNotLoaded {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        PartNotLoaded
+    }
+}
+
+/// What a page shows when something it needs did not load: why, and a button
+/// that reloads the app (which also brings a newer build's parts).
+pub fn not_loaded(what: &str) -> AnyView {
+    let reload = |_| {
+        let _ = window().location().reload();
+    };
     view! {
         <div class="cairn-form__error" role="alert" data-testid="load-error">
-            <p>{format!("This page could not load: {err}. Check the connection and open it again.")}</p>
+            <p>{format!("This page could not load: {what}. The network may be down, or Cairn was updated since this tab opened.")}</p>
+            <button type="button" class="cairn-button" data-testid="reload" on:click=reload>"Reload Cairn"</button>
         </div>
     }
     .into_any()
@@ -43,21 +63,24 @@ macro_rules! lazy_page {
 
             async fn view(_: Self) -> AnyView {
                 $(if let Err(err) = $wait().await {
-                    return not_loaded(err);
+                    return not_loaded(&err);
                 })?
-                $split().await
+                match $split().await {
+                    Ok(view) => view,
+                    Err(PartNotLoaded) => not_loaded("its code did not arrive"),
+                }
             }
         }
 
         #[cfg(feature = "split")]
-        #[leptos::lazy]
-        fn $split() -> AnyView {
-            $page().into_any()
+        #[leptos::wasm_split::wasm_split($split, fallible, wasm_split_path = ::leptos::wasm_split)]
+        fn $split() -> Result<AnyView, PartNotLoaded> {
+            Ok($page().into_any())
         }
 
         #[cfg(not(feature = "split"))]
-        async fn $split() -> AnyView {
-            $page().into_any()
+        async fn $split() -> Result<AnyView, PartNotLoaded> {
+            Ok($page().into_any())
         }
     )+};
 }

@@ -43,7 +43,7 @@ test('on a throttled link the first screen works before any wasm part arrives; t
   await app.waitLive();
   await expect(page.getByTestId('site-card').first()).toBeVisible();
   // The overview asks only for its sparklines' part (drawn when it comes), no page's.
-  const pages = asked.map((p) => /split_([a-z_]+?)_\d+\.wasm$/.exec(p)?.[1]).filter(Boolean);
+  const pages = asked.map((p) => /split_([a-z_]+?)(_\d+)?\.wasm$/.exec(p)?.[1]).filter(Boolean);
   expect(new Set(pages)).toEqual(new Set(['sparkline']));
   // The app came precompressed (Chromium asks plain HTTP for gzip, HTTPS for brotli too).
   const main = [...encodings].find(([path]) => path.endsWith('/cairn_bg.wasm'));
@@ -57,7 +57,7 @@ test('on a throttled link the first screen works before any wasm part arrives; t
   await app.navigate('nav-map');
   await expect(app.heading()).toHaveText('Map', { timeout: 30_000 });
   await expect(page.getByTestId('map').locator('canvas.cairn-map__sensors')).toHaveAttribute('data-marks', /^[1-9]/, { timeout: 30_000 });
-  expect(asked.some((p) => /split_map_page_\d+\.wasm$/.test(p))).toBe(true);
+  expect(asked.some((p) => /split_map_page(_\d+)?\.wasm$/.test(p))).toBe(true);
   expect(app.errors).toEqual([]);
 });
 
@@ -82,4 +82,30 @@ test('every route loads by deep link, its parts fetched on the way', async ({ pa
     await expect(app.heading(), path).not.toHaveText(/^No such/);
   }
   expect(app.errors).toEqual([]);
+});
+
+test('a page whose part does not arrive says so and offers a reload; the rest of the app keeps working', async ({ page }) => {
+  // As an open tab after the server was updated: this build's parts are gone.
+  const gone = /\/app-[0-9a-f]+\/(split_map_page|split_sparkline|chunk_)[^/]*\.wasm$/;
+  await page.route(gone, (route) => route.fulfill({ status: 404, body: 'gone' }));
+  const app = new CairnApp(page);
+  await app.open('/');
+  await app.waitLive();
+  await app.navigate('nav-map');
+  const error = page.getByTestId('load-error');
+  await expect(error).toContainText('This page could not load');
+  await expect(error.getByTestId('reload')).toBeVisible();
+  // The app did not stop: the overview is still live, and another page opens.
+  await app.navigate('nav-overview');
+  await app.waitLive();
+  await page.unroute(gone);
+  await app.navigate('nav-users');
+  await expect(app.heading()).toHaveText('Users');
+  // With the network back, opening the map fetches its part anew.
+  await app.navigate('nav-map');
+  await expect(app.heading()).toHaveText('Map', { timeout: 30_000 });
+  await expect(page.getByTestId('load-error')).toHaveCount(0);
+  // The failed fetches are logged (the browser's 404s, the split loader's
+  // "HTTP status code is not ok"); nothing else went wrong.
+  expect(app.errors.filter((e) => !/status of 404|HTTP status code is not ok/.test(e))).toEqual([]);
 });

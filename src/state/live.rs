@@ -94,7 +94,16 @@ impl LiveStore {
                 self.points.set(points);
                 self.seq.set(*seq);
             }
-            ServerMsg::Readings { seq, readings, .. } => {
+            ServerMsg::Readings {
+                seq,
+                readings,
+                accepted,
+                ..
+            } => {
+                #[cfg(feature = "bench")]
+                crate::state::latency::after_paint(*accepted);
+                #[cfg(not(feature = "bench"))]
+                let _ = accepted;
                 self.index.with_value(|index| {
                     for r in readings {
                         if let Some(signal) = index.get(&r.point) {

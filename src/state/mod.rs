@@ -2,6 +2,9 @@
 //! (the live store once per signed-in session).
 
 pub mod clock;
+// Bench builds only: the live path's latency, for e2e/bench/live.mjs.
+#[cfg(feature = "bench")]
+pub mod latency;
 pub mod live;
 pub mod metrics;
 pub mod notify;

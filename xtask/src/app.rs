@@ -33,7 +33,7 @@ use crate::{
 /// The folder of the hashed app files inside `dist/` starts with this.
 pub const APP_DIR_PREFIX: &str = "app-";
 
-/// Builds the app into `dist` (emptied first) with `features` besides `split`.
+/// Builds the app into `dist` with `features` besides `split`.
 pub fn build(dist: &Path, features: &[&str]) -> Result<()> {
     tools::ensure_build_tools()?;
     run(cargo().args(["fetch", "--quiet"]))?;
@@ -47,13 +47,25 @@ pub fn build(dist: &Path, features: &[&str]) -> Result<()> {
 
     let mut all = vec!["split"];
     all.extend_from_slice(features);
-    run(cargo()
+    let mut build = cargo();
+    build
         .args(["build", "--offline", "--release", "--bin", "cairn"])
-        .args(["--target", tools::WASM_TARGET, "--features", &all.join(",")])
-        .env(
-            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
-            "-Clink-args=--emit-relocs",
-        ))?;
+        .args(["--target", tools::WASM_TARGET, "--features", &all.join(",")]);
+    // wasm-split needs the relocations. RUSTFLAGS, when set, would override
+    // the target's own flags: add ours to it instead.
+    const RELOCS: &str = "-Clink-args=--emit-relocs";
+    match std::env::var("RUSTFLAGS") {
+        Ok(flags) if !flags.trim().is_empty() => {
+            build.env("RUSTFLAGS", format!("{flags} {RELOCS}"))
+        }
+        _ => build.env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", RELOCS),
+    };
+    if std::env::var_os("CARGO_ENCODED_RUSTFLAGS").is_some() {
+        bail!(
+            "CARGO_ENCODED_RUSTFLAGS is set: the app build needs {RELOCS}; use RUSTFLAGS instead"
+        );
+    }
+    run(&mut build)?;
     let linked = target.join(tools::WASM_TARGET).join("release/cairn.wasm");
     run(tools::tool("wasm-split-cli")
         .arg(&linked)
@@ -78,6 +90,11 @@ pub fn build(dist: &Path, features: &[&str]) -> Result<()> {
     eprintln!("xtask: wasm-opt -Oz on the main module and every part");
     wasm_opt(&bound.join("cairn_bg.wasm"), &stage.join("cairn_bg.wasm"))?;
     std::fs::copy(bound.join("cairn.js"), stage.join("cairn.js"))?;
+    if bound.join("snippets").exists() {
+        bail!(
+            "wasm-bindgen wrote snippets/ (a dependency's inline JS): the app build does not copy them yet"
+        );
+    }
     for entry in std::fs::read_dir(&split)? {
         let path = entry?.path();
         let name = path.file_name().context("a file name")?.to_owned();
@@ -100,13 +117,18 @@ pub fn build(dist: &Path, features: &[&str]) -> Result<()> {
     }
     std::fs::write(stage.join("cairn.css"), css)?;
 
-    if dist.exists() {
-        std::fs::remove_dir_all(dist).with_context(|| format!("emptying {}", dist.display()))?;
-    }
-    std::fs::create_dir_all(dist)?;
+    // A running server keeps serving the old build until index.html names the
+    // new one: the new folder is complete (compressed too) before, and
+    // index.html is replaced last, by a rename. The last builds' folders stay,
+    // so a tab opened before can still fetch its parts.
+    precompress(&stage)?;
     let app_dir = format!("{APP_DIR_PREFIX}{:016x}", hash_dir(&stage)?);
-    std::fs::rename(&stage, dist.join(&app_dir))
-        .or_else(|_| copy_tree(&stage, &dist.join(&app_dir)))?;
+    std::fs::create_dir_all(dist)?;
+    clear_except_builds(dist)?;
+    let dest = dist.join(&app_dir);
+    if !dest.exists() {
+        std::fs::rename(&stage, &dest).or_else(|_| copy_tree(&stage, &dest))?;
+    }
     for link in &links {
         let from = root().join(&link.href);
         let name = from.file_name().context("a file name")?;
@@ -122,8 +144,67 @@ pub fn build(dist: &Path, features: &[&str]) -> Result<()> {
             }
         }
     }
-    std::fs::write(dist.join("index.html"), page(&index, &app_dir))?;
-    precompress(dist)?;
+    for link in links.iter().filter(|l| l.rel.starts_with("copy-")) {
+        let copied = dist.join(Path::new(&link.href).file_name().context("a file name")?);
+        if copied.is_dir() {
+            precompress(&copied)?;
+        } else {
+            compress_file(&copied)?;
+        }
+    }
+    let html = page(&index, &app_dir);
+    let fresh = work.join("index");
+    std::fs::create_dir_all(&fresh)?;
+    std::fs::write(fresh.join("index.html"), &html)?;
+    precompress(&fresh)?;
+    for name in ["index.html.br", "index.html.gz", "index.html"] {
+        std::fs::copy(fresh.join(name), dist.join(format!(".{name}.new")))?;
+        std::fs::rename(dist.join(format!(".{name}.new")), dist.join(name))?;
+    }
+    prune_builds(dist, &app_dir)?;
+    Ok(())
+}
+
+/// How many builds' `app-<hash>/` folders `dist/` keeps (the newest).
+const KEPT_BUILDS: usize = 3;
+
+/// Removes everything in `dist` but the `app-<hash>/` folders and index.html
+/// (replaced last): what an older build or Trunk left goes.
+fn clear_except_builds(dist: &Path) -> Result<()> {
+    for entry in std::fs::read_dir(dist)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let keep = name.starts_with("index.html")
+            || (name.starts_with(APP_DIR_PREFIX) && entry.file_type()?.is_dir());
+        if keep {
+            continue;
+        }
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
+        }
+        .with_context(|| format!("removing {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Keeps `current` and the newest other builds, up to [`KEPT_BUILDS`] in all.
+fn prune_builds(dist: &Path, current: &str) -> Result<()> {
+    let mut older = Vec::new();
+    for entry in std::fs::read_dir(dist)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with(APP_DIR_PREFIX) && name != current {
+            older.push((entry.metadata()?.modified()?, entry.path()));
+        }
+    }
+    older.sort();
+    let drop = older.len().saturating_sub(KEPT_BUILDS - 1);
+    for (_, path) in older.into_iter().take(drop) {
+        std::fs::remove_dir_all(&path).with_context(|| format!("removing {}", path.display()))?;
+    }
     Ok(())
 }
 
@@ -261,22 +342,28 @@ pub fn precompress(dir: &Path) -> Result<()> {
             precompress(&path)?;
             continue;
         }
-        if !path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| COMPRESSIBLE.contains(&e))
-        {
-            continue;
-        }
-        let bytes = std::fs::read(&path)?;
-        let with = |ext: &str| {
-            let mut name = path.clone().into_os_string();
-            name.push(ext);
-            PathBuf::from(name)
-        };
-        std::fs::write(with(".br"), brotli(&bytes)?)?;
-        std::fs::write(with(".gz"), gzip(&bytes)?)?;
+        compress_file(&path)?;
     }
+    Ok(())
+}
+
+/// `<path>.br` and `<path>.gz` beside `path`, if its type is worth compressing.
+fn compress_file(path: &Path) -> Result<()> {
+    if !path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| COMPRESSIBLE.contains(&e))
+    {
+        return Ok(());
+    }
+    let bytes = std::fs::read(path)?;
+    let with = |ext: &str| {
+        let mut name = path.as_os_str().to_owned();
+        name.push(ext);
+        PathBuf::from(name)
+    };
+    std::fs::write(with(".br"), brotli(&bytes)?)?;
+    std::fs::write(with(".gz"), gzip(&bytes)?)?;
     Ok(())
 }
 

@@ -68,6 +68,21 @@ pub fn bench() -> Result<ExitCode> {
                 .env("TMPDIR", tools::browser_tmp()?),
         )
     });
+    // The live path: accepted → painted, and the tab's load, against the
+    // real server with its simulator (the bench build records the latency).
+    report.section("live path", || {
+        let dist = bench_dist.as_ref().map_err(|e| anyhow!("{e:#}"))?;
+        let bin = build::build_server(build::Profile::Server)?;
+        capture(
+            Command::new("node")
+                .arg(root().join("e2e/bench/live.mjs"))
+                .arg(&bin)
+                .arg(dist)
+                .current_dir(root())
+                .env("CHROMIUM_PATH", tools::CHROMIUM)
+                .env("TMPDIR", tools::browser_tmp()?),
+        )
+    });
     // The inventory against the real server (release build) with 10,000 devices.
     report.section("inventory", || {
         let dist = bench_dist.as_ref().map_err(|e| anyhow!("{e:#}"))?;

@@ -37,6 +37,11 @@ pub enum ServerMsg {
     Readings {
         seq: u64,
         server_time: i64,
+        /// When the server accepted (stored and published) the oldest
+        /// readings of this message, UTC epoch ms: the live path's latency runs
+        /// from here to the frame that paints them (PERFORMANCE.md P6).
+        #[serde(default)]
+        accepted: i64,
         /// `[point, ts, value]` triples (see [`crate::wire::reading_triples`]).
         #[serde(with = "crate::wire::reading_triples")]
         #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<f64>>))]

@@ -67,13 +67,14 @@ fn readings_message() {
         ServerMsg::Readings {
             seq: 7,
             server_time: 1_700_000_000_250,
+            accepted: 1_700_000_000_240,
             readings: vec![Reading {
                 point: 3,
                 ts: 1_700_000_000_000,
                 value: 21.5,
             }],
         },
-        r#"{"type":"readings","seq":7,"server_time":1700000000250,"readings":[[3,1700000000000,21.5]]}"#,
+        r#"{"type":"readings","seq":7,"server_time":1700000000250,"accepted":1700000000240,"readings":[[3,1700000000000,21.5]]}"#,
     );
 }
 

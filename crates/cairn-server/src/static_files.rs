@@ -60,8 +60,11 @@ async fn cache_control(req: Request, next: Next) -> Response {
     }
     if res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED {
         let value = if hashed { IMMUTABLE } else { REVALIDATE };
-        res.headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+        let headers = res.headers_mut();
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+        // The body depends on Accept-Encoding: a shared cache must not hand
+        // the brotli file to a client that asked for gzip.
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     }
     res
 }

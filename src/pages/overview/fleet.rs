@@ -49,11 +49,13 @@ pub fn FleetLine() -> impl IntoView {
             })
             .collect_view()
     };
+    // The line's box is there from the start, empty until the counts come:
+    // the site cards below do not move when they do.
     view! {
-        <Transition fallback=|| ()>
-            {move || fleet.get().and_then(Result::ok).map(|f| view! {
-                <p class="cairn-fleet" data-testid="fleet-health" aria-label="Fleet health">{line(f)}</p>
-            })}
-        </Transition>
+        <p class="cairn-fleet" data-testid="fleet-health" aria-label="Fleet health">
+            <Transition fallback=|| ()>
+                {move || fleet.get().and_then(Result::ok).map(line)}
+            </Transition>
+        </p>
     }
 }

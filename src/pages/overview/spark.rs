@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use crate::{
     chart::{Range, widget::TimeChart},
     pages::charts,
+    routes::PartNotLoaded,
     state::{
         live::{LivePoint, LiveStore, use_live},
         theme::{Mode, use_theme},
@@ -23,7 +24,14 @@ pub fn Sparkline(point: LivePoint, label: String) -> impl IntoView {
         point,
         label,
     };
-    view! { <Suspense>{Suspend::new(async move { sparkline(args).await })}</Suspense> }
+    // A part that did not load leaves the box empty: the figures beside it
+    // are live either way, and the point's own page has the chart.
+    let chart = async move {
+        sparkline(args)
+            .await
+            .unwrap_or_else(|PartNotLoaded| ().into_any())
+    };
+    view! { <Suspense>{Suspend::new(chart)}</Suspense> }
 }
 
 /// What a sparkline draws from (the contexts are read before the wait).
@@ -35,14 +43,14 @@ pub struct Spark {
 }
 
 #[cfg(feature = "split")]
-#[leptos::lazy]
-fn sparkline(args: Spark) -> AnyView {
-    draw(args)
+#[leptos::wasm_split::wasm_split(sparkline, fallible, wasm_split_path = ::leptos::wasm_split)]
+fn sparkline(args: Spark) -> Result<AnyView, PartNotLoaded> {
+    Ok(draw(args))
 }
 
 #[cfg(not(feature = "split"))]
-async fn sparkline(args: Spark) -> AnyView {
-    draw(args)
+async fn sparkline(args: Spark) -> Result<AnyView, PartNotLoaded> {
+    Ok(draw(args))
 }
 
 fn draw(args: Spark) -> AnyView {

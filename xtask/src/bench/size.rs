@@ -61,14 +61,13 @@ const ZERO: Sizes = Sizes {
 
 pub fn app_size() -> Result<Output> {
     let dist = build::build_app()?;
-    let app = std::fs::read_dir(&dist)?
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .find(|p| {
-            p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with(APP_DIR_PREFIX))
-        })
-        .context("dist/ has no app-<hash>/ folder")?;
+    // The build index.html names (dist/ keeps the last few).
+    let index = std::fs::read_to_string(dist.join("index.html"))?;
+    let at = index
+        .find(&format!("/{APP_DIR_PREFIX}"))
+        .context("index.html names no app-<hash>/ folder")?;
+    let name: String = index[at + 1..].chars().take_while(|c| *c != '/').collect();
+    let app = dist.join(name);
     let app_name = app.file_name().unwrap_or_default().to_string_lossy();
 
     let mut md = String::from(

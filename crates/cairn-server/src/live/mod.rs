@@ -15,6 +15,8 @@ use tokio::sync::broadcast;
 pub struct LiveBatch {
     pub seq: u64,
     pub readings: Vec<Reading>,
+    /// When it was published (its readings stored), UTC epoch ms.
+    pub accepted: i64,
 }
 
 struct Inner {
@@ -94,6 +96,7 @@ impl LiveBus {
         let batch = Arc::new(LiveBatch {
             seq: inner.seq,
             readings,
+            accepted: crate::time::now_ms(),
         });
         inner.ring_len += batch.readings.len();
         inner.ring.push_back(batch.clone());

@@ -97,9 +97,15 @@ async fn websocket_client_receives_simulated_readings_in_sequence() {
             ServerMsg::Readings {
                 seq,
                 readings: batch,
-                ..
+                server_time,
+                accepted,
             } => {
                 assert!(seq > last_seq, "sequence grows: {seq} after {last_seq}");
+                // Stamped when stored and published, before it was sent.
+                assert!(
+                    accepted > 0 && accepted <= server_time,
+                    "accepted {accepted}, sent {server_time}"
+                );
                 last_seq = seq;
                 for r in &batch {
                     assert!(

@@ -53,6 +53,7 @@ async fn app_files_go_out_precompressed_and_cached_by_name() {
         headers[header::CACHE_CONTROL],
         "public, max-age=31536000, immutable"
     );
+    assert_eq!(headers[header::VARY], "accept-encoding");
 
     let (_, headers, body) = fetch(&server, wasm, Some("gzip")).await;
     assert_eq!(headers[header::CONTENT_ENCODING], "gzip");
@@ -67,6 +68,7 @@ async fn app_files_go_out_precompressed_and_cached_by_name() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body, b"gzip of index");
     assert_eq!(headers[header::CACHE_CONTROL], "no-cache");
+    assert_eq!(headers[header::VARY], "accept-encoding");
 
     // A part of another build is not there: 404, never the page.
     for missing in [

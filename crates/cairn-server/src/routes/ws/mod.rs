@@ -103,6 +103,8 @@ async fn live(mut socket: WebSocket, state: AppState, caller: Caller) {
                 ServerMsg::Readings {
                     seq,
                     server_time: now_ms(),
+                    // Stored while the client was away: from when it asked.
+                    accepted: now_ms(),
                     readings: missed,
                 },
             )
@@ -127,6 +129,7 @@ async fn live(mut socket: WebSocket, state: AppState, caller: Caller) {
                     // Send at once; what queued up meanwhile goes in the same
                     // message: low latency when quiet, batching under load.
                     let mut seq = batch.seq;
+                    let accepted = batch.accepted;
                     let mut readings: Vec<Reading> =
                         batch.readings.iter().filter(|r| filter.allows(r.point)).copied().collect();
                     loop {
@@ -147,7 +150,7 @@ async fn live(mut socket: WebSocket, state: AppState, caller: Caller) {
                         }
                     }
                     if !resync && !readings.is_empty() {
-                        let msg = ServerMsg::Readings { seq, server_time: now_ms(), readings };
+                        let msg = ServerMsg::Readings { seq, server_time: now_ms(), accepted, readings };
                         if send(&mut socket, deflate, &msg).await.is_err() { return; }
                     }
                 }
@@ -337,9 +340,19 @@ async fn send(socket: &mut WebSocket, deflate: bool, msg: &ServerMsg) -> Result<
         ServerMsg::Readings { .. } => flate2::Compression::fast(),
         _ => flate2::Compression::default(),
     };
-    let mut enc = flate2::write::DeflateEncoder::new(Vec::with_capacity(json.len() / 8), level);
-    let bytes = std::io::Write::write_all(&mut enc, json.as_bytes())
-        .and_then(|()| enc.finish())
-        .expect("compressing into memory cannot fail");
+    let deflate = move || {
+        let mut enc = flate2::write::DeflateEncoder::new(Vec::with_capacity(json.len() / 8), level);
+        std::io::Write::write_all(&mut enc, json.as_bytes())
+            .and_then(|()| enc.finish())
+            .expect("compressing into memory cannot fail")
+    };
+    // A whole portfolio's snapshot takes milliseconds: off the async workers.
+    let bytes = if matches!(msg, ServerMsg::Snapshot { .. }) {
+        tokio::task::spawn_blocking(deflate)
+            .await
+            .map_err(axum::Error::new)?
+    } else {
+        deflate()
+    };
     socket.send(Message::Binary(bytes.into())).await
 }

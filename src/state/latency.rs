@@ -1,0 +1,27 @@
+//! The live path's latency, measured in the page (bench builds only, feature
+//! `bench`): for each `readings` message, the time from the server's
+//! acceptance of its oldest reading to the next animation frame, the one that
+//! paints what the message changed, pushed (ms) onto `window.__cairnLatency`
+//! for `e2e/bench/live.mjs`.
+
+use wasm_bindgen::JsValue;
+
+/// Records `now - accepted` (UTC epoch ms) at the next animation frame.
+pub fn after_paint(accepted: i64) {
+    leptos::prelude::request_animation_frame(move || {
+        let ms = js_sys::Date::now() - accepted as f64;
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let key = JsValue::from_str("__cairnLatency");
+        let list = match js_sys::Reflect::get(&window, &key) {
+            Ok(v) if js_sys::Array::is_array(&v) => js_sys::Array::from(&v),
+            _ => {
+                let list = js_sys::Array::new();
+                let _ = js_sys::Reflect::set(&window, &key, &list);
+                list
+            }
+        };
+        list.push(&JsValue::from_f64(ms));
+    });
+}
