@@ -2,9 +2,9 @@
 //!
 //! The first screen (sign-in, the overview) is in the app's main wasm; every
 //! other page is a [`LazyRoute`]. In the release build (`cargo xtask`'s app
-//! build, feature `split`) each page's code is a wasm part of its own, cut
-//! out by `wasm-split-cli` at the page's split function and fetched the first
-//! time the page is opened. Without the feature (tests, `trunk serve`) the
+//! build, feature `split`) each area's pages are a wasm part of their own,
+//! cut out by `wasm-split-cli` at the pages' split functions and fetched the
+//! first time one of them is opened. Without the feature (tests, `trunk serve`) the
 //! same routes render from the one wasm. The map pages also wait for
 //! Leaflet's script, which is not in the first load either.
 //!
@@ -47,12 +47,15 @@ pub fn not_loaded(what: &str) -> AnyView {
 }
 
 /// Declares a lazy route type `$route` that renders the page component `$page`
-/// through the split point `$split` (a function of its own, so it gets a part of
-/// its own in the release build).
+/// through the split function `$split`, in the wasm part `$part`. Pages of one
+/// area share a part (the map and the floors; the point and compare charts
+/// with the overview's sparklines; the admin pages): one fetch brings the
+/// area, and `wasm-split-cli` cuts far fewer shared chunks (each a request of
+/// its own on a weak link) than with a part per page.
 /// `after $wait`: first await `$wait()` (a `Result<(), String>`), and show its
 /// error instead of the page if it fails.
 macro_rules! lazy_page {
-    ($($(#[$doc:meta])* $route:ident => $split:ident => $page:path $(, after $wait:path)?;)+) => {$(
+    ($($(#[$doc:meta])* $route:ident => $split:ident in $part:ident => $page:path $(, after $wait:path)?;)+) => {$(
         $(#[$doc])*
         pub struct $route;
 
@@ -73,7 +76,7 @@ macro_rules! lazy_page {
         }
 
         #[cfg(feature = "split")]
-        #[leptos::wasm_split::wasm_split($split, fallible, wasm_split_path = ::leptos::wasm_split)]
+        #[leptos::wasm_split::wasm_split($part, fallible, wasm_split_path = ::leptos::wasm_split)]
         fn $split() -> Result<AnyView, PartNotLoaded> {
             Ok($page().into_any())
         }
@@ -87,25 +90,25 @@ macro_rules! lazy_page {
 
 lazy_page! {
     /// `/map`: the site map (Leaflet, the map engine).
-    MapRoute => map_page => pages::MapPage, after load_leaflet;
+    MapRoute => map_page in map => pages::MapPage, after load_leaflet;
     /// `/map/floors/:id`: a floor plan.
-    FloorRoute => floor_page => pages::FloorPage, after load_leaflet;
+    FloorRoute => floor_page in map => pages::FloorPage, after load_leaflet;
     /// `/devices` and `/devices/:id`: the inventory.
-    DevicesRoute => devices_page => pages::Devices;
+    DevicesRoute => devices_page in devices => pages::Devices;
     /// `/alerts`: the alarm queue, rules, channels and maintenance.
-    AlertsRoute => alerts_page => pages::Alerts;
+    AlertsRoute => alerts_page in alerts => pages::Alerts;
     /// `/compare`: several points on one chart (plotters).
-    CompareRoute => compare_page => pages::Compare;
+    CompareRoute => compare_page in charts => pages::Compare;
     /// `/points/:id`: one point's chart and table.
-    PointRoute => point_page => pages::PointPage;
+    PointRoute => point_page in charts => pages::PointPage;
     /// `/reports`.
-    ReportsRoute => reports_page => pages::Reports;
+    ReportsRoute => reports_page in reports => pages::Reports;
     /// `/admin/users`.
-    UsersRoute => users_page => admin::Users;
+    UsersRoute => users_page in admin => admin::Users;
     /// `/admin/audit`.
-    AuditRoute => audit_page => admin::Audit;
+    AuditRoute => audit_page in admin => admin::Audit;
     /// `/admin/integrations`: network servers and the devices waiting to be claimed.
-    IntegrationsRoute => integrations_page => admin::Integrations;
+    IntegrationsRoute => integrations_page in admin => admin::Integrations;
     /// `/admin/metrics`: the metric catalogue.
-    MetricsRoute => metrics_page => admin::Metrics;
+    MetricsRoute => metrics_page in admin => admin::Metrics;
 }

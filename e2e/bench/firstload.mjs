@@ -18,12 +18,11 @@
 //   Lighthouse itself is not run: it is not installed here.
 // - the socket's bytes in its first 6 s, as the app asks (compressed frames)
 //   and, in the same run, as a client that reads only text gets them.
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { launch, root, stats } from './serve.mjs';
+import { launch, root, stats, startServer } from './serve.mjs';
 
 const RUNS = 5;
 const bin = resolve(process.argv[2]);
@@ -33,9 +32,8 @@ const env = { ...process.env, RUST_LOG: 'warn' };
 const cli = (...args) => execFileSync(bin, ['--data-dir', data, '--simulator=true', ...args], { env }).toString();
 const admin = cli('demo-users').split('\n').map((l) => l.trim().split(/\s+/)).find((w) => w[0] === 'admin');
 
-const port = await new Promise((ok) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => ok(p)); }); });
-const base = `http://127.0.0.1:${port}`;
-const server = spawn(bin, [`--addr=127.0.0.1:${port}`, '--data-dir', data, '--dist-dir', dist, '--simulator=true', '--map-tiles=none'], { env, stdio: 'inherit' });
+// A day of history (the sparklines draw it), written before the runs start.
+const { server, base } = await startServer(bin, data, dist, ['--simulator=true', '--sim-backfill-days=1']);
 
 /** Installed before the app: when the first live value shows, and the paint entries. */
 const PROBE = () => {
@@ -121,11 +119,6 @@ async function socketBytes(browser, deflate) {
 }
 
 try {
-  for (let i = 0; ; i++) {
-    try { if ((await fetch(`${base}/api/health`)).ok) break; } catch { /* not yet */ }
-    if (i > 600) throw new Error('cairn-server did not start');
-    await new Promise((r) => setTimeout(r, 100));
-  }
   const snapshot = await (await fetch(`${base}/api/health`)).json();
   const browser = await launch();
   const results = { throttled: [], unthrottled: [] };

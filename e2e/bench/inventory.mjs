@@ -11,12 +11,11 @@
 //   every frame's gap to the one before (requestAnimationFrame times).
 //   120 px a frame (a quick fling), so the run reaches the last of the
 //   10,000 rows, fetching every page on the way.
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { launch, root, stats } from './serve.mjs';
+import { launch, root, stats, startServer } from './serve.mjs';
 
 const DEVICES = 10_000;
 const bin = resolve(process.argv[2]);
@@ -43,15 +42,8 @@ const cli = (...args) => execFileSync(bin, ['--data-dir', data, '--simulator=fal
 cli('provision', modelPath);
 const admin = cli('demo-users').split('\n').map((l) => l.trim().split(/\s+/)).find((w) => w[0] === 'admin');
 
-const port = await new Promise((ok) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => ok(p)); }); });
-const base = `http://127.0.0.1:${port}`;
-const server = spawn(bin, [`--addr=127.0.0.1:${port}`, '--data-dir', data, '--dist-dir', dist, '--simulator=false', '--map-tiles=none'], { env: { ...process.env, RUST_LOG: 'warn' }, stdio: 'inherit' });
+const { server, base } = await startServer(bin, data, dist, ['--simulator=false']);
 try {
-  for (let i = 0; ; i++) {
-    try { if ((await fetch(`${base}/api/health`)).ok) break; } catch { /* not yet */ }
-    if (i > 300) throw new Error('cairn-server did not start');
-    await new Promise((r) => setTimeout(r, 100));
-  }
   const browser = await launch();
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
   const page = await context.newPage();

@@ -10,12 +10,11 @@
 // clock. Over the measuring window the script also reads DevTools'
 // TaskDuration (main-thread busy share) and the server's stored-readings count
 // (the rate the tab absorbed).
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { launch, root, stats } from './serve.mjs';
+import { launch, root, stats, startServer } from './serve.mjs';
 
 const WINDOW_MS = 30_000;
 const bin = resolve(process.argv[2]);
@@ -24,16 +23,11 @@ const data = await mkdtemp(join(tmpdir(), 'cairn-live-'));
 const env = { ...process.env, RUST_LOG: 'warn' };
 const admin = execFileSync(bin, ['--data-dir', data, '--simulator=true', 'demo-users'], { env }).toString()
   .split('\n').map((l) => l.trim().split(/\s+/)).find((w) => w[0] === 'admin');
-const port = await new Promise((ok) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => ok(p)); }); });
-const base = `http://127.0.0.1:${port}`;
-const server = spawn(bin, [`--addr=127.0.0.1:${port}`, '--data-dir', data, '--dist-dir', dist, '--simulator=true', '--map-tiles=none'], { env, stdio: 'inherit' });
+// No history backfill: on a first start the simulator writes days of history
+// before its live ticks, and this measures the live ticks.
+const { server, base } = await startServer(bin, data, dist, ['--simulator=true', '--sim-backfill-days=0']);
 
 try {
-  for (let i = 0; ; i++) {
-    try { if ((await fetch(`${base}/api/health`)).ok) break; } catch { /* not yet */ }
-    if (i > 600) throw new Error('cairn-server did not start');
-    await new Promise((r) => setTimeout(r, 100));
-  }
   const browser = await launch();
   const rows = [];
   for (const [name, path, viewport] of [
@@ -57,6 +51,7 @@ try {
     await page.waitForTimeout(WINDOW_MS);
     const [task1, stored1, t1] = [await task(), await stored(), Date.now()];
     const latency = await page.evaluate(() => [...window.__cairnLatency]);
+    if (latency.length === 0) throw new Error(`${name}: no readings message in ${WINDOW_MS / 1000} s`);
     await context.close();
     rows.push({ name, latency, busy: (task1 - task0) / ((t1 - t0) / 1000), rate: (stored1 - stored0) / ((t1 - t0) / 1000) });
   }

@@ -1,7 +1,9 @@
 // What the browser benchmarks share: a static server for dist/ (SPA
 // fallback, cross-origin isolated so pages may measure their memory), extra
 // pages built from npm packages, headless Chromium, and statistics.
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
+import { createServer as createTcpServer } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -58,3 +60,18 @@ export const stats = (xs) => {
   const at = (q) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
   return { n: s.length, median: at(0.5), p95: at(0.95), min: s[0], max: s[s.length - 1] };
 };
+
+/** Starts the real `cairn-server` (`bin`) on a free loopback port with its data in
+ * `data`, serving `dist`, plus `args`; resolves once /api/health answers (a
+ * simulator's first-start history is written before that). Kill `server` when done. */
+export async function startServer(bin, data, dist, args) {
+  const port = await new Promise((ok) => { const s = createTcpServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => ok(p)); }); });
+  const base = `http://127.0.0.1:${port}`;
+  const server = spawn(bin, [`--addr=127.0.0.1:${port}`, '--data-dir', data, '--dist-dir', dist, '--map-tiles=none', ...args], { env: { ...process.env, RUST_LOG: 'warn' }, stdio: 'inherit' });
+  for (let i = 0; ; i++) {
+    try { if ((await fetch(`${base}/api/health`)).ok) break; } catch { /* not yet */ }
+    if (i > 1200) { server.kill('SIGTERM'); throw new Error('cairn-server did not start within 2 minutes'); }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { server, base };
+}

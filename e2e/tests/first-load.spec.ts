@@ -42,10 +42,10 @@ test('on a throttled link the first screen works before any wasm part arrives; t
   await expect(app.heading()).toHaveText('Portfolio overview');
   await app.waitLive();
   await expect(page.getByTestId('site-card').first()).toBeVisible();
-  // The overview asks only for its sparklines' part (drawn when it comes), no page's.
+  // The overview asks only for the charts' part (its sparklines, drawn when it comes).
   const pages = asked.map((p) => /split_([a-z_]+?)(_\d+)?\.wasm$/.exec(p)?.[1]).filter(Boolean);
-  expect(new Set(pages)).toEqual(new Set(['sparkline']));
-  // The app came precompressed (Chromium asks plain HTTP for gzip, HTTPS for brotli too).
+  expect(new Set(pages)).toEqual(new Set(['charts']));
+  // The app came compressed (Chromium takes brotli even over plain HTTP on localhost).
   const main = [...encodings].find(([path]) => path.endsWith('/cairn_bg.wasm'));
   expect(main?.[1]).toMatch(/^(gzip|br)$/);
 
@@ -57,7 +57,7 @@ test('on a throttled link the first screen works before any wasm part arrives; t
   await app.navigate('nav-map');
   await expect(app.heading()).toHaveText('Map', { timeout: 30_000 });
   await expect(page.getByTestId('map').locator('canvas.cairn-map__sensors')).toHaveAttribute('data-marks', /^[1-9]/, { timeout: 30_000 });
-  expect(asked.some((p) => /split_map_page(_\d+)?\.wasm$/.test(p))).toBe(true);
+  expect(asked.some((p) => /split_map\.wasm$/.test(p))).toBe(true);
   expect(app.errors).toEqual([]);
 });
 
@@ -86,7 +86,7 @@ test('every route loads by deep link, its parts fetched on the way', async ({ pa
 
 test('a page whose part does not arrive says so and offers a reload; the rest of the app keeps working', async ({ page }) => {
   // As an open tab after the server was updated: this build's parts are gone.
-  const gone = /\/app-[0-9a-f]+\/(split_map_page|split_sparkline|chunk_)[^/]*\.wasm$/;
+  const gone = /\/app-[0-9a-f]+\/(split_map|split_charts|chunk_)[^/]*\.wasm$/;
   await page.route(gone, (route) => route.fulfill({ status: 404, body: 'gone' }));
   const app = new CairnApp(page);
   await app.open('/');

@@ -4,7 +4,7 @@
 //! paints what the message changed, pushed (ms) onto `window.__cairnLatency`
 //! for `e2e/bench/live.mjs`.
 
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Records `now - accepted` (UTC epoch ms) at the next animation frame.
 pub fn after_paint(accepted: i64) {
@@ -15,7 +15,8 @@ pub fn after_paint(accepted: i64) {
         };
         let key = JsValue::from_str("__cairnLatency");
         let list = match js_sys::Reflect::get(&window, &key) {
-            Ok(v) if js_sys::Array::is_array(&v) => js_sys::Array::from(&v),
+            // The page's own array (`Array::from` would push onto a copy).
+            Ok(v) if js_sys::Array::is_array(&v) => v.unchecked_into::<js_sys::Array>(),
             _ => {
                 let list = js_sys::Array::new();
                 let _ = js_sys::Reflect::set(&window, &key, &list);

@@ -33,69 +33,40 @@ pub fn bench() -> Result<ExitCode> {
     // Sizes are of the app users download; the browser benchmarks need the
     // build with the benchmark pages (feature `bench`), in its own folder.
     report.section("app size", size::app_size);
+    // The build with the benchmark pages, the first time a section needs it.
+    let bench_dist = std::cell::OnceCell::new();
+    let bench_dist = || {
+        bench_dist
+            .get_or_init(|| tools::ensure_browser().and_then(|()| build::build_bench_app()))
+            .as_ref()
+            .map_err(|e| anyhow!("{e:#}"))
+    };
     // Charts and the map in headless Chromium, uPlot and Leaflet.markercluster
     // (npm) beside them in the same run.
-    let bench_dist = tools::ensure_browser().and_then(|()| build::build_bench_app());
     for (section, script) in [
         ("charts", "e2e/bench/chart.mjs"),
         ("map", "e2e/bench/map.mjs"),
     ] {
-        report.section(section, || {
-            let dist = bench_dist.as_ref().map_err(|e| anyhow!("{e:#}"))?;
-            capture(
-                Command::new("node")
-                    .arg(root().join(script))
-                    .arg(dist)
-                    .current_dir(root())
-                    .env("CHROMIUM_PATH", tools::CHROMIUM)
-                    .env("TMPDIR", tools::browser_tmp()?),
-            )
-        });
+        report.section(section, || node(script, &[bench_dist()?]));
     }
+    let server = || build::build_server(build::Profile::Server);
     // The first load against the real server (release build) and its
     // simulated portfolio, throttled and not: the app users download.
     report.section("first load", || {
         tools::ensure_browser()?;
-        let dist = build::build_app()?;
-        let bin = build::build_server(build::Profile::Server)?;
-        capture(
-            Command::new("node")
-                .arg(root().join("e2e/bench/firstload.mjs"))
-                .arg(&bin)
-                .arg(&dist)
-                .current_dir(root())
-                .env("CHROMIUM_PATH", tools::CHROMIUM)
-                .env("TMPDIR", tools::browser_tmp()?),
+        node(
+            "e2e/bench/firstload.mjs",
+            &[&server()?, &build::build_app()?],
         )
     });
     // The live path: accepted → painted, and the tab's load, against the
     // real server with its simulator (the bench build records the latency).
     report.section("live path", || {
-        let dist = bench_dist.as_ref().map_err(|e| anyhow!("{e:#}"))?;
-        let bin = build::build_server(build::Profile::Server)?;
-        capture(
-            Command::new("node")
-                .arg(root().join("e2e/bench/live.mjs"))
-                .arg(&bin)
-                .arg(dist)
-                .current_dir(root())
-                .env("CHROMIUM_PATH", tools::CHROMIUM)
-                .env("TMPDIR", tools::browser_tmp()?),
-        )
+        node("e2e/bench/live.mjs", &[&server()?, bench_dist()?])
     });
     // The inventory against the real server (release build) with 10,000 devices.
     report.section("inventory", || {
-        let dist = bench_dist.as_ref().map_err(|e| anyhow!("{e:#}"))?;
-        let bin = build::build_server(build::Profile::Server)?;
-        capture(
-            Command::new("node")
-                .arg(root().join("e2e/bench/inventory.mjs"))
-                .arg(&bin)
-                .arg(dist)
-                .current_dir(root())
-                .env("CHROMIUM_PATH", tools::CHROMIUM)
-                .env("TMPDIR", tools::browser_tmp()?),
-        )
+        node("e2e/bench/inventory.mjs", &[&server()?, bench_dist()?])
     });
     report.section("server", || {
         capture(cargo().args([
@@ -135,6 +106,13 @@ impl Report {
     /// Runs one section and replaces its region in the document with the
     /// markdown it printed; on any failure the region stays as it was.
     fn section(&mut self, name: &'static str, run: impl FnOnce() -> Result<Output>) {
+        // CAIRN_BENCH_SECTIONS="app size,first load" runs only those.
+        if let Ok(only) = std::env::var("CAIRN_BENCH_SECTIONS")
+            && !only.split(',').any(|s| s.trim() == name)
+        {
+            eprintln!("xtask: bench: {name} skipped (CAIRN_BENCH_SECTIONS)");
+            return;
+        }
         eprintln!("xtask: bench: {name}");
         match run().and_then(|out| self.write(name, &out)) {
             Ok(()) => self.written.push(name),
@@ -181,6 +159,18 @@ impl Report {
         }
         ExitCode::FAILURE
     }
+}
+
+/// `node <script> <args…>` with Debian's Chromium for Playwright, its output captured.
+fn node(script: &str, args: &[&Path]) -> Result<Output> {
+    capture(
+        Command::new("node")
+            .arg(root().join(script))
+            .args(args)
+            .current_dir(root())
+            .env("CHROMIUM_PATH", tools::CHROMIUM)
+            .env("TMPDIR", tools::browser_tmp()?),
+    )
 }
 
 /// Runs `cmd`, echoing its stdout line by line as it comes (stderr goes

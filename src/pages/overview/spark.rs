@@ -1,6 +1,6 @@
 //! The meters' 24-hour sparklines on the site cards. The chart engine and
 //! plotters are not in the first load: in the release build (feature `split`)
-//! the sparkline is a wasm part of its own, fetched once the overview shows,
+//! the sparkline is in the charts' wasm part, fetched once the overview shows,
 //! while each sparkline's box keeps its height so nothing on the page moves.
 
 use leptos::prelude::*;
@@ -43,7 +43,9 @@ pub struct Spark {
 }
 
 #[cfg(feature = "split")]
-#[leptos::wasm_split::wasm_split(sparkline, fallible, wasm_split_path = ::leptos::wasm_split)]
+// In the charts' part: the chart engine is most of both, and a meter's page
+// opened from here is then at hand.
+#[leptos::wasm_split::wasm_split(charts, fallible, wasm_split_path = ::leptos::wasm_split)]
 fn sparkline(args: Spark) -> Result<AnyView, PartNotLoaded> {
     Ok(draw(args))
 }

@@ -132,8 +132,8 @@ pub fn app_size() -> Result<Output> {
     ));
 
     md.push_str(
-        "\n### Parts loaded on demand: each page's own wasm and the chunks it shares with other pages (`__wasm_split.js` lists them), fetched in parallel the first time the page opens\n\n\
-         | page | files | raw | gzip -9 | brotli -11 |\n|---|---:|---:|---:|---:|\n",
+        "\n### Parts loaded on demand: each area's own wasm (`src/routes.rs`: map, charts with the overview's sparklines, devices, alerts, admin, reports) and the chunks it shares with other areas (`__wasm_split.js` lists them), fetched in parallel the first time one of its pages opens\n\n\
+         | part | files | raw | gzip -9 | brotli -11 |\n|---|---:|---:|---:|---:|\n",
     );
     let loader = std::fs::read_to_string(app.join("__wasm_split.js"))?;
     for (page, files) in parts(&loader) {
@@ -193,7 +193,12 @@ fn parts(loader: &str) -> Vec<(String, Vec<String>)> {
             continue;
         };
         let name = &rest[..name_end];
-        let page = name.rsplit_once('_').map_or(name, |(p, _)| p).to_owned();
+        // Leptos' `#[lazy]` names end in `_<hash>`; ours are the area's name.
+        let page = match name.rsplit_once('_') {
+            Some((area, hash)) if hash.bytes().all(|b| b.is_ascii_digit()) => area,
+            _ => name,
+        }
+        .to_owned();
         let end = rest.find("\nexport const").unwrap_or(rest.len());
         let body = &rest[..end];
         let mut files: Vec<String> = wasm_in(body).into_iter().collect();
