@@ -48,12 +48,7 @@ pub fn tool(name: &str) -> Command {
 pub fn ensure_build_tools() -> Result<()> {
     ensure_wasm_target()?;
     ensure_wasm_split()?;
-    ensure_cargo_tool(
-        "wasm-bindgen",
-        "wasm-bindgen-cli",
-        &wasm_bindgen_version()?,
-        false,
-    )?;
+    ensure_cargo_tool("wasm-bindgen", "wasm-bindgen-cli", &wasm_bindgen_version()?)?;
     ensure_npm_packages()?;
     ensure_leaflet()?;
     Ok(())
@@ -90,8 +85,10 @@ fn ensure_wasm_split() -> Result<()> {
         .arg(format!("={WASM_SPLIT_VERSION}")))
 }
 
-/// `cargo install` unless `bin --version` already names `version`.
-fn ensure_cargo_tool(bin: &str, krate: &str, version: &str, locked: bool) -> Result<()> {
+/// `cargo install` unless `bin --version` already names `version`. Not
+/// `--locked`: wasm-bindgen-cli's lock file names a crate version no longer on
+/// crates.io.
+fn ensure_cargo_tool(bin: &str, krate: &str, version: &str) -> Result<()> {
     let current = output(tool(bin).arg("--version")).unwrap_or_default();
     if current.split_whitespace().any(|w| w == version) {
         return Ok(());
@@ -99,10 +96,6 @@ fn ensure_cargo_tool(bin: &str, krate: &str, version: &str, locked: bool) -> Res
     eprintln!("xtask: installing {krate} {version} (one time, a few minutes)");
     let mut cmd = cargo();
     cmd.args(["install", krate, "--version", &format!("={version}")]);
-    // wasm-bindgen-cli's lock file names a crate version no longer on crates.io.
-    if locked {
-        cmd.arg("--locked");
-    }
     run(&mut cmd)
 }
 
