@@ -21,8 +21,10 @@ async fn a_day_of_backfill_is_complete_gap_free_and_visible_as_latest_values() {
     )
     .await
     .unwrap();
-    let before = chrono::Utc::now().timestamp_millis();
-    Simulator::prepare(&portfolio, &s.ingest, 42, 1)
+    // A given hour, not the clock's: the simulated day (occupancy, dropouts)
+    // depends on the time of day, and the test must not.
+    let before = 1_796_054_400_000; // 2026-11-30 16:00 UTC
+    Simulator::prepare_until(&portfolio, &s.ingest, 42, 1, before)
         .await
         .unwrap();
     let points = s.catalog().points().len() as u64;
