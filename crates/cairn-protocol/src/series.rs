@@ -7,11 +7,14 @@ use serde::{Deserialize, Serialize};
 pub enum Resolution {
     /// Every stored reading.
     Raw,
-    /// Hourly rollups, with raw readings where an hour straddles a pixel
-    /// column's edge: the same M4 output as raw, from far fewer rows.
+    /// Hourly rollups, with the finer levels (then raw readings) where an
+    /// hour straddles a pixel column's edge: the same M4 output as raw, from
+    /// far fewer rows.
     Hour,
     /// Daily (UTC) rollups, with raw readings where a day straddles an edge.
     Day,
+    /// Ten-minute rollups, with raw readings where one straddles an edge.
+    TenMinutes,
 }
 
 /// One point's history over `[from, to)`, decimated for `px` pixel columns.

@@ -99,7 +99,7 @@ async fn ingest_rate() {
     let points = s.catalog().points().len() as i64;
     let steps = 10_000 / points + 1; // ≈ 10,000 readings per batch (one transaction)
     let now = chrono::Utc::now().timestamp_millis();
-    let mut rates = Vec::new();
+    let (mut rates, mut store_rates) = (Vec::new(), Vec::new());
     for run in 0..20 {
         let batch = packs(
             &s,
@@ -110,19 +110,42 @@ async fn ingest_rate() {
         let started = Instant::now();
         s.ingest.ingest_history(&batch, now).await.unwrap();
         rates.push(n as f64 / started.elapsed().as_secs_f64());
+        // The same batch's shape, validated beforehand: the store alone.
+        let readings: Vec<_> = packs(
+            &s,
+            now - 200 * 24 * 60 * MINUTE + run * steps * MINUTE,
+            steps,
+        )
+        .iter()
+        .flat_map(|(d, p)| s.ingest.validate(d, p, now).unwrap())
+        .collect();
+        let started = Instant::now();
+        s.store.insert_readings(Arc::new(readings)).await.unwrap();
+        store_rates.push(n as f64 / started.elapsed().as_secs_f64());
     }
+    store_rates.sort_by(f64::total_cmp);
     rates.sort_by(f64::total_cmp);
     println!(
         "\n### Durable ingest (SQLite WAL, synchronous=FULL, validated SenML, {} readings per transaction ({steps} per point, {points} points), hourly and daily rollups merged in the same transaction)\n",
         steps * points
     );
-    println!("| runs | median readings/s | p5 readings/s (slow runs) |\n|---:|---:|---:|");
     println!(
-        "| {} | {:.0} | {:.0} |",
-        rates.len(),
-        percentile(&rates, 0.5),
-        percentile(&rates, 0.05)
+        "| path | runs | median readings/s | p5 readings/s (slow runs) |\n|---|---:|---:|---:|"
     );
+    for (path, rates) in [
+        ("SenML validated and stored (`ingest_history`)", &rates),
+        (
+            "stored only (`insert_readings`, validated beforehand)",
+            &store_rates,
+        ),
+    ] {
+        println!(
+            "| {path} | {} | {:.0} | {:.0} |",
+            rates.len(),
+            percentile(rates, 0.5),
+            percentile(rates, 0.05)
+        );
+    }
 }
 
 /// Live ingest (`ingest_senml`, one device pack per call, as devices post)
@@ -302,8 +325,11 @@ async fn range_latency() {
         times.sort_by(f64::total_cmp);
         let read_from = match shape.2 {
             cairn_protocol::Resolution::Raw => "raw",
-            cairn_protocol::Resolution::Hour => "hourly rollups + raw at column edges",
-            cairn_protocol::Resolution::Day => "daily rollups + raw at column edges",
+            cairn_protocol::Resolution::Day => "daily rollups, finer ones and raw at column edges",
+            cairn_protocol::Resolution::Hour => {
+                "hourly rollups, ten-minute ones and raw at column edges"
+            }
+            cairn_protocol::Resolution::TenMinutes => "ten-minute rollups, raw at column edges",
         };
         println!(
             "| {name} | {} | {} | {read_from} | {:.2} | {:.2} |",
@@ -581,14 +607,28 @@ fn readings_len(s: &AppState) -> usize {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    // `CAIRN_BENCH=inventory cargo bench -p cairn-server --bench server`: that one only.
-    if std::env::var("CAIRN_BENCH").as_deref() == Ok("inventory") {
-        return inventory_list().await;
+    // `CAIRN_BENCH=ingest,series cargo bench -p cairn-server --bench server`: those only.
+    let only = std::env::var("CAIRN_BENCH").ok();
+    let run = |name: &str| {
+        only.as_deref()
+            .is_none_or(|o| o.split(',').any(|n| n == name))
+    };
+    if run("ingest") {
+        ingest_rate().await;
     }
-    ingest_rate().await;
-    ingest_with_rules().await;
-    backtest_30_days().await;
-    range_latency().await;
-    fanout().await;
-    inventory_list().await;
+    if run("rules") {
+        ingest_with_rules().await;
+    }
+    if run("backtest") {
+        backtest_30_days().await;
+    }
+    if run("series") {
+        range_latency().await;
+    }
+    if run("fanout") {
+        fanout().await;
+    }
+    if run("inventory") {
+        inventory_list().await;
+    }
 }

@@ -171,6 +171,7 @@ impl Server {
             stopped.clone(),
         ));
         tokio::spawn(retention::run(state.clone(), stopped.clone()));
+        tokio::spawn(retention::close_hours(state.clone(), stopped.clone()));
         tokio::spawn(alerts::notify::run(state.clone(), stopped.clone()));
         tokio::spawn(alerts::engine::run_timer(
             state.alerts.clone(),
@@ -212,10 +213,16 @@ impl Server {
         for task in [self.simulator, self.mqtt].into_iter().flatten() {
             let _ = task.await;
         }
-        match self.serve.await {
+        let served = match self.serve.await {
             Ok(result) => result.map_err(StartError::Serve),
             Err(join) => Err(StartError::Serve(std::io::Error::other(join))),
+        };
+        // Nothing more comes in: the open hours go into the rollups, so the
+        // next start has none to rebuild.
+        if let Err(err) = self.state.store.close_hours(i64::MAX).await {
+            tracing::warn!("rollups: closing open hours: {err}");
         }
+        served
     }
 }
 

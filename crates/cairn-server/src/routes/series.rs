@@ -1,9 +1,9 @@
 //! `GET /api/series`: history of one or more points over any span, M4-decimated
-//! to the chart's pixel width, gaps explicit; read from hourly or daily
-//! rollups where that gives the same output (see `series::plan`).
+//! to the chart's pixel width, gaps explicit; read from daily, hourly or
+//! ten-minute rollups where that gives the same output (see `series::plan`).
 
 use axum::{Json, extract::State};
-use cairn_protocol::{ErrorBody, Series, SeriesBatch};
+use cairn_protocol::{ErrorBody, Reading, Series, SeriesBatch};
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -12,6 +12,7 @@ use crate::{
     error::{ApiQuery, AppError},
     series::{m4::m4, plan},
     state::AppState,
+    store::{Result as StoreResult, rollup::Rollup},
 };
 
 /// Limits of one request.
@@ -90,12 +91,11 @@ pub(crate) async fn series(
     let level = plan::choose(q.from, q.to, q.px, raw_from);
     for (id, interval_s) in points {
         let (input, stored) = match level {
-            // Wide columns: rollups inside columns, raw only at their edges.
+            // Wide columns: rollups inside columns, finer ones and raw
+            // readings only at their edges.
             Some(level) => {
-                let rollups = (state.store.rollups(id, level, q.from, q.to).await)?;
-                let starts = plan::straddling(&rollups, q.from, q.to, q.px, raw_from);
-                let raw = (state.store.in_buckets(id, starts, level).await)?;
-                plan::assemble(&rollups, &raw, q.from, q.to, q.px, raw_from)
+                let src = PointSource(&state.store, id);
+                plan::read(&src, level, (q.from, q.to, q.px), raw_from).await?
             }
             None => {
                 let raw: Vec<(i64, f64)> = (state.store.range(id, q.from, q.to).await)?
@@ -123,4 +123,30 @@ pub(crate) async fn series(
         });
     }
     Ok(Json(SeriesBatch { series: batch }))
+}
+
+/// One point's rows in the store, for [`plan::read`].
+struct PointSource<'a>(&'a crate::store::Store, u32);
+
+impl plan::Source for PointSource<'_> {
+    async fn rollups(&self, level: i64, from: i64, to: i64) -> StoreResult<Vec<Rollup>> {
+        self.0.rollups(self.1, level, from, to).await
+    }
+
+    async fn rollups_in(
+        &self,
+        level: i64,
+        starts: Vec<i64>,
+        parent: i64,
+    ) -> StoreResult<Vec<Rollup>> {
+        self.0.rollups_in(self.1, level, starts, parent).await
+    }
+
+    async fn in_buckets(&self, starts: Vec<i64>, size: i64) -> StoreResult<Vec<Reading>> {
+        self.0.in_buckets(self.1, starts, size).await
+    }
+
+    fn open_hours(&self) -> Vec<i64> {
+        self.0.open_hours(self.1)
+    }
 }

@@ -4,13 +4,14 @@
 //! PostgreSQL: rows of `schema_version`) and applies only the rest.
 
 /// The migrations, oldest first; version `n` is `MIGRATIONS[n - 1]`.
-pub(super) const MIGRATIONS: [&str; 6] = [
+pub(super) const MIGRATIONS: [&str; 7] = [
     include_str!("migrations/001_catalog.sql"),
     include_str!("migrations/002_device_tokens.sql"),
     include_str!("migrations/003_accounts.sql"),
     include_str!("migrations/004_alerts.sql"),
     include_str!("migrations/005_inventory.sql"),
     include_str!("migrations/006_integrations.sql"),
+    include_str!("migrations/007_open_hours.sql"),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -21,6 +21,7 @@ pub mod metrics;
 mod migrate;
 mod model;
 pub mod notify;
+pub mod open_hours;
 mod postgres;
 pub mod rollup;
 pub(crate) mod rows;
@@ -110,10 +111,19 @@ pub trait Engine: Accounts {
     /// stored metric, kind or JSON column does not decode.
     async fn load_catalog(&self) -> Result<Catalog>;
 
-    /// Stores a batch atomically, with the rollups of what is new; a reading
-    /// already stored (same point and `ts`) is kept as it was. Returns how
-    /// many were new. Durable on return.
+    /// Stores a batch atomically; a reading already stored (same point and
+    /// `ts`) is kept as it was. What is new joins its point's open hour; the
+    /// hours it closes are merged into the rollups in the same transaction
+    /// (`open_hours.rs`). Returns how many were new. Durable on return.
     async fn insert_readings(&self, readings: Arc<Vec<Reading>>) -> Result<usize>;
+
+    /// Merges into the rollups every open hour that ended by `before` (ms;
+    /// `i64::MAX`: all). Returns how many hours it closed.
+    async fn close_hours(&self, before: i64) -> Result<usize>;
+
+    /// Starts of `point`'s open hours (ms), oldest first: their readings are
+    /// not in the rollups yet, so range queries read them raw.
+    fn open_hours(&self, point: u32) -> Vec<i64>;
 
     /// The newest reading of every point that has one, in no given order.
     async fn latest_readings(&self) -> Result<Vec<Reading>>;
@@ -121,6 +131,18 @@ pub trait Engine: Accounts {
     /// Rollups of `point` at `level` (bucket size in ms, one of
     /// [`rollup::LEVELS`]) whose buckets overlap `[from, to)`, oldest first.
     async fn rollups(&self, point: u32, level: i64, from: i64, to: i64) -> Result<Vec<Rollup>>;
+
+    /// Rollups of `point` at `level` inside `[start, start + parent)` for
+    /// each of `starts` (sorted, not overlapping; `parent` a coarser level),
+    /// oldest first: the finer buckets of the coarser ones that straddle a
+    /// pixel column's edge, in one statement.
+    async fn rollups_in(
+        &self,
+        point: u32,
+        level: i64,
+        starts: Vec<i64>,
+        parent: i64,
+    ) -> Result<Vec<Rollup>>;
 
     /// Raw readings of `point` inside `[start, start + size)` for each of
     /// `starts` (sorted, not overlapping), oldest first: one statement, not
@@ -133,9 +155,11 @@ pub trait Engine: Accounts {
     /// How many readings were ever stored (a counter; pruning leaves it).
     async fn readings_stored(&self) -> Result<u64>;
 
-    /// Deletes raw readings with `ts < raw_before` and hourly rollups with
+    /// Deletes raw readings with `ts < raw_before` and the ten-minute
+    /// rollups that ended by then, and hourly rollups with
     /// `bucket < hourly_before` (`None`: keep all; daily rollups always
-    /// stay). Returns how many rows went.
+    /// stay). The open hours that begin before `raw_before` are closed
+    /// first. Returns how many rows went.
     async fn prune(&self, raw_before: Option<i64>, hourly_before: Option<i64>) -> Result<u64>;
 
     /// Partitions of the readings as `(name, from, to)` (ms, `[from, to)`),

@@ -1,16 +1,28 @@
 //! Rollups: per point and time bucket, count/sum/min/max/first/last with the
-//! times of min, max, first and last. Kept in the same transaction as the raw
-//! readings they summarise, so they never disagree. The range query reads
-//! them where a pixel column spans many buckets (see `series::plan`).
+//! times of min, max, first and last. An hour's are gathered in memory while
+//! it is open and merged into the stored ones when it closes
+//! (`open_hours.rs`), so a reading costs one row, not one per level. The range query reads
+//! them where a pixel column spans many buckets, and refines a bucket that
+//! straddles a column's edge by the next finer level (see `series::plan`).
 
 use std::collections::HashMap;
 
 use cairn_protocol::Reading;
 
+pub const TEN_MINUTES_MS: i64 = 600_000;
 pub const HOUR_MS: i64 = 3_600_000;
 pub const DAY_MS: i64 = 24 * HOUR_MS;
-/// Bucket sizes kept, coarsest first. Days are UTC days.
-pub const LEVELS: [i64; 2] = [DAY_MS, HOUR_MS];
+/// Bucket sizes kept, coarsest first; each divides the one before it, so a
+/// bucket is the union of its finer ones. Days are UTC days. Ten-minute
+/// rollups are kept as long as raw readings, hourly ones longer, daily ones
+/// forever (`retention.rs`).
+pub const LEVELS: [i64; 3] = [DAY_MS, HOUR_MS, TEN_MINUTES_MS];
+
+/// The next finer level after `level`, if any.
+pub fn finer(level: i64) -> Option<i64> {
+    let i = LEVELS.iter().position(|&l| l == level)?;
+    LEVELS.get(i + 1).copied()
+}
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Rollup {
@@ -28,7 +40,8 @@ pub struct Rollup {
 }
 
 impl Rollup {
-    fn of(point: u32, level: i64, r: &Reading) -> Rollup {
+    /// The summary of one reading in its bucket at `level`.
+    pub(crate) fn of(point: u32, level: i64, r: &Reading) -> Rollup {
         let at = (r.ts, r.value);
         Rollup {
             point,

@@ -98,6 +98,23 @@ pub const READINGS_STORED: &str = "SELECT value FROM counters WHERE name = 'read
 /// `(ts, value)` of one point in `[from, to)`, oldest first.
 pub const RANGE: &str =
     "SELECT ts, value FROM readings WHERE point_id = $1 AND ts >= $2 AND ts < $3 ORDER BY ts";
+/// Folds one summary into the stored rollups: the 13 columns of `insert_rollups!`.
+pub const MERGE_ROLLUP: &str = concat!(
+    insert_rollups!(),
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+    merge_rollups!()
+);
+/// Buckets of one level and point inside `[from, to)`: `level, point, from, to`.
+pub const DELETE_ROLLUPS_IN: &str =
+    "DELETE FROM rollups WHERE level = $1 AND point_id = $2 AND bucket >= $3 AND bucket < $4";
+/// Marks an hour of a point open (`open_hours.rs`): `point, hour`.
+pub const MARK_OPEN_HOUR: &str =
+    "INSERT INTO open_hours (point_id, bucket) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+/// Unmarks a closed hour: `point, hour`.
+pub const UNMARK_OPEN_HOUR: &str = "DELETE FROM open_hours WHERE point_id = $1 AND bucket = $2";
+/// The hours a crash left open, as `(point, hour)`.
+pub const OPEN_HOURS: &str = "SELECT point_id, bucket FROM open_hours ORDER BY point_id, bucket";
+pub const CLEAR_OPEN_HOURS: &str = "DELETE FROM open_hours";
 /// Buckets of one level and point overlapping `[from, to)`: `level, point, from, to`.
 pub const ROLLUPS: &str = "SELECT bucket, n, total, min_ts, v_min, max_ts, v_max, first_ts,
     v_first, last_ts, v_last FROM rollups
@@ -190,6 +207,12 @@ pub const ALL: &[&str] = &[
     READINGS_STORED,
     RANGE,
     ROLLUPS,
+    MERGE_ROLLUP,
+    DELETE_ROLLUPS_IN,
+    MARK_OPEN_HOUR,
+    UNMARK_OPEN_HOUR,
+    OPEN_HOURS,
+    CLEAR_OPEN_HOURS,
     SET_DEVICE_TOKEN,
     DEVICE_TOKEN_HASH,
     APPEND_AUDIT,

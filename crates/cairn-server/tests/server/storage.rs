@@ -13,7 +13,7 @@ use cairn_server::{
     store::{
         Store,
         accounts::{AuditQuery, AuditRecord, NewSession, UserUpdate},
-        rollup::{DAY_MS, HOUR_MS},
+        rollup::{DAY_MS, HOUR_MS, TEN_MINUTES_MS},
     },
 };
 
@@ -31,7 +31,9 @@ fn sorted(mut m: Model) -> Model {
     m
 }
 
-async fn suite(store: Store) {
+/// The suite, on the store `open` opens (again, after a simulated crash).
+async fn suite(open: impl AsyncFn() -> Store) {
+    let store = open().await;
     let p = sim::portfolio(11);
     // Provisioning is idempotent: twice gives the same catalogue.
     let model = Arc::new(p.model.clone());
@@ -89,17 +91,40 @@ async fn suite(store: Store) {
     want.sort_by_key(|x| x.point);
     assert_eq!(latest, want);
 
-    // Rollups follow inserts in the same transaction and merge across batches;
-    // a resent reading changes nothing.
+    // A point's newest hour is open: its readings go into the rollups when
+    // a later hour comes (in that batch's transaction) or when it is closed;
+    // across batches they merge; a resent reading changes nothing.
     let base = 100 * HOUR_MS;
     let batch = vec![r(a, base + 10, 5.0), r(a, base + 20, 1.0)];
     store.insert_readings(Arc::new(batch)).await.unwrap();
+    assert_eq!(
+        store.open_hours(a),
+        vec![base],
+        "hour 0 closed, this one open"
+    );
+    assert!(
+        (store.rollups(a, HOUR_MS, base, base + HOUR_MS).await)
+            .unwrap()
+            .is_empty()
+    );
     let batch = vec![
         r(a, base + 30, 9.0),
         r(a, base + 20, 100.0),
         r(a, base + HOUR_MS + 1, 2.0),
     ];
     assert_eq!(store.insert_readings(Arc::new(batch)).await.unwrap(), 2);
+    assert_eq!(store.open_hours(a), vec![base + HOUR_MS]);
+    let hours = store
+        .rollups(a, HOUR_MS, base, base + 2 * HOUR_MS)
+        .await
+        .unwrap();
+    assert_eq!(hours.len(), 1, "the newest hour is still open");
+    // b's hour 0 ended by then, a's newest has not.
+    assert_eq!(store.close_hours(base + HOUR_MS).await.unwrap(), 1);
+    assert_eq!(store.open_hours(a), vec![base + HOUR_MS]);
+    assert!(store.open_hours(b).is_empty());
+    assert_eq!(store.close_hours(i64::MAX).await.unwrap(), 1);
+    assert!(store.open_hours(a).is_empty() && store.open_hours(b).is_empty());
     let hours = store
         .rollups(a, HOUR_MS, base, base + 2 * HOUR_MS)
         .await
@@ -121,19 +146,66 @@ async fn suite(store: Store) {
         .await
         .unwrap();
     assert_eq!(days.iter().map(|d| d.count).sum::<i64>(), 3 + 4);
+    // The finer buckets of the given coarser ones, one statement.
+    let tens = store
+        .rollups_in(a, TEN_MINUTES_MS, vec![0, base], HOUR_MS)
+        .await
+        .unwrap();
+    assert_eq!(
+        tens.iter().map(|t| (t.bucket, t.count)).collect::<Vec<_>>(),
+        vec![(0, 3), (base, 3)]
+    );
+    assert!(
+        (store
+            .rollups_in(a, TEN_MINUTES_MS, vec![HOUR_MS], HOUR_MS)
+            .await)
+            .unwrap()
+            .is_empty()
+    );
     let edge = store.in_buckets(a, vec![0, base], HOUR_MS).await.unwrap();
     assert_eq!(
         edge.iter().map(|x| x.ts).collect::<Vec<_>>(),
         vec![1_000, 2_000, 3_000, base + 10, base + 20, base + 30]
     );
 
-    // Retention: raw readings and hourly rollups before their cutoffs go,
-    // daily rollups stay.
+    // A crash leaves hours open: reopening rebuilds their rollups from the
+    // raw readings, including an hour that was partly merged before.
+    let late = base + 3 * HOUR_MS;
+    let batch = vec![r(a, late + 5, 4.0), r(a, late + 600_001, 6.0)];
+    store.insert_readings(Arc::new(batch)).await.unwrap();
+    store.close_hours(i64::MAX).await.unwrap();
+    store
+        .insert_readings(Arc::new(vec![r(a, late + 7, 1.0)]))
+        .await
+        .unwrap();
+    assert_eq!(store.open_hours(a), vec![late]);
+    drop(store);
+    let store = open().await;
+    assert!(store.open_hours(a).is_empty());
+    let rebuilt = (store.rollups(a, HOUR_MS, late, late + HOUR_MS).await).unwrap();
+    assert_eq!(
+        rebuilt
+            .iter()
+            .map(|h| (h.count, h.sum, h.min, h.last))
+            .collect::<Vec<_>>(),
+        vec![(3, 11.0, (late + 7, 1.0), (late + 600_001, 6.0))]
+    );
+    let tens = (store.rollups(a, TEN_MINUTES_MS, late, late + HOUR_MS).await).unwrap();
+    assert_eq!(tens.iter().map(|t| t.count).collect::<Vec<_>>(), vec![2, 1]);
+    let days = store.rollups(a, DAY_MS, 0, late + HOUR_MS).await.unwrap();
+    assert_eq!(days.iter().map(|d| d.count).sum::<i64>(), 3 + 4 + 3);
+
+    // Retention: raw readings with the ten-minute rollups that ended before
+    // the cutoff, and hourly rollups before theirs, go; daily rollups stay.
     let gone = store
         .prune(Some(base + HOUR_MS), Some(HOUR_MS))
         .await
         .unwrap();
-    assert_eq!(gone, 7 + 2, "7 raw readings and 2 hourly rollups");
+    assert_eq!(
+        gone,
+        7 + 3 + 2,
+        "7 raw readings, 3 ten-minute and 2 hourly rollups"
+    );
     assert!(store.range(a, 0, base + HOUR_MS).await.unwrap().is_empty());
     assert_eq!(
         store
@@ -141,7 +213,7 @@ async fn suite(store: Store) {
             .await
             .unwrap()
             .len(),
-        1
+        4
     );
     assert_eq!(
         store
@@ -155,7 +227,7 @@ async fn suite(store: Store) {
         .rollups(a, DAY_MS, 0, base + 2 * HOUR_MS)
         .await
         .unwrap();
-    assert_eq!(days.iter().map(|d| d.count).sum::<i64>(), 3 + 4);
+    assert_eq!(days.iter().map(|d| d.count).sum::<i64>(), 3 + 4 + 3);
 
     // Device tokens: unknown devices get none; a new token replaces the old.
     assert!(
@@ -401,23 +473,15 @@ async fn accounts(store: &Store) {
 #[tokio::test]
 async fn sqlite_passes_the_storage_suite() {
     let dir = tempfile::tempdir().unwrap();
-    suite(
-        Store::open_sqlite(&dir.path().join("suite.sqlite3"))
-            .await
-            .unwrap(),
-    )
-    .await;
+    let path = dir.path().join("suite.sqlite3");
+    suite(async || Store::open_sqlite(&path).await.unwrap()).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_passes_the_storage_suite_and_serves_the_app() {
     let pg = support::Postgres::start();
-    suite(
-        Store::connect_postgres(&pg.database("suite").await)
-            .await
-            .unwrap(),
-    )
-    .await;
+    let url = pg.database("suite").await;
+    suite(async || Store::connect_postgres(&url).await.unwrap()).await;
 
     // Readings live in monthly partitions, made on demand; retention drops
     // whole months and deletes the rest.
@@ -440,7 +504,9 @@ async fn postgres_passes_the_storage_suite_and_serves_the_app() {
         months.iter().map(|p| (p.1, p.2)).collect::<Vec<_>>(),
         vec![(1_790_812_800_000, NOV_1), (NOV_1, 1_796_083_200_000)]
     );
-    assert_eq!(store.prune(Some(NOV_1 + 6), None).await.unwrap(), 2);
+    // Two readings and October's ten-minute rollup; November's first one
+    // still has a reading after the cutoff.
+    assert_eq!(store.prune(Some(NOV_1 + 6), None).await.unwrap(), 3);
     assert_eq!(
         store.partitions().await.unwrap().len(),
         1,
@@ -620,7 +686,7 @@ async fn sqlite_schema_is_todays() {
         assert!(devices.contains(column), "{column} in {devices}");
     }
     assert!(objects.len() > v3_objects.len());
-    assert_eq!(fresh["user_version"], 6);
+    assert_eq!(fresh["user_version"], 7);
     assert_eq!(fresh["counters"], v3["counters"]);
 }
 
@@ -652,7 +718,7 @@ async fn postgres_schema_is_todays() {
     }
     assert_eq!(
         fresh["versions"],
-        serde_json::json!([["1"], ["2"], ["3"], ["4"], ["5"], ["6"]])
+        serde_json::json!([["1"], ["2"], ["3"], ["4"], ["5"], ["6"], ["7"]])
     );
 }
 
@@ -692,7 +758,8 @@ async fn sqlite_database_of_version_3_upgrades_to_the_fresh_schema() {
         sqlite_schema(&fresh_path),
         "upgraded = fresh"
     );
-    suite(store).await;
+    drop(store);
+    suite(async || Store::open_sqlite(&path).await.unwrap()).await;
 }
 
 /// A PostgreSQL database as the code before `migrations/` left it (its
@@ -725,5 +792,6 @@ async fn postgres_database_of_version_3_upgrades_to_the_fresh_schema() {
         postgres_schema(&fresh).await,
         "upgraded = fresh"
     );
-    suite(store).await;
+    drop(store);
+    suite(async || Store::connect_postgres(&url).await.unwrap()).await;
 }

@@ -25,6 +25,11 @@ pub struct PgStore {
     pool: Pool,
     /// Month starts (ms) whose partition is known to exist.
     partitions: Mutex<HashSet<i64>>,
+    /// Rollups of the open hours (`open_hours.rs`).
+    open: super::open_hours::OpenHours,
+    /// Serialises the writes of readings, so each batch's plan for the
+    /// open hours sees what the last commit left.
+    writing: tokio::sync::Mutex<()>,
 }
 
 pub(super) fn pg(e: impl std::fmt::Display) -> StoreError {
@@ -77,8 +82,20 @@ impl PgStore {
         let store = PgStore {
             pool,
             partitions: Mutex::new(HashSet::new()),
+            open: Default::default(),
+            writing: Default::default(),
         };
         store.migrate().await?;
+        let work: super::exec::Work = Box::new(|tx| {
+            super::open_hours::recover(tx).map(|n| Box::new(n) as Box<dyn std::any::Any + Send>)
+        });
+        let rebuilt = *super::Engine::run_work(&store, work)
+            .await?
+            .downcast::<usize>()
+            .expect("recover returns a count");
+        if rebuilt > 0 {
+            tracing::info!("rollups of {rebuilt} hours left open rebuilt from raw readings");
+        }
         Ok(store)
     }
 

@@ -14,8 +14,8 @@ use crate::{
         access::{Get, Value},
         accounts::AuditRecord,
         exec::{Exec, Row, Work},
-        model,
-        rollup::{self, Rollup},
+        model, open_hours,
+        rollup::{HOUR_MS, Rollup},
         rows, sql,
     },
 };
@@ -32,15 +32,64 @@ const MERGE_ROLLUPS: &str = concat!(
         $13::DOUBLE PRECISION[])",
     merge_rollups!()
 );
+const MARK_OPEN_HOURS: &str = "INSERT INTO open_hours (point_id, bucket)
+    SELECT * FROM UNNEST($1::INTEGER[], $2::BIGINT[]) ON CONFLICT DO NOTHING";
+const UNMARK_OPEN_HOURS: &str = "DELETE FROM open_hours o
+    USING UNNEST($1::INTEGER[], $2::BIGINT[]) AS c(point_id, bucket)
+    WHERE o.point_id = c.point_id AND o.bucket = c.bucket";
 const IN_BUCKETS: &str = "SELECT r.ts, r.value FROM UNNEST($1::BIGINT[]) AS w(lo)
     JOIN readings r ON r.point_id = $2 AND r.ts >= w.lo AND r.ts < w.lo + $3
     ORDER BY r.ts";
+const ROLLUPS_IN: &str = "SELECT r.bucket, r.n, r.total, r.min_ts, r.v_min, r.max_ts, r.v_max,
+    r.first_ts, r.v_first, r.last_ts, r.v_last FROM UNNEST($1::BIGINT[]) AS w(lo)
+    JOIN rollups r ON r.level = $2 AND r.point_id = $3 AND r.bucket >= w.lo AND r.bucket < w.lo + $4
+    ORDER BY r.bucket";
 const LATEST: &str = "SELECT p.id, r.ts, r.value FROM points p CROSS JOIN LATERAL
     (SELECT ts, value FROM readings WHERE point_id = p.id ORDER BY ts DESC LIMIT 1) r";
 
 /// A point id as PostgreSQL's `INTEGER`.
 fn int(point: u32) -> i32 {
     point as i32
+}
+
+/// The rollups of the hours a plan closes (one statement), and its marks.
+async fn write_plan(
+    tx: &deadpool_postgres::Transaction<'_>,
+    plan: &open_hours::Plan,
+) -> Result<()> {
+    let sums = &plan.merge;
+    if !sums.is_empty() {
+        let ints = |f: fn(&Rollup) -> i64| sums.iter().map(f).collect::<Vec<i64>>();
+        let floats = |f: fn(&Rollup) -> f64| sums.iter().map(f).collect::<Vec<f64>>();
+        let point_ids: Vec<i32> = sums.iter().map(|r| int(r.point)).collect();
+        let columns = [
+            &ints(|r| r.level) as &(dyn tokio_postgres::types::ToSql + Sync),
+            &point_ids,
+            &ints(|r| r.bucket),
+            &ints(|r| r.count),
+            &floats(|r| r.sum),
+            &ints(|r| r.min.0),
+            &floats(|r| r.min.1),
+            &ints(|r| r.max.0),
+            &floats(|r| r.max.1),
+            &ints(|r| r.first.0),
+            &floats(|r| r.first.1),
+            &ints(|r| r.last.0),
+            &floats(|r| r.last.1),
+        ];
+        exec(tx, MERGE_ROLLUPS, &columns).await?;
+    }
+    for (sql, marks) in [
+        (MARK_OPEN_HOURS, &plan.mark),
+        (UNMARK_OPEN_HOURS, &plan.unmark),
+    ] {
+        if !marks.is_empty() {
+            let points: Vec<i32> = marks.iter().map(|m| int(m.0)).collect();
+            let hours: Vec<i64> = marks.iter().map(|m| m.1).collect();
+            exec(tx, sql, &[&points, &hours]).await?;
+        }
+    }
+    Ok(())
 }
 
 #[async_trait]
@@ -75,6 +124,7 @@ impl Engine for PgStore {
         let ts: Vec<i64> = readings.iter().map(|r| r.ts).collect();
         let values: Vec<f64> = readings.iter().map(|r| r.value).collect();
         self.ensure_partitions(&readings).await?;
+        let _writing = self.writing.lock().await;
         let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(pg)?;
         let new = all(
@@ -84,29 +134,31 @@ impl Engine for PgStore {
             rows::reading,
         )
         .await?;
-        let sums = rollup::summarise(&new);
-        let ints = |f: fn(&Rollup) -> i64| sums.iter().map(f).collect::<Vec<i64>>();
-        let floats = |f: fn(&Rollup) -> f64| sums.iter().map(f).collect::<Vec<f64>>();
-        let point_ids: Vec<i32> = sums.iter().map(|r| int(r.point)).collect();
-        let columns = [
-            &ints(|r| r.level) as &(dyn tokio_postgres::types::ToSql + Sync),
-            &point_ids,
-            &ints(|r| r.bucket),
-            &ints(|r| r.count),
-            &floats(|r| r.sum),
-            &ints(|r| r.min.0),
-            &floats(|r| r.min.1),
-            &ints(|r| r.max.0),
-            &floats(|r| r.max.1),
-            &ints(|r| r.first.0),
-            &floats(|r| r.first.1),
-            &ints(|r| r.last.0),
-            &floats(|r| r.last.1),
-        ];
-        exec(&tx, MERGE_ROLLUPS, &columns).await?;
+        let plan = self.open.batch(&new);
+        write_plan(&tx, &plan).await?;
         exec(&tx, sql::COUNT_NEW_READINGS, &[&(new.len() as i64)]).await?;
         tx.commit().await.map_err(pg)?;
+        self.open.commit(plan);
         Ok(new.len())
+    }
+
+    async fn close_hours(&self, before: i64) -> Result<usize> {
+        let _writing = self.writing.lock().await;
+        let plan = self.open.close_before(before);
+        if plan.is_empty() {
+            return Ok(0);
+        }
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(pg)?;
+        write_plan(&tx, &plan).await?;
+        tx.commit().await.map_err(pg)?;
+        let closed = plan.closed();
+        self.open.commit(plan);
+        Ok(closed)
+    }
+
+    fn open_hours(&self, point: u32) -> Vec<i64> {
+        self.open.of(point)
     }
 
     async fn latest_readings(&self) -> Result<Vec<Reading>> {
@@ -117,6 +169,18 @@ impl Engine for PgStore {
         let args = [&level as _, &int(point) as _, &from as _, &to as _];
         let decode = |r: &dyn crate::store::access::Get| rows::rollup(point, level, r);
         all(&self.client().await?, sql::ROLLUPS, &args, decode).await
+    }
+
+    async fn rollups_in(
+        &self,
+        point: u32,
+        level: i64,
+        starts: Vec<i64>,
+        parent: i64,
+    ) -> Result<Vec<Rollup>> {
+        let args = [&starts as _, &level as _, &int(point) as _, &parent as _];
+        let decode = |r: &dyn crate::store::access::Get| rows::rollup(point, level, r);
+        all(&self.client().await?, ROLLUPS_IN, &args, decode).await
     }
 
     async fn in_buckets(&self, point: u32, starts: Vec<i64>, size: i64) -> Result<Vec<Reading>> {
@@ -136,6 +200,10 @@ impl Engine for PgStore {
     }
 
     async fn prune(&self, raw_before: Option<i64>, hourly_before: Option<i64>) -> Result<u64> {
+        if let Some(t) = raw_before {
+            // Open hours the cutoff reaches go into the rollups first.
+            self.close_hours(t.saturating_add(HOUR_MS)).await?;
+        }
         self.prune_before(raw_before, hourly_before).await
     }
 

@@ -8,7 +8,7 @@ const PRUNE_RAW: &str = "DELETE FROM readings WHERE ts < $1";
 const PRUNE_ROLLUPS: &str = "DELETE FROM rollups WHERE level = $1 AND bucket < $2";
 
 impl PgStore {
-    /// Deletes readings with `ts < raw_before` and hourly rollups with
+    /// Deletes readings and ten-minute rollups with `ts < raw_before`, hourly rollups with
     /// `bucket < hourly_before`; returns how many rows went.
     pub(super) async fn prune_before(
         &self,
@@ -32,6 +32,9 @@ impl PgStore {
                 gone += n as u64;
             }
             gone += exec(&tx, PRUNE_RAW, &[&t]).await?;
+            // Only buckets that ended by the cutoff.
+            let ended = t - rollup::TEN_MINUTES_MS + 1;
+            gone += exec(&tx, PRUNE_ROLLUPS, &[&rollup::TEN_MINUTES_MS, &ended]).await?;
         }
         if let Some(t) = hourly_before {
             gone += exec(&tx, PRUNE_ROLLUPS, &[&rollup::HOUR_MS, &t]).await?;

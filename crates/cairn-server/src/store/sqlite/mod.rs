@@ -21,6 +21,7 @@ use super::{
     exec::{Exec, Row, Work},
     migrate::{self, Dialect},
     model,
+    open_hours::{self, OpenHours},
     rollup::{self, Rollup},
     rows::{self, to_json},
     sql,
@@ -29,17 +30,18 @@ use crate::catalog::{Catalog, Model};
 
 const INSERT_READING: &str =
     "INSERT INTO readings (point_id, ts, value) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
-const MERGE_ROLLUP: &str = concat!(
-    insert_rollups!(),
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-    merge_rollups!()
-);
 /// One statement: SQLite walks the JSON array and seeks the key per bucket
 /// (CROSS JOIN keeps that loop order; the planner would otherwise scan the
-/// readings and the array for each of them).
+/// readings and the array for each of them). No `ORDER BY`: with the starts
+/// sorted the rows come oldest first, and SQLite would sort them again in
+/// a temporary b-tree (`sorted` checks).
 const IN_BUCKETS: &str = "SELECT r.ts, r.value FROM json_each($1) AS w
-    CROSS JOIN readings AS r ON r.point_id = $2 AND r.ts >= w.value AND r.ts < w.value + $3
-    ORDER BY r.ts";
+    CROSS JOIN readings AS r ON r.point_id = $2 AND r.ts >= w.value AND r.ts < w.value + $3";
+/// The same walk as `IN_BUCKETS`, over the finer rollups.
+const ROLLUPS_IN: &str = "SELECT r.bucket, r.n, r.total, r.min_ts, r.v_min, r.max_ts, r.v_max,
+    r.first_ts, r.v_first, r.last_ts, r.v_last FROM json_each($1) AS w
+    CROSS JOIN rollups AS r ON r.level = $2 AND r.point_id = $3
+     AND r.bucket >= w.value AND r.bucket < w.value + $4";
 const LATEST: &str = "SELECT p.id, r.ts, r.value FROM points p
     JOIN readings r ON r.point_id = p.id
      AND r.ts = (SELECT MAX(ts) FROM readings WHERE point_id = p.id)";
@@ -53,8 +55,8 @@ const PRUNE_ROLLUPS: &str =
 #[cfg(test)]
 pub(super) const STATEMENTS: &[&str] = &[
     INSERT_READING,
-    MERGE_ROLLUP,
     IN_BUCKETS,
+    ROLLUPS_IN,
     LATEST,
     POINT_IDS,
     PRUNE_RAW,
@@ -63,6 +65,7 @@ pub(super) const STATEMENTS: &[&str] = &[
 
 pub struct SqliteStore {
     conn: Arc<Mutex<Connection>>,
+    open: Arc<OpenHours>,
 }
 
 /// Opens the file and brings its schema up to date.
@@ -73,7 +76,7 @@ fn open(path: &Path) -> Result<Connection> {
             source,
         })?;
     }
-    let conn = Connection::open(path)?;
+    let mut conn = Connection::open(path)?;
     // WAL + FULL: a committed transaction is on disk, readers never block the writer.
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
@@ -102,6 +105,12 @@ fn open(path: &Path) -> Result<Connection> {
         conn.execute_batch(&format!("PRAGMA user_version = {version}; COMMIT;"))?;
     }
     conn.pragma_update(None, "foreign_keys", true)?;
+    let tx = conn.transaction()?;
+    let rebuilt = open_hours::recover(&mut SqliteExec(&tx))?;
+    tx.commit()?;
+    if rebuilt > 0 {
+        tracing::info!("rollups of {rebuilt} hours left open rebuilt from raw readings");
+    }
     Ok(conn)
 }
 
@@ -119,6 +128,15 @@ fn all<T>(
         out.push(decode(r)?);
     }
     Ok(out)
+}
+
+/// `rows` in key order: as they came when the caller's starts were sorted
+/// (checked in one pass), else sorted.
+fn sorted<T, K: Ord>(mut rows: Vec<T>, key: impl Fn(&T) -> K) -> Vec<T> {
+    if !rows.is_sorted_by_key(&key) {
+        rows.sort_by_key(key);
+    }
+    rows
 }
 
 /// A count (`COUNT(*)` or a counter).
@@ -141,6 +159,7 @@ impl SqliteStore {
             .map_err(|e| StoreError::Task(e.to_string()))??;
         Ok(SqliteStore {
             conn: Arc::new(Mutex::new(conn)),
+            open: Arc::default(),
         })
     }
 
@@ -173,8 +192,13 @@ impl SqliteStore {
     }
 }
 
-/// Stores a batch with the rollups of what is new; returns how many were new.
-fn insert_readings(tx: &Transaction<'_>, readings: &[Reading]) -> Result<usize> {
+/// Stores a batch; returns what was new, and the plan for the open hours
+/// (written here, applied once the transaction committed).
+fn insert_readings(
+    tx: &Transaction<'_>,
+    readings: &[Reading],
+    open: &OpenHours,
+) -> Result<(usize, open_hours::Plan)> {
     let mut new = Vec::with_capacity(readings.len());
     let mut stmt = tx.prepare_cached(INSERT_READING)?;
     for r in readings {
@@ -182,16 +206,28 @@ fn insert_readings(tx: &Transaction<'_>, readings: &[Reading]) -> Result<usize> 
             new.push(*r);
         }
     }
-    let mut up = tx.prepare_cached(MERGE_ROLLUP)?;
-    for r in rollup::summarise(&new) {
-        up.execute(params![
-            r.level, r.point, r.bucket, r.count, r.sum, r.min.0, r.min.1, r.max.0, r.max.1,
-            r.first.0, r.first.1, r.last.0, r.last.1
-        ])?;
-    }
+    let plan = open.batch(&new);
+    write_plan(tx, &plan)?;
     tx.prepare_cached(sql::COUNT_NEW_READINGS)?
         .execute([new.len() as i64])?;
-    Ok(new.len())
+    Ok((new.len(), plan))
+}
+
+/// The rollups of the hours a plan closes, and its marks.
+fn write_plan(tx: &Transaction<'_>, plan: &open_hours::Plan) -> Result<()> {
+    let mut up = tx.prepare_cached(sql::MERGE_ROLLUP)?;
+    for r in &plan.merge {
+        up.execute(params_from_iter(open_hours::merge_params(r)))?;
+    }
+    let mut mark = tx.prepare_cached(sql::MARK_OPEN_HOUR)?;
+    for (point, hour) in &plan.mark {
+        mark.execute(params![point, hour])?;
+    }
+    let mut unmark = tx.prepare_cached(sql::UNMARK_OPEN_HOUR)?;
+    for (point, hour) in &plan.unmark {
+        unmark.execute(params![point, hour])?;
+    }
+    Ok(())
 }
 
 fn prune(tx: &Transaction<'_>, raw: Option<i64>, hourly: Option<i64>) -> Result<u64> {
@@ -199,6 +235,10 @@ fn prune(tx: &Transaction<'_>, raw: Option<i64>, hourly: Option<i64>) -> Result<
     for id in all(tx, POINT_IDS, [], |r| r.i64(0))? {
         if let Some(t) = raw {
             gone += tx.prepare_cached(PRUNE_RAW)?.execute(params![id, t])? as u64;
+            let mut stmt = tx.prepare_cached(PRUNE_ROLLUPS)?;
+            // Only buckets that ended by the cutoff.
+            let ended = t - rollup::TEN_MINUTES_MS + 1;
+            gone += stmt.execute(params![rollup::TEN_MINUTES_MS, id, ended])? as u64;
         }
         if let Some(t) = hourly {
             let mut stmt = tx.prepare_cached(PRUNE_ROLLUPS)?;
@@ -239,7 +279,36 @@ impl Engine for SqliteStore {
     }
 
     async fn insert_readings(&self, readings: Arc<Vec<Reading>>) -> Result<usize> {
-        self.write(move |tx| insert_readings(tx, &readings)).await
+        let open = self.open.clone();
+        self.run(move |conn| {
+            let tx = conn.transaction()?;
+            let (new, plan) = insert_readings(&tx, &readings, &open)?;
+            tx.commit()?;
+            open.commit(plan);
+            Ok(new)
+        })
+        .await
+    }
+
+    async fn close_hours(&self, before: i64) -> Result<usize> {
+        let open = self.open.clone();
+        self.run(move |conn| {
+            let plan = open.close_before(before);
+            if plan.is_empty() {
+                return Ok(0);
+            }
+            let tx = conn.transaction()?;
+            write_plan(&tx, &plan)?;
+            tx.commit()?;
+            let closed = plan.closed();
+            open.commit(plan);
+            Ok(closed)
+        })
+        .await
+    }
+
+    fn open_hours(&self, point: u32) -> Vec<i64> {
+        self.open.of(point)
     }
 
     async fn latest_readings(&self) -> Result<Vec<Reading>> {
@@ -252,10 +321,22 @@ impl Engine for SqliteStore {
             .await
     }
 
+    async fn rollups_in(
+        &self,
+        point: u32,
+        level: i64,
+        starts: Vec<i64>,
+        parent: i64,
+    ) -> Result<Vec<Rollup>> {
+        let args = (to_json(&starts), level, point, parent);
+        let got = self.run(move |c| all(c, ROLLUPS_IN, args, |r| rows::rollup(point, level, r)));
+        Ok(sorted(got.await?, |r| r.bucket))
+    }
+
     async fn in_buckets(&self, point: u32, starts: Vec<i64>, size: i64) -> Result<Vec<Reading>> {
         let args = (to_json(&starts), point, size);
-        self.run(move |c| all(c, IN_BUCKETS, args, |r| rows::reading_of(point, r)))
-            .await
+        let got = self.run(move |c| all(c, IN_BUCKETS, args, |r| rows::reading_of(point, r)));
+        Ok(sorted(got.await?, |r| r.ts))
     }
 
     async fn range(&self, point: u32, from: i64, to: i64) -> Result<Vec<Reading>> {
@@ -269,6 +350,10 @@ impl Engine for SqliteStore {
     }
 
     async fn prune(&self, raw_before: Option<i64>, hourly_before: Option<i64>) -> Result<u64> {
+        if let Some(t) = raw_before {
+            // Open hours the cutoff reaches go into the rollups first.
+            self.close_hours(t.saturating_add(rollup::HOUR_MS)).await?;
+        }
         self.write(move |tx| prune(tx, raw_before, hourly_before))
             .await
     }
