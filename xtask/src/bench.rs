@@ -69,6 +69,8 @@ pub fn bench() -> Result<ExitCode> {
         node("e2e/bench/inventory.mjs", &[&server()?, bench_dist()?])
     });
     report.section("server", || {
+        // The PostgreSQL sections start their own server, as the tests do.
+        tools::ensure_apt(&[(tools::POSTGRES_DIR, "postgresql")])?;
         capture(cargo().args([
             "bench",
             "--quiet",

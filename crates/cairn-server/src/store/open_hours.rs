@@ -126,6 +126,7 @@ impl OpenHours {
             }
             plan.next.push((point, next));
         }
+        plan.fold();
         plan
     }
 
@@ -140,6 +141,7 @@ impl OpenHours {
                 plan.next.push((point, next));
             }
         }
+        plan.fold();
         plan
     }
 
@@ -178,6 +180,24 @@ impl Plan {
                 self.unmark.push((point, h));
             }
         }
+    }
+
+    /// One summary per bucket (hours of one day closing together share its
+    /// day): one upsert may not touch a row twice (PostgreSQL refuses).
+    fn fold(&mut self) {
+        self.merge.sort_by_key(|r| (r.level, r.point, r.bucket));
+        let mut folded: Vec<Rollup> = Vec::with_capacity(self.merge.len());
+        for r in self.merge.drain(..) {
+            match folded.last_mut() {
+                Some(last)
+                    if (last.level, last.point, last.bucket) == (r.level, r.point, r.bucket) =>
+                {
+                    last.merge(&r)
+                }
+                _ => folded.push(r),
+            }
+        }
+        self.merge = folded;
     }
 
     /// Whether it changes nothing.

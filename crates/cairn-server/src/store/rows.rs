@@ -119,3 +119,12 @@ pub(super) fn count(r: &dyn Get) -> Result<u64> {
 pub(super) fn single<T>(mut rows: Vec<T>) -> Option<T> {
     rows.pop()
 }
+
+/// `rows` in key order: as they came when the caller's starts were sorted
+/// (checked in one pass), else sorted.
+pub(super) fn sorted<T, K: Ord>(mut rows: Vec<T>, key: impl Fn(&T) -> K) -> Vec<T> {
+    if !rows.is_sorted_by_key(&key) {
+        rows.sort_by_key(key);
+    }
+    rows
+}

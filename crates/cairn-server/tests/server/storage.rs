@@ -195,6 +195,19 @@ async fn suite(open: impl AsyncFn() -> Store) {
     let days = store.rollups(a, DAY_MS, 0, late + HOUR_MS).await.unwrap();
     assert_eq!(days.iter().map(|d| d.count).sum::<i64>(), 3 + 4 + 3);
 
+    // One batch that closes two hours of one day: their shares of the day
+    // are one upsert (PostgreSQL refuses to touch a row twice in one).
+    let d = base + 5 * HOUR_MS;
+    let batch = vec![
+        r(a, d + 1, 1.0),
+        r(a, d + HOUR_MS + 1, 2.0),
+        r(a, d + 2 * HOUR_MS + 1, 3.0),
+    ];
+    assert_eq!(store.insert_readings(Arc::new(batch)).await.unwrap(), 3);
+    store.close_hours(i64::MAX).await.unwrap();
+    let days = store.rollups(a, DAY_MS, 0, late + HOUR_MS).await.unwrap();
+    assert_eq!(days.iter().map(|d| d.count).sum::<i64>(), 3 + 4 + 3 + 3);
+
     // Retention: raw readings with the ten-minute rollups that ended before
     // the cutoff, and hourly rollups before theirs, go; daily rollups stay.
     let gone = store
@@ -213,7 +226,7 @@ async fn suite(open: impl AsyncFn() -> Store) {
             .await
             .unwrap()
             .len(),
-        4
+        4 + 3
     );
     assert_eq!(
         store
@@ -227,7 +240,7 @@ async fn suite(open: impl AsyncFn() -> Store) {
         .rollups(a, DAY_MS, 0, base + 2 * HOUR_MS)
         .await
         .unwrap();
-    assert_eq!(days.iter().map(|d| d.count).sum::<i64>(), 3 + 4 + 3);
+    assert_eq!(days.iter().map(|d| d.count).sum::<i64>(), 3 + 4 + 3 + 3);
 
     // Device tokens: unknown devices get none; a new token replaces the old.
     assert!(

@@ -37,13 +37,19 @@ const MARK_OPEN_HOURS: &str = "INSERT INTO open_hours (point_id, bucket)
 const UNMARK_OPEN_HOURS: &str = "DELETE FROM open_hours o
     USING UNNEST($1::INTEGER[], $2::BIGINT[]) AS c(point_id, bucket)
     WHERE o.point_id = c.point_id AND o.bucket = c.bucket";
-const IN_BUCKETS: &str = "SELECT r.ts, r.value FROM UNNEST($1::BIGINT[]) AS w(lo)
-    JOIN readings r ON r.point_id = $2 AND r.ts >= w.lo AND r.ts < w.lo + $3
-    ORDER BY r.ts";
-const ROLLUPS_IN: &str = "SELECT r.bucket, r.n, r.total, r.min_ts, r.v_min, r.max_ts, r.v_max,
-    r.first_ts, r.v_first, r.last_ts, r.v_last FROM UNNEST($1::BIGINT[]) AS w(lo)
-    JOIN rollups r ON r.level = $2 AND r.point_id = $3 AND r.bucket >= w.lo AND r.bucket < w.lo + $4
-    ORDER BY r.bucket";
+/// The same walk as `ROLLUPS_IN`, over the readings' partitions.
+const IN_BUCKETS: &str = "SELECT r.* FROM UNNEST($1::BIGINT[]) AS w(lo) CROSS JOIN LATERAL
+    (SELECT ts, value FROM readings WHERE point_id = $2 AND ts >= w.lo AND ts < w.lo + $3
+     OFFSET 0) r";
+/// An index range scan per start, whatever the statistics say: `OFFSET 0`
+/// keeps the planner from flattening the LATERAL subquery into a join it
+/// may plan as a scan of the point's every bucket per start (measured: 2.7 s
+/// instead of 15 ms for 1,919 starts). No `ORDER BY`: with the starts
+/// sorted, rows come oldest first (`rows::sorted` checks).
+const ROLLUPS_IN: &str = "SELECT r.* FROM UNNEST($1::BIGINT[]) AS w(lo) CROSS JOIN LATERAL
+    (SELECT bucket, n, total, min_ts, v_min, max_ts, v_max, first_ts, v_first, last_ts, v_last
+     FROM rollups WHERE level = $2 AND point_id = $3 AND bucket >= w.lo AND bucket < w.lo + $4
+     OFFSET 0) r";
 const LATEST: &str = "SELECT p.id, r.ts, r.value FROM points p CROSS JOIN LATERAL
     (SELECT ts, value FROM readings WHERE point_id = p.id ORDER BY ts DESC LIMIT 1) r";
 
@@ -180,13 +186,15 @@ impl Engine for PgStore {
     ) -> Result<Vec<Rollup>> {
         let args = [&starts as _, &level as _, &int(point) as _, &parent as _];
         let decode = |r: &dyn crate::store::access::Get| rows::rollup(point, level, r);
-        all(&self.client().await?, ROLLUPS_IN, &args, decode).await
+        let got = all(&self.client().await?, ROLLUPS_IN, &args, decode).await?;
+        Ok(rows::sorted(got, |r| r.bucket))
     }
 
     async fn in_buckets(&self, point: u32, starts: Vec<i64>, size: i64) -> Result<Vec<Reading>> {
         let args = [&starts as _, &int(point) as _, &size as _];
         let decode = |r: &dyn crate::store::access::Get| rows::reading_of(point, r);
-        all(&self.client().await?, IN_BUCKETS, &args, decode).await
+        let got = all(&self.client().await?, IN_BUCKETS, &args, decode).await?;
+        Ok(rows::sorted(got, |r| r.ts))
     }
 
     async fn range(&self, point: u32, from: i64, to: i64) -> Result<Vec<Reading>> {

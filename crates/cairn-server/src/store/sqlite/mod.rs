@@ -34,7 +34,7 @@ const INSERT_READING: &str =
 /// (CROSS JOIN keeps that loop order; the planner would otherwise scan the
 /// readings and the array for each of them). No `ORDER BY`: with the starts
 /// sorted the rows come oldest first, and SQLite would sort them again in
-/// a temporary b-tree (`sorted` checks).
+/// a temporary b-tree (`rows::sorted` checks).
 const IN_BUCKETS: &str = "SELECT r.ts, r.value FROM json_each($1) AS w
     CROSS JOIN readings AS r ON r.point_id = $2 AND r.ts >= w.value AND r.ts < w.value + $3";
 /// The same walk as `IN_BUCKETS`, over the finer rollups.
@@ -128,15 +128,6 @@ fn all<T>(
         out.push(decode(r)?);
     }
     Ok(out)
-}
-
-/// `rows` in key order: as they came when the caller's starts were sorted
-/// (checked in one pass), else sorted.
-fn sorted<T, K: Ord>(mut rows: Vec<T>, key: impl Fn(&T) -> K) -> Vec<T> {
-    if !rows.is_sorted_by_key(&key) {
-        rows.sort_by_key(key);
-    }
-    rows
 }
 
 /// A count (`COUNT(*)` or a counter).
@@ -330,13 +321,13 @@ impl Engine for SqliteStore {
     ) -> Result<Vec<Rollup>> {
         let args = (to_json(&starts), level, point, parent);
         let got = self.run(move |c| all(c, ROLLUPS_IN, args, |r| rows::rollup(point, level, r)));
-        Ok(sorted(got.await?, |r| r.bucket))
+        Ok(rows::sorted(got.await?, |r| r.bucket))
     }
 
     async fn in_buckets(&self, point: u32, starts: Vec<i64>, size: i64) -> Result<Vec<Reading>> {
         let args = (to_json(&starts), point, size);
         let got = self.run(move |c| all(c, IN_BUCKETS, args, |r| rows::reading_of(point, r)));
-        Ok(sorted(got.await?, |r| r.ts))
+        Ok(rows::sorted(got.await?, |r| r.ts))
     }
 
     async fn range(&self, point: u32, from: i64, to: i64) -> Result<Vec<Reading>> {
