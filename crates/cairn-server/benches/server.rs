@@ -111,9 +111,12 @@ fn packs(state: &AppState, t0: i64, steps: i64) -> Vec<(String, Vec<SenmlRecord>
     out
 }
 
-async fn ingest_rate(url: Option<&str>) {
-    let dir = tempfile::tempdir().unwrap();
-    let s = open_on(dir.path(), url).await;
+/// Each path on its own fresh database (`urls`: PostgreSQL's two, or
+/// `None` for two SQLite files), so neither writes into the other's.
+async fn ingest_rate(urls: Option<[String; 2]>) {
+    let url = |i: usize| urls.as_ref().map(|u| u[i].as_str());
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let s = open_on(dirs[0].path(), url(0)).await;
     let points = s.catalog().points().len() as i64;
     let steps = 10_000 / points + 1; // ≈ 10,000 readings per batch (one transaction)
     let now = chrono::Utc::now().timestamp_millis();
@@ -123,7 +126,7 @@ async fn ingest_rate(url: Option<&str>) {
     let batches = 3 * 60 / steps;
     let mut rates = Vec::new();
     let (mut n_all, mut t_all) = (0, 0.0);
-    let start = now - 300 * 24 * 60 * MINUTE;
+    let start = now - 200 * 24 * 60 * MINUTE;
     for run in 0..batches {
         let batch = packs(&s, start + run * steps * MINUTE, steps);
         let n: usize = batch.iter().map(|(_, p)| p.len()).sum();
@@ -134,10 +137,11 @@ async fn ingest_rate(url: Option<&str>) {
         (n_all, t_all) = (n_all + n, t_all + t);
     }
     let total = n_all as f64 / t_all;
-    // The same batches, validated beforehand: the store alone.
+    // The same batches, validated beforehand, on a fresh database: the
+    // store alone.
+    let s = open_on(dirs[1].path(), url(1)).await;
     let mut store_rates = Vec::new();
     let (mut n_all, mut t_all) = (0, 0.0);
-    let start = now - 200 * 24 * 60 * MINUTE;
     for run in 0..batches {
         let readings: Vec<_> = packs(&s, start + run * steps * MINUTE, steps)
             .iter()
@@ -153,7 +157,7 @@ async fn ingest_rate(url: Option<&str>) {
     let store_total = n_all as f64 / t_all;
     store_rates.sort_by(f64::total_cmp);
     rates.sort_by(f64::total_cmp);
-    let engine = match url {
+    let engine = match urls {
         None => "SQLite WAL, synchronous=FULL",
         Some(_) => "PostgreSQL, fsync and synchronous_commit on",
     };
@@ -677,7 +681,8 @@ async fn main() {
     }
     let pg = local::Postgres::start();
     if run("ingest-pg") {
-        ingest_rate(Some(&pg.database("ingest").await)).await;
+        let urls = [pg.database("ingest").await, pg.database("store").await];
+        ingest_rate(Some(urls)).await;
     }
     if run("series-pg") {
         range_latency(Some(&pg.database("series").await)).await;

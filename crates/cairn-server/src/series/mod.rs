@@ -1,2 +1,3 @@
 pub mod m4;
 pub mod plan;
+mod prefetch;

@@ -42,7 +42,7 @@ pub fn resolution(level: Option<i64>) -> Resolution {
 }
 
 /// Pixel column of a time, as M4 counts them.
-fn column(t: i64, from: i64, to: i64, px: u32) -> i64 {
+pub(super) fn column(t: i64, from: i64, to: i64, px: u32) -> i64 {
     ((i128::from(t - from) * i128::from(px)) / i128::from((to - from).max(1))) as i64
 }
 
@@ -82,7 +82,22 @@ pub(crate) trait Source {
 /// readings (data stored before that level existed) is read raw instead.
 /// Open hours (`store::open_hours`) are read raw; a bucket overlapping one
 /// is never whole.
+///
+/// The rows are read at once where the query's geometry tells which they
+/// will be (`prefetch.rs`), then walked level by level.
 pub(crate) async fn read(
+    src: &impl Source,
+    level: i64,
+    (from, to, px): (i64, i64, u32),
+    raw_from: i64,
+) -> crate::store::Result<(Vec<(i64, f64)>, u64)> {
+    let level = level.max(HOUR_MS);
+    let pre = super::prefetch::Prefetched::fetch(src, level, (from, to, px), raw_from).await?;
+    walk(&pre, level, (from, to, px), raw_from).await
+}
+
+/// [`read`]'s walk from `level` down.
+async fn walk(
     src: &impl Source,
     level: i64,
     (from, to, px): (i64, i64, u32),
@@ -90,7 +105,7 @@ pub(crate) async fn read(
 ) -> crate::store::Result<(Vec<(i64, f64)>, u64)> {
     let mut whole_buckets = Vec::new();
     let mut raw = Vec::new();
-    let mut level = level.max(HOUR_MS);
+    let mut level = level;
     let open: Vec<i64> = (src.open_hours().into_iter())
         .filter(|&h| h + HOUR_MS > from && h < to)
         .collect();

@@ -1,6 +1,10 @@
 //! SQLite engine (embedded default): WAL, `synchronous=FULL`, so a batch is
 //! on disk when `insert_readings` returns. rusqlite is synchronous: every
-//! call runs on tokio's blocking pool, one connection behind a mutex.
+//! call runs on tokio's blocking pool, writes and most reads on one
+//! connection behind a mutex; the history reads (rollups, raw ranges) on
+//! [`READERS`] read-only connections of their own, so a range query's reads
+//! run in parallel and never wait behind a write (WAL readers see the last
+//! commit).
 
 mod accounts;
 
@@ -63,9 +67,24 @@ pub(super) const STATEMENTS: &[&str] = &[
     PRUNE_ROLLUPS,
 ];
 
+/// Read-only connections for history reads.
+pub const READERS: usize = 3;
+
 pub struct SqliteStore {
     conn: Arc<Mutex<Connection>>,
+    readers: Arc<[Mutex<Connection>]>,
+    next_reader: std::sync::atomic::AtomicUsize,
     open: Arc<OpenHours>,
+}
+
+/// A read-only connection to the same file.
+fn open_reader(path: &Path) -> Result<Connection> {
+    use rusqlite::OpenFlags;
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.pragma_update(None, "cache_size", -32_768)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(conn)
 }
 
 /// Opens the file and brings its schema up to date.
@@ -145,11 +164,19 @@ impl SqliteStore {
     /// Opens (or creates) the database file and brings its schema up to date.
     pub async fn open(path: &Path) -> Result<SqliteStore> {
         let path = path.to_path_buf();
-        let conn = tokio::task::spawn_blocking(move || open(&path))
-            .await
-            .map_err(|e| StoreError::Task(e.to_string()))??;
+        let (conn, readers) = tokio::task::spawn_blocking(move || {
+            let conn = open(&path)?;
+            let readers = (0..READERS)
+                .map(|_| open_reader(&path).map(Mutex::new))
+                .collect::<Result<Vec<_>>>()?;
+            Ok::<_, StoreError>((conn, readers))
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))??;
         Ok(SqliteStore {
             conn: Arc::new(Mutex::new(conn)),
+            readers: readers.into(),
+            next_reader: Default::default(),
             open: Arc::default(),
         })
     }
@@ -163,6 +190,29 @@ impl SqliteStore {
         tokio::task::spawn_blocking(move || {
             // A panic while holding the lock cannot leave SQLite half-written (transactions roll back).
             f(&mut conn.lock().unwrap_or_else(PoisonError::into_inner))
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
+    }
+
+    /// Runs `f` on a free read-only connection (else the next one, in
+    /// turn), on the blocking pool.
+    async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let readers = self.readers.clone();
+        let first = (self.next_reader).fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        tokio::task::spawn_blocking(move || {
+            let n = readers.len();
+            for k in 0..n {
+                if let Ok(conn) = readers[(first + k) % n].try_lock() {
+                    return f(&conn);
+                }
+            }
+            f(&readers[first % n]
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner))
         })
         .await
         .map_err(|e| StoreError::Task(e.to_string()))?
@@ -308,7 +358,7 @@ impl Engine for SqliteStore {
 
     async fn rollups(&self, point: u32, level: i64, from: i64, to: i64) -> Result<Vec<Rollup>> {
         let args = (level, point, from, to);
-        self.run(move |c| all(c, sql::ROLLUPS, args, |r| rows::rollup(point, level, r)))
+        self.read(move |c| all(c, sql::ROLLUPS, args, |r| rows::rollup(point, level, r)))
             .await
     }
 
@@ -320,19 +370,19 @@ impl Engine for SqliteStore {
         parent: i64,
     ) -> Result<Vec<Rollup>> {
         let args = (to_json(&starts), level, point, parent);
-        let got = self.run(move |c| all(c, ROLLUPS_IN, args, |r| rows::rollup(point, level, r)));
+        let got = self.read(move |c| all(c, ROLLUPS_IN, args, |r| rows::rollup(point, level, r)));
         Ok(rows::sorted(got.await?, |r| r.bucket))
     }
 
     async fn in_buckets(&self, point: u32, starts: Vec<i64>, size: i64) -> Result<Vec<Reading>> {
         let args = (to_json(&starts), point, size);
-        let got = self.run(move |c| all(c, IN_BUCKETS, args, |r| rows::reading_of(point, r)));
+        let got = self.read(move |c| all(c, IN_BUCKETS, args, |r| rows::reading_of(point, r)));
         Ok(rows::sorted(got.await?, |r| r.ts))
     }
 
     async fn range(&self, point: u32, from: i64, to: i64) -> Result<Vec<Reading>> {
         let args = (point, from, to);
-        self.run(move |c| all(c, sql::RANGE, args, |r| rows::reading_of(point, r)))
+        self.read(move |c| all(c, sql::RANGE, args, |r| rows::reading_of(point, r)))
             .await
     }
 

@@ -320,14 +320,14 @@ pub fn http_raw(addr: &str, request: &str) -> std::io::Result<String> {
 /// A fresh ingest token for `device`, issued by the server binary `bin` on
 /// the data folder `data` (which it provisions with the simulated portfolio).
 pub fn device_token_by_cli(bin: &str, data: &str, device: &str) -> String {
+    device_token_by_cli_on(bin, &["--data-dir", data], device)
+}
+
+/// The same, on the database `db` names (`--data-dir`, `--database-url`).
+pub fn device_token_by_cli_on(bin: &str, db: &[&str], device: &str) -> String {
     let out = std::process::Command::new(bin)
-        .args([
-            "--data-dir",
-            data,
-            "--sim-backfill-days=0",
-            "device-token",
-            device,
-        ])
+        .args(db)
+        .args(["--sim-backfill-days=0", "device-token", device])
         .output()
         .unwrap();
     assert!(
