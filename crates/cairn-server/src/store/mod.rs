@@ -158,8 +158,8 @@ pub trait Engine: Accounts {
     /// Deletes raw readings with `ts < raw_before` and the ten-minute
     /// rollups that ended by then, and hourly rollups with
     /// `bucket < hourly_before` (`None`: keep all; daily rollups always
-    /// stay). The open hours that begin before `raw_before` are closed
-    /// first. Returns how many rows went.
+    /// stay). The open hours that begin at or before `raw_before` are
+    /// closed first. Returns how many rows went.
     async fn prune(&self, raw_before: Option<i64>, hourly_before: Option<i64>) -> Result<u64>;
 
     /// Partitions of the readings as `(name, from, to)` (ms, `[from, to)`),

@@ -1,8 +1,9 @@
 //! Rollups of the hours still open, kept in memory: a reading costs its raw
 //! row only, and an hour's rollups (the hour, its ten-minute buckets and its
 //! share of the day) are merged into the stored ones once, when the point's
-//! readings move on to a later hour or the hour has been quiet a while
-//! (`Engine::close_hours`).
+//! readings move on to a later hour, or some minutes after the hour ended
+//! (`Engine::close_hours`, called by `retention.rs`), or when the server
+//! stops.
 //!
 //! Nothing acknowledged is lost: every open hour has a row in `open_hours`,
 //! written in the transaction of the batch that opened it and deleted in the

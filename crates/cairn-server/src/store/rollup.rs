@@ -56,14 +56,16 @@ impl Rollup {
         }
     }
 
-    /// Folds another summary of the same bucket into this one.
+    /// Folds another summary of the same bucket into this one. Of equal
+    /// minima (maxima) the earliest is kept, as M4 keeps it, whatever the
+    /// order the readings came in.
     pub fn merge(&mut self, o: &Rollup) {
         self.count += o.count;
         self.sum += o.sum;
-        if o.min.1 < self.min.1 {
+        if o.min.1 < self.min.1 || (o.min.1 == self.min.1 && o.min.0 < self.min.0) {
             self.min = o.min;
         }
-        if o.max.1 > self.max.1 {
+        if o.max.1 > self.max.1 || (o.max.1 == self.max.1 && o.max.0 < self.max.0) {
             self.max = o.max;
         }
         if o.first.0 < self.first.0 {

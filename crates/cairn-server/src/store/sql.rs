@@ -13,15 +13,20 @@ macro_rules! insert_rollups {
     };
 }
 
-/// The end of a rollup merge: a summary of new readings folded into the stored one.
+/// The end of a rollup merge: a summary of new readings folded into the
+/// stored one (of equal minima or maxima the earliest, as `Rollup::merge`).
 macro_rules! merge_rollups {
     () => {
         " ON CONFLICT (level, point_id, bucket) DO UPDATE SET
              n = rollups.n + excluded.n,
              total = rollups.total + excluded.total,
-             min_ts = CASE WHEN excluded.v_min < rollups.v_min THEN excluded.min_ts ELSE rollups.min_ts END,
+             min_ts = CASE WHEN excluded.v_min < rollups.v_min
+                 OR (excluded.v_min = rollups.v_min AND excluded.min_ts < rollups.min_ts)
+                 THEN excluded.min_ts ELSE rollups.min_ts END,
              v_min = CASE WHEN excluded.v_min < rollups.v_min THEN excluded.v_min ELSE rollups.v_min END,
-             max_ts = CASE WHEN excluded.v_max > rollups.v_max THEN excluded.max_ts ELSE rollups.max_ts END,
+             max_ts = CASE WHEN excluded.v_max > rollups.v_max
+                 OR (excluded.v_max = rollups.v_max AND excluded.max_ts < rollups.max_ts)
+                 THEN excluded.max_ts ELSE rollups.max_ts END,
              v_max = CASE WHEN excluded.v_max > rollups.v_max THEN excluded.v_max ELSE rollups.v_max END,
              v_first = CASE WHEN excluded.first_ts < rollups.first_ts THEN excluded.v_first ELSE rollups.v_first END,
              first_ts = CASE WHEN excluded.first_ts < rollups.first_ts THEN excluded.first_ts ELSE rollups.first_ts END,

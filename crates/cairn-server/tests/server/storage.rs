@@ -208,6 +208,18 @@ async fn suite(open: impl AsyncFn() -> Store) {
     let days = store.rollups(a, DAY_MS, 0, late + HOUR_MS).await.unwrap();
     assert_eq!(days.iter().map(|d| d.count).sum::<i64>(), 3 + 4 + 3 + 3);
 
+    // Of equal minima the earliest stays (as M4 keeps it), whatever came
+    // first: here a late reading merged into a stored hour.
+    let t = base + 8 * HOUR_MS;
+    let batch = vec![r(a, t + 20, 1.0), r(a, t + 30, 5.0)];
+    store.insert_readings(Arc::new(batch)).await.unwrap();
+    store.close_hours(i64::MAX).await.unwrap();
+    let batch = vec![r(a, t + 10, 1.0), r(a, t + 40, 5.0)];
+    store.insert_readings(Arc::new(batch)).await.unwrap();
+    store.close_hours(i64::MAX).await.unwrap();
+    let h = (store.rollups(a, HOUR_MS, t, t + HOUR_MS).await).unwrap()[0];
+    assert_eq!((h.count, h.min, h.max), (4, (t + 10, 1.0), (t + 30, 5.0)));
+
     // Retention: raw readings with the ten-minute rollups that ended before
     // the cutoff, and hourly rollups before theirs, go; daily rollups stay.
     let gone = store
@@ -226,7 +238,7 @@ async fn suite(open: impl AsyncFn() -> Store) {
             .await
             .unwrap()
             .len(),
-        4 + 3
+        4 + 3 + 4
     );
     assert_eq!(
         store
@@ -240,7 +252,7 @@ async fn suite(open: impl AsyncFn() -> Store) {
         .rollups(a, DAY_MS, 0, base + 2 * HOUR_MS)
         .await
         .unwrap();
-    assert_eq!(days.iter().map(|d| d.count).sum::<i64>(), 3 + 4 + 3 + 3);
+    assert_eq!(days.iter().map(|d| d.count).sum::<i64>(), 3 + 4 + 3 + 3 + 4);
 
     // Device tokens: unknown devices get none; a new token replaces the old.
     assert!(

@@ -9,7 +9,10 @@ mod partitions;
 mod queries;
 mod retention;
 
-use std::{collections::HashSet, sync::Mutex};
+use std::{
+    collections::HashSet,
+    sync::{Arc, Mutex},
+};
 
 use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::{NoTls, types::ToSql};
@@ -26,10 +29,10 @@ pub struct PgStore {
     /// Month starts (ms) whose partition is known to exist.
     partitions: Mutex<HashSet<i64>>,
     /// Rollups of the open hours (`open_hours.rs`).
-    open: super::open_hours::OpenHours,
+    open: Arc<super::open_hours::OpenHours>,
     /// Serialises the writes of readings, so each batch's plan for the
     /// open hours sees what the last commit left.
-    writing: tokio::sync::Mutex<()>,
+    writing: Arc<tokio::sync::Mutex<()>>,
 }
 
 pub(super) fn pg(e: impl std::fmt::Display) -> StoreError {

@@ -130,37 +130,48 @@ impl Engine for PgStore {
         let ts: Vec<i64> = readings.iter().map(|r| r.ts).collect();
         let values: Vec<f64> = readings.iter().map(|r| r.value).collect();
         self.ensure_partitions(&readings).await?;
-        let _writing = self.writing.lock().await;
-        let mut client = self.client().await?;
-        let tx = client.transaction().await.map_err(pg)?;
-        let new = all(
-            &tx,
-            INSERT_READINGS,
-            &[&points, &ts, &values],
-            rows::reading,
-        )
-        .await?;
-        let plan = self.open.batch(&new);
-        write_plan(&tx, &plan).await?;
-        exec(&tx, sql::COUNT_NEW_READINGS, &[&(new.len() as i64)]).await?;
-        tx.commit().await.map_err(pg)?;
-        self.open.commit(plan);
-        Ok(new.len())
+        let (pool, open, writing) = (self.pool.clone(), self.open.clone(), self.writing.clone());
+        // Its own task: a caller that goes away (a dropped request) cannot
+        // stop it between the commit and the open hours' update.
+        let task = tokio::spawn(async move {
+            let _writing = writing.lock().await;
+            let mut client = pool.get().await.map_err(pg)?;
+            let tx = client.transaction().await.map_err(pg)?;
+            let new = all(
+                &tx,
+                INSERT_READINGS,
+                &[&points, &ts, &values],
+                rows::reading,
+            )
+            .await?;
+            let plan = open.batch(&new);
+            write_plan(&tx, &plan).await?;
+            exec(&tx, sql::COUNT_NEW_READINGS, &[&(new.len() as i64)]).await?;
+            tx.commit().await.map_err(pg)?;
+            open.commit(plan);
+            Ok(new.len())
+        });
+        task.await.map_err(|e| StoreError::Task(e.to_string()))?
     }
 
     async fn close_hours(&self, before: i64) -> Result<usize> {
-        let _writing = self.writing.lock().await;
-        let plan = self.open.close_before(before);
-        if plan.is_empty() {
-            return Ok(0);
-        }
-        let mut client = self.client().await?;
-        let tx = client.transaction().await.map_err(pg)?;
-        write_plan(&tx, &plan).await?;
-        tx.commit().await.map_err(pg)?;
-        let closed = plan.closed();
-        self.open.commit(plan);
-        Ok(closed)
+        let (pool, open, writing) = (self.pool.clone(), self.open.clone(), self.writing.clone());
+        // Its own task, as `insert_readings`.
+        let task = tokio::spawn(async move {
+            let _writing = writing.lock().await;
+            let plan = open.close_before(before);
+            if plan.is_empty() {
+                return Ok(0);
+            }
+            let mut client = pool.get().await.map_err(pg)?;
+            let tx = client.transaction().await.map_err(pg)?;
+            write_plan(&tx, &plan).await?;
+            tx.commit().await.map_err(pg)?;
+            let closed = plan.closed();
+            open.commit(plan);
+            Ok(closed)
+        });
+        task.await.map_err(|e| StoreError::Task(e.to_string()))?
     }
 
     fn open_hours(&self, point: u32) -> Vec<i64> {

@@ -8,7 +8,7 @@ const PRUNE_RAW: &str = "DELETE FROM readings WHERE ts < $1";
 const PRUNE_ROLLUPS: &str = "DELETE FROM rollups WHERE level = $1 AND bucket < $2";
 
 impl PgStore {
-    /// Deletes readings and ten-minute rollups with `ts < raw_before`, hourly rollups with
+    /// Deletes readings with `ts < raw_before` and the ten-minute rollups that ended by then, hourly rollups with
     /// `bucket < hourly_before`; returns how many rows went.
     pub(super) async fn prune_before(
         &self,
