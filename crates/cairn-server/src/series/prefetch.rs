@@ -77,7 +77,10 @@ impl<'a, S: Source> Prefetched<'a, S> {
         while let Some(finer) = rollup::finer(parent) {
             let mut parents = edge_buckets(from, to, px, parent, raw_from);
             if parent == DAY_MS {
-                parents.extend(open.iter().map(|h| h.div_euclid(DAY_MS) * DAY_MS));
+                let in_span = open
+                    .iter()
+                    .filter(|&&h| h + rollup::HOUR_MS > from && h < to);
+                parents.extend(in_span.map(|h| h.div_euclid(DAY_MS) * DAY_MS));
                 parents.sort_unstable();
                 parents.dedup();
             }

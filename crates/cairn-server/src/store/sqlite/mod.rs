@@ -80,7 +80,10 @@ pub struct SqliteStore {
 /// A read-only connection to the same file.
 fn open_reader(path: &Path) -> Result<Connection> {
     use rusqlite::OpenFlags;
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    // As the writer's (rusqlite's defaults), but read-only.
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI;
     let conn = Connection::open_with_flags(path, flags)?;
     conn.pragma_update(None, "cache_size", -32_768)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
