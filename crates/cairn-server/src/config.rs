@@ -81,7 +81,9 @@ pub struct Config {
     #[arg(long, env = "CAIRN_OLDEST_READING", value_parser = parse_date_ms)]
     pub oldest_reading: Option<i64>,
 
-    /// Days hourly rollups are kept (0: forever). Daily rollups are kept forever.
+    /// Days hourly rollups are kept (0: forever), at least as long as raw
+    /// readings (the server refuses to start otherwise). Daily rollups are
+    /// kept forever.
     #[arg(long, env = "CAIRN_RETAIN_HOURLY_DAYS", default_value_t = RETAIN_HOURLY_DAYS)]
     pub retain_hourly_days: u32,
 
@@ -204,6 +206,27 @@ impl Config {
         (self.retain_raw_days > 0).then(|| now_ms - i64::from(self.retain_raw_days) * 86_400_000)
     }
 
+    /// Why the retention settings cannot work together, if they cannot:
+    /// hourly rollups must be kept at least as long as raw readings (0 =
+    /// forever), or a late reading for a day whose hours are gone would
+    /// make a crash recovery rebuild that day from fewer hours
+    /// (`store::open_hours::recover`).
+    pub fn retention_problem(&self) -> Option<String> {
+        let (raw, hourly) = (self.retain_raw_days, self.retain_hourly_days);
+        let too_short = hourly != 0 && (raw == 0 || hourly < raw);
+        too_short.then(|| {
+            let raw = if raw == 0 {
+                "forever (0)".to_owned()
+            } else {
+                format!("{raw} days")
+            };
+            format!(
+                "--retain-hourly-days ({hourly} days) must be at least --retain-raw-days ({raw}); \
+                 use 0 for hourly rollups kept forever"
+            )
+        })
+    }
+
     pub fn hourly_cutoff(&self, now_ms: i64) -> Option<i64> {
         (self.retain_hourly_days > 0)
             .then(|| now_ms - i64::from(self.retain_hourly_days) * 86_400_000)
@@ -221,6 +244,26 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::parse_tiles;
+
+    #[test]
+    fn hourly_rollups_must_be_kept_as_long_as_raw_readings() {
+        let mut c = super::Config::for_tests(std::path::PathBuf::from("unused"));
+        assert_eq!(c.retention_problem(), None, "the defaults work");
+        (c.retain_raw_days, c.retain_hourly_days) = (30, 30);
+        assert_eq!(c.retention_problem(), None);
+        (c.retain_raw_days, c.retain_hourly_days) = (0, 0);
+        assert_eq!(c.retention_problem(), None, "everything forever");
+        (c.retain_raw_days, c.retain_hourly_days) = (400, 0);
+        assert_eq!(c.retention_problem(), None, "hourly forever");
+        (c.retain_raw_days, c.retain_hourly_days) = (400, 30);
+        let err = c.retention_problem().unwrap();
+        assert!(
+            err.contains("--retain-hourly-days (30 days)") && err.contains("(400 days)"),
+            "{err}"
+        );
+        (c.retain_raw_days, c.retain_hourly_days) = (0, 1830);
+        assert!(c.retention_problem().unwrap().contains("forever (0)"));
+    }
 
     #[test]
     fn tile_urls_need_a_scheme_and_all_three_coordinates() {

@@ -49,6 +49,9 @@ pub enum StartError {
     UnknownDevice(String),
     #[error("the MQTT broker URL {0:?} is not of the form mqtt://host:port")]
     MqttUrl(String),
+    /// The retention settings contradict each other (`Config::retention_problem`).
+    #[error("{0}")]
+    Retention(String),
     #[error("the simulator could not write its history: {0}")]
     Simulator(ingest::IngestError),
     #[error("invalid model file: {0}")]
@@ -80,6 +83,9 @@ impl Server {
     /// Opens the store, registers the simulated portfolio (when on), binds and serves.
     pub async fn start(config: Config) -> Result<Server, StartError> {
         let config = Arc::new(config);
+        if let Some(problem) = config.retention_problem() {
+            return Err(StartError::Retention(problem));
+        }
         // Check the broker URL before anything slow happens.
         let broker = match &config.mqtt_url {
             Some(url) => {

@@ -247,24 +247,11 @@ pub fn recover(tx: &mut dyn Exec) -> Result<usize> {
     for mark in &marks {
         let (point, hour) = (mark.i64(0)?, mark.i64(1)?);
         let point_v = Value::Int(point as i32);
-        tx.exec(
-            sql::DELETE_ROLLUPS_IN,
-            &[
-                Value::Big(HOUR_MS),
-                point_v.clone(),
-                Value::Big(hour),
-                Value::Big(hour + HOUR_MS),
-            ],
-        )?;
-        tx.exec(
-            sql::DELETE_ROLLUPS_IN,
-            &[
-                Value::Big(TEN_MINUTES_MS),
-                point_v.clone(),
-                Value::Big(hour),
-                Value::Big(hour + HOUR_MS),
-            ],
-        )?;
+        for level in [HOUR_MS, TEN_MINUTES_MS] {
+            let (from, to) = (Value::Big(hour), Value::Big(hour + HOUR_MS));
+            let args = [Value::Big(level), point_v.clone(), from, to];
+            tx.exec(sql::DELETE_ROLLUPS_IN, &args)?;
+        }
         let raw = tx.query(
             sql::RANGE,
             &[

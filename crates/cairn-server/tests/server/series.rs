@@ -204,3 +204,23 @@ async fn history_older_than_raw_retention_comes_from_rollups() {
     assert!(got.t.len() <= 4 * 25 + 8, "{} samples", got.t.len());
     assert!(got.v.contains(&None), "the outage stays a gap");
 }
+
+/// Retention settings that would let a crash recovery shrink a day's rollup
+/// (hourly rollups kept shorter than raw readings) stop the server before
+/// it opens anything, with both settings named.
+#[tokio::test]
+async fn the_server_refuses_hourly_retention_shorter_than_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = cairn_server::Config::for_tests(dir.path().to_path_buf());
+    (config.retain_raw_days, config.retain_hourly_days) = (400, 30);
+    let Err(err) = cairn_server::Server::start(config).await else {
+        panic!("the server started");
+    };
+    let err = err.to_string();
+    assert!(
+        err.contains("--retain-hourly-days (30 days)")
+            && err.contains("--retain-raw-days (400 days)"),
+        "{err}"
+    );
+    assert!(!dir.path().join("cairn.sqlite3").exists(), "nothing opened");
+}
