@@ -5,8 +5,6 @@
 //! them where a pixel column spans many buckets, and refines a bucket that
 //! straddles a column's edge by the next finer level (see `series::plan`).
 
-use std::collections::HashMap;
-
 use cairn_protocol::Reading;
 
 pub const TEN_MINUTES_MS: i64 = 600_000;
@@ -90,10 +88,12 @@ impl Rollup {
     }
 }
 
-/// Summarises newly stored readings per level, point and bucket; what the
-/// engines then merge into their rollup tables.
+/// Summarises readings per level, point and bucket, all at once: the
+/// reference the tests hold the engines' hour-by-hour rollups
+/// (`open_hours.rs`) to.
+#[cfg(test)]
 pub fn summarise(new: &[Reading]) -> Vec<Rollup> {
-    let mut out: HashMap<(i64, u32, i64), Rollup> = HashMap::new();
+    let mut out: std::collections::HashMap<(i64, u32, i64), Rollup> = Default::default();
     for r in new {
         for level in LEVELS {
             let one = Rollup::of(r.point, level, r);
