@@ -337,3 +337,104 @@ async fn time_chart_draws_history_from_its_data_source_without_a_live_store() {
     );
     assert!(el.query_selector(".cairn-chart__error").unwrap().is_none());
 }
+
+/// A canvas of `w`×`h` device pixels in the page.
+fn canvas(w: u32, h: u32) -> web_sys::HtmlCanvasElement {
+    let c: web_sys::HtmlCanvasElement = document()
+        .create_element("canvas")
+        .unwrap()
+        .unchecked_into();
+    c.set_width(w);
+    c.set_height(h);
+    container().append_child(&c).unwrap();
+    c
+}
+
+#[wasm_bindgen_test]
+async fn a_live_chart_painted_in_parts_shows_what_a_whole_paint_shows() {
+    use cairn::chart::{
+        SeriesData, View,
+        canvas::{Painter, palette_of_page},
+        decimate::{Cache, column_width},
+        render::{Axis, Line, Plot, Scene},
+        scale::ValueScale,
+    };
+    let (w, h) = (420_u32, 180_u32);
+    let [live_frame, live_lines, fresh_frame, fresh_lines] = [(); 4].map(|_| canvas(w, h));
+    let palette = palette_of_page();
+    let (mut live, mut fresh) = (Painter::default(), Painter::default());
+    let mut data = SeriesData::default();
+    let mut now = 1_790_000_000_000_i64;
+    for i in 0..2_000 {
+        data.append(now - 2_000 * 3_000 + i * 3_000, (i % 23) as f64);
+    }
+    let mut cache = Cache::default();
+    let plot = Plot::inside(w, h, 1.0, 1, false);
+    let (mut partial, mut value) = (0, 10.0);
+    for step in 0..40 {
+        now += 3_000;
+        // Up and down, and now and then the scale's minimum (row `plot.h`).
+        value = if step % 9 == 0 {
+            0.0
+        } else {
+            value + f64::from(step % 5) - 2.0
+        };
+        data.append(now, value);
+        let view = View::ending(now, 3_600_000).snapped(plot.w as u32);
+        let width_ms = column_width(view.span(), plot.w as u32);
+        let samples = cache.samples(
+            &data,
+            data.range_with_neighbours(view.from, view.to),
+            width_ms,
+            i64::MAX,
+        );
+        let scene = Scene {
+            view,
+            width_ms,
+            axes: vec![Axis {
+                scale: ValueScale::around(0.0, 25.0, 4),
+                unit: "ppm".into(),
+                thresholds: None,
+            }],
+            lines: vec![Line {
+                samples: &samples,
+                color: palette.series(0),
+                axis: 0,
+                stale_since: None,
+                trend: None,
+            }],
+            ticks: Vec::new(),
+            now,
+            compact: false,
+            bands: Vec::new(),
+            limits: None,
+        };
+        let (_, times) = live
+            .paint(&live_frame, &live_lines, &scene, &palette, 1.0)
+            .unwrap();
+        partial += usize::from(!times.frame_drawn);
+        fresh.forget();
+        fresh
+            .paint(&fresh_frame, &fresh_lines, &scene, &palette, 1.0)
+            .unwrap();
+        assert!(
+            ink(&live_lines) == ink(&fresh_lines),
+            "step {step}: the lines differ from a whole paint"
+        );
+        assert!(
+            ink(&live_frame) == ink(&fresh_frame),
+            "step {step}: the frame differs from a whole paint"
+        );
+    }
+    assert!(
+        partial > 20,
+        "the frame is not drawn again when unchanged ({partial} of 40)"
+    );
+    let zero_row = (plot.y(&ValueScale::around(0.0, 25.0, 4), 0.0)) as u32;
+    let lines = ink(&live_lines);
+    let row = &lines[(zero_row * w * 4) as usize..((zero_row + 1) * w * 4) as usize];
+    assert!(
+        row.chunks(4).any(|p| p[3] > 0),
+        "a value at the scale's minimum is drawn"
+    );
+}

@@ -1,72 +1,169 @@
-//! The browser side of drawing: a `Scene` onto a `<canvas>` with plotters'
-//! canvas backend, the theme's colours from CSS variables, and a site's time
-//! zone offset from `Intl`.
+//! The browser side of drawing: a `Scene` onto a chart's two canvases,
+//! frame after frame (`Painter`), and the theme's colours from CSS variables.
 
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
+use cairn_protocol::Thresholds;
+
 use super::{
-    render::{Palette, Plot, Scene, draw_frame, draw_lines},
-    rgba::Rgba,
+    layer::{Damage, Grid, LineLayer},
+    paths::Paths,
+    render::{Palette, Plot, RuleLimits, Scene, draw_frame},
+    scale::{TimeTick, ValueScale},
 };
 
-/// Draws `scene` on two stacked canvases of one size (in device pixels):
-/// `frame` gets bands, grid and labels through plotters' canvas backend;
-/// `lines` gets the series, rasterized by plotters into `buffer` (RGBA) and
-/// put in one call. Returns the plot area and how long each part took.
-pub fn draw(
-    frame: &HtmlCanvasElement,
-    lines: &HtmlCanvasElement,
-    buffer: &mut Vec<u8>,
-    scene: &Scene,
-    palette: &Palette,
-    dpr: f64,
-) -> Result<(Plot, DrawTimes), String> {
-    let clock = web_sys::window().and_then(|w| w.performance());
-    let now = || clock.as_ref().map_or(0.0, |p| p.now());
-    let t0 = now();
-    let (w, h) = (frame.width(), frame.height());
-    context(frame)?.clear_rect(0.0, 0.0, f64::from(w), f64::from(h));
-    let area = CanvasBackend::with_canvas_object(frame.clone())
-        .ok_or("no canvas backend")?
-        .into_drawing_area();
-    let plot = Plot::inside(w, h, dpr, scene.axes.len(), scene.compact);
-    draw_frame(&area, scene, plot, palette, dpr).map_err(|e| e.to_string())?;
-    let t1 = now();
-    let stroke = if dpr < 1.5 {
-        1
-    } else {
-        (1.5 * dpr).round() as u32
-    };
-    let (pw, ph) = (plot.w as u32, plot.h as u32);
-    let local = Plot { x: 0, y: 0, ..plot };
-    draw_lines(
-        &Rgba::new(buffer, pw, ph).into_drawing_area(),
-        scene,
-        local,
-        stroke,
-    )
-    .map_err(|e| e.to_string())?;
-    let t2 = now();
-    let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(buffer.as_slice()), pw, ph)
-        .map_err(|e| format!("{e:?}"))?;
-    let ctx = context(lines)?;
-    ctx.clear_rect(
-        0.0,
-        0.0,
-        f64::from(lines.width()),
-        f64::from(lines.height()),
-    );
-    ctx.put_image_data(&image, f64::from(plot.x), f64::from(plot.y))
-        .map_err(|e| format!("{e:?}"))?;
-    let times = DrawTimes {
-        frame_ms: t1 - t0,
-        lines_ms: t2 - t1,
-        put_ms: now() - t2,
-    };
-    Ok((plot, times))
+/// Paints a chart's frames on its two stacked canvases of one size (device
+/// pixels): `frame` gets bands, grid and labels through plotters' canvas
+/// backend, and only when what they show changed; `lines` gets the series
+/// from a `LineLayer` (an RGBA image rasterized by plotters' interface),
+/// putting only the columns that changed. `forget` makes the next paint
+/// draw everything.
+#[derive(Default)]
+pub struct Painter {
+    layer: LineLayer,
+    frame: Option<FrameInputs>,
+    /// The lines canvas' size and the plot the layer's image was put at.
+    placed: Option<(u32, u32, Plot)>,
+    /// The changed columns, copied out for `putImageData`.
+    scratch: Vec<u8>,
+}
+
+/// Everything `draw_frame` draws from: the frame is drawn again only when
+/// one of these changed.
+#[derive(PartialEq)]
+struct FrameInputs {
+    size: (u32, u32),
+    dpr: u64,
+    plot: Plot,
+    view: super::View,
+    palette: Palette,
+    axes: Vec<(ValueScale, String, Option<Thresholds>)>,
+    ticks: Vec<TimeTick>,
+    bands: Vec<(i64, i64)>,
+    limits: Option<RuleLimits>,
+    stale: Vec<Option<i64>>,
+    /// Only while a series is stale: its grey tail grows with the clock.
+    now: Option<i64>,
+    compact: bool,
+}
+
+impl FrameInputs {
+    fn of(scene: &Scene, plot: Plot, palette: &Palette, dpr: f64, size: (u32, u32)) -> Self {
+        let stale: Vec<Option<i64>> = scene.lines.iter().map(|l| l.stale_since).collect();
+        FrameInputs {
+            size,
+            dpr: dpr.to_bits(),
+            plot,
+            view: scene.view,
+            palette: palette.clone(),
+            axes: (scene.axes.iter())
+                .map(|a| (a.scale.clone(), a.unit.clone(), a.thresholds))
+                .collect(),
+            ticks: scene.ticks.clone(),
+            bands: scene.bands.clone(),
+            limits: scene.limits.clone(),
+            now: stale.iter().any(Option::is_some).then_some(scene.now),
+            stale,
+            compact: scene.compact,
+        }
+    }
+}
+
+impl Painter {
+    /// The next paint draws both canvases whole.
+    pub fn forget(&mut self) {
+        self.layer.forget();
+        self.frame = None;
+        self.placed = None;
+    }
+
+    /// Paints `scene`; returns the plot area and how long each part took.
+    pub fn paint(
+        &mut self,
+        frame: &HtmlCanvasElement,
+        lines: &HtmlCanvasElement,
+        scene: &Scene,
+        palette: &Palette,
+        dpr: f64,
+    ) -> Result<(Plot, DrawTimes), String> {
+        let clock = web_sys::window().and_then(|w| w.performance());
+        let now = || clock.as_ref().map_or(0.0, |p| p.now());
+        let t0 = now();
+        let (w, h) = (frame.width(), frame.height());
+        let plot = Plot::inside(w, h, dpr, scene.axes.len(), scene.compact);
+        let inputs = FrameInputs::of(scene, plot, palette, dpr, (w, h));
+        let mut times = DrawTimes::default();
+        if self.frame.as_ref() != Some(&inputs) {
+            context(frame)?.clear_rect(0.0, 0.0, f64::from(w), f64::from(h));
+            let area = CanvasBackend::with_canvas_object(frame.clone())
+                .ok_or("no canvas backend")?
+                .into_drawing_area();
+            draw_frame(&area, scene, plot, palette, dpr).map_err(|e| e.to_string())?;
+            self.frame = Some(inputs);
+            times.frame_drawn = true;
+        }
+        let t1 = now();
+        let stroke = if dpr < 1.5 {
+            1
+        } else {
+            (1.5 * dpr).round() as u32
+        };
+        // One row more than the plot is high: a value at the scale's
+        // minimum falls on row `plot.h` (the bottom grid line), and a night
+        // of zero flow on a water meter must show, not be cut off.
+        let (pw, ph) = (plot.w as u32, plot.h as u32 + 1);
+        let ctx = context(lines)?;
+        let placed = (lines.width(), lines.height(), plot);
+        if self.placed != Some(placed) {
+            // A new size (the canvas was cleared) or the plot moved.
+            ctx.clear_rect(
+                0.0,
+                0.0,
+                f64::from(lines.width()),
+                f64::from(lines.height()),
+            );
+            self.layer.forget();
+            self.placed = Some(placed);
+        }
+        let paths = Paths::of(scene, Plot { x: 0, y: 0, ..plot }, stroke);
+        let grid = Grid {
+            from: scene.view.from,
+            width_ms: scene.width_ms,
+            exact: scene.view.span() == scene.width_ms * i64::from(pw),
+        };
+        let damage = self.layer.paint(paths, grid, pw, ph);
+        let t2 = now();
+        let put = |pixels: &[u8], x: i32, width: u32| {
+            let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(pixels), width, ph)
+                .map_err(|e| format!("{e:?}"))?;
+            ctx.put_image_data(&image, f64::from(plot.x + x), f64::from(plot.y))
+                .map_err(|e| format!("{e:?}"))
+        };
+        match damage {
+            Damage::None => {}
+            // A moved image is put whole: measured in headless Chromium,
+            // the canvas copying its own pixels (drawImage) every few
+            // frames cost more than a whole putImageData.
+            Damage::All | Damage::Moved { by: 1.., .. } => put(self.layer.pixels(), 0, pw)?,
+            Damage::Moved { columns, .. } => {
+                for c in columns {
+                    let (a, b) = (c.start as usize * 4, c.end as usize * 4);
+                    self.scratch.clear();
+                    for row in self.layer.pixels().chunks_exact(pw as usize * 4) {
+                        self.scratch.extend_from_slice(&row[a..b]);
+                    }
+                    put(&self.scratch, c.start, (c.end - c.start) as u32)?;
+                }
+            }
+        }
+        times.frame_ms = t1 - t0;
+        times.lines_ms = t2 - t1;
+        times.put_ms = now() - t2;
+        Ok((plot, times))
+    }
 }
 
 /// Where a frame's drawing time went (the benchmark page reports it).
@@ -75,6 +172,8 @@ pub struct DrawTimes {
     pub frame_ms: f64,
     pub lines_ms: f64,
     pub put_ms: f64,
+    /// The frame canvas was drawn (it is skipped when nothing on it changed).
+    pub frame_drawn: bool,
 }
 
 pub fn context(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, String> {

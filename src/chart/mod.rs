@@ -12,6 +12,8 @@ pub mod canvas;
 pub mod data;
 pub mod decimate;
 pub mod export;
+pub mod layer;
+pub mod paths;
 pub mod render;
 pub mod rgba;
 pub mod scale;

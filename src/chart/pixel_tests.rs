@@ -19,7 +19,7 @@ const H: u32 = 240;
 fn render(samples: &[Sample], view: View, width_ms: i64, scale: &ValueScale) -> Vec<u8> {
     let mut buffer = Vec::new();
     {
-        let area = Rgba::new(&mut buffer, W, H).into_drawing_area();
+        let mut image = Rgba::new(&mut buffer, W, H);
         let plot = Plot::inside(W, H, 1.0, 1, true);
         let scene = Scene {
             view,
@@ -42,7 +42,7 @@ fn render(samples: &[Sample], view: View, width_ms: i64, scale: &ValueScale) -> 
             bands: Vec::new(),
             limits: None,
         };
-        draw_lines(&area, &scene, plot, 1).expect("draw");
+        draw_lines(&mut image, &scene, plot, 1);
     }
     buffer
 }

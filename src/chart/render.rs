@@ -2,9 +2,7 @@
 //! a bitmap in the pixel tests. Everything is in device pixels; `dpr` scales
 //! text and strokes so a tablet gets crisp, not tiny, charts.
 //!
-//! Lines go through each sample's column centre (see `decimate::column_x`),
-//! so a column's samples draw one vertical run: the decimated and the raw
-//! series cover the same pixels.
+//! The lines themselves are drawn from `chart::paths`.
 
 use cairn_protocol::{Thresholds, m4::Sample};
 use plotters::{
@@ -15,7 +13,8 @@ use plotters::{
 
 use super::{
     View,
-    decimate::column_x,
+    paths::Paths,
+    rgba::Rgba,
     scale::{TimeTick, ValueScale},
     trend::Trend,
 };
@@ -334,81 +333,10 @@ pub fn draw_frame<DB: DrawingBackend>(
     Ok(())
 }
 
-/// The series, each as polylines broken at gaps, and their trends.
-pub fn draw_lines<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    scene: &Scene,
-    plot: Plot,
-    stroke: u32,
-) -> Result<DB> {
-    let per_ms = plot.px_per_ms(scene.view);
-    for line in &scene.lines {
-        let Some(axis) = scene.axes.get(line.axis) else {
-            continue;
-        };
-        let style = line.color.stroke_width(1);
-        // Wider strokes (high-DPR screens) as a small brush of 1-px passes:
-        // plotters' wide lines are polygons, which break on a column's
-        // up-and-down runs.
-        for &(dx, dy) in brush(stroke) {
-            let mut path: Vec<(i32, i32)> = Vec::with_capacity(line.samples.len());
-            for &(t, v) in line.samples {
-                match v {
-                    Some(v) => {
-                        let mut x = column_x(t, scene.view.from, scene.width_ms, per_ms) as i32;
-                        // A reading inside the view always shows: the first
-                        // and last columns are partial, so their centres can
-                        // fall outside the plot and would be clipped away.
-                        if (scene.view.from..=scene.view.to).contains(&t) {
-                            x = x.clamp(0, plot.w - 1);
-                        }
-                        path.push((plot.x + x + dx, plot.y(&axis.scale, v) + dy));
-                    }
-                    None => flush(area, &mut path, style)?,
-                }
-            }
-            flush(area, &mut path, style)?;
-        }
-        if let Some(trend) = &line.trend {
-            let (a, b) = (scene.view.from, scene.view.to);
-            let ends = vec![
-                (plot.x(scene.view, a), plot.y(&axis.scale, trend.value(a))),
-                (plot.x(scene.view, b), plot.y(&axis.scale, trend.value(b))),
-            ];
-            area.draw(&PathElement::new(
-                ends,
-                line.color.mix(0.7).stroke_width(stroke),
-            ))?;
-        }
-    }
-    Ok(())
-}
-
-/// Pixel offsets that draw a `stroke`-wide line from 1-px passes.
-fn brush(stroke: u32) -> &'static [(i32, i32)] {
-    match stroke {
-        0 | 1 => &[(0, 0)],
-        2 => &[(0, 0), (1, 0), (0, 1)],
-        _ => &[(0, 0), (-1, 0), (1, 0), (0, -1), (0, 1)],
-    }
-}
-
-fn flush<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    path: &mut Vec<(i32, i32)>,
-    style: ShapeStyle,
-) -> Result<DB> {
-    match path.len() {
-        0 => {}
-        // A lone reading between gaps: a dot, or it would not show at all.
-        1 => area.draw(&Rectangle::new(
-            [path[0], (path[0].0 + 1, path[0].1 + 1)],
-            style.filled(),
-        ))?,
-        _ => area.draw(&PathElement::new(std::mem::take(path), style))?,
-    }
-    path.clear();
-    Ok(())
+/// The series, each as polylines broken at gaps, and their trends, into
+/// `image` (the plot's pixels, `plot` giving where the plot is in it).
+pub fn draw_lines(image: &mut Rgba, scene: &Scene, plot: Plot, stroke: u32) {
+    Paths::of(scene, plot, stroke).draw(image);
 }
 
 #[cfg(test)]

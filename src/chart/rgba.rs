@@ -1,7 +1,16 @@
-//! plotters' own rasterizer over an RGBA buffer (the layout of a canvas'
+//! plotters' drawing interface over an RGBA buffer (the layout of a canvas'
 //! `ImageData`), for the series lines: one `putImageData` per frame instead
 //! of a JS call per vertex, and the same pixels in the browser as in the
 //! host pixel tests. Colours blend "over" with straight alpha.
+//!
+//! One-pixel opaque lines are rasterized here (`line`), anti-aliased like
+//! plotters' own, but every pixel is computed from the segment's start by
+//! integer offsets. A segment moved by whole pixels therefore gets the same
+//! pixels moved, which is what lets a live chart shift its image instead of
+//! redrawing it (`chart::layer`). plotters' rasterizer accumulates the
+//! position in floating point, which is not exact under translation.
+
+use std::ops::Range;
 
 use plotters_backend::{
     BackendColor, BackendCoord, BackendStyle, DrawingBackend, DrawingErrorKind, rasterizer,
@@ -11,6 +20,8 @@ pub struct Rgba<'a> {
     buf: &'a mut [u8],
     w: u32,
     h: u32,
+    /// Only these columns are written; pixels elsewhere are left as they are.
+    clip: Range<i32>,
 }
 
 impl<'a> Rgba<'a> {
@@ -28,7 +39,89 @@ impl<'a> Rgba<'a> {
             buf: buf.as_mut_slice(),
             w,
             h,
+            clip: 0..w as i32,
         }
+    }
+
+    /// The `w`×`h` image already in `buf` (`w * h * 4` bytes), with the
+    /// columns `clip` cleared: drawing then writes only those columns.
+    pub fn region(buf: &'a mut [u8], w: u32, h: u32, clip: Range<i32>) -> Self {
+        let clip = clip.start.max(0)..clip.end.min(w as i32);
+        assert_eq!(buf.len(), w as usize * h as usize * 4, "image size");
+        if clip.start < clip.end {
+            let (a, b) = (clip.start as usize * 4, clip.end as usize * 4);
+            for row in buf.chunks_exact_mut(w as usize * 4) {
+                row[a..b].fill(0);
+            }
+        }
+        Rgba { buf, w, h, clip }
+    }
+
+    /// An anti-aliased one-pixel line in an opaque colour: along its long
+    /// axis one step per pixel, across it the exact position split between
+    /// the two pixels it falls between. Positions are `start + i * d / n`
+    /// from integers, so the pixels only depend on the segment's shape.
+    fn line(&mut self, a: BackendCoord, b: BackendCoord, rgb: (u8, u8, u8)) {
+        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+        let steep = dy.abs() > dx.abs();
+        // Along the long axis, from its smaller end.
+        let (a, b) = if (steep && a.1 > b.1) || (!steep && a.0 > b.0) {
+            (b, a)
+        } else {
+            (a, b)
+        };
+        let (n, d) = if steep {
+            (b.1 - a.1, b.0 - a.0)
+        } else {
+            (b.0 - a.0, b.1 - a.1)
+        };
+        // Only the steps that land inside the image (or the clip) are taken.
+        let (lo, hi) = if steep {
+            (0 - a.1, self.h as i32 - 1 - a.1)
+        } else {
+            (self.clip.start - a.0, self.clip.end - 1 - a.0)
+        };
+        let color = |alpha: f64| BackendColor { alpha, rgb };
+        for i in lo.max(0)..=hi.min(n) {
+            let across = if n == 0 {
+                0.0
+            } else {
+                f64::from(i) * f64::from(d) / f64::from(n)
+            };
+            let whole = across.floor();
+            let frac = across - whole;
+            let (p, q) = if steep {
+                let x = a.0 + whole as i32;
+                ((x, a.1 + i), (x + 1, a.1 + i))
+            } else {
+                let y = a.1 + whole as i32;
+                ((a.0 + i, y), (a.0 + i, y + 1))
+            };
+            self.pixel(p, color(1.0 - frac));
+            if frac > 1e-9 {
+                self.pixel(q, color(frac));
+            }
+        }
+    }
+
+    fn pixel(&mut self, (x, y): BackendCoord, color: BackendColor) {
+        if !self.clip.contains(&x) || y < 0 || y as u32 >= self.h || color.alpha <= 0.0 {
+            return;
+        }
+        let i = (y as usize * self.w as usize + x as usize) * 4;
+        let px = &mut self.buf[i..i + 4];
+        let (r, g, b) = color.rgb;
+        let a = color.alpha.min(1.0);
+        if a >= 1.0 || px[3] == 0 {
+            px.copy_from_slice(&[r, g, b, (a * 255.0).round() as u8]);
+            return;
+        }
+        let under = f64::from(px[3]) / 255.0;
+        let out = a + under * (1.0 - a);
+        for (dst, src) in px[..3].iter_mut().zip([r, g, b]) {
+            *dst = ((f64::from(src) * a + f64::from(*dst) * under * (1.0 - a)) / out).round() as u8;
+        }
+        px[3] = (out * 255.0).round() as u8;
     }
 }
 
@@ -48,7 +141,8 @@ impl DrawingBackend for Rgba<'_> {
     }
 
     /// Vertical runs (most of a dense series: each column's min to max) are
-    /// written directly; everything else goes through plotters' rasterizer.
+    /// written directly, other one-pixel opaque lines by `line`; wide or
+    /// translucent ones go through plotters' rasterizer.
     fn draw_line<S: BackendStyle>(
         &mut self,
         from: BackendCoord,
@@ -56,10 +150,14 @@ impl DrawingBackend for Rgba<'_> {
         style: &S,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
         let color = style.color();
-        if from.0 != to.0 || style.stroke_width() != 1 || color.alpha < 1.0 {
+        if style.stroke_width() != 1 || color.alpha < 1.0 {
             return rasterizer::draw_line(self, from, to, style);
         }
-        if from.0 < 0 || from.0 as u32 >= self.w {
+        if from.0 != to.0 {
+            self.line(from, to, color.rgb);
+            return Ok(());
+        }
+        if !self.clip.contains(&from.0) {
             return Ok(());
         }
         let (r, g, b) = color.rgb;
@@ -78,26 +176,10 @@ impl DrawingBackend for Rgba<'_> {
 
     fn draw_pixel(
         &mut self,
-        (x, y): BackendCoord,
+        at: BackendCoord,
         color: BackendColor,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        if x < 0 || y < 0 || x as u32 >= self.w || y as u32 >= self.h || color.alpha <= 0.0 {
-            return Ok(());
-        }
-        let i = (y as usize * self.w as usize + x as usize) * 4;
-        let px = &mut self.buf[i..i + 4];
-        let (r, g, b) = color.rgb;
-        let a = color.alpha.min(1.0);
-        if a >= 1.0 || px[3] == 0 {
-            px.copy_from_slice(&[r, g, b, (a * 255.0).round() as u8]);
-            return Ok(());
-        }
-        let under = f64::from(px[3]) / 255.0;
-        let out = a + under * (1.0 - a);
-        for (dst, src) in px[..3].iter_mut().zip([r, g, b]) {
-            *dst = ((f64::from(src) * a + f64::from(*dst) * under * (1.0 - a)) / out).round() as u8;
-        }
-        px[3] = (out * 255.0).round() as u8;
+        self.pixel(at, color);
         Ok(())
     }
 }

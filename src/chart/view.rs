@@ -89,6 +89,20 @@ impl View {
         }
     }
 
+    /// This view as whole columns of `decimate::column_width(span, px)`,
+    /// `px` of them, ending with the column that holds `to` (so up to
+    /// `px` − 1 ms longer than asked). A live chart drawn this way moves by
+    /// whole pixels as time goes on, and shifts its image instead of
+    /// redrawing it (`chart::layer`).
+    pub fn snapped(self, px: u32) -> View {
+        let width = super::decimate::column_width(self.span(), px);
+        let to = (self.to.div_euclid(width) + 1) * width;
+        View {
+            from: to - width * i64::from(px.max(1)),
+            to,
+        }
+    }
+
     pub fn span(self) -> i64 {
         self.to - self.from
     }

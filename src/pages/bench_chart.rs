@@ -5,7 +5,8 @@
 //!
 //! - `p1`: cold render of 3 series × 55,550 points on 1920×600.
 //! - `p2`: re-renders of one 10,000,000-point series zoomed in and out.
-//! - `p3`: 4 charts × 3,600 points, one new point each per frame, 10 s.
+//! - `p3`: 4 charts × 3,600 points, one new point each per frame, 10 s,
+//!   drawn as a live chart draws (whole columns, only what changed).
 //! - `p4`: the decimated render against the raw render, pixel by pixel.
 //! - `p12`: memory with 3 × 55,550 points loaded and drawn.
 
@@ -71,19 +72,21 @@ fn context(c: &HtmlCanvasElement) -> CanvasRenderingContext2d {
     canvas::context(c).expect("2d")
 }
 
-/// A chart's two canvases and its line buffer.
+/// A chart's two canvases and its painter.
 struct Surface {
     frame: HtmlCanvasElement,
     lines: HtmlCanvasElement,
-    buffer: Vec<u8>,
+    painter: canvas::Painter,
     palette: crate::chart::render::Palette,
     parts: Vec<[f64; 4]>,
+    /// Renders that drew the frame canvas (it is skipped when unchanged).
+    frames_drawn: usize,
 }
 
-/// Draws `m` over `view` and waits for the pixels (getImageData forces them).
-/// Draws `m` over `view` and waits for the pixels (getImageData forces
-/// them): total time, and its parts (scene = M4 + scales, frame, lines, put).
-fn render(m: &mut Model, s: &mut Surface, view: View) -> f64 {
+/// Draws `m` over `view`: total time, and its parts (scene = M4 + scales,
+/// frame, lines, put). With `read_back` it waits for the pixels
+/// (getImageData forces them); a live frame (P3) leaves that to the browser.
+fn render(m: &mut Model, s: &mut Surface, view: View, read_back: bool) -> f64 {
     let t0 = now();
     let plot = Plot::inside(s.frame.width(), s.frame.height(), 1.0, 1, false);
     let scene = m.scene(
@@ -97,13 +100,18 @@ fn render(m: &mut Model, s: &mut Surface, view: View) -> f64 {
         false,
     );
     let scene_ms = now() - t0;
-    let (_, times) =
-        canvas::draw(&s.frame, &s.lines, &mut s.buffer, &scene, &s.palette, 1.0).expect("draw");
-    let _ = context(&s.frame).get_image_data(0.0, 0.0, 1.0, 1.0);
-    let _ = context(&s.lines).get_image_data(0.0, 0.0, 1.0, 1.0);
+    let (_, times) = s
+        .painter
+        .paint(&s.frame, &s.lines, &scene, &s.palette, 1.0)
+        .expect("draw");
+    if read_back {
+        let _ = context(&s.frame).get_image_data(0.0, 0.0, 1.0, 1.0);
+        let _ = context(&s.lines).get_image_data(0.0, 0.0, 1.0, 1.0);
+    }
     let total = now() - t0;
     s.parts
         .push([scene_ms, times.frame_ms, times.lines_ms, times.put_ms]);
+    s.frames_drawn += usize::from(times.frame_drawn);
     total
 }
 
@@ -114,7 +122,8 @@ fn parts(s: &Surface) -> serde_json::Value {
         xs.sort_by(f64::total_cmp);
         xs.get(xs.len() / 2).copied().unwrap_or(0.0)
     };
-    serde_json::json!({ "scene_ms": median(0), "frame_ms": median(1), "lines_ms": median(2), "put_ms": median(3) })
+    serde_json::json!({ "scene_ms": median(0), "frame_ms": median(1), "lines_ms": median(2), "put_ms": median(3),
+        "renders": s.parts.len(), "frames_drawn": s.frames_drawn })
 }
 
 async fn frame() {
@@ -133,8 +142,9 @@ fn surface(r: &[NodeRef<html::Canvas>; 2]) -> Surface {
         palette: canvas::palette(&frame),
         frame,
         lines: c(1),
-        buffer: Vec::new(),
+        painter: canvas::Painter::default(),
         parts: Vec::new(),
+        frames_drawn: 0,
     }
 }
 
@@ -147,7 +157,8 @@ async fn p1(mut s: Surface) -> serde_json::Value {
     let mut times = Vec::new();
     for _ in 0..33 {
         m.clear_caches();
-        times.push(render(&mut m, &mut s, view));
+        s.painter.forget();
+        times.push(render(&mut m, &mut s, view, true));
         frame().await;
     }
     serde_json::json!({ "renders_ms": times[3..], "parts": parts(&s) })
@@ -175,6 +186,7 @@ async fn p2(mut s: Surface) -> serde_json::Value {
                 from,
                 to: from + span,
             },
+            true,
         ));
         frame().await;
     }
@@ -200,14 +212,10 @@ async fn p3(mut surfaces: Vec<Surface>) -> serde_json::Value {
             let at = START + step * 1_000;
             let v = m.series[0].data.last().map_or(500.0, |l| l.1) + (step % 7) as f64 - 3.0;
             m.append(0, at, v);
-            render(
-                m,
-                s,
-                View {
-                    from: at - (n - 1) * 1_000,
-                    to: at + 1_000,
-                },
-            );
+            // As a live chart draws: the last hour, on whole columns.
+            let plot = Plot::inside(s.frame.width(), s.frame.height(), 1.0, 1, false);
+            let view = View::ending(at + 1_000, n * 1_000).snapped(plot.w as u32);
+            render(m, s, view, false);
         }
         draws.push(now() - t0);
         step += 1;
@@ -221,7 +229,7 @@ async fn p4(mut a: Surface, mut b: Surface) -> serde_json::Value {
         from: START,
         to: START + 55_550 * 1_000,
     };
-    render(&mut m, &mut a, view);
+    render(&mut m, &mut a, view, true);
     let decimated: Vec<usize> = m.series.iter().map(|h| h.drawn.len()).collect();
     // The same scene with every raw point instead of the decimated ones.
     let palette = b.palette.clone();
@@ -257,7 +265,9 @@ async fn p4(mut a: Surface, mut b: Surface) -> serde_json::Value {
             ..l
         })
         .collect();
-    canvas::draw(&b.frame, &b.lines, &mut b.buffer, &scene, &palette, 1.0).expect("draw");
+    b.painter
+        .paint(&b.frame, &b.lines, &scene, &palette, 1.0)
+        .expect("draw");
     let (w, h) = (f64::from(a.lines.width()), f64::from(a.lines.height()));
     let pa = context(&a.lines)
         .get_image_data(0.0, 0.0, w, h)
@@ -302,6 +312,7 @@ async fn p12(mut s: Surface) -> serde_json::Value {
             from: START,
             to: START + 55_550 * 1_000,
         },
+        true,
     );
     frame().await;
     let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();

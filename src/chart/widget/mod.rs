@@ -1,11 +1,13 @@
 //! `TimeChart`: the chart engine (`crate::chart`) as a Leptos component.
 //! It asks its data source (a prop: pages pass `api::series`) for history at
 //! its pixel width, appends the live readings it is given (a prop: pages pass
-//! the live store's), redraws at most once per animation frame, and offers
+//! the live store's), redraws what changed at most once per animation frame
+//! (one frame callback for every chart of the page), and offers
 //! ranges, zoom and pan (mouse, wheel, touch, keyboard), a crosshair, a
 //! legend, a trend, a table, a summary and CSV. It does no IO and reads no
 //! app context.
 
+mod frames;
 mod gestures;
 pub(crate) mod model;
 mod panel;
@@ -405,7 +407,9 @@ fn fetch_when_needed(
     });
 }
 
-/// Redraws at most once per animation frame when anything drawn changes.
+/// Redraws at most once per animation frame when anything drawn changes,
+/// in the frame every chart of the page draws in (`frames`); the painter
+/// draws only what changed.
 fn draw_on_change(
     state: ChartState,
     canvases: [NodeRef<html::Canvas>; 2],
@@ -415,7 +419,7 @@ fn draw_on_change(
     compact: bool,
 ) {
     let pending = StoredValue::new(false);
-    let buffer = StoredValue::new(Vec::<u8>::new());
+    let painter = StoredValue::new_local(canvas::Painter::default());
     Effect::new(move |_| {
         state.version.track();
         state.view.track();
@@ -430,7 +434,7 @@ fn draw_on_change(
             return;
         }
         pending.set_value(true);
-        request_animation_frame(move || {
+        frames::on_next_frame(move || {
             if state.disposed() || pending.try_set_value(false).is_some() {
                 return;
             }
@@ -458,24 +462,37 @@ fn draw_on_change(
                 state.trend.get_untracked(),
                 state.now.get_untracked(),
             );
+            // A view following the clock is drawn on whole columns, so the
+            // painter shifts its image as time goes on.
+            let live = state.range.get_untracked() != Range::Custom;
             // No signal is set while the model is borrowed: whatever that
             // wakes may read the model.
             let drawn = state.model.try_update_value(|m| {
                 let axes = m.units(&hidden).len();
                 let plot = Plot::inside(cw, ch, dpr, axes, compact);
+                let view = if live {
+                    view.snapped(plot.w as u32)
+                } else {
+                    view
+                };
                 let scene = m.scene(view, plot, &hidden, trend, now, &palette, dpr, compact);
-                buffer.try_update_value(|b| canvas::draw(&canvas, &lines, b, &scene, &palette, dpr))
+                painter.try_update_value(|p| p.paint(&canvas, &lines, &scene, &palette, dpr))
             });
             match drawn
                 .flatten()
                 .unwrap_or_else(|| Err("disposed".to_owned()))
             {
-                Ok((p, _)) => state.plot.set((
-                    f64::from(p.x) / dpr,
-                    f64::from(p.y) / dpr,
-                    f64::from(p.w) / dpr,
-                    f64::from(p.h) / dpr,
-                )),
+                Ok((p, _)) => {
+                    let css = (
+                        f64::from(p.x) / dpr,
+                        f64::from(p.y) / dpr,
+                        f64::from(p.w) / dpr,
+                        f64::from(p.h) / dpr,
+                    );
+                    if state.plot.get_untracked() != css {
+                        state.plot.set(css);
+                    }
+                }
                 Err(e) => leptos::logging::warn!("chart: {e}"),
             }
         });

@@ -10,7 +10,7 @@ use crate::chart::{
     SeriesData, View,
     decimate::{Cache, column_width},
     render::{Axis, Line, Palette, Plot, RuleLimits, Scene},
-    scale::{ValueScale, time_ticks},
+    scale::{TimeTick, ValueScale, time_ticks},
     trend::{self, Trend},
 };
 
@@ -88,6 +88,9 @@ pub struct Model {
     pub bands: Vec<super::AlarmBand>,
     /// A rule's limits, drawn instead of the metric's default thresholds.
     pub limits: Option<RuleLimits>,
+    /// The last frame's time ticks, for the view, minimum gap and zone
+    /// they were made for.
+    ticks: Option<((View, i64, String), Vec<TimeTick>)>,
 }
 
 impl Model {
@@ -281,9 +284,19 @@ impl Model {
         let ticks = if compact {
             Vec::new()
         } else {
-            time_ticks(view.from, view.to, min_gap_ms, &|t| {
-                crate::format::zone_offset(t, &zone)
-            })
+            // Labels ask the browser for the zone's offsets: a live chart's
+            // frames between two column shifts reuse them.
+            let key = (view, min_gap_ms, zone);
+            match &self.ticks {
+                Some((k, ticks)) if *k == key => ticks.clone(),
+                _ => {
+                    let ticks = time_ticks(view.from, view.to, min_gap_ms, &|t| {
+                        crate::format::zone_offset(t, &key.2)
+                    });
+                    self.ticks = Some((key, ticks.clone()));
+                    ticks
+                }
+            }
         };
         let lines = self
             .series
