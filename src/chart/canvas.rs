@@ -11,16 +11,16 @@ use cairn_protocol::Thresholds;
 use super::{
     layer::{Damage, Grid, LineLayer},
     paths::Paths,
-    render::{Palette, Plot, RuleLimits, Scene, draw_frame},
+    render::{Palette, Plot, RuleLimits, Scene, alarm_columns, draw_frame, stale_columns},
     scale::{TimeTick, ValueScale},
 };
 
 /// Paints a chart's frames on its two stacked canvases of one size (device
 /// pixels): `frame` gets bands, grid and labels through plotters' canvas
 /// backend, and only when what they show changed; `lines` gets the series
-/// from a `LineLayer` (an RGBA image rasterized by plotters' interface),
-/// putting only the columns that changed. `forget` makes the next paint
-/// draw everything.
+/// from a `LineLayer` (an RGBA image): the whole image when it moved or was
+/// redrawn, else only the columns that changed, and nothing when nothing
+/// did. `forget` makes the next paint draw everything.
 #[derive(Default)]
 pub struct Painter {
     layer: LineLayer,
@@ -42,17 +42,15 @@ struct FrameInputs {
     palette: Palette,
     axes: Vec<(ValueScale, String, Option<Thresholds>)>,
     ticks: Vec<TimeTick>,
-    bands: Vec<(i64, i64)>,
+    /// Alarm bands and stale tails, as the columns they tint.
+    bands: Vec<(i32, i32)>,
+    stale: Vec<(i32, i32)>,
     limits: Option<RuleLimits>,
-    stale: Vec<Option<i64>>,
-    /// Only while a series is stale: its grey tail grows with the clock.
-    now: Option<i64>,
     compact: bool,
 }
 
 impl FrameInputs {
     fn of(scene: &Scene, plot: Plot, palette: &Palette, dpr: f64, size: (u32, u32)) -> Self {
-        let stale: Vec<Option<i64>> = scene.lines.iter().map(|l| l.stale_since).collect();
         FrameInputs {
             size,
             dpr: dpr.to_bits(),
@@ -63,10 +61,9 @@ impl FrameInputs {
                 .map(|a| (a.scale.clone(), a.unit.clone(), a.thresholds))
                 .collect(),
             ticks: scene.ticks.clone(),
-            bands: scene.bands.clone(),
+            bands: alarm_columns(scene, plot, dpr),
+            stale: stale_columns(scene, plot),
             limits: scene.limits.clone(),
-            now: stale.iter().any(Option::is_some).then_some(scene.now),
-            stale,
             compact: scene.compact,
         }
     }
@@ -81,7 +78,23 @@ impl Painter {
     }
 
     /// Paints `scene`; returns the plot area and how long each part took.
+    /// After an error the next paint draws everything.
     pub fn paint(
+        &mut self,
+        frame: &HtmlCanvasElement,
+        lines: &HtmlCanvasElement,
+        scene: &Scene,
+        palette: &Palette,
+        dpr: f64,
+    ) -> Result<(Plot, DrawTimes), String> {
+        let painted = self.paint_changes(frame, lines, scene, palette, dpr);
+        if painted.is_err() {
+            self.forget();
+        }
+        painted
+    }
+
+    fn paint_changes(
         &mut self,
         frame: &HtmlCanvasElement,
         lines: &HtmlCanvasElement,

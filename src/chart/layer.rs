@@ -134,12 +134,23 @@ impl LineLayer {
             }
             // The new path is the old one without what scrolled out on the
             // left (op[..a]), then what changed from the last common point on.
-            let Some(a) = np.first().and_then(|f| op.iter().position(|p| at(p) == *f)) else {
+            // Several old points can equal the new first one (a column's
+            // first and last reading on one pixel): the longest match wins.
+            let Some(first) = np.first() else {
                 return Plan::Full;
             };
-            let common = (op[a..].iter().zip(np))
-                .take_while(|(p, q)| at(p) == **q)
-                .count();
+            let common_from = |a: usize| {
+                (op[a..].iter().zip(np))
+                    .take_while(|(p, q)| at(p) == **q)
+                    .count()
+            };
+            let best = (0..op.len())
+                .filter(|&a| at(&op[a]) == *first)
+                .map(|a| (common_from(a), a))
+                .max_by_key(|&(common, a)| (common, std::cmp::Reverse(a)));
+            let Some((common, a)) = best else {
+                return Plan::Full;
+            };
             if a > 0
                 && let Some(r) = reach(&op[..=a])
             {

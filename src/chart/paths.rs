@@ -60,14 +60,20 @@ impl Paths {
                         if (scene.view.from..=scene.view.to).contains(&t) {
                             x = x.clamp(0, plot.w - 1);
                         }
-                        Some((plot.x + x, plot.y(&axis.scale, v)))
+                        Some((plot.x + x, clamped(plot.y(&axis.scale, v))))
                     })
                     .collect();
                 let trend = line.trend.as_ref().map(|trend| {
                     let (a, b) = (scene.view.from, scene.view.to);
                     [
-                        (plot.x(scene.view, a), plot.y(&axis.scale, trend.value(a))),
-                        (plot.x(scene.view, b), plot.y(&axis.scale, trend.value(b))),
+                        (
+                            plot.x(scene.view, a),
+                            clamped(plot.y(&axis.scale, trend.value(a))),
+                        ),
+                        (
+                            plot.x(scene.view, b),
+                            clamped(plot.y(&axis.scale, trend.value(b))),
+                        ),
                     ]
                 });
                 Some(Path {
@@ -115,8 +121,15 @@ impl Paths {
 
 /// How far a path's pixels reach beyond its points' columns: the brush one
 /// pixel either side, a dot one more to the right.
-pub const REACH_LEFT: i32 = 1;
-pub const REACH_RIGHT: i32 = 2;
+const REACH_LEFT: i32 = 1;
+const REACH_RIGHT: i32 = 2;
+
+/// A row far outside any plot for a reading far off the scale (the scale is
+/// made from what is in view; the neighbour just outside can be anything),
+/// so the drawing's integer maths cannot overflow.
+fn clamped(y: i32) -> i32 {
+    y.clamp(-1_000_000, 1_000_000)
+}
 
 /// The columns the points of `points` (breaks skipped) and their strokes touch.
 pub fn reach(points: &[Point]) -> Option<Range<i32>> {

@@ -1,6 +1,6 @@
 //! P4: the decimated render is pixel-identical to the raw render for 1-px
 //! lines, with at most 4 points per pixel column per series. Both renders go
-//! through the chart's own `draw_lines` into the RGBA image the browser shows.
+//! through the chart's own `paths` into the RGBA image the browser shows.
 
 use cairn_protocol::m4::Sample;
 use plotters::prelude::*;
@@ -8,7 +8,8 @@ use plotters::prelude::*;
 use super::{
     SeriesData, View,
     decimate::{Cache, column_width, column_x},
-    render::{Axis, Line, Plot, Scene, draw_lines},
+    paths::Paths,
+    render::{Axis, Line, Plot, Scene},
     rgba::Rgba,
     scale::ValueScale,
 };
@@ -42,7 +43,7 @@ fn render(samples: &[Sample], view: View, width_ms: i64, scale: &ValueScale) -> 
             bands: Vec::new(),
             limits: None,
         };
-        draw_lines(&mut image, &scene, plot, 1);
+        Paths::of(&scene, plot, 1).draw(&mut image);
     }
     buffer
 }

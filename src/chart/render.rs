@@ -1,8 +1,7 @@
-//! Drawing a chart with plotters, on any backend: the canvas in the browser,
-//! a bitmap in the pixel tests. Everything is in device pixels; `dpr` scales
+//! What a chart frame is made of (`Scene`, `Plot`) and its frame drawn with
+//! plotters on any backend: bands, grid and labels under the lines (the
+//! lines are `chart::paths`). Everything is in device pixels; `dpr` scales
 //! text and strokes so a tablet gets crisp, not tiny, charts.
-//!
-//! The lines themselves are drawn from `chart::paths`.
 
 use cairn_protocol::{Thresholds, m4::Sample};
 use plotters::{
@@ -13,8 +12,6 @@ use plotters::{
 
 use super::{
     View,
-    paths::Paths,
-    rgba::Rgba,
     scale::{TimeTick, ValueScale},
     trend::Trend,
 };
@@ -191,6 +188,40 @@ fn draw_rule_limits<DB: DrawingBackend>(
     Ok(())
 }
 
+/// The columns (from, to, device px) of each alarm band: while an alarm
+/// was active, the whole height is tinted, at least 3 CSS px wide so a
+/// short alarm still shows on a 30-day chart.
+pub fn alarm_columns(scene: &Scene, plot: Plot, dpr: f64) -> Vec<(i32, i32)> {
+    let (left, right) = (plot.x, plot.x + plot.w);
+    let min_w = (3.0 * dpr).round().max(1.0) as i32;
+    (scene.bands.iter())
+        .filter(|&&(from, to)| to >= scene.view.from && from <= scene.view.to)
+        .map(|&(from, to)| {
+            (
+                plot.x(scene.view, from).clamp(left, right),
+                plot.x(scene.view, to).clamp(left, right),
+            )
+        })
+        .filter(|(x0, x1)| x1 >= x0)
+        .map(|(x0, x1)| widen(x0, x1, min_w, left, right))
+        .collect()
+}
+
+/// The columns (from, to, device px) of each stale tail: no data since
+/// the series' last reading, greyed up to now.
+pub fn stale_columns(scene: &Scene, plot: Plot) -> Vec<(i32, i32)> {
+    (scene.lines.iter())
+        .filter_map(|line| line.stale_since)
+        .map(|since| {
+            (
+                plot.x(scene.view, since).max(plot.x),
+                plot.x(scene.view, scene.now).min(plot.x + plot.w),
+            )
+        })
+        .filter(|(x0, x1)| x1 > x0)
+        .collect()
+}
+
 /// Everything under the lines: threshold bands, grid, stale shading, labels.
 pub fn draw_frame<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -252,40 +283,21 @@ pub fn draw_frame<DB: DrawingBackend>(
             }
         }
     }
-    // Alarm bands: while an alarm was active, the whole height tinted; at
-    // least 3 CSS px wide, so a short alarm still shows on a 30-day chart.
-    let min_w = (3.0 * dpr).round().max(1.0) as i32;
-    for &(from, to) in &scene.bands {
-        let (x0, x1) = (
-            plot.x(scene.view, from).clamp(left, right),
-            plot.x(scene.view, to).clamp(left, right),
-        );
-        if x1 >= x0 && to >= scene.view.from && from <= scene.view.to {
-            let (x0, x1) = widen(x0, x1, min_w, left, right);
-            area.draw(&Rectangle::new(
-                [(x0, top), (x1, bottom)],
-                palette.critical.mix(0.16).filled(),
-            ))?;
-            area.draw(&PathElement::new(
-                vec![(x0, top), (x0, bottom)],
-                palette.critical.mix(0.7).stroke_width(1),
-            ))?;
-        }
+    for (x0, x1) in alarm_columns(scene, plot, dpr) {
+        area.draw(&Rectangle::new(
+            [(x0, top), (x1, bottom)],
+            palette.critical.mix(0.16).filled(),
+        ))?;
+        area.draw(&PathElement::new(
+            vec![(x0, top), (x0, bottom)],
+            palette.critical.mix(0.7).stroke_width(1),
+        ))?;
     }
-    // Stale tails: no data since then, greyed up to now.
-    for line in &scene.lines {
-        if let Some(since) = line.stale_since {
-            let (x0, x1) = (
-                plot.x(scene.view, since).max(left),
-                plot.x(scene.view, scene.now).min(right),
-            );
-            if x1 > x0 {
-                area.draw(&Rectangle::new(
-                    [(x0, top), (x1, bottom)],
-                    palette.stale.mix(0.18).filled(),
-                ))?;
-            }
-        }
+    for (x0, x1) in stale_columns(scene, plot) {
+        area.draw(&Rectangle::new(
+            [(x0, top), (x1, bottom)],
+            palette.stale.mix(0.18).filled(),
+        ))?;
     }
     if scene.compact {
         return Ok(());
@@ -331,12 +343,6 @@ pub fn draw_frame<DB: DrawingBackend>(
         ))?;
     }
     Ok(())
-}
-
-/// The series, each as polylines broken at gaps, and their trends, into
-/// `image` (the plot's pixels, `plot` giving where the plot is in it).
-pub fn draw_lines(image: &mut Rgba, scene: &Scene, plot: Plot, stroke: u32) {
-    Paths::of(scene, plot, stroke).draw(image);
 }
 
 #[cfg(test)]

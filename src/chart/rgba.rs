@@ -1,7 +1,7 @@
 //! plotters' drawing interface over an RGBA buffer (the layout of a canvas'
-//! `ImageData`), for the series lines: one `putImageData` per frame instead
-//! of a JS call per vertex, and the same pixels in the browser as in the
-//! host pixel tests. Colours blend "over" with straight alpha.
+//! `ImageData`), for the series lines: a few `putImageData` calls per frame
+//! (at most) instead of a JS call per vertex, and the same pixels in the
+//! browser as in the host pixel tests. Colours blend "over" with straight alpha.
 //!
 //! One-pixel opaque lines are rasterized here (`line`), anti-aliased like
 //! plotters' own, but every pixel is computed from the segment's start by

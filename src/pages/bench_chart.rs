@@ -87,6 +87,11 @@ struct Surface {
 /// frame, lines, put). With `read_back` it waits for the pixels
 /// (getImageData forces them); a live frame (P3) leaves that to the browser.
 fn render(m: &mut Model, s: &mut Surface, view: View, read_back: bool) -> f64 {
+    render_at(m, s, view, view.to, read_back)
+}
+
+/// `render` with the clock at `now` (a live chart's view ends after it).
+fn render_at(m: &mut Model, s: &mut Surface, view: View, clock: i64, read_back: bool) -> f64 {
     let t0 = now();
     let plot = Plot::inside(s.frame.width(), s.frame.height(), 1.0, 1, false);
     let scene = m.scene(
@@ -94,7 +99,7 @@ fn render(m: &mut Model, s: &mut Surface, view: View, read_back: bool) -> f64 {
         plot,
         &Default::default(),
         false,
-        view.to,
+        clock,
         &s.palette,
         1.0,
         false,
@@ -215,7 +220,7 @@ async fn p3(mut surfaces: Vec<Surface>) -> serde_json::Value {
             // As a live chart draws: the last hour, on whole columns.
             let plot = Plot::inside(s.frame.width(), s.frame.height(), 1.0, 1, false);
             let view = View::ending(at + 1_000, n * 1_000).snapped(plot.w as u32);
-            render(m, s, view, false);
+            render_at(m, s, view, at, false);
         }
         draws.push(now() - t0);
         step += 1;

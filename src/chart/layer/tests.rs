@@ -205,15 +205,25 @@ fn painting_frame_by_frame_gives_the_pixels_of_a_whole_redraw() {
                 Damage::All => {}
             }
             frames += 1;
-            partial += usize::from(damage != Damage::All);
+            partial += usize::from(match &damage {
+                Damage::All => false,
+                Damage::None => true,
+                Damage::Moved { columns, .. } => {
+                    columns.iter().map(|c| c.end - c.start).sum::<i32>() < w as i32 / 2
+                }
+            });
             before = expected;
         }
     }
     assert!(
         partial * 2 > frames,
-        "most frames are drawn in part ({partial} of {frames})"
+        "most frames redraw under half the image ({partial} of {frames})"
     );
 }
+
+/// Whole numbers that repeat: a column's first and last reading often fall
+/// on one pixel, as with CO₂ in ppm or a night of zero flow.
+const PATTERN: [f64; 5] = [18.0, 19.0, 18.0, 18.0, 20.0];
 
 #[test]
 fn a_live_frame_redraws_only_its_newest_columns() {
@@ -221,7 +231,7 @@ fn a_live_frame_redraws_only_its_newest_columns() {
     let mut data = vec![SeriesData::default()];
     let mut now = 1_790_000_000_000_i64;
     for i in 0..3_000 {
-        data[0].append(now - 3_000 * 1_000 + i * 1_000, (i % 37) as f64);
+        data[0].append(now - 3_000 * 1_000 + i * 1_000, PATTERN[i as usize % 5]);
     }
     let mut caches = vec![Cache::default()];
     let mut layer = LineLayer::default();
@@ -244,7 +254,7 @@ fn a_live_frame_redraws_only_its_newest_columns() {
     let (mut shifted, mut narrow) = (0, 0);
     for i in 0..40 {
         now += 1_000;
-        data[0].append(now, 18.0 + (i % 3) as f64);
+        data[0].append(now, PATTERN[(3_000 + i) % 5]);
         match paint(&mut layer, &data, &mut caches, now) {
             Damage::Moved { by: 0, columns } => {
                 let width: i32 = columns.iter().map(|c| c.end - c.start).sum();
@@ -256,7 +266,9 @@ fn a_live_frame_redraws_only_its_newest_columns() {
                 assert!(width <= 7, "{columns:?} for a new column");
                 shifted += 1;
             }
-            other => panic!("a new reading is drawn, in its columns: {other:?}"),
+            // The new reading fell on pixels already drawn.
+            Damage::None => narrow += 1,
+            other => panic!("a new reading is drawn in its own columns, not {other:?}"),
         }
     }
     // A column is 4 readings: every fourth frame moves the view.

@@ -121,6 +121,7 @@ impl Model {
         for h in &mut self.series {
             h.cache.clear();
         }
+        self.ticks = None;
     }
 
     /// What to fetch for `view` at `px` plot pixels, if what is loaded does
