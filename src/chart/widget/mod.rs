@@ -68,6 +68,9 @@ pub struct ChartState {
     pub hover: RwSignal<Option<f64>>,
     /// The plot area of the last frame, CSS px.
     pub plot: RwSignal<(f64, f64, f64, f64)>,
+    /// The view the last frame was drawn with: `view` snapped to whole
+    /// columns while it follows the clock (positions map through this one).
+    pub drawn: StoredValue<View>,
     pub now: Signal<i64>,
     /// A chart without presets: its fixed window, where "Reset" returns.
     pub home: Option<View>,
@@ -77,7 +80,9 @@ impl ChartState {
     /// The time under a CSS x position.
     pub fn time_at(&self, x: f64) -> i64 {
         let (px, _, pw, _) = self.plot.get_untracked();
-        self.view.get_untracked().time_at((x - px) / pw.max(1.0))
+        let drawn = self.drawn.try_get_value();
+        let view = drawn.unwrap_or_else(|| self.view.get_untracked());
+        view.time_at((x - px) / pw.max(1.0))
     }
 
     pub fn zone(&self) -> String {
@@ -178,6 +183,7 @@ pub fn TimeChart(
         error: RwSignal::new(None),
         hover: RwSignal::new(None),
         plot: RwSignal::new((0.0, 0.0, 1.0, 1.0)),
+        drawn: StoredValue::new(first_view),
         now,
         home: (!presets).then_some(first_view),
     };
@@ -476,6 +482,7 @@ fn draw_on_change(
                     view
                 };
                 let scene = m.scene(view, plot, &hidden, trend, now, &palette, dpr, compact);
+                let _ = state.drawn.try_set_value(view);
                 painter.try_update_value(|p| p.paint(&canvas, &lines, &scene, &palette, dpr))
             });
             match drawn

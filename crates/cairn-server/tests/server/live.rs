@@ -396,3 +396,110 @@ async fn a_client_that_reads_deflate_gets_the_snapshot_compressed_and_others_tex
     );
     server.stop().await.unwrap();
 }
+
+/// Reads `ws` until it is at `last` (a readings message or a snapshot at or
+/// past that sequence number); returns (snapshots, readings messages,
+/// readings) received on the way.
+async fn read_until(ws: &mut Socket, last: u64) -> (usize, usize, usize) {
+    let (mut snapshots, mut messages, mut readings) = (0, 0, 0);
+    loop {
+        match next_msg(ws).await {
+            ServerMsg::Snapshot { seq, .. } => {
+                snapshots += 1;
+                if seq >= last {
+                    return (snapshots, messages, readings);
+                }
+            }
+            ServerMsg::Readings {
+                seq, readings: r, ..
+            } => {
+                messages += 1;
+                readings += r.len();
+                if seq >= last {
+                    return (snapshots, messages, readings);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn under_a_flood_a_tab_that_stops_reading_is_resynced_and_the_others_stay_live() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::for_tests(dir.path().to_path_buf());
+    config.simulator = true;
+    let server = Server::start(config).await.unwrap();
+    let (mut slow, mut fast) = (connect(&server, None).await, connect(&server, None).await);
+    for ws in [&mut slow, &mut fast] {
+        assert!(matches!(next_msg(ws).await, ServerMsg::Snapshot { .. }));
+    }
+    let points: Vec<u32> = server
+        .state()
+        .catalog()
+        .points()
+        .iter()
+        .map(|p| p.id)
+        .collect();
+    // The whole portfolio reporting, batch after batch: 300 batches of 2,000
+    // readings (about 30 MB of JSON per socket), published as fast as the
+    // bus takes them, while `slow` reads nothing (its socket backs up).
+    let (batches, per_batch) = (300_usize, 2_000_usize);
+    // The reading tab reads all along; `seen` is where it is.
+    let seen = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let fast_seen = seen.clone();
+    let fast_reader = tokio::spawn(async move {
+        while let Some(Ok(Message::Text(text))) = fast.next().await {
+            let seq = match serde_json::from_str(&text) {
+                Ok(ServerMsg::Snapshot { seq, .. } | ServerMsg::Readings { seq, .. }) => seq,
+                _ => continue,
+            };
+            fast_seen.fetch_max(seq, std::sync::atomic::Ordering::Relaxed);
+        }
+    });
+    let t0 = 1_790_000_000_000_i64;
+    for b in 0..batches {
+        let readings = (0..per_batch)
+            .map(|i| cairn_protocol::Reading {
+                point: points[(b * per_batch + i) % points.len()],
+                ts: t0 + (b * per_batch + i) as i64,
+                value: 20.0,
+            })
+            .collect();
+        server.state().bus.publish(readings);
+        tokio::task::yield_now().await;
+    }
+    let marker = cairn_protocol::Reading {
+        point: points[0],
+        ts: t0 + (batches * per_batch) as i64 + 1,
+        value: -1.5,
+    };
+    let last = server.state().bus.publish(vec![marker]);
+    // The tab that reads gets to the end, whatever the other one does.
+    let at = || seen.load(std::sync::atomic::Ordering::Relaxed);
+    let reached = tokio::time::timeout(Duration::from_secs(60), async {
+        while at() < last {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await;
+    assert!(
+        reached.is_ok(),
+        "the reading tab is held up: at {} of {last}",
+        at()
+    );
+    fast_reader.abort();
+    // The slow tab, reading again, is brought up to date by a snapshot
+    // instead of every queued batch.
+    let (snapshots, _, readings) = read_until(&mut slow, last).await;
+    assert!(snapshots >= 1, "the slow tab was resynced with a snapshot");
+    assert!(
+        readings < batches * per_batch / 2,
+        "the slow tab was not sent the whole flood ({readings} of {} readings)",
+        batches * per_batch
+    );
+    tokio::time::timeout(Duration::from_secs(10), server.stop())
+        .await
+        .expect("clean stop")
+        .unwrap();
+}
