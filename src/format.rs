@@ -45,14 +45,28 @@ pub fn is_stale(age_ms: f64, interval_s: u32) -> bool {
     age_ms > 3.0 * f64::from(interval_s) * 1000.0
 }
 
-/// Formats a time with the browser's `Intl.DateTimeFormat` (en-GB) and these options.
-fn intl(ms: f64, options: &[(&str, &str)]) -> String {
+/// Formats a time with the browser's `Intl.DateTimeFormat` (en-GB) and these
+/// options. One formatter per set of options is kept: making one costs far
+/// more than formatting (the overview's site clocks follow every live message).
+pub fn intl(ms: f64, options: &[(&str, &str)]) -> String {
     use js_sys::{Array, Date, Intl::DateTimeFormat, Object, Reflect};
-    let opts = Object::new();
-    for (k, v) in options {
-        let _ = Reflect::set(&opts, &(*k).into(), &(*v).into());
+    use std::{cell::RefCell, collections::HashMap};
+    thread_local! {
+        static FORMATTERS: RefCell<HashMap<String, DateTimeFormat>> = RefCell::new(HashMap::new());
     }
-    let formatter = DateTimeFormat::new(&Array::of1(&"en-GB".into()), &opts);
+    let key: String = options.iter().map(|(k, v)| format!("{k}={v};")).collect();
+    let formatter = FORMATTERS.with(|all| {
+        all.borrow_mut()
+            .entry(key)
+            .or_insert_with(|| {
+                let opts = Object::new();
+                for (k, v) in options {
+                    let _ = Reflect::set(&opts, &(*k).into(), &(*v).into());
+                }
+                DateTimeFormat::new(&Array::of1(&"en-GB".into()), &opts)
+            })
+            .clone()
+    });
     formatter
         .format()
         .call1(&formatter, &Date::new(&ms.into()))

@@ -67,23 +67,15 @@ pub fn slope(o: &BatteryOutlook) -> String {
 
 /// `3 Mar 2027` in an IANA time zone (the browser's Intl does the zone maths).
 pub fn day_in(ms: i64, time_zone: &str) -> String {
-    use js_sys::{Array, Date, Intl::DateTimeFormat, Object, Reflect};
-    let opts = Object::new();
-    for (k, v) in [
-        ("timeZone", time_zone),
-        ("day", "numeric"),
-        ("month", "short"),
-        ("year", "numeric"),
-    ] {
-        let _ = Reflect::set(&opts, &k.into(), &v.into());
-    }
-    let formatter = DateTimeFormat::new(&Array::of1(&"en-GB".into()), &opts);
-    formatter
-        .format()
-        .call1(&formatter, &Date::new(&(ms as f64).into()))
-        .ok()
-        .and_then(|s| s.as_string())
-        .unwrap_or_default()
+    crate::format::intl(
+        ms as f64,
+        &[
+            ("timeZone", time_zone),
+            ("day", "numeric"),
+            ("month", "short"),
+            ("year", "numeric"),
+        ],
+    )
 }
 
 #[cfg(test)]
