@@ -45,68 +45,85 @@ pub fn is_stale(age_ms: f64, interval_s: u32) -> bool {
     age_ms > 3.0 * f64::from(interval_s) * 1000.0
 }
 
-/// Formats a time with the browser's `Intl.DateTimeFormat` (en-GB) and these
-/// options. One formatter per set of options is kept: making one costs far
-/// more than formatting (the overview's site clocks follow every live message).
-pub fn intl(ms: f64, options: &[(&str, &str)]) -> String {
-    use js_sys::{Array, Date, Intl::DateTimeFormat, Object, Reflect};
+/// A browser `Intl.DateTimeFormat` for `locale` and `options`, made once per
+/// pair and kept: making one costs far more than formatting (the overview's
+/// site clocks follow every live message). A time zone the browser does not
+/// know falls back to UTC instead of throwing.
+fn formatter(locale: &str, options: &[(&str, &str)]) -> js_sys::Intl::DateTimeFormat {
+    use js_sys::{Array, Function, Object, Reflect};
     use std::{cell::RefCell, collections::HashMap};
+    use wasm_bindgen::JsCast;
     thread_local! {
-        static FORMATTERS: RefCell<HashMap<String, DateTimeFormat>> = RefCell::new(HashMap::new());
+        static MADE: RefCell<HashMap<String, js_sys::Intl::DateTimeFormat>> =
+            RefCell::new(HashMap::new());
     }
-    let key: String = options.iter().map(|(k, v)| format!("{k}={v};")).collect();
-    let formatter = FORMATTERS.with(|all| {
-        all.borrow_mut()
-            .entry(key)
-            .or_insert_with(|| {
-                let opts = Object::new();
-                for (k, v) in options {
-                    let _ = Reflect::set(&opts, &(*k).into(), &(*v).into());
-                }
-                DateTimeFormat::new(&Array::of1(&"en-GB".into()), &opts)
-            })
-            .clone()
-    });
+    let key: String = std::iter::once(locale)
+        .chain(options.iter().flat_map(|(k, v)| [";", *k, "=", *v]))
+        .collect();
+    if let Some(made) = MADE.with(|m| m.borrow().get(&key).cloned()) {
+        return made;
+    }
+    // Built outside any borrow, through `Reflect::construct`, which returns
+    // the RangeError of an unknown zone instead of throwing through Rust.
+    let make = |zone_fallback: bool| {
+        let opts = Object::new();
+        for (k, v) in options {
+            let v = if zone_fallback && *k == "timeZone" {
+                "UTC"
+            } else {
+                v
+            };
+            let _ = Reflect::set(&opts, &(*k).into(), &v.into());
+        }
+        let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
+        let class: Function = Reflect::get(&intl, &"DateTimeFormat".into())
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        Reflect::construct(&class, &Array::of2(&locale.into(), &opts))
+            .ok()
+            .map(JsCast::unchecked_into::<js_sys::Intl::DateTimeFormat>)
+    };
+    let made = make(false)
+        .or_else(|| make(true))
+        .unwrap_or_else(|| js_sys::Intl::DateTimeFormat::new(&Array::new(), &Object::new()));
+    MADE.with(|m| m.borrow_mut().insert(key, made.clone()));
+    made
+}
+
+/// Formats a time with the browser's `Intl.DateTimeFormat` (en-GB) and these
+/// options (see `formatter`).
+pub fn intl(ms: f64, options: &[(&str, &str)]) -> String {
+    let formatter = formatter("en-GB", options);
     formatter
         .format()
-        .call1(&formatter, &Date::new(&ms.into()))
+        .call1(&formatter, &js_sys::Date::new(&ms.into()))
         .ok()
         .and_then(|s| s.as_string())
         .unwrap_or_default()
 }
 
 /// The UTC offset (ms) of an IANA time zone at `ms`, from the browser's Intl
-/// (one cached formatter per zone: charts ask for every tick and tooltip).
+/// (one kept formatter per zone: charts ask for every tick and tooltip).
 pub fn zone_offset(ms: i64, time_zone: &str) -> i64 {
-    use js_sys::{Array, Date, Intl::DateTimeFormat, Object, Reflect};
-    use std::{cell::RefCell, collections::HashMap};
-    thread_local! {
-        static ZONES: RefCell<HashMap<String, DateTimeFormat>> = RefCell::new(HashMap::new());
-    }
-    let text = ZONES.with(|zones| {
-        let mut zones = zones.borrow_mut();
-        let formatter = zones.entry(time_zone.to_owned()).or_insert_with(|| {
-            let opts = Object::new();
-            for (k, v) in [
-                ("timeZone", time_zone),
-                ("hourCycle", "h23"),
-                ("year", "numeric"),
-                ("month", "2-digit"),
-                ("day", "2-digit"),
-                ("hour", "2-digit"),
-                ("minute", "2-digit"),
-                ("second", "2-digit"),
-            ] {
-                let _ = Reflect::set(&opts, &k.into(), &v.into());
-            }
-            DateTimeFormat::new(&Array::of1(&"en-US".into()), &opts)
-        });
-        formatter
-            .format()
-            .call1(formatter, &Date::new(&(ms as f64).into()))
-            .ok()
-            .and_then(|s| s.as_string())
-    });
+    let formatter = formatter(
+        "en-US",
+        &[
+            ("timeZone", time_zone),
+            ("hourCycle", "h23"),
+            ("year", "numeric"),
+            ("month", "2-digit"),
+            ("day", "2-digit"),
+            ("hour", "2-digit"),
+            ("minute", "2-digit"),
+            ("second", "2-digit"),
+        ],
+    );
+    let text = formatter
+        .format()
+        .call1(&formatter, &js_sys::Date::new(&(ms as f64).into()))
+        .ok()
+        .and_then(|s| s.as_string());
     // "11/22/2026, 14:05:03"
     let parts: Vec<u32> = text
         .unwrap_or_default()
@@ -117,7 +134,7 @@ pub fn zone_offset(ms: i64, time_zone: &str) -> i64 {
     let [month, day, year, hour, minute, second] = parts[..] else {
         return 0;
     };
-    let local = Date::utc(f64::from(year), f64::from(month) - 1.0)
+    let local = js_sys::Date::utc(f64::from(year), f64::from(month) - 1.0)
         + (f64::from(day) - 1.0) * 86_400_000.0
         + f64::from(hour % 24) * 3_600_000.0
         + f64::from(minute) * 60_000.0

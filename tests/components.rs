@@ -438,3 +438,15 @@ async fn a_live_chart_painted_in_parts_shows_what_a_whole_paint_shows() {
         "a value at the scale's minimum is drawn"
     );
 }
+
+#[wasm_bindgen_test]
+fn a_time_zone_the_browser_does_not_know_falls_back_to_utc() {
+    use cairn::format::{time_in_zone, zone_offset};
+    // 2026-01-01 00:00 UTC.
+    let t = 1_767_225_600_000_i64;
+    assert_eq!(time_in_zone(t as f64, "Not/AZone"), "00:00");
+    assert_eq!(zone_offset(t, "Not/AZone"), 0);
+    // Dates still format afterwards.
+    assert_eq!(time_in_zone(t as f64, "Europe/Brussels"), "01:00");
+    assert_eq!(zone_offset(t, "Europe/Brussels"), 3_600_000);
+}

@@ -70,7 +70,7 @@ pub struct ChartState {
     pub plot: RwSignal<(f64, f64, f64, f64)>,
     /// The view the last frame was drawn with: `view` snapped to whole
     /// columns while it follows the clock (positions map through this one).
-    pub drawn: StoredValue<View>,
+    pub drawn: RwSignal<View>,
     pub now: Signal<i64>,
     /// A chart without presets: its fixed window, where "Reset" returns.
     pub home: Option<View>,
@@ -80,9 +80,7 @@ impl ChartState {
     /// The time under a CSS x position.
     pub fn time_at(&self, x: f64) -> i64 {
         let (px, _, pw, _) = self.plot.get_untracked();
-        let drawn = self.drawn.try_get_value();
-        let view = drawn.unwrap_or_else(|| self.view.get_untracked());
-        view.time_at((x - px) / pw.max(1.0))
+        self.drawn.get_untracked().time_at((x - px) / pw.max(1.0))
     }
 
     pub fn zone(&self) -> String {
@@ -183,7 +181,7 @@ pub fn TimeChart(
         error: RwSignal::new(None),
         hover: RwSignal::new(None),
         plot: RwSignal::new((0.0, 0.0, 1.0, 1.0)),
-        drawn: StoredValue::new(first_view),
+        drawn: RwSignal::new(first_view),
         now,
         home: (!presets).then_some(first_view),
     };
@@ -482,14 +480,18 @@ fn draw_on_change(
                     view
                 };
                 let scene = m.scene(view, plot, &hidden, trend, now, &palette, dpr, compact);
-                let _ = state.drawn.try_set_value(view);
-                painter.try_update_value(|p| p.paint(&canvas, &lines, &scene, &palette, dpr))
+                let painted =
+                    painter.try_update_value(|p| p.paint(&canvas, &lines, &scene, &palette, dpr));
+                painted.map(|p| p.map(|plot| (plot, view)))
             });
             match drawn
                 .flatten()
                 .unwrap_or_else(|| Err("disposed".to_owned()))
             {
-                Ok((p, _)) => {
+                Ok(((p, _), view)) => {
+                    if state.drawn.get_untracked() != view {
+                        state.drawn.set(view);
+                    }
                     let css = (
                         f64::from(p.x) / dpr,
                         f64::from(p.y) / dpr,

@@ -57,6 +57,8 @@ pub fn Crosshair() -> impl IntoView {
     let readout = move || {
         let x = s.hover.get()?;
         s.version.track();
+        // Positions map through the view the last frame was drawn with.
+        s.drawn.track();
         let (px, py, pw, ph) = s.plot.get();
         if x < px || x > px + pw {
             return None;

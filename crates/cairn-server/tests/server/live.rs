@@ -441,15 +441,17 @@ async fn under_a_flood_a_tab_that_stops_reading_is_resynced_and_the_others_stay_
         .iter()
         .map(|p| p.id)
         .collect();
-    // The whole portfolio reporting, batch after batch: 300 batches of 2,000
-    // readings (about 30 MB of JSON per socket), published as fast as the
-    // bus takes them, while `slow` reads nothing (its socket backs up).
-    let (batches, per_batch) = (300_usize, 2_000_usize);
+    // The whole portfolio reporting, batch after batch: 600 batches of 2,000
+    // readings (about 31 MB as the wire's triples, several times what the
+    // kernel buffers for a socket), published as fast as the bus takes them,
+    // while `slow` reads nothing (its socket backs up).
+    let (batches, per_batch) = (600_usize, 2_000_usize);
     // The reading tab reads all along; `seen` is where it is.
     let seen = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
     let fast_seen = seen.clone();
     let fast_reader = tokio::spawn(async move {
-        while let Some(Ok(Message::Text(text))) = fast.next().await {
+        while let Some(Ok(msg)) = fast.next().await {
+            let Message::Text(text) = msg else { continue };
             let seq = match serde_json::from_str(&text) {
                 Ok(ServerMsg::Snapshot { seq, .. } | ServerMsg::Readings { seq, .. }) => seq,
                 _ => continue,
