@@ -31,18 +31,27 @@ const admin = execFileSync(bin, ['--data-dir', data, '--simulator=true', 'demo-u
 // before its live ticks, and this measures the live ticks.
 const { server, base } = await startServer(bin, data, dist, ['--simulator=true', '--sim-backfill-days=0']);
 
+// The pages measured, each at the size its users see it.
+const PAGES = [
+  ['overview, tablet', '/', { width: 820, height: 1180 }],
+  ['map, desktop', '/map', { width: 1440, height: 900 }],
+];
+
+/** A fresh browser context at `viewport`, signed in as the admin, and a page in it. */
+async function signedIn(browser, viewport) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  const login = await context.request.post(`${base}/api/auth/login`, { data: { username: admin[1], password: admin[2] } });
+  if (!login.ok()) throw new Error(`sign-in: ${login.status()} ${await login.text()}`);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error(`live: ${e.message}`));
+  return { context, page };
+}
+
 try {
   const browser = await launch();
   const rows = [];
-  for (const [name, path, viewport] of [
-    ['overview, tablet', '/', { width: 820, height: 1180 }],
-    ['map, desktop', '/map', { width: 1440, height: 900 }],
-  ]) {
-    const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
-    const login = await context.request.post(`${base}/api/auth/login`, { data: { username: admin[1], password: admin[2] } });
-    if (!login.ok()) throw new Error(`sign-in: ${login.status()} ${await login.text()}`);
-    const page = await context.newPage();
-    page.on('pageerror', (e) => console.error(`live: ${e.message}`));
+  for (const [name, path, viewport] of PAGES) {
+    const { context, page } = await signedIn(browser, viewport);
     await page.goto(`${base}${path}`);
     await page.waitForFunction(() => (window.__cairnLatency ?? []).length > 0, null, { timeout: 60_000 });
     await page.waitForTimeout(3_000);
@@ -67,15 +76,8 @@ try {
   // far larger than the simulator's would send them (coalesced per message,
   // as the server does for a tab).
   const flood = [];
-  for (const [name, path, viewport] of [
-    ['overview, tablet', '/', { width: 820, height: 1180 }],
-    ['map, desktop', '/map', { width: 1440, height: 900 }],
-  ]) {
-    const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
-    const login = await context.request.post(`${base}/api/auth/login`, { data: { username: admin[1], password: admin[2] } });
-    if (!login.ok()) throw new Error(`sign-in: ${login.status()} ${await login.text()}`);
-    const page = await context.newPage();
-    page.on('pageerror', (e) => console.error(`live: ${e.message}`));
+  for (const [name, path, viewport] of PAGES) {
+    const { context, page } = await signedIn(browser, viewport);
     let toPage = null;
     let points = [];
     let seq = 0;
