@@ -109,3 +109,51 @@ test('a dropped socket reconnects by itself and resumes with what it missed', as
   // The dropped socket is not an error the user should have seen in the console.
   expect(app.errors.filter((e) => !e.includes('WebSocket'))).toEqual([]);
 });
+
+test('a tab of an older deploy is told to reload, keeps its values, and stops retrying', async ({ page }) => {
+  // The proxy plays an app of an older deploy once `oldApp` is set: its hellos
+  // name protocol 0, and the real server answers with close 4426.
+  const sockets: WebSocketRoute[] = [];
+  let oldApp = false;
+  await page.routeWebSocket(/\/api\/ws$/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((m) => {
+      const msg = JSON.parse(String(m));
+      if (oldApp && msg.type === 'hello') msg.protocol = 0;
+      server.send(JSON.stringify(msg));
+    });
+    sockets.push(ws);
+  });
+  const app = new CairnApp(page);
+  await app.open('/');
+  await app.waitLive();
+  expect(sockets).toHaveLength(1);
+
+  // The server restarts with the new deploy: the socket drops, the tab reconnects.
+  oldApp = true;
+  await sockets[0].close({ code: 1012, reason: 'test: server restart' });
+  await expect(app.connection()).toHaveAttribute('data-state', 'outdated', { timeout: 15_000 });
+  await expect(app.connection()).toContainText('reload for the new version');
+  const notice = page.getByTestId('outdated');
+  await expect(notice).toBeVisible();
+  await expect(notice).toContainText('Cairn was updated');
+  // The last known values stay on screen; the tab does not retry a socket that
+  // can only be refused (the reconnect interval is 2 s).
+  expect(await app.liveValues().count()).toBeGreaterThan(20);
+  // To look at (e2e/screenshots, not tracked), as the screenshots spec does.
+  for (const [name, width, height] of [['desktop', 1440, 900], ['tablet', 820, 1180]] as const) {
+    await page.setViewportSize({ width, height });
+    await page.screenshot({ path: `e2e/screenshots/outdated-${name}.png` });
+  }
+  const refused = sockets.length;
+  await page.waitForTimeout(3_000);
+  expect(sockets).toHaveLength(refused);
+  await expect(app.connection()).toHaveAttribute('data-state', 'outdated');
+
+  // Reloading brings this deploy's app, which the server serves.
+  oldApp = false;
+  await notice.getByTestId('reload').click();
+  await app.waitLive();
+  await expect(page.getByTestId('outdated')).toHaveCount(0);
+  expect(app.errors.filter((e) => !e.includes('WebSocket'))).toEqual([]);
+});

@@ -2,9 +2,16 @@
 //! decoded message to a callback; the live store in `state` is the only caller.
 //! A close with code 4401 ends the session (`super::signed_out`); any other
 //! failure asks the server whether the session still holds (a refused upgrade
-//! looks like any failure), so a 401 there ends it too.
+//! looks like any failure), so a 401 there ends it too. A close with code 4426
+//! (the server speaks another protocol version: Cairn was updated) stops the
+//! socket for good and says so ([`Socket::outdated`]): only a reload helps.
 
-use cairn_protocol::{ClientMsg, ResumeFrom, Scope, ServerMsg, WS_CLOSE_SIGNED_OUT, WS_PATH};
+use std::sync::Arc;
+
+use cairn_protocol::{
+    ClientMsg, PROTOCOL_VERSION, ResumeFrom, Scope, ServerMsg, WS_CLOSE_OUTDATED,
+    WS_CLOSE_SIGNED_OUT, WS_PATH,
+};
 use codee::{Decoder, Encoder, HybridCoderError, HybridDecoder};
 use leptos::prelude::*;
 use leptos_use::{
@@ -30,19 +37,39 @@ thread_local! {
     static RECHECKING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// Opens the socket. On every (re)connection it says hello with `resume()`,
-/// so the server sends only what was missed. `on_message` gets every message
-/// in order; `on_error` every failure (after which the session is rechecked).
+/// The state of the tab's socket, as [`connect`] keeps it.
+#[derive(Clone, Copy)]
+pub struct Socket {
+    pub ready: Signal<ConnectionReadyState>,
+    /// The server refused this app's protocol version (close 4426): the
+    /// socket is closed for good and the tab must reload to be live again.
+    pub outdated: Signal<bool>,
+}
+
+/// Opens the socket. On every (re)connection it says hello with `resume()`
+/// and this build's [`PROTOCOL_VERSION`], so the server sends only what was
+/// missed, in shapes this app reads. `on_message` gets every message in order;
+/// `on_error` every failure (after which the session is rechecked).
 pub fn connect(
     resume: impl Fn() -> Option<ResumeFrom> + Send + Sync + 'static,
     on_message: impl Fn(&ServerMsg) + Send + Sync + 'static,
     on_error: impl Fn(ApiError) + Send + Sync + 'static,
-) -> Signal<ConnectionReadyState> {
+) -> Socket {
+    let outdated = RwSignal::new(false);
+    // `close` exists only once the socket does; the close handler needs it to
+    // stop the reconnecting before it starts.
+    let closer = StoredValue::new(None::<Arc<dyn Fn() + Send + Sync>>);
     let options = UseWebSocketOptions::default()
-        .on_close(|e: web_sys::CloseEvent| {
-            if e.code() == WS_CLOSE_SIGNED_OUT {
-                super::signed_out::signed_out();
+        .on_close(move |e: web_sys::CloseEvent| match e.code() {
+            WS_CLOSE_SIGNED_OUT => super::signed_out::signed_out(),
+            WS_CLOSE_OUTDATED => {
+                leptos::logging::warn!("live socket closed: {}", e.reason());
+                if let Some(close) = closer.get_value() {
+                    close();
+                }
+                outdated.set(true);
             }
+            _ => {}
         })
         .reconnect_limit(ReconnectLimit::Infinite)
         .reconnect_interval(2_000)
@@ -64,8 +91,12 @@ pub fn connect(
             }
         });
     let UseWebSocketReturn {
-        ready_state, send, ..
+        ready_state,
+        send,
+        close,
+        ..
     } = use_websocket_with_options::<ClientMsg, ServerMsg, LiveCodec, _, _>(&live_url(), options);
+    closer.set_value(Some(Arc::new(close)));
     // The socket is a non-reactive API: an effect says hello each time it opens.
     Effect::new(move |_| {
         if ready_state.get() == ConnectionReadyState::Open {
@@ -73,10 +104,14 @@ pub fn connect(
                 resume: resume(),
                 scope: Scope::everything(),
                 deflate: true,
+                protocol: PROTOCOL_VERSION,
             });
         }
     });
-    ready_state
+    Socket {
+        ready: ready_state,
+        outdated: outdated.into(),
+    }
 }
 
 /// Largest message the app inflates: a snapshot of a 100,000-point portfolio

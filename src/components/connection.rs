@@ -23,16 +23,19 @@ pub fn ConnectionIndicator(
         Connection::Connected => "connected",
         Connection::Connecting | Connection::Reconnecting => "reconnecting",
         Connection::Offline => "offline",
+        Connection::Outdated => "outdated",
     };
     let label = move || match connection.get() {
         Connection::Connected => "Live",
         Connection::Connecting => "Connecting…",
         Connection::Reconnecting => "Reconnecting…",
         Connection::Offline => "Offline",
+        Connection::Outdated => "Paused",
     };
-    let detail = move || match age() {
-        Some(a) => format!("updated {}", format::age(a)),
-        None => "no data yet".to_owned(),
+    let detail = move || match (connection.get(), age()) {
+        (Connection::Outdated, _) => "reload for the new version".to_owned(),
+        (_, Some(a)) => format!("updated {}", format::age(a)),
+        (_, None) => "no data yet".to_owned(),
     };
     view! {
         <div class=move || format!("cairn-connection cairn-connection--{}", modifier())

@@ -41,8 +41,30 @@ pub fn Shell(
                         <UserMenu user on_sign_out />
                     </div>
                 </header>
-                <main class="cairn-shell__content" id="main">{children()}</main>
+                <main class="cairn-shell__content" id="main">
+                    <Show when=move || connection.get() == Connection::Outdated>
+                        <Outdated />
+                    </Show>
+                    {children()}
+                </main>
             </div>
+        </div>
+    }
+}
+
+/// Cairn was updated on the server since this tab loaded: live values stopped
+/// here. The tab is not reloaded for the user, who may be halfway through a
+/// form; a button does it.
+#[component]
+fn Outdated() -> impl IntoView {
+    let reload = |_| {
+        let _ = window().location().reload();
+    };
+    view! {
+        <div class="cairn-notice cairn-notice--warning" role="alert" data-testid="outdated">
+            <p>"Cairn was updated on the server since this tab opened. Live values are paused here until you reload."</p>
+            <button type="button" class="cairn-button cairn-button--primary" data-testid="reload"
+                on:click=reload>"Reload Cairn"</button>
         </div>
     }
 }

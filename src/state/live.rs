@@ -36,6 +36,9 @@ pub enum Connection {
     Reconnecting,
     /// The browser says there is no network.
     Offline,
+    /// Cairn was updated on the server since this tab loaded: its socket is
+    /// closed for good (close 4426) and only a reload makes it live again.
+    Outdated,
 }
 
 #[derive(Clone, Copy)]
@@ -227,7 +230,7 @@ pub fn provide_live() {
     let online = browser_online();
     let last_update = RwSignal::new(None);
     let store_cell = StoredValue::new(None::<LiveStore>);
-    let ready = api::ws::connect(
+    let socket = api::ws::connect(
         move || store_cell.get_value().and_then(|s| s.resume_from()),
         move |msg| {
             if let Some(store) = store_cell.get_value() {
@@ -241,7 +244,10 @@ pub fn provide_live() {
     let connection = Signal::derive(move || {
         // Data received before means this is a reconnection, not the first attempt.
         let had_data = last_update.with(Option::is_some);
-        match (online.get(), ready.get(), had_data) {
+        if socket.outdated.get() {
+            return Connection::Outdated;
+        }
+        match (online.get(), socket.ready.get(), had_data) {
             (false, _, _) => Connection::Offline,
             (true, ConnectionReadyState::Open, _) => Connection::Connected,
             (true, _, true) => Connection::Reconnecting,

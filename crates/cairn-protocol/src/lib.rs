@@ -47,5 +47,6 @@ pub use notify::{Channel, ChannelKind, ChannelSpec, Delivery};
 pub use series::{Resolution, Series, SeriesBatch};
 pub use wire::SnapshotWire;
 pub use ws::{
-    ClientMsg, DEFLATE_ABOVE, ResumeFrom, Scope, ServerMsg, WS_CLOSE_SIGNED_OUT, WS_PATH,
+    ClientMsg, DEFLATE_ABOVE, PROTOCOL_VERSION, ResumeFrom, Scope, ServerMsg, WS_CLOSE_OUTDATED,
+    WS_CLOSE_SIGNED_OUT, WS_PATH,
 };

@@ -9,6 +9,16 @@ pub const WS_PATH: &str = "/api/ws";
 pub const DEFLATE_ABOVE: usize = 4096;
 /// The close code of a socket whose session ended: the app shows the sign-in page.
 pub const WS_CLOSE_SIGNED_OUT: u16 = 4401;
+/// The close code of a socket whose hello names another [`PROTOCOL_VERSION`]
+/// than the server's: the tab runs an app of an older (or newer) deploy, which
+/// would misread the messages, so it is told to reload instead (as HTTP's 426
+/// Upgrade Required). The close reason names both versions.
+pub const WS_CLOSE_OUTDATED: u16 = 4426;
+/// The version of the live socket's message shapes ([`ClientMsg`],
+/// [`ServerMsg`] and [`crate::wire`]). Raise it with every change a client of
+/// the previous version would misread; the server refuses a hello of any other
+/// version with [`WS_CLOSE_OUTDATED`].
+pub const PROTOCOL_VERSION: u32 = 1;
 
 /// Messages the server sends on the WebSocket, tagged by `type`.
 ///
@@ -88,9 +98,17 @@ pub enum ClientMsg {
         /// DEFLATE (RFC 1951). Off when left out: every message is text.
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         deflate: bool,
+        /// The [`PROTOCOL_VERSION`] the client reads and writes. Left out:
+        /// version 1, the shapes from before this field existed.
+        #[serde(default = "first_protocol")]
+        protocol: u32,
     },
     /// Changes what this socket receives; the server answers with a snapshot of the new scope.
     Subscribe { scope: Scope },
+}
+
+fn first_protocol() -> u32 {
+    1
 }
 
 /// What a socket receives: the points of these sites, buildings and devices,

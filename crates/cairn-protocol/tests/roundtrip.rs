@@ -174,22 +174,34 @@ fn device_kinds_round_trip_by_name() {
 }
 
 #[test]
+fn a_hello_without_its_protocol_version_is_of_version_1() {
+    // Apps from before the field existed send no version: they speak version 1.
+    let hello: ClientMsg = serde_json::from_str(r#"{"type":"hello","deflate":true}"#).unwrap();
+    let ClientMsg::Hello { protocol, .. } = hello else {
+        panic!("a hello")
+    };
+    assert_eq!(protocol, 1);
+}
+
+#[test]
 fn client_hello_with_and_without_resume() {
     check(
         ClientMsg::Hello {
             resume: None,
             scope: Scope::everything(),
             deflate: false,
+            protocol: 1,
         },
-        r#"{"type":"hello"}"#,
+        r#"{"type":"hello","protocol":1}"#,
     );
     check(
         ClientMsg::Hello {
             resume: Some(ResumeFrom { epoch: 9, seq: 41 }),
             scope: Scope::everything(),
             deflate: false,
+            protocol: 7,
         },
-        r#"{"type":"hello","resume":{"epoch":9,"seq":41}}"#,
+        r#"{"type":"hello","resume":{"epoch":9,"seq":41},"protocol":7}"#,
     );
     check(
         ClientMsg::Subscribe {

@@ -919,6 +919,7 @@ async fn socket_subscriptions_carry_only_granted_sites() {
             resume: None,
             scope: scope.clone(),
             deflate: false,
+            protocol: cairn_protocol::PROTOCOL_VERSION,
         };
         ws.send(Message::text(serde_json::to_string(&hello).unwrap()))
             .await

@@ -608,6 +608,7 @@ async fn open_sockets_follow_a_device_moved_away_or_added() {
         resume: None,
         scope: cairn_protocol::Scope::everything(),
         deflate: false,
+        protocol: cairn_protocol::PROTOCOL_VERSION,
     };
     let text = serde_json::to_string(&hello).unwrap();
     ws.send(tokio_tungstenite::tungstenite::Message::Text(text.into()))

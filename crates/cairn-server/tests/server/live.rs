@@ -2,7 +2,9 @@
 
 use std::time::Duration;
 
-use cairn_protocol::{ClientMsg, Metric, ResumeFrom, Scope, ServerMsg};
+use cairn_protocol::{
+    ClientMsg, Metric, PROTOCOL_VERSION, ResumeFrom, Scope, ServerMsg, WS_CLOSE_OUTDATED,
+};
 use cairn_server::{Config, Server, sim};
 use futures_util::{SinkExt, StreamExt};
 use tokio_tungstenite::tungstenite::Message;
@@ -18,6 +20,7 @@ async fn connect(server: &Server, resume: Option<ResumeFrom>) -> Socket {
             resume,
             scope: Scope::everything(),
             deflate: false,
+            protocol: PROTOCOL_VERSION,
         },
     )
     .await
@@ -229,6 +232,7 @@ async fn a_socket_receives_only_its_scope_and_can_change_it() {
             resume: None,
             scope,
             deflate: false,
+            protocol: PROTOCOL_VERSION,
         },
     )
     .await;
@@ -363,6 +367,42 @@ async fn first_snapshot(ws: &mut Socket) -> (cairn_protocol::Snapshot, Message) 
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_app_of_another_protocol_version_is_closed_with_4426_and_told_to_reload() {
+    use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(Config::for_tests(dir.path().to_path_buf()))
+        .await
+        .unwrap();
+    for protocol in [PROTOCOL_VERSION - 1, PROTOCOL_VERSION + 1] {
+        let hello = ClientMsg::Hello {
+            resume: None,
+            scope: Scope::everything(),
+            deflate: true,
+            protocol,
+        };
+        let mut ws = connect_with(&server, hello).await;
+        let frame = tokio::time::timeout(Duration::from_secs(15), ws.next())
+            .await
+            .expect("an answer within 15 s")
+            .expect("a frame before the end")
+            .expect("no socket error");
+        let Message::Close(Some(close)) = frame else {
+            panic!("protocol {protocol}: a close frame expected first, got {frame:?}")
+        };
+        assert_eq!(close.code, CloseCode::from(WS_CLOSE_OUTDATED));
+        let reason = close.reason.to_string();
+        assert!(reason.contains("reload"), "{reason}");
+        assert!(reason.contains(&format!("protocol {protocol}")), "{reason}");
+    }
+    // The app of this build is served.
+    let mut ws = connect(&server, None).await;
+    assert!(matches!(
+        next_msg(&mut ws).await,
+        ServerMsg::Snapshot { .. }
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_that_reads_deflate_gets_the_snapshot_compressed_and_others_text() {
     let dir = tempfile::tempdir().unwrap();
     let mut config = Config::for_tests(dir.path().to_path_buf());
@@ -372,6 +412,7 @@ async fn a_client_that_reads_deflate_gets_the_snapshot_compressed_and_others_tex
         resume: None,
         scope: Scope::everything(),
         deflate,
+        protocol: PROTOCOL_VERSION,
     };
     let mut compressed = connect_with(&server, hello(true)).await;
     let mut text = connect_with(&server, hello(false)).await;

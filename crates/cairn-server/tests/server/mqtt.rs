@@ -49,6 +49,7 @@ async fn a_message_through_mosquitto_reaches_the_store_and_the_socket() {
             resume: None,
             scope: Default::default(),
             deflate: false,
+            protocol: cairn_protocol::PROTOCOL_VERSION,
         })
         .unwrap(),
     ))

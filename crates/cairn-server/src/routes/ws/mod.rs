@@ -4,7 +4,9 @@
 //! message), each message with the bus sequence.
 //! A client that falls behind gets a fresh snapshot instead of a stalled server.
 //! The upgrade needs a signed-in session from this origin; the socket carries
-//! only the user's sites, and closes (code 4401) when the session ends.
+//! only the user's sites, and closes (code 4401) when the session ends. A hello
+//! of another protocol version (an app of another deploy) is closed with code
+//! 4426, which tells the tab to reload.
 
 use std::{collections::HashSet, time::Duration};
 
@@ -17,7 +19,10 @@ use axum::{
     http::HeaderMap,
     response::{IntoResponse, Response},
 };
-use cairn_protocol::{ClientMsg, DEFLATE_ABOVE, ErrorBody, Reading, ResumeFrom, Scope, ServerMsg};
+use cairn_protocol::{
+    ClientMsg, DEFLATE_ABOVE, ErrorBody, PROTOCOL_VERSION, Reading, ResumeFrom, Scope, ServerMsg,
+    WS_CLOSE_OUTDATED,
+};
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -77,9 +82,27 @@ pub(crate) async fn upgrade(
 
 async fn live(mut socket: WebSocket, state: AppState, caller: Caller) {
     let mut stopping = state.stopping.clone();
-    let Some((resume, mut scope, deflate)) = hello(&mut socket).await else {
+    let Some(Hello {
+        resume,
+        mut scope,
+        deflate,
+        protocol,
+    }) = hello(&mut socket).await
+    else {
         return;
     };
+    if protocol != PROTOCOL_VERSION {
+        // An app of another deploy would misread every message: tell it to reload.
+        let reason = format!(
+            "Cairn was updated: this app speaks live protocol {protocol}, the server {PROTOCOL_VERSION}; reload"
+        );
+        let frame = axum::extract::ws::CloseFrame {
+            code: WS_CLOSE_OUTDATED,
+            reason: Utf8Bytes::from(reason),
+        };
+        let _ = socket.send(Message::Close(Some(frame))).await;
+        return;
+    }
     // A device added, moved or retired: the scope is resolved again.
     let mut catalog_rx = state.shared_catalog.changes();
     let mut filter = Filter::new(&state.catalog(), &scope, &caller.user);
@@ -267,26 +290,54 @@ async fn send_queue(
     .await
 }
 
-/// The client's first message: where it resumes from, what it wants and
-/// whether it reads compressed binary frames. A client that says nothing
-/// within [`HELLO_WAIT`] (or something else) starts fresh with everything, in
-/// text; `None` when it went away.
-async fn hello(socket: &mut WebSocket) -> Option<(Option<ResumeFrom>, Scope, bool)> {
+/// What the client's first message asked for.
+struct Hello {
+    resume: Option<ResumeFrom>,
+    scope: Scope,
+    /// It reads compressed binary frames.
+    deflate: bool,
+    /// The [`PROTOCOL_VERSION`] it speaks.
+    protocol: u32,
+}
+
+impl Hello {
+    /// A fresh start with everything, in text, in this server's protocol.
+    fn fresh(scope: Scope) -> Self {
+        Hello {
+            resume: None,
+            scope,
+            deflate: false,
+            protocol: PROTOCOL_VERSION,
+        }
+    }
+}
+
+/// The client's first message: where it resumes from, what it wants, whether
+/// it reads compressed binary frames and which protocol it speaks. A client
+/// that says nothing within [`HELLO_WAIT`] (or something else: a tool, not the
+/// app) starts fresh with everything, in text; `None` when it went away.
+async fn hello(socket: &mut WebSocket) -> Option<Hello> {
     match tokio::time::timeout(HELLO_WAIT, socket.recv()).await {
         Ok(Some(Ok(Message::Text(text)))) => match serde_json::from_str::<ClientMsg>(&text) {
             Ok(ClientMsg::Hello {
                 resume,
                 scope,
                 deflate,
-            }) => Some((resume, scope, deflate)),
-            Ok(ClientMsg::Subscribe { scope }) => Some((None, scope, false)),
+                protocol,
+            }) => Some(Hello {
+                resume,
+                scope,
+                deflate,
+                protocol,
+            }),
+            Ok(ClientMsg::Subscribe { scope }) => Some(Hello::fresh(scope)),
             Err(err) => {
                 tracing::debug!("live socket: unreadable hello: {err}");
-                Some((None, Scope::everything(), false))
+                Some(Hello::fresh(Scope::everything()))
             }
         },
         Ok(Some(Ok(Message::Close(_))) | None | Some(Err(_))) => None,
-        Ok(Some(Ok(_))) | Err(_) => Some((None, Scope::everything(), false)),
+        Ok(Some(Ok(_))) | Err(_) => Some(Hello::fresh(Scope::everything())),
     }
 }
 
