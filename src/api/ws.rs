@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use cairn_protocol::{
-    ClientMsg, PROTOCOL_VERSION, ResumeFrom, Scope, ServerMsg, WS_CLOSE_OUTDATED,
+    ClientMsg, PROTOCOL_VERSION, ResumeFrom, Scope, ServerMsg, TagFirst, WS_CLOSE_OUTDATED,
     WS_CLOSE_SIGNED_OUT, WS_PATH,
 };
 use codee::{Decoder, Encoder, HybridCoderError, HybridDecoder};
@@ -161,7 +161,7 @@ impl HybridDecoder<ServerMsg, Frame> for LiveCodec {
     }
 
     fn decode_str(val: &str) -> Result<ServerMsg, HybridCoderError<FrameError>> {
-        Ok(serde_json::from_str(val).map_err(FrameError::from)?)
+        Ok(read(val.as_bytes()).map_err(FrameError::from)?)
     }
 
     fn decode_bin(val: &[u8]) -> Result<ServerMsg, HybridCoderError<FrameError>> {
@@ -173,5 +173,51 @@ impl HybridDecoder<ServerMsg, Frame> for LiveCodec {
 pub fn inflate(frame: &[u8]) -> Result<ServerMsg, FrameError> {
     let json = miniz_oxide::inflate::decompress_to_vec_with_limit(frame, INFLATE_LIMIT)
         .map_err(|e| FrameError::Inflate(e.to_string()))?;
-    Ok(serde_json::from_slice(&json)?)
+    Ok(read(&json)?)
+}
+
+/// A message's JSON: in one pass when its `type` comes first, as the server
+/// writes it ([`TagFirst`]), else (or on any error, whose message then comes
+/// from this reading) as any [`ServerMsg`].
+pub fn read(json: &[u8]) -> Result<ServerMsg, serde_json::Error> {
+    use serde::Deserialize as _;
+    let mut de = serde_json::Deserializer::from_slice(json);
+    match TagFirst::deserialize(&mut de).and_then(|msg| de.end().map(|()| msg)) {
+        Ok(TagFirst(msg)) => Ok(msg),
+        Err(_) => serde_json::from_slice(json),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use cairn_protocol::ServerMsg;
+
+    use super::{inflate, read};
+
+    #[test]
+    fn a_message_reads_whether_its_type_comes_first_or_not() {
+        let first = r#"{"type":"readings","seq":7,"server_time":8,"readings":[[3,1,2.5]]}"#;
+        let later = r#"{"seq":7,"server_time":8,"readings":[[3,1,2.5]],"type":"readings"}"#;
+        for json in [first, later] {
+            let msg = read(json.as_bytes()).unwrap();
+            assert_eq!(msg, serde_json::from_str::<ServerMsg>(json).unwrap());
+        }
+        // An error is the plain reading's, which says what is wrong.
+        let err = read(br#"{"type":"readings","seq":7}"#).unwrap_err();
+        assert!(err.to_string().contains("missing field"), "{err}");
+        let err = read(br#"{"type":"denied","message":"x"} trailing"#).unwrap_err();
+        assert!(err.to_string().contains("trailing"), "{err}");
+    }
+
+    #[test]
+    fn a_compressed_message_reads_as_its_json() {
+        let json = r#"{"type":"denied","message":"not on your sites: ams"}"#;
+        let frame = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), 6);
+        assert_eq!(
+            inflate(&frame).unwrap(),
+            ServerMsg::Denied {
+                message: "not on your sites: ams".into()
+            }
+        );
+    }
 }

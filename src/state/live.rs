@@ -260,6 +260,8 @@ pub fn provide_live() {
     };
     store_cell.set_value(Some(store));
     provide_context(store);
+    // While the socket opens: the site clocks' formatters are then quick to make.
+    crate::format::warm_up();
 }
 
 /// `navigator.onLine`, kept current by the window's online/offline events.

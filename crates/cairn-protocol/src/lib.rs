@@ -18,6 +18,7 @@ mod notify;
 mod series;
 pub mod wire;
 mod ws;
+mod ws_decode;
 
 pub use alerts::{
     AckRequest, Alarm, AlarmDetail, AlarmEvent, AlarmState, BacktestRequest, BacktestResult,
@@ -50,3 +51,4 @@ pub use ws::{
     ClientMsg, DEFLATE_ABOVE, PROTOCOL_VERSION, ResumeFrom, Scope, ServerMsg, WS_CLOSE_OUTDATED,
     WS_CLOSE_SIGNED_OUT, WS_PATH,
 };
+pub use ws_decode::{TAG_NOT_FIRST, TagFirst};

@@ -224,3 +224,76 @@ fn client_hello_with_and_without_resume() {
         r#"{"type":"subscribe","scope":{"buildings":["bru-a"],"devices":["ams-a-f0-z02-ms"]}}"#,
     );
 }
+
+/// One message of each kind the server sends, as it sends them.
+fn every_server_msg() -> Vec<ServerMsg> {
+    let alarm: Alarm = serde_json::from_value(serde_json::json!({
+        "id": 4, "rule_id": 1, "rule_name": "Warm", "severity": "critical", "point": 1,
+        "point_key": "d/air_temperature", "device_id": "d", "device_name": "D", "site_id": "s",
+        "metric": "air_temperature", "state": "unacknowledged", "raised_at": 7, "count": 1,
+        "suppressed": false
+    }))
+    .unwrap();
+    let reading = |point, value| Reading {
+        point,
+        ts: 1_700_000_000_000,
+        value,
+    };
+    vec![
+        ServerMsg::Snapshot {
+            epoch: 9,
+            seq: 1,
+            server_time: 5,
+            snapshot: snapshot(),
+        },
+        ServerMsg::Readings {
+            seq: 7,
+            server_time: 8,
+            accepted: 6,
+            readings: vec![reading(3, 21.5), reading(4, -0.25)],
+        },
+        ServerMsg::Alarms {
+            replace: true,
+            alarms: vec![alarm],
+        },
+        ServerMsg::Denied {
+            message: "not on your sites: ams".into(),
+        },
+    ]
+}
+
+#[test]
+fn a_message_whose_type_comes_first_reads_in_one_pass_the_same_as_any() {
+    for msg in every_server_msg() {
+        let json = serde_json::to_string(&msg).unwrap();
+        assert!(json.starts_with(r#"{"type":""#), "{json}");
+        let TagFirst(fast) = serde_json::from_str(&json).unwrap();
+        assert_eq!(fast, msg, "{json}");
+    }
+    // A field left out takes ServerMsg's default either way.
+    let json = r#"{"type":"readings","seq":7,"server_time":8,"readings":[[3,1,2.5]]}"#;
+    let TagFirst(fast) = serde_json::from_str(json).unwrap();
+    assert_eq!(fast, serde_json::from_str::<ServerMsg>(json).unwrap());
+}
+
+#[test]
+fn a_message_whose_type_is_not_first_is_left_to_the_plain_reading() {
+    let json = r#"{"seq":7,"type":"readings","server_time":8,"accepted":6,"readings":[[3,1,2.5]]}"#;
+    let err = serde_json::from_str::<TagFirst>(json).unwrap_err();
+    assert!(err.to_string().contains(TAG_NOT_FIRST), "{err}");
+    assert!(matches!(
+        serde_json::from_str::<ServerMsg>(json).unwrap(),
+        ServerMsg::Readings { seq: 7, .. }
+    ));
+    // A tag nobody knows, or a field of the wrong shape, is an error that says what.
+    let err = serde_json::from_str::<TagFirst>(r#"{"type":"gossip"}"#).unwrap_err();
+    assert!(
+        err.to_string().contains("unknown variant `gossip`"),
+        "{err}"
+    );
+    let err = serde_json::from_str::<TagFirst>(
+        r#"{"type":"readings","seq":"seven","server_time":8,"readings":[]}"#,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("invalid type"), "{err}");
+}
