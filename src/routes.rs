@@ -34,16 +34,22 @@ impl From<leptos::wasm_split::SplitLoaderError> for PartNotLoaded {
 /// What a page shows when something it needs did not load: why, and a button
 /// that reloads the app (which also brings a newer build's parts).
 pub fn not_loaded(what: &str) -> AnyView {
-    let reload = |_| {
-        let _ = window().location().reload();
-    };
     view! {
         <div class="cairn-form__error" role="alert" data-testid="load-error">
             <p>{format!("This page could not load: {what}. The network may be down, or Cairn was updated since this tab opened.")}</p>
-            <button type="button" class="cairn-button" data-testid="reload" on:click=reload>"Reload Cairn"</button>
+            {reload_button("cairn-button")}
         </div>
     }
     .into_any()
+}
+
+/// A "Reload Cairn" button (`data-testid="reload"`) of this `class`: reloading
+/// brings the server's current build, parts and all.
+pub fn reload_button(class: &'static str) -> impl IntoView {
+    let reload = |_| {
+        let _ = window().location().reload();
+    };
+    view! { <button type="button" class=class data-testid="reload" on:click=reload>"Reload Cairn"</button> }
 }
 
 /// Declares a lazy route type `$route` that renders the page component `$page`

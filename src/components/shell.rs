@@ -57,14 +57,10 @@ pub fn Shell(
 /// form; a button does it.
 #[component]
 fn Outdated() -> impl IntoView {
-    let reload = |_| {
-        let _ = window().location().reload();
-    };
     view! {
         <div class="cairn-notice cairn-notice--warning" role="alert" data-testid="outdated">
             <p>"Cairn was updated on the server since this tab opened. Live values are paused here until you reload."</p>
-            <button type="button" class="cairn-button cairn-button--primary" data-testid="reload"
-                on:click=reload>"Reload Cairn"</button>
+            {crate::routes::reload_button("cairn-button cairn-button--primary")}
         </div>
     }
 }
