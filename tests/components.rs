@@ -450,3 +450,82 @@ fn a_time_zone_the_browser_does_not_know_falls_back_to_utc() {
     assert_eq!(time_in_zone(t as f64, "Europe/Brussels"), "01:00");
     assert_eq!(zone_offset(t, "Europe/Brussels"), 3_600_000);
 }
+
+/// Resolves after the browser's next task (a `setTimeout` of 0 ms).
+async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        window()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_snapshot_is_applied_in_a_task_of_its_own_and_what_follows_it_after_it() {
+    use cairn::state::live::LiveStore;
+    use cairn_protocol::{PointSummary, ServerMsg, SiteSummary, Snapshot};
+    let store = LiveStore::detached(Signal::stored(Connection::Connected));
+    let site = SiteSummary {
+        id: "s".into(),
+        name: "Site".into(),
+        address: "1 Main St".into(),
+        city: "Ghent".into(),
+        time_zone: "Europe/Brussels".into(),
+        lat: 51.0,
+        lon: 3.7,
+    };
+    let point = PointSummary {
+        id: 7,
+        key: "d/air_temperature".into(),
+        device_id: "d".into(),
+        device_name: "D".into(),
+        site_id: "s".into(),
+        building_id: None,
+        metric: Metric::AirTemperature,
+        interval_s: 60,
+        last: Some(Reading {
+            point: 7,
+            ts: 1_000,
+            value: 20.0,
+        }),
+        thresholds: None,
+    };
+    let snapshot = ServerMsg::Snapshot {
+        epoch: 1,
+        seq: 4,
+        server_time: 1_000,
+        snapshot: Snapshot {
+            sites: vec![site],
+            buildings: vec![],
+            points: vec![point],
+        },
+    };
+    let readings = |seq, ts, value| ServerMsg::Readings {
+        seq,
+        server_time: ts,
+        accepted: ts,
+        readings: vec![Reading {
+            point: 7,
+            ts,
+            value,
+        }],
+    };
+    store.receive(&snapshot);
+    store.receive(&readings(5, 2_000, 21.5));
+    // Nothing yet: the snapshot waits for the next task, the readings for it.
+    assert_eq!(store.points.with_untracked(Vec::len), 0);
+    assert_eq!(store.seq.get_untracked(), 0);
+    next_task().await;
+    // Then both, in order: the readings' value over the snapshot's.
+    let value = || {
+        store
+            .points
+            .with_untracked(|ps| ps[0].reading.get_untracked().map(|r| r.value))
+    };
+    assert_eq!(value(), Some(21.5));
+    assert_eq!(store.seq.get_untracked(), 5);
+    // With no snapshot waiting, readings are applied at once.
+    store.receive(&readings(6, 3_000, 22.0));
+    assert_eq!((value(), store.seq.get_untracked()), (Some(22.0), 6));
+}

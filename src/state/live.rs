@@ -50,6 +50,9 @@ pub struct LiveStore {
     /// ones included: see [`Alarm::shelved_until`]), as the socket last said.
     pub alarms: RwSignal<Vec<Alarm>>,
     index: StoredValue<HashMap<u32, RwSignal<Option<Reading>>>>,
+    /// Messages received since a snapshot whose task has not run yet, the
+    /// snapshot first (see [`LiveStore::receive`]); `None`: none waiting.
+    waiting: StoredValue<Option<Vec<ServerMsg>>>,
     /// Browser time (ms) of the last message that carried data.
     pub last_update: RwSignal<Option<f64>>,
     pub seq: RwSignal<u64>,
@@ -69,12 +72,47 @@ impl LiveStore {
             points: RwSignal::new(Vec::new()),
             alarms: RwSignal::new(Vec::new()),
             index: StoredValue::new(HashMap::new()),
+            waiting: StoredValue::new(None),
             last_update: RwSignal::new(None),
             seq: RwSignal::new(0),
             epoch: RwSignal::new(None),
             clock_offset: RwSignal::new(0.0),
             connection,
         }
+    }
+
+    /// Takes one message from the socket. A snapshot is applied in a browser
+    /// task of its own, after the one that read it: reading a portfolio's
+    /// snapshot and building the first screen from it were one long task
+    /// (TBT, P11), and the first can be 50 ms alone. Messages received
+    /// before that task runs wait for it and are applied after the snapshot,
+    /// in order; the others are applied at once.
+    pub fn receive(&self, msg: &ServerMsg) {
+        let queued = self.waiting.try_update_value(|waiting| match waiting {
+            Some(queue) => {
+                queue.push(msg.clone());
+                true
+            }
+            None => false,
+        });
+        if queued == Some(true) {
+            return;
+        }
+        if !matches!(msg, ServerMsg::Snapshot { .. }) {
+            self.apply(msg);
+            return;
+        }
+        self.waiting.set_value(Some(vec![msg.clone()]));
+        let store = *self;
+        set_timeout(
+            move || {
+                let queue = store.waiting.try_update_value(Option::take).flatten();
+                for msg in queue.unwrap_or_default() {
+                    store.apply(&msg);
+                }
+            },
+            std::time::Duration::ZERO,
+        );
     }
 
     /// Applies one server message: a snapshot replaces everything, readings update in place.
@@ -234,7 +272,7 @@ pub fn provide_live() {
         move || store_cell.get_value().and_then(|s| s.resume_from()),
         move |msg| {
             if let Some(store) = store_cell.get_value() {
-                store.apply(msg);
+                store.receive(msg);
             }
         },
         // The indicator shows the connection state; the cause is for the console.
