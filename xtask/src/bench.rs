@@ -1,7 +1,9 @@
 //! `cargo xtask bench`: sizes of what a browser downloads (raw, gzip -9,
 //! brotli -11), the chart and map benchmarks in headless Chromium beside
-//! uPlot and Leaflet.markercluster (e2e/bench/chart.mjs, map.mjs), the
-//! inventory against the real server (e2e/bench/inventory.mjs), then the
+//! uPlot and Leaflet.markercluster (e2e/bench/chart.mjs, map.mjs), the first
+//! load, the live path and the live path under a flood against the real
+//! server (firstload.mjs, live.mjs, flood.mjs), the inventory there
+//! (e2e/bench/inventory.mjs), then the
 //! server benchmarks (ingest rate, range-query latency, fan-out, the
 //! inventory list over 100,000 devices).
 //!
@@ -63,6 +65,11 @@ pub fn bench() -> Result<ExitCode> {
     // real server with its simulator (the bench build records the latency).
     report.section("live path", || {
         node("e2e/bench/live.mjs", &[&server()?, bench_dist()?])
+    });
+    // The live path under a flood: the portfolio posting every second, one
+    // tab on a slow link, one on loopback.
+    report.section("flood", || {
+        node("e2e/bench/flood.mjs", &[&server()?, bench_dist()?])
     });
     // The inventory against the real server (release build) with 10,000 devices.
     report.section("inventory", || {

@@ -17,9 +17,9 @@ use serde::{
 use crate::{Alarm, Reading, ServerMsg, Snapshot};
 
 /// A [`ServerMsg`] whose JSON object starts with its `type`. Deserializing
-/// fails with "`type` must come first" on any other object: read that one
-/// as a plain [`ServerMsg`] (what the app's codec does), which accepts the
-/// tag anywhere. Fields and defaults are [`ServerMsg`]'s (the protocol's
+/// fails with "`type` must come first" on any other object; a plain
+/// [`ServerMsg`] accepts the tag anywhere (the app's codec reads only this
+/// order, as the server writes it). Fields and defaults are [`ServerMsg`]'s (the protocol's
 /// tests compare the two readings on every variant).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TagFirst(pub ServerMsg);
