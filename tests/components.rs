@@ -451,18 +451,8 @@ fn a_time_zone_the_browser_does_not_know_falls_back_to_utc() {
     assert_eq!(zone_offset(t, "Europe/Brussels"), 3_600_000);
 }
 
-/// Resolves after the browser's next task (a `setTimeout` of 0 ms).
-async fn next_task() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        window()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
-}
-
 #[wasm_bindgen_test]
-async fn a_snapshot_is_applied_in_a_task_of_its_own_and_what_follows_it_after_it() {
+async fn the_live_store_applies_a_snapshot_in_a_task_of_its_own_and_readings_once_per_frame() {
     use cairn::state::live::LiveStore;
     use cairn_protocol::{PointSummary, ServerMsg, SiteSummary, Snapshot};
     let store = LiveStore::detached(Signal::stored(Connection::Connected));
@@ -516,7 +506,7 @@ async fn a_snapshot_is_applied_in_a_task_of_its_own_and_what_follows_it_after_it
     // Nothing yet: the snapshot waits for the next task, the readings for it.
     assert_eq!(store.points.with_untracked(Vec::len), 0);
     assert_eq!(store.seq.get_untracked(), 0);
-    next_task().await;
+    sleep(0).await;
     // Then both, in order: the readings' value over the snapshot's.
     let value = || {
         store
@@ -525,7 +515,15 @@ async fn a_snapshot_is_applied_in_a_task_of_its_own_and_what_follows_it_after_it
     };
     assert_eq!(value(), Some(21.5));
     assert_eq!(store.seq.get_untracked(), 5);
-    // With no snapshot waiting, readings are applied at once.
+    // With no snapshot waiting, readings are gathered (the newest per
+    // point) and applied at the next animation frame.
+    store.receive(&readings(7, 4_000, 23.0));
     store.receive(&readings(6, 3_000, 22.0));
-    assert_eq!((value(), store.seq.get_untracked()), (Some(22.0), 6));
+    assert_eq!((value(), store.seq.get_untracked()), (Some(21.5), 5));
+    frames(1).await;
+    assert_eq!((value(), store.seq.get_untracked()), (Some(23.0), 6));
+    // A snapshot applies what was gathered before it first.
+    store.receive(&readings(8, 5_000, 24.0));
+    store.receive(&snapshot);
+    assert_eq!(value(), Some(24.0));
 }

@@ -38,7 +38,8 @@ const data = await mkdtemp(join(tmpdir(), 'cairn-flood-'));
 const env = { ...process.env, RUST_LOG: 'warn' };
 const admin = execFileSync(bin, ['--data-dir', data, '--simulator=true', 'demo-users'], { env }).toString()
   .split('\n').map((l) => l.trim().split(/\s+/)).find((w) => w[0] === 'admin');
-const { server, base } = await startServer(bin, data, dist, ['--simulator=true', '--sim-backfill-days=0']);
+// A day of history first, so every point has a latest value to send again.
+const { server, base } = await startServer(bin, data, dist, ['--simulator=true', '--sim-backfill-days=1']);
 
 /** The server's resident memory, MB. */
 const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))[1]) / 1024;
@@ -120,7 +121,11 @@ try {
   const session = await adminSession();
   const snap = await (await fetch(`${base}/api/snapshot`, { headers: { cookie: session.cookie } })).json();
   const devices = snap.devices.map((d) => ({ id: d.id, points: [] }));
-  for (const p of snap.points) devices[p.d].points.push({ metric: p.m, value: p.l?.[1] ?? 0 });
+  // Each point its latest value again (always in its range; a counter does
+  // not go back), named by its key; points with no reading yet are left out.
+  for (const p of snap.points) {
+    if (p.l) devices[p.d].points.push({ key: p.k ?? `${devices[p.d].id}/${p.m}`, value: p.l[1] });
+  }
   const reporting = devices.filter((d) => d.points.length > 0);
   await pool(reporting, 16, async (d) => {
     const res = await fetch(`${base}/api/devices/${encodeURIComponent(d.id)}/token`, {
@@ -160,18 +165,19 @@ try {
   const [task0, stored0, passed0, t0] = [await task(), await stored(), link.passed(), Date.now()];
   let posted = 0;
   let failed = 0;
+  let firstFailure = null;
   let round = 0;
   let late = 0;
   while (Date.now() - t0 < FLOOD_S * 1000) {
     const start = Date.now();
     round += 1;
     await pool(reporting, IN_FLIGHT, async (d) => {
-      const pack = d.points.map((p, i) => ({ ...(i === 0 ? { bn: `${d.id}/` } : {}), n: p.metric, v: p.value + ((round % 5) - 2) * 0.1 }));
+      const pack = d.points.map((p) => ({ n: p.key, v: p.value }));
       const res = await fetch(`${base}/api/ingest/senml`, {
         method: 'POST', headers: { authorization: `Bearer ${d.token}`, 'content-type': 'application/senml+json' }, body: JSON.stringify(pack),
       });
-      await res.arrayBuffer();
-      if (res.ok) posted += pack.length; else failed += 1;
+      const body = await res.text();
+      if (res.ok) posted += pack.length; else { failed += 1; firstFailure ??= `${d.id}: ${res.status} ${body}`; }
     });
     const spent = Date.now() - start;
     if (spent < 1000) await new Promise((r) => setTimeout(r, 1000 - spent)); else late += 1;
@@ -179,6 +185,7 @@ try {
   const [task1, stored1, passed1, t1] = [await task(), await stored(), link.passed(), Date.now()];
   clearInterval(rssTimer);
   const seconds = (t1 - t0) / 1000;
+  if (firstFailure) console.error(`flood: ${failed} packs refused, the first: ${firstFailure}`);
   const measured = await fast.page.evaluate(() => { window.__stop = true; return { gaps: window.__gaps.slice(1), lag: window.__lag, latency: [...window.__cairnLatency] }; });
   // The slow tab: what it applied during the flood, and whether it is live after it.
   const slowDuring = await slow.page.evaluate(() => [...window.__cairnLatency]);

@@ -52,7 +52,10 @@ pub struct LiveStore {
     index: StoredValue<HashMap<u32, RwSignal<Option<Reading>>>>,
     /// Messages received since a snapshot whose task has not run yet, the
     /// snapshot first (see [`LiveStore::receive`]); `None`: none waiting.
-    waiting: StoredValue<Option<Vec<ServerMsg>>>,
+    pub(super) waiting: StoredValue<Option<Vec<ServerMsg>>>,
+    /// Readings received since the last animation frame, to apply at the
+    /// next one (see [`LiveStore::receive`]).
+    pub(super) pending: StoredValue<Option<super::inbox::Pending>>,
     /// Browser time (ms) of the last message that carried data.
     pub last_update: RwSignal<Option<f64>>,
     pub seq: RwSignal<u64>,
@@ -73,46 +76,13 @@ impl LiveStore {
             alarms: RwSignal::new(Vec::new()),
             index: StoredValue::new(HashMap::new()),
             waiting: StoredValue::new(None),
+            pending: StoredValue::new(None),
             last_update: RwSignal::new(None),
             seq: RwSignal::new(0),
             epoch: RwSignal::new(None),
             clock_offset: RwSignal::new(0.0),
             connection,
         }
-    }
-
-    /// Takes one message from the socket. A snapshot is applied in a browser
-    /// task of its own, after the one that read it: reading a portfolio's
-    /// snapshot and building the first screen from it were one long task
-    /// (TBT, P11), and the first can be 50 ms alone. Messages received
-    /// before that task runs wait for it and are applied after the snapshot,
-    /// in order; the others are applied at once.
-    pub fn receive(&self, msg: &ServerMsg) {
-        let queued = self.waiting.try_update_value(|waiting| match waiting {
-            Some(queue) => {
-                queue.push(msg.clone());
-                true
-            }
-            None => false,
-        });
-        if queued == Some(true) {
-            return;
-        }
-        if !matches!(msg, ServerMsg::Snapshot { .. }) {
-            self.apply(msg);
-            return;
-        }
-        self.waiting.set_value(Some(vec![msg.clone()]));
-        let store = *self;
-        set_timeout(
-            move || {
-                let queue = store.waiting.try_update_value(Option::take).flatten();
-                for msg in queue.unwrap_or_default() {
-                    store.apply(&msg);
-                }
-            },
-            std::time::Duration::ZERO,
-        );
     }
 
     /// Applies one server message: a snapshot replaces everything, readings update in place.
@@ -183,7 +153,14 @@ impl LiveStore {
             return;
         };
         let now = js_sys::Date::now();
-        self.clock_offset.set(*server_time as f64 - now);
+        // Each message's estimate is off by its own transit time: moving every
+        // clock-based figure of the page (ages, staleness, aggregates) for a
+        // few ms at every message cost more than the message itself.
+        let offset = *server_time as f64 - now;
+        let first = matches!(msg, ServerMsg::Snapshot { .. });
+        if first || (offset - self.clock_offset.get_untracked()).abs() > OFFSET_SLACK_MS {
+            self.clock_offset.set(offset);
+        }
         self.last_update.set(Some(now));
     }
 
@@ -248,6 +225,11 @@ impl LiveStore {
     }
 }
 
+/// How far a message's clock offset may stray from the one in use before it
+/// takes its place, ms. Ages show in seconds and staleness takes at least a
+/// reporting interval.
+const OFFSET_SLACK_MS: f64 = 1_000.0;
+
 fn live_point(p: &PointSummary) -> LivePoint {
     LivePoint {
         id: p.id,
@@ -279,7 +261,9 @@ pub fn provide_live() {
         // (`api::ws` itself ends the session on close 4401 or a 401 recheck.)
         |err: ApiError| leptos::logging::warn!("{err}"),
     );
-    let connection = Signal::derive(move || {
+    // A memo: pages that follow the connection rerun only when it changes,
+    // not at every message that sets `last_update`.
+    let connection = Memo::new(move |_| {
         // Data received before means this is a reconnection, not the first attempt.
         let had_data = last_update.with(Option::is_some);
         if socket.outdated.get() {
@@ -294,7 +278,7 @@ pub fn provide_live() {
     });
     let store = LiveStore {
         last_update,
-        ..LiveStore::detached(connection)
+        ..LiveStore::detached(connection.into())
     };
     store_cell.set_value(Some(store));
     provide_context(store);

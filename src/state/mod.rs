@@ -2,6 +2,7 @@
 //! (the live store once per signed-in session).
 
 pub mod clock;
+mod inbox;
 // Bench builds only: the live path's latency, for e2e/bench/live.mjs.
 #[cfg(feature = "bench")]
 pub mod latency;

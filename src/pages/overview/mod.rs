@@ -25,14 +25,17 @@ pub fn Overview() -> impl IntoView {
             ids.len()
         })
     };
+    // Counted again each second (the clock), not at every reading: following
+    // every point's reading, it went over the whole portfolio at every frame
+    // that brought one.
     let fresh = move || {
         let t = now.get();
         live.points.with(|ps| {
             ps.iter()
                 .filter(|p| {
-                    p.reading
-                        .get()
-                        .is_some_and(|r| !format::is_stale(t - r.ts as f64, p.interval_s))
+                    p.reading.with_untracked(|r| {
+                        r.is_some_and(|r| !format::is_stale(t - r.ts as f64, p.interval_s))
+                    })
                 })
                 .count()
         })
