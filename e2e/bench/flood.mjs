@@ -206,14 +206,14 @@ try {
   console.log('|---|---:|---|');
   console.log(`| readings offered / stored per s (every point every second: ${pointCount.toLocaleString('en')}/s) | ${Math.round(posted / seconds).toLocaleString('en')} / ${Math.round((stored1 - stored0) / seconds).toLocaleString('en')} | — |`);
   console.log(`| rounds that took over a second / rounds; failed requests | ${late} / ${round}; ${failed} | — |`);
-  console.log(`| fast tab: \`readings\` messages painted | ${measured.latency.length} | — |`);
+  console.log(`| fast tab: frames that applied readings | ${measured.latency.length} | — |`);
   console.log(`| fast tab: accepted → painted p50 / p95 / p99 / max, ms | ${fastStats.median.toFixed(0)} / ${fastStats.p95.toFixed(0)} / ${p99(measured.latency).toFixed(0)} / ${fastStats.max.toFixed(0)} | P6 p99 ≤ 100 ms |`);
   console.log(`| fast tab: main thread busy | ${(((task1 - task0) / seconds) * 100).toFixed(1)} % | — |`);
   console.log(`| fast tab: frames over 50 ms / frames; longest frame, ms | ${measured.gaps.filter((g) => g > 50).length} / ${measured.gaps.length}; ${Math.max(...measured.gaps).toFixed(0)} | — |`);
   console.log(`| fast tab: a 0 ms timer's lag p50 / p99 / max, ms (how long a tap waits) | ${lag.median.toFixed(0)} / ${p99(measured.lag).toFixed(0)} / ${lag.max.toFixed(0)} | — |`);
   console.log(`| slow tab: link bytes/s (of ${SLOW_BYTES_S.toLocaleString('en')}) | ${Math.round((passed1 - passed0) / seconds).toLocaleString('en')} | — |`);
-  console.log(`| slow tab: \`readings\` messages painted; accepted → painted p50 / max, ms | ${slowDuring.length}; ${slowStats ? `${slowStats.median.toFixed(0)} / ${slowStats.max.toFixed(0)}` : '—'} | — |`);
-  console.log(`| slow tab: after the flood, ms until a message is painted within 1 s of its acceptance | ${recovered ?? 'not within 60 s'} | — |`);
+  console.log(`| slow tab: frames that applied readings; accepted → painted p50 / max, ms | ${slowDuring.length}; ${slowStats ? `${slowStats.median.toFixed(0)} / ${slowStats.max.toFixed(0)}` : '—'} | — |`);
+  console.log(`| slow tab: after the flood, ms until readings are painted within 1 s of their acceptance | ${recovered ?? 'not within 60 s'} | — |`);
   console.log(`| server resident memory before / highest during / after, MB | ${rss0.toFixed(0)} / ${rssMax.toFixed(0)} / ${rssAfter.toFixed(0)} | bounded |`);
 } finally {
   server.kill('SIGTERM');

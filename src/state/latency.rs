@@ -1,8 +1,9 @@
 //! The live path's latency, measured in the page (bench builds only, feature
-//! `bench`): for each `readings` message, the time from the server's
-//! acceptance of its oldest reading to the next animation frame, the one that
-//! paints what the message changed, pushed (ms) onto `window.__cairnLatency`
-//! for `e2e/bench/live.mjs`.
+//! `bench`): for each frame's readings (`state::inbox` gathers a frame's
+//! messages), the time from the server's acceptance of the oldest of them to
+//! the animation frame after they were applied, which paints them (an upper
+//! bound: they are applied in a frame's callback, painted at its end), pushed
+//! (ms) onto `window.__cairnLatency` for `e2e/bench/live.mjs` and `flood.mjs`.
 
 use wasm_bindgen::{JsCast, JsValue};
 

@@ -546,3 +546,56 @@ async fn under_a_flood_a_tab_that_stops_reading_is_resynced_and_the_others_stay_
         .expect("clean stop")
         .unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readings_published_faster_than_the_pace_reach_a_socket_gathered_and_every_one_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::for_tests(dir.path().to_path_buf());
+    config.simulator = true; // provisions the portfolio (its readings are left aside below)
+    let server = Server::start(config).await.unwrap();
+    let mut ws = connect(&server, None).await;
+    assert!(matches!(
+        next_msg(&mut ws).await,
+        ServerMsg::Snapshot { .. }
+    ));
+    let point = server.state().catalog().points()[0].id;
+    // A device at a time, as a portfolio of devices posting one by one:
+    // 100 batches of one reading, about a millisecond apart.
+    let batches = 100_i64;
+    let t0 = 1_790_000_000_000_i64;
+    let mut last = 0;
+    for b in 0..batches {
+        let reading = cairn_protocol::Reading {
+            point,
+            ts: t0 + b,
+            value: b as f64,
+        };
+        last = server.state().bus.publish(vec![reading]);
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    let (mut got, mut messages, mut at) = (Vec::new(), 0, 0);
+    while at < last {
+        match next_msg(&mut ws).await {
+            ServerMsg::Readings { seq, readings, .. } => {
+                let ours = (readings.iter())
+                    .filter(|r| r.point == point && (t0..t0 + batches).contains(&r.ts));
+                got.extend(ours.map(|r| r.ts - t0));
+                messages += 1;
+                at = seq;
+            }
+            ServerMsg::Alarms { .. } => {}
+            other => panic!("readings expected, got {other:?}"),
+        }
+    }
+    // Every reading once, in order, in far fewer messages than batches (one
+    // per batch without the pace: the socket was never behind).
+    assert_eq!(got, (0..batches).collect::<Vec<_>>());
+    assert!(
+        messages <= batches / 2,
+        "{messages} messages for {batches} batches published over about 100 ms"
+    );
+    tokio::time::timeout(Duration::from_secs(10), server.stop())
+        .await
+        .expect("clean stop")
+        .unwrap();
+}
