@@ -526,4 +526,20 @@ async fn the_live_store_applies_a_snapshot_in_a_task_of_its_own_and_readings_onc
     store.receive(&readings(8, 5_000, 24.0));
     store.receive(&snapshot);
     assert_eq!(value(), Some(24.0));
+    sleep(0).await;
+    // In a hidden tab (no frames) readings are applied as they come, after
+    // what was gathered before.
+    store.receive(&readings(9, 6_000, 25.0));
+    let js = |code: &str| {
+        js_sys::Function::new_no_args(code)
+            .call0(&wasm_bindgen::JsValue::NULL)
+            .unwrap();
+    };
+    js("Object.defineProperty(document, 'hidden', { value: true, configurable: true })");
+    assert!(document().hidden());
+    store.receive(&readings(10, 7_000, 26.0));
+    let now_hidden = (value(), store.seq.get_untracked());
+    js("delete document.hidden");
+    assert!(!document().hidden());
+    assert_eq!(now_hidden, (Some(26.0), 10));
 }

@@ -13,8 +13,8 @@
 //   as over a weak mobile link). Chromium's own throttling is not used: it
 //   delays what the page sees, not what the server can write.
 // - The fast tab (the overview at tablet size, loopback) records, as
-//   live.mjs does, accepted → painted for each `readings` message (the bench
-//   build of the app), its main thread's busy share (DevTools TaskDuration),
+//   live.mjs does, accepted → painted for each frame that applied readings
+//   (the bench build of the app), its main thread's busy share (DevTools TaskDuration),
 //   its frame gaps and how late a 0 ms timer runs (event-loop lag: how long a
 //   tap would wait).
 // - The server's resident memory (/proc/<pid>/status VmRSS) is sampled every

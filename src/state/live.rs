@@ -26,6 +26,9 @@ pub struct LivePoint {
     pub thresholds: Option<cairn_protocol::Thresholds>,
 }
 
+/// A point's reading signal and the time of the reading it holds, by point id.
+type Index = HashMap<u32, (ArcRwSignal<Option<Reading>>, i64)>;
+
 /// What the connection indicator shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Connection {
@@ -54,7 +57,7 @@ pub struct LiveStore {
     /// here and nowhere else. Shared (`Arc`) signals: a reading applied
     /// through the arena's handle cost a lookup more, measured as the
     /// largest part of applying a frame's readings under P7's flood.
-    index: StoredValue<HashMap<u32, (ArcRwSignal<Option<Reading>>, i64)>>,
+    index: StoredValue<Index>,
     /// Messages received since a snapshot whose task has not run yet, the
     /// snapshot first (see [`LiveStore::receive`]); `None`: none waiting.
     pub(super) waiting: StoredValue<Option<Vec<ServerMsg>>>,
@@ -163,12 +166,16 @@ impl LiveStore {
             return;
         };
         let now = js_sys::Date::now();
-        // Each message's estimate is off by its own transit time: moving every
-        // clock-based figure of the page (ages, staleness, aggregates) for a
-        // few ms at every message cost more than the message itself.
+        // Each message's estimate is short by its own transit time: moving
+        // every clock-based figure of the page (ages, staleness, aggregates)
+        // for a few ms at every message cost more than the message itself.
+        // So the offset moves when a message shows a quicker transit (a
+        // larger offset) by over `OFFSET_GAIN_MS`, or strays by over
+        // `OFFSET_SLACK_MS` either way (the browser's clock was set).
         let offset = *server_time as f64 - now;
         let first = matches!(msg, ServerMsg::Snapshot { .. });
-        if first || (offset - self.clock_offset.get_untracked()).abs() > OFFSET_SLACK_MS {
+        let held = self.clock_offset.get_untracked();
+        if first || offset > held + OFFSET_GAIN_MS || (offset - held).abs() > OFFSET_SLACK_MS {
             self.clock_offset.set(offset);
         }
         self.last_update.set(Some(now));
@@ -239,6 +246,8 @@ impl LiveStore {
 /// takes its place, ms. Ages show in seconds and staleness takes at least a
 /// reporting interval.
 const OFFSET_SLACK_MS: f64 = 1_000.0;
+/// How much quicker a message's transit must show to improve the offset, ms.
+const OFFSET_GAIN_MS: f64 = 50.0;
 
 fn live_point(p: &PointSummary) -> LivePoint {
     LivePoint {

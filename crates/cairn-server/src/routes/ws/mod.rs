@@ -162,14 +162,19 @@ async fn live(mut socket: WebSocket, state: AppState, caller: Caller) {
                     // under load.
                     tokio::time::sleep_until(last_sent + PACE).await;
                     let mut seq = batch.seq;
-                    let accepted = batch.accepted;
                     let mut readings: Vec<Reading> =
                         batch.readings.iter().filter(|r| filter.allows(r.point)).copied().collect();
+                    // When the oldest readings this socket gets were accepted.
+                    let mut accepted = (!readings.is_empty()).then_some(batch.accepted);
                     loop {
                         match rx.try_recv() {
                             Ok(more) => {
                                 seq = more.seq;
+                                let had = readings.len();
                                 readings.extend(more.readings.iter().filter(|r| filter.allows(r.point)));
+                                if readings.len() > had {
+                                    accepted.get_or_insert(more.accepted);
+                                }
                                 if readings.len() > MAX_PENDING {
                                     resync = true;
                                     break;
@@ -183,6 +188,7 @@ async fn live(mut socket: WebSocket, state: AppState, caller: Caller) {
                         }
                     }
                     if !resync && !readings.is_empty() {
+                        let accepted = accepted.unwrap_or(batch.accepted);
                         let msg = ServerMsg::Readings { seq, server_time: now_ms(), accepted, readings };
                         if send(&mut socket, deflate, &msg).await.is_err() { return; }
                         last_sent = tokio::time::Instant::now();
