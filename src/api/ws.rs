@@ -180,7 +180,8 @@ pub fn inflate(frame: &[u8]) -> Result<ServerMsg, FrameError> {
 /// message's `type` first, and this app reads only that order. The plain
 /// derive of [`ServerMsg`], which takes the tag anywhere, is not used here:
 /// its second decoder of every field type was about 17 KB of the first
-/// load's wasm (brotli, measured 2026-12-01). An object whose `type` is not first is an error that says so.
+/// load's wasm (brotli, measured 2026-12-01). An object whose `type` is not
+/// first is an error that says so.
 pub fn read(json: &[u8]) -> Result<ServerMsg, serde_json::Error> {
     serde_json::from_slice::<TagFirst>(json).map(|TagFirst(msg)| msg)
 }
