@@ -1,27 +1,75 @@
 //! What one series holds: columnar times and values, sorted by time, NaN as
 //! a gap marker (never interpolated across). Fetched ranges replace what was
-//! there; live readings append.
+//! there; live readings append. A summary of every whole block of
+//! [`BLOCK`] points is kept ready as the points arrive (a coarse level), so
+//! decimating a wide view steps over a block at a time instead of a point.
 
 use std::ops::Range;
 
-use cairn_protocol::Series;
+use cairn_protocol::{Series, m4::Run};
+
+/// Points per summarised block.
+pub const BLOCK: usize = 16;
+
+/// One block's summary, what [`Run`] needs beside the points themselves:
+/// offsets of its first minimum and maximum, its longest time step (ms) and
+/// whether it holds a gap marker. 32 bytes per 16 points of 16 bytes each.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Block {
+    max_step: i64,
+    min_at: u8,
+    max_at: u8,
+    has_gap_marker: bool,
+}
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SeriesData {
-    pub t: Vec<i64>,
-    pub v: Vec<f64>,
+    t: Vec<i64>,
+    v: Vec<f64>,
+    /// Summaries of the blocks `0..blocks.len()`, always every whole block.
+    blocks: Vec<Block>,
     /// Bumped when data is replaced (not when appended): decimation caches
     /// built on the old data are void.
-    pub generation: u64,
+    generation: u64,
 }
 
 impl SeriesData {
     pub fn from_series(s: &Series) -> Self {
-        SeriesData {
-            t: s.t.clone(),
-            v: s.v.iter().map(|v| v.unwrap_or(f64::NAN)).collect(),
+        Self::from_columns(
+            s.t.clone(),
+            s.v.iter().map(|v| v.unwrap_or(f64::NAN)).collect(),
+        )
+    }
+
+    /// The series of times `t` (sorted) and values `v` (NaN a gap marker).
+    ///
+    /// # Panics
+    /// When the two columns differ in length.
+    pub fn from_columns(t: Vec<i64>, v: Vec<f64>) -> Self {
+        assert_eq!(t.len(), v.len(), "one value per time");
+        let mut data = SeriesData {
+            t,
+            v,
+            blocks: Vec::new(),
             generation: 0,
-        }
+        };
+        data.summarise();
+        data
+    }
+
+    /// Times, ms since the epoch, sorted.
+    pub fn t(&self) -> &[i64] {
+        &self.t
+    }
+
+    /// Values, NaN a gap marker; one per time.
+    pub fn v(&self) -> &[f64] {
+        &self.v
+    }
+
+    /// Bumped by every [`SeriesData::replace`].
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     pub fn len(&self) -> usize {
@@ -30,6 +78,37 @@ impl SeriesData {
 
     pub fn is_empty(&self) -> bool {
         self.t.is_empty()
+    }
+
+    /// Block `k` (points `k * BLOCK ..`) as a run M4 can take whole, or
+    /// `None` when that block is not whole yet.
+    pub fn run(&self, k: usize) -> Option<Run> {
+        let b = self.blocks.get(k)?;
+        let (start, last) = (k * BLOCK, k * BLOCK + BLOCK - 1);
+        let (min, max) = (start + usize::from(b.min_at), start + usize::from(b.max_at));
+        Some(Run {
+            len: BLOCK as u64,
+            first_t: self.t[start],
+            last: (self.t[last], self.v[last]),
+            min: (u64::from(b.min_at), self.t[min], self.v[min]),
+            max: (u64::from(b.max_at), self.t[max], self.v[max]),
+            max_step: b.max_step,
+            has_gap_marker: b.has_gap_marker,
+        })
+    }
+
+    /// Summarises every whole block not summarised yet.
+    fn summarise(&mut self) {
+        for k in self.blocks.len()..self.len() / BLOCK {
+            let r = k * BLOCK..(k + 1) * BLOCK;
+            let run = Run::of(&self.t[r.clone()], &self.v[r]).expect("a whole block");
+            self.blocks.push(Block {
+                max_step: run.max_step,
+                min_at: run.min.0 as u8,
+                max_at: run.max.0 as u8,
+                has_gap_marker: run.has_gap_marker,
+            });
+        }
     }
 
     /// Indices of the samples with `from <= t < to`.
@@ -54,6 +133,7 @@ impl SeriesData {
         }
         self.t.push(t);
         self.v.push(v);
+        self.summarise();
         true
     }
 
@@ -69,6 +149,8 @@ impl SeriesData {
         self.v.extend(fetched.v);
         self.t.extend(tail_t);
         self.v.extend(tail_v);
+        self.blocks.truncate(r.start / BLOCK);
+        self.summarise();
         self.generation += 1;
     }
 
@@ -108,11 +190,10 @@ mod tests {
     use super::*;
 
     fn data(points: &[(i64, f64)]) -> SeriesData {
-        SeriesData {
-            t: points.iter().map(|p| p.0).collect(),
-            v: points.iter().map(|p| p.1).collect(),
-            generation: 0,
-        }
+        SeriesData::from_columns(
+            points.iter().map(|p| p.0).collect(),
+            points.iter().map(|p| p.1).collect(),
+        )
     }
 
     #[test]

@@ -50,7 +50,7 @@ fn render(samples: &[Sample], view: View, width_ms: i64, scale: &ValueScale) -> 
 
 fn raw_samples(data: &SeriesData) -> Vec<Sample> {
     let mut out: Vec<Sample> = Vec::new();
-    for (&t, &v) in data.t.iter().zip(&data.v) {
+    for (&t, &v) in data.t().iter().zip(data.v()) {
         if v.is_nan() {
             // As M4 does: one break between drawn runs.
             if out.last().is_some_and(|s| s.1.is_some()) {
@@ -64,7 +64,7 @@ fn raw_samples(data: &SeriesData) -> Vec<Sample> {
 }
 
 fn series(n: i64, seed: u64, adversarial: bool) -> SeriesData {
-    let mut data = SeriesData::default();
+    let (mut ts, mut vs) = (Vec::<i64>::new(), Vec::new());
     let (mut s, mut v) = (seed, 0.0_f64);
     for i in 0..n {
         s = s
@@ -82,29 +82,29 @@ fn series(n: i64, seed: u64, adversarial: bool) -> SeriesData {
         }
         // Duplicate timestamps now and then.
         let t = i * 37 - if adversarial && s % 13 == 0 { 37 } else { 0 };
-        if data.t.last().is_none_or(|&last| t >= last) {
-            data.t.push(t);
-            data.v.push(value);
+        if ts.last().is_none_or(|&last| t >= last) {
+            ts.push(t);
+            vs.push(value);
         }
     }
-    data
+    SeriesData::from_columns(ts, vs)
 }
 
 fn check(data: &SeriesData) {
     let view = View {
         from: 0,
-        to: *data.t.last().expect("points") + 1,
+        to: *data.t().last().expect("points") + 1,
     };
     let plot = Plot::inside(W, H, 1.0, 1, true);
     let width_ms = column_width(view.span(), plot.w as u32);
     let lo = data
-        .v
+        .v()
         .iter()
         .copied()
         .filter(|v| !v.is_nan())
         .fold(f64::INFINITY, f64::min);
     let hi = data
-        .v
+        .v()
         .iter()
         .copied()
         .filter(|v| !v.is_nan())

@@ -31,21 +31,23 @@ fn now() -> f64 {
 
 /// A random walk of `n` points one second apart (deterministic per seed).
 fn walk(n: usize, seed: u64) -> SeriesData {
+    let (t, v) = walk_columns(n, seed);
+    // As loaded data is: its blocks summarised on arrival.
+    SeriesData::from_columns(t, v)
+}
+
+fn walk_columns(n: usize, seed: u64) -> (Vec<i64>, Vec<f64>) {
     let (mut s, mut v) = (seed, 500.0_f64);
-    let mut data = SeriesData {
-        t: Vec::with_capacity(n),
-        v: Vec::with_capacity(n),
-        generation: 0,
-    };
+    let (mut t, mut values) = (Vec::with_capacity(n), Vec::with_capacity(n));
     for i in 0..n {
         s = s
             .wrapping_mul(6_364_136_223_846_793_005)
             .wrapping_add(1_442_695_040_888_963_407);
         v += ((s >> 33) as f64 / (1u64 << 31) as f64) - 0.5;
-        data.t.push(START + i as i64 * 1_000);
-        data.v.push(v);
+        t.push(START + i as i64 * 1_000);
+        values.push(v);
     }
-    data
+    (t, values)
 }
 
 fn model(series: Vec<SeriesData>) -> Model {
@@ -171,7 +173,11 @@ async fn p1(mut s: Surface) -> serde_json::Value {
 
 async fn p2(mut s: Surface) -> serde_json::Value {
     let n = 10_000_000;
-    let mut m = model(vec![walk(n, 9)]);
+    let (t, v) = walk_columns(n, 9);
+    let load = now();
+    let data = SeriesData::from_columns(t, v);
+    let load_ms = now() - load;
+    let mut m = model(vec![data]);
     let full = View {
         from: START,
         to: START + n as i64 * 1_000,
@@ -195,7 +201,7 @@ async fn p2(mut s: Surface) -> serde_json::Value {
         ));
         frame().await;
     }
-    serde_json::json!({ "renders_ms": times, "points": n, "parts": parts(&s) })
+    serde_json::json!({ "renders_ms": times, "points": n, "parts": parts(&s), "load_ms": load_ms })
 }
 
 async fn p3(mut surfaces: Vec<Surface>) -> serde_json::Value {
@@ -246,7 +252,7 @@ async fn p4(mut a: Surface, mut b: Surface) -> serde_json::Value {
             h.data
                 .t
                 .iter()
-                .zip(&h.data.v)
+                .zip(h.data.v())
                 .map(|(t, v)| (*t, Some(*v)))
                 .collect()
         })

@@ -85,6 +85,61 @@ impl Columns for Grid {
     }
 }
 
+/// A run of consecutive points summarised ahead of time, so [`M4::push_run`]
+/// can take it in one step: a chart keeps one per fixed block of its points
+/// (the app's `chart::blocks`), a coarse level ready for wide views.
+///
+/// Offsets count from the run's first point; times are ms since the epoch.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Run {
+    /// Points in the run (at least one).
+    pub len: u64,
+    /// The first point's time.
+    pub first_t: i64,
+    /// The last point: time and value.
+    pub last: (i64, f64),
+    /// The first of the smallest values: offset, time, value.
+    pub min: (u64, i64, f64),
+    /// The first of the largest values: offset, time, value.
+    pub max: (u64, i64, f64),
+    /// The longest step between two consecutive points of the run, ms.
+    pub max_step: i64,
+    /// Whether the run holds a NaN gap marker (then it is never taken whole).
+    pub has_gap_marker: bool,
+}
+
+impl Run {
+    /// Summarises the points `(t[i], v[i])`, sorted by time. `None` when
+    /// there are none or the two slices differ in length.
+    pub fn of(t: &[i64], v: &[f64]) -> Option<Run> {
+        if t.is_empty() || t.len() != v.len() {
+            return None;
+        }
+        let mut run = Run {
+            len: t.len() as u64,
+            first_t: t[0],
+            last: (t[t.len() - 1], v[v.len() - 1]),
+            min: (0, t[0], v[0]),
+            max: (0, t[0], v[0]),
+            max_step: 0,
+            has_gap_marker: false,
+        };
+        for (i, (&ti, &vi)) in t.iter().zip(v).enumerate() {
+            run.has_gap_marker |= vi.is_nan();
+            if i > 0 {
+                run.max_step = run.max_step.max(ti - t[i - 1]);
+            }
+            if vi < run.min.2 {
+                run.min = (i as u64, ti, vi);
+            }
+            if vi > run.max.2 {
+                run.max = (i as u64, ti, vi);
+            }
+        }
+        Some(run)
+    }
+}
+
 /// The column being filled: its first, extremes and last, with arrival order
 /// (so duplicate timestamps keep their order).
 #[derive(Clone, Copy)]
@@ -182,6 +237,36 @@ impl<C: Columns> M4<C> {
             last: p,
         });
         self.last_t = Some(t);
+    }
+
+    /// Adds the `run.len` points that come next in one step, when that gives
+    /// exactly what pushing them one by one would: the run lies inside the
+    /// open column, holds no gap marker and no step longer than `max_gap_ms`,
+    /// and follows the last point within `max_gap_ms`. Otherwise it returns
+    /// `false` and changes nothing; the caller then pushes the points.
+    pub fn push_run(&mut self, run: &Run) -> bool {
+        let Some(open) = &mut self.open else {
+            return false;
+        };
+        if run.has_gap_marker
+            || run.first_t < open.start
+            || run.last.0 >= open.end
+            || run.first_t - open.last.1 > self.max_gap_ms
+            || run.max_step > self.max_gap_ms
+        {
+            return false;
+        }
+        let n = self.pushed;
+        if run.min.2 < open.min.2 {
+            open.min = (n + run.min.0, run.min.1, run.min.2);
+        }
+        if run.max.2 > open.max.2 {
+            open.max = (n + run.max.0, run.max.1, run.max.2);
+        }
+        open.last = (n + run.len - 1, run.last.0, run.last.1);
+        self.last_t = Some(run.last.0);
+        self.pushed += run.len;
+        true
     }
 
     fn close(&mut self) {
@@ -357,6 +442,58 @@ mod tests {
             m4(&[(0, f64::NAN), (5, 2.0)], 0, 10, 10, 100),
             vec![(5, Some(2.0))]
         );
+    }
+
+    #[test]
+    fn a_run_taken_whole_gives_what_its_points_give_one_by_one() {
+        let mut seed = 11_u64;
+        let mut next = move || {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            seed >> 33
+        };
+        let mut t = 0_i64;
+        let points: Vec<(i64, f64)> = (0..30_000)
+            .map(|_| {
+                // Steps of 0 (duplicate times) to 9 ms, now and then a long one.
+                t += if next() % 500 == 0 {
+                    400
+                } else {
+                    (next() % 10) as i64
+                };
+                let v = match next() % 1_000 {
+                    0 => f64::NAN,
+                    1..=20 => 5.0, // repeated extremes: the first must win
+                    _ => (next() % 11) as f64 / 2.0,
+                };
+                (t, v)
+            })
+            .collect();
+        for (width, gap, run_len) in [(1_000, i64::MAX, 16), (97, 50, 7), (5_000, 300, 64)] {
+            let mut whole = M4::new(Grid::new(width), gap);
+            let mut taken = 0;
+            let mut i = 0;
+            while i < points.len() {
+                let end = (i + run_len).min(points.len());
+                let (ts, vs): (Vec<i64>, Vec<f64>) = points[i..end].iter().copied().unzip();
+                let run = Run::of(&ts, &vs).expect("points");
+                if whole.push_run(&run) {
+                    taken += 1;
+                } else {
+                    points[i..end].iter().for_each(|&(t, v)| whole.push(t, v));
+                }
+                i = end;
+            }
+            let mut one_by_one = M4::new(Grid::new(width), gap);
+            points.iter().for_each(|&(t, v)| one_by_one.push(t, v));
+            assert!(taken > 100, "runs taken whole at width {width}: {taken}");
+            assert_eq!(
+                whole.finish(),
+                one_by_one.finish(),
+                "width {width}, gap {gap}"
+            );
+        }
+        assert_eq!(Run::of(&[], &[]), None);
+        assert_eq!(Run::of(&[1, 2], &[1.0]), None);
     }
 
     #[test]

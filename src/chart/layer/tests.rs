@@ -126,9 +126,9 @@ fn differing(a: &[u8], b: &[u8]) -> usize {
 /// Readings from `from` to `to`, `step` apart on average, as a random walk
 /// with spikes and now and then a gap.
 fn readings(data: &mut SeriesData, rng: &mut Rng, from: i64, to: i64, step: i64) {
-    let mut t = data.t.last().map_or(from, |&l| l.max(from));
+    let mut t = data.t().last().map_or(from, |&l| l.max(from));
     let mut v = data
-        .v
+        .v()
         .iter()
         .rev()
         .find(|v| !v.is_nan())

@@ -150,10 +150,10 @@ impl Model {
                 let mut fetched = SeriesData::from_series(&s);
                 if held.point.rate() {
                     held.last_raw = fetched
-                        .t
+                        .t()
                         .last()
                         .copied()
-                        .zip(fetched.v.last().copied())
+                        .zip(fetched.v().last().copied())
                         .filter(|p| !p.1.is_nan());
                     fetched = per_hour(&fetched, RATE_BASELINE_MS.max(loaded.width_ms));
                 }
@@ -187,7 +187,7 @@ impl Model {
         } else {
             v
         };
-        if let Some(&last) = held.data.t.last()
+        if let Some(&last) = held.data.t().last()
             && t - last > gap
             && t > last
         {
@@ -369,7 +369,7 @@ const RATE_BASELINE_MS: i64 = 15 * 60_000;
 fn per_hour(counter: &SeriesData, baseline_ms: i64) -> SeriesData {
     let mut out = SeriesData::default();
     let mut anchor: Option<(i64, f64)> = None;
-    for (&t, &v) in counter.t.iter().zip(&counter.v) {
+    for (&t, &v) in counter.t().iter().zip(counter.v()) {
         match anchor {
             _ if v.is_nan() => {
                 out.append(t, f64::NAN);
@@ -423,20 +423,19 @@ mod tests {
 
     #[test]
     fn an_energy_counter_is_charted_as_power() {
-        let counter = SeriesData {
-            t: vec![0, 300_000, 600_000, 900_000, 2_000_000, 2_300_000],
-            v: vec![100.0, 105.0, 110.0, f64::NAN, 200.0, 201.0],
-            generation: 0,
-        };
+        let counter = SeriesData::from_columns(
+            vec![0, 300_000, 600_000, 900_000, 2_000_000, 2_300_000],
+            vec![100.0, 105.0, 110.0, f64::NAN, 200.0, 201.0],
+        );
         let power = per_hour(&counter, 300_000);
         // 5 kWh in 5 minutes = 60 kW; no rate across the gap.
-        assert_eq!(power.t, vec![300_000, 600_000, 900_000, 2_300_000]);
-        assert_eq!(power.v[..2], [60.0, 60.0]);
-        assert!(power.v[2].is_nan());
-        assert!((power.v[3] - 12.0).abs() < 1e-9);
+        assert_eq!(power.t(), vec![300_000, 600_000, 900_000, 2_300_000]);
+        assert_eq!(power.v()[..2], [60.0, 60.0]);
+        assert!(power.v()[2].is_nan());
+        assert!((power.v()[3] - 12.0).abs() < 1e-9);
         // Over 10 minutes at least: one rate from 0 to 600 000.
         let smooth = per_hour(&counter, 600_000);
-        assert_eq!((smooth.t[0], smooth.v[0]), (600_000, 60.0));
+        assert_eq!((smooth.t()[0], smooth.v()[0]), (600_000, 60.0));
 
         let mut m = Model::default();
         m.set_points(&[meter()]);
@@ -446,7 +445,7 @@ mod tests {
             "5 minutes is too short a baseline"
         );
         assert!(m.append(1, 900_000, 103.0));
-        assert_eq!(m.series[0].data.v, vec![12.0]);
+        assert_eq!(m.series[0].data.v(), vec![12.0]);
         assert_eq!(meter().format(12.0), "12.0\u{a0}kW");
         assert_eq!(meter().thresholds(), None);
     }

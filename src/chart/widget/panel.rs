@@ -249,8 +249,8 @@ pub fn DataTable() -> impl IntoView {
                     let cells = shown
                         .iter()
                         .map(|h| {
-                            let i = h.data.t.partition_point(|&x| x < t);
-                            match (h.data.t.get(i), h.data.v.get(i)) {
+                            let i = h.data.t().partition_point(|&x| x < t);
+                            match (h.data.t().get(i), h.data.v().get(i)) {
                                 (Some(&at), Some(&v)) if at == t && !v.is_nan() => {
                                     h.point.format(v)
                                 }
