@@ -250,7 +250,7 @@ async fn p4(mut a: Surface, mut b: Surface) -> serde_json::Value {
         .iter()
         .map(|h| {
             h.data
-                .t
+                .t()
                 .iter()
                 .zip(h.data.v())
                 .map(|(t, v)| (*t, Some(*v)))
