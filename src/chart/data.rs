@@ -13,7 +13,7 @@ pub const BLOCK: usize = 16;
 
 /// One block's summary, what [`Run`] needs beside the points themselves:
 /// offsets of its first minimum and maximum, its longest time step (ms) and
-/// whether it holds a gap marker. 32 bytes per 16 points of 16 bytes each.
+/// whether it holds a gap marker: 16 bytes beside the 256 of its points.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Block {
     max_step: i64,
