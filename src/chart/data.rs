@@ -34,6 +34,11 @@ pub struct SeriesData {
 }
 
 impl SeriesData {
+    /// A fetched series, `None` values as gap markers (NaN).
+    ///
+    /// # Panics
+    /// When `s` fails [`Series::check`]'s length rule; `api::series`
+    /// refuses such a batch before it reaches a chart.
     pub fn from_series(s: &Series) -> Self {
         Self::from_columns(
             s.t.clone(),

@@ -45,7 +45,7 @@ pub use model::{
     Metric, Page, PlanXy, PointSummary, Reading, SiteSummary, Snapshot, Thresholds, Zone,
 };
 pub use notify::{Channel, ChannelKind, ChannelSpec, Delivery};
-pub use series::{Resolution, Series, SeriesBatch};
+pub use series::{Resolution, Series, SeriesBatch, SeriesShapeError};
 pub use wire::SnapshotWire;
 pub use ws::{
     ClientMsg, DEFLATE_ABOVE, PROTOCOL_VERSION, ResumeFrom, Scope, ServerMsg, WS_CLOSE_OUTDATED,
