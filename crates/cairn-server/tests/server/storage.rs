@@ -162,6 +162,18 @@ async fn suite(open: impl AsyncFn() -> Store) {
             .unwrap()
             .is_empty()
     );
+    assert!(
+        store
+            .in_buckets(a, vec![], HOUR_MS)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        (store.rollups_in(a, TEN_MINUTES_MS, vec![], HOUR_MS).await)
+            .unwrap()
+            .is_empty()
+    );
     let edge = store.in_buckets(a, vec![0, base], HOUR_MS).await.unwrap();
     assert_eq!(
         edge.iter().map(|x| x.ts).collect::<Vec<_>>(),

@@ -1,10 +1,11 @@
 //! PostgreSQL engine (tokio-postgres + deadpool): the same schema and the
 //! same behaviour as SQLite, for when one machine is not enough. Here: the
-//! pool and the migrator; `queries.rs` the interface, `partitions.rs` the
-//! monthly partitions of `readings`, `retention.rs` pruning, `accounts.rs`
-//! users, sessions and the audit log.
+//! pool and the migrator; `queries.rs` the interface, `columns.rs` series
+//! reads as arrays, `partitions.rs` the monthly partitions of `readings`,
+//! `retention.rs` pruning, `accounts.rs` users, sessions and the audit log.
 
 mod accounts;
+mod columns;
 mod partitions;
 mod queries;
 mod retention;

@@ -1,12 +1,17 @@
 //! The storage interface on PostgreSQL: shared statements from `sql.rs`,
-//! and the few of its own (arrays unnested, LATERAL).
+//! and the few of its own (arrays unnested, LATERAL); series reads come
+//! back as columns (`columns.rs`).
 
 use std::{any::Any, sync::Arc};
 
 use async_trait::async_trait;
 use cairn_protocol::Reading;
 
-use super::{PgStore, all, count, exec, pg, refs};
+use super::{
+    PgStore, all,
+    columns::{self, rollup_arrays},
+    count, exec, pg, refs,
+};
 use crate::{
     catalog::{Catalog, Model},
     store::{
@@ -38,7 +43,8 @@ const UNMARK_OPEN_HOURS: &str = "DELETE FROM open_hours o
     USING UNNEST($1::INTEGER[], $2::BIGINT[]) AS c(point_id, bucket)
     WHERE o.point_id = c.point_id AND o.bucket = c.bucket";
 /// The same walk as `ROLLUPS_IN`, over the readings' partitions.
-const IN_BUCKETS: &str = "SELECT r.* FROM UNNEST($1::BIGINT[]) AS w(lo) CROSS JOIN LATERAL
+/// Columnar (`columns.rs`): times and values as two arrays.
+const IN_BUCKETS: &str = "SELECT array_agg(r.ts), array_agg(r.value) FROM UNNEST($1::BIGINT[]) AS w(lo) CROSS JOIN LATERAL
     (SELECT ts, value FROM readings WHERE point_id = $2 AND ts >= w.lo AND ts < w.lo + $3
      OFFSET 0) r";
 /// An index range scan per start, whatever the statistics say: `OFFSET 0`
@@ -46,10 +52,15 @@ const IN_BUCKETS: &str = "SELECT r.* FROM UNNEST($1::BIGINT[]) AS w(lo) CROSS JO
 /// may plan as a scan of the point's every bucket per start (measured: 2.7 s
 /// instead of 15 ms for 1,919 starts). No `ORDER BY`: with the starts
 /// sorted, rows come oldest first (`rows::sorted` checks).
-const ROLLUPS_IN: &str = "SELECT r.* FROM UNNEST($1::BIGINT[]) AS w(lo) CROSS JOIN LATERAL
+/// Columnar (`columns.rs`): a rollup's eleven columns as arrays.
+const ROLLUPS_IN: &str = concat!(
+    "SELECT ",
+    rollup_arrays!(),
+    " FROM UNNEST($1::BIGINT[]) AS w(lo) CROSS JOIN LATERAL
     (SELECT bucket, n, total, min_ts, v_min, max_ts, v_max, first_ts, v_first, last_ts, v_last
      FROM rollups WHERE level = $2 AND point_id = $3 AND bucket >= w.lo AND bucket < w.lo + $4
-     OFFSET 0) r";
+     OFFSET 0) r"
+);
 const LATEST: &str = "SELECT p.id, r.ts, r.value FROM points p CROSS JOIN LATERAL
     (SELECT ts, value FROM readings WHERE point_id = p.id ORDER BY ts DESC LIMIT 1) r";
 
@@ -184,8 +195,9 @@ impl Engine for PgStore {
 
     async fn rollups(&self, point: u32, level: i64, from: i64, to: i64) -> Result<Vec<Rollup>> {
         let args = [&level as _, &int(point) as _, &from as _, &to as _];
-        let decode = |r: &dyn crate::store::access::Get| rows::rollup(point, level, r);
-        all(&self.client().await?, sql::ROLLUPS, &args, decode).await
+        let c = self.client().await?;
+        let got = columns::rollups(&c, columns::ROLLUPS, &args, point, level);
+        Ok(rows::sorted(got.await?, |r| r.bucket))
     }
 
     async fn rollups_in(
@@ -196,22 +208,23 @@ impl Engine for PgStore {
         parent: i64,
     ) -> Result<Vec<Rollup>> {
         let args = [&starts as _, &level as _, &int(point) as _, &parent as _];
-        let decode = |r: &dyn crate::store::access::Get| rows::rollup(point, level, r);
-        let got = all(&self.client().await?, ROLLUPS_IN, &args, decode).await?;
-        Ok(rows::sorted(got, |r| r.bucket))
+        let c = self.client().await?;
+        let got = columns::rollups(&c, ROLLUPS_IN, &args, point, level);
+        Ok(rows::sorted(got.await?, |r| r.bucket))
     }
 
     async fn in_buckets(&self, point: u32, starts: Vec<i64>, size: i64) -> Result<Vec<Reading>> {
         let args = [&starts as _, &int(point) as _, &size as _];
-        let decode = |r: &dyn crate::store::access::Get| rows::reading_of(point, r);
-        let got = all(&self.client().await?, IN_BUCKETS, &args, decode).await?;
-        Ok(rows::sorted(got, |r| r.ts))
+        let c = self.client().await?;
+        let got = columns::readings(&c, IN_BUCKETS, &args, point);
+        Ok(rows::sorted(got.await?, |r| r.ts))
     }
 
     async fn range(&self, point: u32, from: i64, to: i64) -> Result<Vec<Reading>> {
         let args = [&int(point) as _, &from as _, &to as _];
-        let decode = |r: &dyn crate::store::access::Get| rows::reading_of(point, r);
-        all(&self.client().await?, sql::RANGE, &args, decode).await
+        let c = self.client().await?;
+        let got = columns::readings(&c, columns::RANGE, &args, point);
+        Ok(rows::sorted(got.await?, |r| r.ts))
     }
 
     async fn readings_stored(&self) -> Result<u64> {
