@@ -164,6 +164,8 @@ const part = (p) => `scene (M4 + scales) ${f(p.scene_ms)}, frame ${f(p.frame_ms)
 console.log(`| P1 Cairn median parts | ${part(out.p1.parts)} | | |`);
 console.log(`| P2 Cairn median parts | ${part(out.p2.parts)} | | |`);
 console.log(`| P2 Cairn first draw, full extent, cold caches (the 1st of the 24) | ${f(out.p2.renders_ms[0])} ms | | ≤ 50 ms |`);
+if (out.p2.first_parts) console.log(`| P2 Cairn first draw's parts | ${part(out.p2.first_parts)} | | |`);
+if (out.p2.intl_ms !== undefined) console.log(`| P2 the tab's first Intl formatter, made before the draws as the app does at start (\`format::warm_up\`) | ${f(out.p2.intl_ms)} ms | | — |`);
 if (out.p2.load_ms !== undefined) console.log(`| P2 Cairn 10 M points taken in, block summaries made (once, on arrival) | ${f(out.p2.load_ms)} ms | | — |`);
 console.log(row(`P3 Cairn 4 charts × 3,600 points, draw per frame (${frames.length} frames)`, draw3, '—'));
 console.log(`| P3 Cairn median parts, one chart | ${part(out.p3.parts)} | | |`);

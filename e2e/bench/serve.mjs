@@ -47,11 +47,13 @@ export async function npmVersion(name) {
   return JSON.parse(await readFile(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
 }
 
+/** Headless Chromium; CAIRN_BENCH_CHROMIUM_ARGS (space-separated) adds arguments for a probe. */
 export function launch() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-precise-memory-info'],
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-precise-memory-info',
+      ...(process.env.CAIRN_BENCH_CHROMIUM_ARGS ?? '').split(' ').filter(Boolean)],
   });
 }
 
