@@ -172,9 +172,9 @@ async fn p1(mut s: Surface) -> serde_json::Value {
 }
 
 async fn p2(mut s: Surface) -> serde_json::Value {
-    // The app makes the tab's first Intl formatter at start (format::warm_up,
-    // 11-17 ms): so does this page, timed apart, so that the first draw
-    // below costs what a user's first chart costs.
+    // The app makes the tab's first Intl formatter at start (format::warm_up;
+    // tens of ms in headless Chromium): so does this page, timed apart, so
+    // that the first draw below costs what a user's first chart costs.
     let intl = now();
     let _ = crate::format::time_in_zone(js_sys::Date::now(), "UTC");
     let intl_ms = now() - intl;

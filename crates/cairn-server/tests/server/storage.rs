@@ -169,6 +169,8 @@ async fn suite(open: impl AsyncFn() -> Store) {
             .unwrap()
             .is_empty()
     );
+    let silent = store.in_buckets(a, vec![50 * HOUR_MS], HOUR_MS).await;
+    assert!(silent.unwrap().is_empty(), "an hour with no readings");
     assert!(
         (store.rollups_in(a, TEN_MINUTES_MS, vec![], HOUR_MS).await)
             .unwrap()
@@ -535,7 +537,17 @@ async fn postgres_passes_the_storage_suite_and_serves_the_app() {
         r(point, NOV_1 + 5, 2.0),
         r(point, NOV_1 + 9, 3.0),
     ];
-    assert_eq!(store.insert_readings(Arc::new(batch)).await.unwrap(), 3);
+    assert_eq!(
+        store
+            .insert_readings(Arc::new(batch.clone()))
+            .await
+            .unwrap(),
+        3
+    );
+    // One read across both months' partitions, oldest first.
+    assert_eq!(store.range(point, 0, i64::MAX).await.unwrap(), batch);
+    let edges = store.in_buckets(point, vec![OCT_31, NOV_1], HOUR_MS).await;
+    assert_eq!(edges.unwrap(), batch);
     let months = store.partitions().await.unwrap();
     assert_eq!(
         months.iter().map(|p| (p.1, p.2)).collect::<Vec<_>>(),

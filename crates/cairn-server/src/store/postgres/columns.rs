@@ -4,11 +4,22 @@
 //! Why: a 30-day chart reads 43,200 raw readings; as rows, each costs a
 //! `DataRow` message and a `Row` decoded by the client, about three times
 //! SQLite's per-row cost (BENCHMARKS.md, server). As arrays it is two
-//! binary arrays. The statements are the row-wise ones (`sql::RANGE`,
-//! `sql::ROLLUPS`, `queries.rs`'s LATERAL walks) wrapped whole, so they
-//! plan as before; the order of a sorted subquery is what `array_agg` keeps
-//! in practice, and the caller checks it (`rows::sorted`) rather than
-//! trusting it.
+//! binary arrays. Each statement is its row-wise one (`sql::RANGE`,
+//! `sql::ROLLUPS`, `queries.rs`'s LATERAL walks) as a subquery with the same
+//! `WHERE` and `ORDER BY`, aggregated on top, so it plans as before; the
+//! order of a sorted subquery is what `array_agg` keeps in practice, and the
+//! caller checks it (`rows::sorted`) rather than trusting it.
+//!
+//! Limit: one row is one protocol message, at most 1 GB, so one read holds
+//! at most about 44 M readings (two arrays of 12 bytes an element, plus
+//! headers). A chart asks for that many only as raw readings over a span
+//! the rollups do not serve, i.e. a reading more often than every 0.45 s
+//! for months; `range`, the one read without a column width, would fail
+//! there with the database's error instead of answering slowly.
+//!
+//! Errors: the database's (`StoreError::Postgres`, a column of another
+//! type among them), or [`StoreError::Invalid`] when the arrays of one
+//! statement differ in length.
 
 use cairn_protocol::Reading;
 use deadpool_postgres::GenericClient;
@@ -38,7 +49,8 @@ pub(super) const RANGE: &str = "SELECT array_agg(ts), array_agg(value) FROM
 pub(super) const ROLLUPS: &str = concat!(
     "SELECT ",
     rollup_arrays!(),
-    " FROM (SELECT * FROM rollups
+    " FROM (SELECT bucket, n, total, min_ts, v_min, max_ts, v_max, first_ts, v_first, last_ts,
+    v_last FROM rollups
     WHERE level = $1 AND point_id = $2 AND bucket > $3 - $1 AND bucket < $4 ORDER BY bucket) r"
 );
 
