@@ -23,12 +23,9 @@
 
 use cairn_protocol::Reading;
 use deadpool_postgres::GenericClient;
-use tokio_postgres::{
-    Row,
-    types::{FromSql, ToSql},
-};
+use tokio_postgres::{Row, types::FromSql};
 
-use super::pg;
+use super::{Params, pg};
 use crate::store::{Result, StoreError, rollup::Rollup};
 
 /// The rollup columns as arrays, in `rows::rollup`'s order.
@@ -72,7 +69,7 @@ fn same_length(what: &str, lens: &[usize]) -> Result<usize> {
 }
 
 /// The one row of a columnar statement.
-async fn one_row(c: &impl GenericClient, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Row> {
+async fn one_row(c: &impl GenericClient, sql: &str, params: &Params<'_>) -> Result<Row> {
     let stmt = c.prepare_cached(sql).await.map_err(pg)?;
     c.query_one(&stmt, params).await.map_err(pg)
 }
@@ -86,7 +83,7 @@ async fn one_row(c: &impl GenericClient, sql: &str, params: &[&(dyn ToSql + Sync
 pub(super) async fn readings(
     c: &impl GenericClient,
     sql: &str,
-    params: &[&(dyn ToSql + Sync)],
+    params: &Params<'_>,
     point: u32,
 ) -> Result<Vec<Reading>> {
     let row = one_row(c, sql, params).await?;
@@ -109,7 +106,7 @@ pub(super) async fn readings(
 pub(super) async fn rollups(
     c: &impl GenericClient,
     sql: &str,
-    params: &[&(dyn ToSql + Sync)],
+    params: &Params<'_>,
     point: u32,
     level: i64,
 ) -> Result<Vec<Rollup>> {
