@@ -599,3 +599,72 @@ async fn readings_published_faster_than_the_pace_reach_a_socket_gathered_and_eve
         .expect("clean stop")
         .unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_message_over_64_kib_ends_its_socket_and_others_stay_open() {
+    use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(Config::for_tests(dir.path().to_path_buf()))
+        .await
+        .unwrap();
+    let mut big = connect(&server, None).await;
+    let mut other = connect(&server, None).await;
+    for ws in [&mut big, &mut other] {
+        assert!(matches!(next_msg(ws).await, ServerMsg::Snapshot { .. }));
+    }
+    // A scope change of one byte over the limit.
+    let subscribe = subscribe_of_len(64 * 1024 + 1);
+    big.send(Message::text(subscribe)).await.unwrap();
+    // The server stops reading that socket and closes it, with a close frame
+    // 1009 that a TCP reset may overtake: the rest of the message is left
+    // unread. Without the limit the socket would stay open (and the server
+    // would hold the message: tungstenite's default limit is 64 MiB).
+    let ended = loop {
+        let frame = tokio::time::timeout(Duration::from_secs(15), big.next())
+            .await
+            .expect("the socket ends within 15 s");
+        match frame {
+            None => break "ended".to_owned(),
+            Some(Err(err)) => break format!("{err}"),
+            Some(Ok(Message::Close(close))) => {
+                let close = close.expect("a close code");
+                assert_eq!(close.code, CloseCode::Size);
+                assert!(close.reason.contains("65536 bytes"), "{}", close.reason);
+                break "closed with 1009".to_owned();
+            }
+            // What was already on its way (the alarm queue) may come first.
+            Some(Ok(_)) => {}
+        }
+    };
+    assert!(
+        ["ended", "closed with 1009"].contains(&ended.as_str())
+            || ended.contains("reset")
+            || ended.contains("closed"),
+        "the socket ended otherwise: {ended}"
+    );
+    // The other tab's socket still answers a scope change (of 64 KiB exactly: allowed).
+    let allowed = subscribe_of_len(64 * 1024);
+    other.send(Message::text(allowed)).await.unwrap();
+    // A second snapshot comes only as the answer to a scope change: the
+    // message was read and acted on.
+    loop {
+        if let ServerMsg::Snapshot { snapshot, .. } = next_msg(&mut other).await {
+            assert!(snapshot.points.iter().all(|p| p.id == 1));
+            break;
+        }
+    }
+}
+
+/// A scope change to point 1 (named over and over), `len` bytes long.
+fn subscribe_of_len(len: usize) -> String {
+    let mut msg = String::from(r#"{"type":"subscribe","scope":{"points":[1"#);
+    while msg.len() + 2 + 4 <= len {
+        msg.push_str(",1");
+    }
+    msg.push_str("]}}");
+    while msg.len() < len {
+        msg.push(' ');
+    }
+    assert_eq!(msg.len(), len);
+    msg
+}

@@ -98,4 +98,18 @@ impl Filter {
     pub(super) fn allows(&self, point: u32) -> bool {
         self.points.as_ref().is_none_or(|set| set.contains(&point))
     }
+
+    /// Whether every point passes (everything asked by a user of every site).
+    pub(super) fn allows_all(&self) -> bool {
+        self.points.is_none()
+    }
+
+    /// A filter passing `points` (`None`: every point), nothing denied.
+    #[cfg(test)]
+    pub(super) fn of_points(points: Option<HashSet<u32>>) -> Filter {
+        Filter {
+            points,
+            denied: Vec::new(),
+        }
+    }
 }

@@ -1,7 +1,9 @@
 //! `/api/ws`: one socket per tab. The client says hello (resuming or not); the
 //! server answers with what it missed or a snapshot, then every accepted
 //! reading as soon as the socket is free (what queued meanwhile goes in one
-//! message), each message with the bus sequence.
+//! message), each message with the bus sequence. A batch's readings are
+//! written as JSON once and shared by the sockets that send it whole
+//! (`message.rs`).
 //! A client that falls behind gets a fresh snapshot instead of a stalled server.
 //! The upgrade needs a signed-in session from this origin; the socket carries
 //! only the user's sites, and closes (code 4401) when the session ends. A hello
@@ -23,10 +25,11 @@ use cairn_protocol::{
     ClientMsg, DEFLATE_ABOVE, ErrorBody, PROTOCOL_VERSION, Reading, ResumeFrom, Scope, ServerMsg,
     WS_CLOSE_OUTDATED,
 };
+use flate2::Compression;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use self::filter::Filter;
+use self::{filter::Filter, message::Pending};
 use super::snapshot;
 use crate::{
     auth::{self, Caller},
@@ -37,6 +40,7 @@ use crate::{
 };
 
 mod filter;
+mod message;
 
 /// How long the server waits for the client's hello before sending a snapshot.
 const HELLO_WAIT: Duration = Duration::from_secs(2);
@@ -50,6 +54,21 @@ const MAX_PENDING: usize = 50_000;
 const PACE: Duration = Duration::from_millis(25);
 /// How often an open socket checks that its session still holds.
 const SESSION_CHECK: Duration = Duration::from_secs(15);
+/// How much tungstenite reads from the socket at once, in bytes (its default
+/// is 128 KiB). tungstenite zero-fills that much before every read attempt,
+/// including each poll that finds nothing to read (snapview/tungstenite-rs
+/// issue 547, open), and the socket loop polls its read at every message it
+/// sends. In the fan-out bench (1,000 sockets, 2,500 readings/s) that zeroing
+/// was 28 % of the process's CPU samples, server and clients together, and
+/// 11 % once the server's buffer was this size (`perf`, 2026-12-01). Clients
+/// send only a hello and scope changes; a longer message is still read whole
+/// (the buffer grows to the frame's length).
+const READ_BUFFER: usize = 4096;
+/// The longest message a client may send, in bytes: a hello or a scope
+/// change (a scope of about 10,000 point ids). A longer one closes the socket
+/// with code 1009 (message too big, RFC 6455 §7.4.1); tungstenite's default,
+/// 64 MiB, would let one signed-in tab make the server buffer that much.
+const MAX_CLIENT_MESSAGE: usize = 64 * 1024;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(upgrade))
@@ -77,7 +96,11 @@ pub(crate) async fn upgrade(
         Err(e) => return e.into_response(),
     };
     match ws {
-        Ok(ws) => ws.on_upgrade(move |socket| live(socket, state, caller)),
+        Ok(ws) => ws
+            .read_buffer_size(READ_BUFFER)
+            .max_message_size(MAX_CLIENT_MESSAGE)
+            .max_frame_size(MAX_CLIENT_MESSAGE)
+            .on_upgrade(move |socket| live(socket, state, caller)),
         Err(rejection) => AppError::BadRequest {
             message: format!("not a WebSocket upgrade: {}", rejection.body_text()),
             location: Some("headers".into()),
@@ -161,21 +184,13 @@ async fn live(mut socket: WebSocket, state: AppState, caller: Caller) {
                     // in the same message: low latency when quiet, batching
                     // under load.
                     tokio::time::sleep_until(last_sent + PACE).await;
-                    let mut seq = batch.seq;
-                    let mut readings: Vec<Reading> =
-                        batch.readings.iter().filter(|r| filter.allows(r.point)).copied().collect();
-                    // When the oldest readings this socket gets were accepted.
-                    let mut accepted = (!readings.is_empty()).then_some(batch.accepted);
+                    let mut pending = Pending::default();
+                    pending.add(&batch, &filter);
                     loop {
                         match rx.try_recv() {
                             Ok(more) => {
-                                seq = more.seq;
-                                let had = readings.len();
-                                readings.extend(more.readings.iter().filter(|r| filter.allows(r.point)));
-                                if readings.len() > had {
-                                    accepted.get_or_insert(more.accepted);
-                                }
-                                if readings.len() > MAX_PENDING {
+                                pending.add(&more, &filter);
+                                if pending.len() > MAX_PENDING {
                                     resync = true;
                                     break;
                                 }
@@ -187,10 +202,8 @@ async fn live(mut socket: WebSocket, state: AppState, caller: Caller) {
                             Err(TryRecvError::Empty | TryRecvError::Closed) => break,
                         }
                     }
-                    if !resync && !readings.is_empty() {
-                        let accepted = accepted.unwrap_or(batch.accepted);
-                        let msg = ServerMsg::Readings { seq, server_time: now_ms(), accepted, readings };
-                        if send(&mut socket, deflate, &msg).await.is_err() { return; }
+                    if !resync && let Some(json) = pending.into_json(now_ms()) {
+                        if send_json(&mut socket, deflate, json, Compression::fast()).await.is_err() { return; }
                         last_sent = tokio::time::Instant::now();
                     }
                 }
@@ -225,7 +238,11 @@ async fn live(mut socket: WebSocket, state: AppState, caller: Caller) {
                         tracing::debug!("live socket: ignored message {text}");
                     }
                 },
-                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
+                Some(Err(err)) => {
+                    close_if_too_big(&mut socket, err).await;
+                    return;
+                }
+                Some(Ok(Message::Close(_))) | None => return,
                 Some(Ok(_)) => {}
             },
             Ok(()) = catalog_rx.changed() => {
@@ -353,8 +370,31 @@ async fn hello(socket: &mut WebSocket) -> Option<Hello> {
                 Some(Hello::fresh(Scope::everything()))
             }
         },
-        Ok(Some(Ok(Message::Close(_))) | None | Some(Err(_))) => None,
+        Ok(Some(Err(err))) => {
+            close_if_too_big(socket, err).await;
+            None
+        }
+        Ok(Some(Ok(Message::Close(_))) | None) => None,
         Ok(Some(Ok(_))) | Err(_) => Some(Hello::fresh(Scope::everything())),
+    }
+}
+
+/// After a failed read: a message over [`MAX_CLIENT_MESSAGE`] is answered
+/// with a close frame that says so (1009, message too big) before the socket
+/// ends; any other error (the connection gone, a protocol fault) just ends it.
+async fn close_if_too_big(socket: &mut WebSocket, err: axum::Error) {
+    let too_big = (err.into_inner().downcast_ref::<tungstenite::Error>())
+        .is_some_and(|e| matches!(e, tungstenite::Error::Capacity(_)));
+    if too_big {
+        let frame = axum::extract::ws::CloseFrame {
+            code: axum::extract::ws::close_code::SIZE,
+            reason: Utf8Bytes::from(format!(
+                "a message to the server may be at most {MAX_CLIENT_MESSAGE} bytes"
+            )),
+        };
+        // Best effort: the rest of the message stays unread, so closing the
+        // connection may reset it before the client reads this frame.
+        let _ = socket.send(Message::Close(Some(frame))).await;
     }
 }
 
@@ -399,23 +439,35 @@ fn snapshot_msg(
 /// mobile link is seconds before the first value.
 async fn send(socket: &mut WebSocket, deflate: bool, msg: &ServerMsg) -> Result<(), axum::Error> {
     let json = serde_json::to_string(msg).expect("wire types always serialise");
-    if !deflate || json.len() < DEFLATE_ABOVE {
-        return socket.send(Message::Text(Utf8Bytes::from(json))).await;
-    }
     // Snapshots are rare and big: compress them well. Reading batches come
     // many times a second: compress them fast.
     let level = match msg {
-        ServerMsg::Readings { .. } => flate2::Compression::fast(),
-        _ => flate2::Compression::default(),
+        ServerMsg::Readings { .. } => Compression::fast(),
+        _ => Compression::default(),
     };
+    send_json(socket, deflate, json, level).await
+}
+
+/// [`send`] for a message already written as JSON, compressed at `level`
+/// when it is. Compression over 64 KiB runs off the async workers (a whole
+/// portfolio's snapshot takes milliseconds).
+async fn send_json(
+    socket: &mut WebSocket,
+    deflate: bool,
+    json: String,
+    level: Compression,
+) -> Result<(), axum::Error> {
+    if !deflate || json.len() < DEFLATE_ABOVE {
+        return socket.send(Message::Text(Utf8Bytes::from(json))).await;
+    }
+    let big = json.len() > 64 * 1024;
     let deflate = move || {
         let mut enc = flate2::write::DeflateEncoder::new(Vec::with_capacity(json.len() / 8), level);
         std::io::Write::write_all(&mut enc, json.as_bytes())
             .and_then(|()| enc.finish())
             .expect("compressing into memory cannot fail")
     };
-    // A whole portfolio's snapshot takes milliseconds: off the async workers.
-    let bytes = if matches!(msg, ServerMsg::Snapshot { .. }) {
+    let bytes = if big {
         tokio::task::spawn_blocking(deflate)
             .await
             .map_err(axum::Error::new)?
