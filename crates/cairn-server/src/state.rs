@@ -16,7 +16,8 @@ use crate::{
 
 /// How many batches may wait for one live socket before it must resync.
 const LIVE_QUEUE: usize = 1024;
-/// How many recent readings a reconnecting socket can be replayed (~5 MB).
+/// How many recent readings a reconnecting socket can be replayed (~5 MB,
+/// and up to ~8 MB more once sockets have written their batches' JSON).
 const REPLAY_READINGS: usize = 200_000;
 
 /// Everything a handler may need, cheap to clone.

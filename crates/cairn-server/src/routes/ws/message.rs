@@ -9,13 +9,17 @@ use std::sync::Arc;
 use cairn_protocol::{Reading, ServerMsg};
 
 use super::filter::Filter;
-use crate::live::{LiveBatch, triples_json};
+use crate::live::{LiveBatch, write_triples};
 
 /// Readings waiting to go to one socket, oldest batch first.
 #[derive(Default)]
 pub(super) struct Pending {
+    /// What passed of each batch, oldest first; batches with nothing that
+    /// passed are left out.
     parts: Vec<Part>,
+    /// How many readings the parts hold.
     len: usize,
+    /// The newest batch's `seq`, whether anything of it passed or not.
     seq: u64,
     /// When the oldest batch with readings for this socket was accepted.
     accepted: Option<i64>,
@@ -76,20 +80,20 @@ impl Pending {
         let envelope = serde_json::to_string(&empty).expect("wire types always serialise");
         let head = (envelope.strip_suffix("[]}"))
             .expect("`readings` is the last field of a readings message");
-        let mut json = String::with_capacity(head.len() + 3 + self.len * 32);
-        json.push_str(head);
-        json.push('[');
+        let mut json = Vec::with_capacity(head.len() + 3 + self.len * 32);
+        json.extend_from_slice(head.as_bytes());
+        json.push(b'[');
         for (i, part) in self.parts.iter().enumerate() {
             if i > 0 {
-                json.push(',');
+                json.push(b',');
             }
             match part {
-                Part::Whole(batch) => json.push_str(batch.readings_json()),
-                Part::Cut(readings) => json.push_str(&triples_json(readings)),
+                Part::Whole(batch) => json.extend_from_slice(batch.readings_json().as_bytes()),
+                Part::Cut(readings) => write_triples(&mut json, readings),
             }
         }
-        json.push_str("]}");
-        Some(json)
+        json.extend_from_slice(b"]}");
+        Some(String::from_utf8(json).expect("serde_json writes UTF-8"))
     }
 }
 
@@ -97,8 +101,9 @@ impl Pending {
 mod tests {
     use std::collections::HashSet;
 
+    use cairn_protocol::TagFirst;
+
     use super::*;
-    use crate::live::LiveBus;
 
     fn reading(point: u32, i: i64) -> Reading {
         Reading {
@@ -113,14 +118,19 @@ mod tests {
         }
     }
 
-    /// The batches a bus publishes: 0..3 for points 0–3, then 4..6 for points 2–5.
+    /// Batches 1–4, accepted a second apart: points 0–3, nothing, points
+    /// 2–5, point 9.
     fn batches() -> Vec<Arc<LiveBatch>> {
-        let bus = LiveBus::new(16, 1_000, Vec::new());
-        let mut rx = bus.subscribe().rx;
-        bus.publish((0..4).map(|p| reading(p, i64::from(p))).collect());
-        bus.publish((2..6).map(|p| reading(p, 10 + i64::from(p))).collect());
-        bus.publish(vec![reading(9, 20)]);
-        (0..3).map(|_| rx.try_recv().unwrap()).collect()
+        let points = [vec![0, 1, 2, 3], vec![], vec![2, 3, 4, 5], vec![9]];
+        (points.into_iter().enumerate())
+            .map(|(i, points)| {
+                let readings = (points.into_iter())
+                    .map(|p| reading(p, 10 * i as i64 + i64::from(p)))
+                    .collect();
+                let accepted = 1_796_029_000_000 + 1_000 * i as i64;
+                Arc::new(LiveBatch::for_tests(i as u64 + 1, readings, accepted))
+            })
+            .collect()
     }
 
     /// What serde_json writes for the readings `filter` passes of `batches`.
@@ -148,40 +158,55 @@ mod tests {
 
     #[test]
     fn a_message_of_shared_and_cut_batches_is_what_serde_writes() {
-        let batches = batches();
+        let points = |p: &[u32]| Filter::of_points(Some(p.iter().copied().collect()));
         let filters = [
-            ("everything", Filter::of_points(None)),
             (
-                "points 2 and 3: the first two batches cut, the third left out",
-                Filter::of_points(Some(HashSet::from([2, 3]))),
+                "everything: all whole",
+                Filter::of_points(None),
+                [true, true, true],
             ),
             (
-                "points 0–5: the first two whole, the third left out",
-                Filter::of_points(Some((0..6).collect())),
+                "0–3 and 9: whole, cut, whole",
+                points(&[0, 1, 2, 3, 9]),
+                [true, false, true],
             ),
             (
-                "point 9 only: the first two left out",
-                Filter::of_points(Some(HashSet::from([9]))),
+                "0–3: whole, cut",
+                points(&[0, 1, 2, 3]),
+                [true, false, false],
+            ),
+            ("2 and 3: cut, cut", points(&[2, 3]), [false, false, false]),
+            (
+                "0–5: whole, whole",
+                points(&[0, 1, 2, 3, 4, 5]),
+                [true, true, false],
+            ),
+            (
+                "9: the first batches left out, accepted of the last",
+                points(&[9]),
+                [false, false, true],
             ),
         ];
-        for (what, filter) in filters {
+        for (what, filter, shared) in filters {
+            let batches = batches();
             let mut pending = Pending::default();
             for b in &batches {
                 pending.add(b, &filter);
             }
             let want = expected(&batches, &filter, 1_796_029_999_000);
-            let got = pending.into_json(1_796_029_999_000);
-            assert_eq!(got.as_deref(), Some(want.as_str()), "{what}");
+            let got = pending
+                .into_json(1_796_029_999_000)
+                .expect("readings passed");
+            assert_eq!(got, want, "{what}");
+            // The batches passed whole were written once, for every socket;
+            // the cut ones not (this socket wrote its own part).
+            let with_readings = [&batches[0], &batches[2], &batches[3]];
+            let made: Vec<bool> = with_readings.iter().map(|b| b.has_json()).collect();
+            assert_eq!(made, shared, "{what}");
             // And the app's reader takes it.
-            let read: ServerMsg = serde_json::from_str(&want).unwrap();
+            let TagFirst(read) = serde_json::from_str(&got).expect(what);
             assert!(matches!(read, ServerMsg::Readings { .. }), "{what}");
         }
-        // The shared JSON was made and is reused as it is.
-        assert!(
-            batches[0]
-                .readings_json()
-                .starts_with("[0,1796029200000,0.1]")
-        );
     }
 
     #[test]

@@ -64,6 +64,9 @@ const SESSION_CHECK: Duration = Duration::from_secs(15);
 /// send only a hello and scope changes; a longer message is still read whole
 /// (the buffer grows to the frame's length).
 const READ_BUFFER: usize = 4096;
+/// Messages longer than this many bytes are compressed off the async
+/// workers: a whole portfolio's snapshot takes milliseconds.
+const DEFLATE_OFF_WORKERS: usize = 64 * 1024;
 /// The longest message a client may send, in bytes: a hello or a scope
 /// change (a scope of about 10,000 point ids). A longer one closes the socket
 /// with code 1009 (message too big, RFC 6455 §7.4.1); tungstenite's default,
@@ -449,8 +452,7 @@ async fn send(socket: &mut WebSocket, deflate: bool, msg: &ServerMsg) -> Result<
 }
 
 /// [`send`] for a message already written as JSON, compressed at `level`
-/// when it is. Compression over 64 KiB runs off the async workers (a whole
-/// portfolio's snapshot takes milliseconds).
+/// when it is.
 async fn send_json(
     socket: &mut WebSocket,
     deflate: bool,
@@ -460,7 +462,7 @@ async fn send_json(
     if !deflate || json.len() < DEFLATE_ABOVE {
         return socket.send(Message::Text(Utf8Bytes::from(json))).await;
     }
-    let big = json.len() > 64 * 1024;
+    let big = json.len() > DEFLATE_OFF_WORKERS;
     let deflate = move || {
         let mut enc = flate2::write::DeflateEncoder::new(Vec::with_capacity(json.len() / 8), level);
         std::io::Write::write_all(&mut enc, json.as_bytes())
