@@ -111,19 +111,19 @@ impl OpenHours {
         let mut map = self.lock();
         let mut plan = Plan::default();
         for (point, readings) in by_point {
-            let old = map.get(&point).cloned().unwrap_or_default();
-            let mut next = old.clone();
+            // One copy of the point's open hours, to change for the plan
+            // (`marked` is what was committed: adding readings keeps it).
+            let mut next = map.get(&point).cloned().unwrap_or_default();
             for r in readings {
                 next.entry(hour_of(r.ts)).or_default().add(r);
             }
             let newest = *next.keys().next_back().expect("a reading was added");
-            plan.close(point, &mut next, &old, |h| h < newest);
-            if !old.get(&newest).is_some_and(|h| h.marked) {
+            plan.close(point, &mut next, |h| h < newest);
+            let hour = next.get_mut(&newest).expect("newest is open");
+            if !hour.marked {
+                hour.marked = true;
                 plan.mark.push((point, newest));
                 map.entry(point).or_default().entry(newest).or_default();
-            }
-            if let Some(h) = next.get_mut(&newest) {
-                h.marked = true;
             }
             plan.next.push((point, next));
         }
@@ -138,7 +138,7 @@ impl OpenHours {
         for (&point, old) in map.iter() {
             if old.keys().next().is_some_and(|&h| h + HOUR_MS <= before) {
                 let mut next = old.clone();
-                plan.close(point, &mut next, old, |h| h + HOUR_MS <= before);
+                plan.close(point, &mut next, |h| h + HOUR_MS <= before);
                 plan.next.push((point, next));
             }
         }
@@ -166,18 +166,12 @@ impl OpenHours {
 }
 
 impl Plan {
-    fn close(
-        &mut self,
-        point: u32,
-        next: &mut BTreeMap<i64, Hour>,
-        old: &BTreeMap<i64, Hour>,
-        closes: impl Fn(i64) -> bool,
-    ) {
+    fn close(&mut self, point: u32, next: &mut BTreeMap<i64, Hour>, closes: impl Fn(i64) -> bool) {
         let closing: Vec<i64> = next.keys().copied().filter(|&h| closes(h)).collect();
         for h in closing {
             let hour = next.remove(&h).expect("listed");
             self.merge.extend(hour.rollups());
-            if old.get(&h).is_some_and(|o| o.marked) {
+            if hour.marked {
                 self.unmark.push((point, h));
             }
         }
