@@ -304,3 +304,61 @@ pub fn recover(tx: &mut dyn Exec) -> Result<usize> {
     tx.exec(sql::CLEAR_OPEN_HOURS, &[])?;
     Ok(marks.len())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(point: u32, ts: i64) -> Reading {
+        Reading {
+            point,
+            ts,
+            value: 1.0,
+        }
+    }
+
+    /// An hour's `open_hours` row is written by the batch that opens it,
+    /// once, and deleted by the batch that closes it; a plan that never
+    /// committed leaves the hour to be marked again.
+    #[test]
+    fn an_hour_is_marked_once_when_opened_and_unmarked_when_closed() {
+        let open = OpenHours::default();
+        let h0 = 10 * HOUR_MS;
+
+        let plan = open.batch(&[at(1, h0 + 1), at(2, h0 + 2)]);
+        assert_eq!(sorted(&plan.mark), [(1, h0), (2, h0)]);
+        assert!(plan.unmark.is_empty() && plan.merge.is_empty());
+        // Its transaction failed: the next batch marks the hour again.
+        let plan = open.batch(&[at(1, h0 + 3)]);
+        assert_eq!(plan.mark, [(1, h0)]);
+        open.commit(plan);
+
+        // Committed: more readings of the same hour mark nothing.
+        let plan = open.batch(&[at(1, h0 + 4)]);
+        assert!(plan.mark.is_empty() && plan.unmark.is_empty());
+        open.commit(plan);
+
+        // The next hour: it is marked, the first one unmarked and merged
+        // (the hour, its ten-minute bucket and the day's share).
+        let plan = open.batch(&[at(1, h0 + HOUR_MS)]);
+        assert_eq!(plan.mark, [(1, h0 + HOUR_MS)]);
+        assert_eq!(plan.unmark, [(1, h0)]);
+        let hour = plan.merge.iter().find(|r| r.level == HOUR_MS).unwrap();
+        assert_eq!((hour.bucket, hour.count), (h0, 2), "the committed readings");
+        assert_eq!(plan.merge.len(), 3);
+        open.commit(plan);
+        assert_eq!(open.of(1), [h0 + HOUR_MS]);
+
+        // Point 2's hour was never committed: closing it merges its
+        // placeholder's nothing and deletes no row.
+        let plan = open.close_before(i64::MAX);
+        assert_eq!(plan.unmark, [(1, h0 + HOUR_MS)]);
+        assert!(plan.merge.iter().all(|r| r.point == 1));
+    }
+
+    fn sorted(v: &[(u32, i64)]) -> Vec<(u32, i64)> {
+        let mut v = v.to_vec();
+        v.sort_unstable();
+        v
+    }
+}

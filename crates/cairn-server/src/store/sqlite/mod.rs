@@ -67,21 +67,28 @@ pub(super) const STATEMENTS: &[&str] = &[
     PRUNE_ROLLUPS,
 ];
 
-/// WAL pages (4 KiB each) after which a commit copies the WAL into the
-/// database file: 32,768 pages, 128 MiB, instead of SQLite's 1,000.
+/// WAL pages after which a commit copies the WAL into the database file:
+/// 10,000 pages (39 MiB at SQLite's default 4 KiB page, which Cairn keeps),
+/// instead of SQLite's 1,000.
 ///
-/// A batch of readings touches a page per point (they sit in point order),
-/// so one batch of the whole portfolio writes about 28 MB of WAL, and at the
-/// default every commit was followed by a checkpoint copying all of it.
-/// Between checkpoints a page rewritten by many batches is copied once.
-/// Measured with the ingest bench (BENCHMARKS.md, "P8"): about 30 % more
-/// readings/s. A crash loses nothing either way: the WAL is synced at each
-/// commit (`synchronous=FULL`) and replayed on open.
-pub const WAL_CHECKPOINT_PAGES: i64 = 32_768;
+/// A batch of readings touches a page per point (they sit in point order):
+/// in the ingest bench a batch of the whole portfolio wrote about 3,900 WAL
+/// pages (16 MB), up to one page per point (6,910) once the table is
+/// large. At the default, every commit was followed by a checkpoint that
+/// read all of them back and wrote them into the database file; now a page
+/// rewritten by several batches between checkpoints is copied once.
+/// `CAIRN_BENCH=ingest cargo bench -p cairn-server --bench server`
+/// (2026-12-01, BENCHMARKS.md "P8"): about a quarter more readings/s at
+/// 10,000 or 30,000 pages than at 1,000. The checkpoint still runs in the
+/// commit that crosses the mark, under the writer's lock.
+///
+/// A crash loses nothing either way: the WAL is synced at each commit
+/// (`synchronous=FULL`) and replayed on open.
+pub const WAL_CHECKPOINT_PAGES: i64 = 10_000;
 
-/// Bytes the WAL file is cut back to after a checkpoint empties it (128
-/// MiB): a long read that held a checkpoint back does not leave a larger
-/// file for good.
+/// Bytes the WAL file is cut back to once a checkpoint has emptied it (128
+/// MiB, above the checkpoint mark plus one batch of the whole portfolio):
+/// a long read that held checkpoints back leaves no larger file for good.
 pub const WAL_SIZE_LIMIT: i64 = 128 << 20;
 
 /// Read-only connections for history reads.
@@ -499,10 +506,11 @@ mod tests {
         assert_eq!(keys, 1, "foreign keys are enforced");
     }
 
-    /// The writer checkpoints every 128 MiB of WAL, not SQLite's 4 MB, and
-    /// the WAL file is cut back to 128 MiB (BENCHMARKS.md, "P8").
+    /// The writer checkpoints every 10,000 WAL pages of 4 KiB (39 MiB), not
+    /// SQLite's 1,000, and the WAL file is cut back to 128 MiB
+    /// (BENCHMARKS.md, "P8").
     #[tokio::test]
-    async fn the_sqlite_writer_checkpoints_every_128_mib_of_wal() {
+    async fn the_sqlite_writer_checkpoints_every_10000_wal_pages() {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(&dir.path().join("d.sqlite3"))
             .await
@@ -516,7 +524,7 @@ mod tests {
             })
             .await
             .unwrap();
-        assert_eq!(pages * page, 128 << 20, "{pages} pages of {page} bytes");
+        assert_eq!((pages, page), (10_000, 4096));
         assert_eq!(limit, 128 << 20);
     }
 }
