@@ -481,29 +481,39 @@ impl Exec for SqliteExec<'_, '_> {
 mod tests {
     use super::*;
 
-    /// What `tests/durability.rs` cannot see (SIGKILL keeps the OS page
-    /// cache): every commit is synced to disk, in WAL mode.
-    #[tokio::test]
-    async fn the_sqlite_connection_syncs_every_commit() {
+    /// The writer connection's value of each pragma in `names`, as text,
+    /// on a new file.
+    async fn writer_pragmas(names: &'static [&'static str]) -> Vec<String> {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(&dir.path().join("d.sqlite3"))
             .await
             .unwrap();
-        let (mode, sync, keys) = store
-            .run(|c| {
-                let mode: String = c.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
-                let sync: i64 = c.pragma_query_value(None, "synchronous", |r| r.get(0))?;
-                let keys: i64 = c.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
-                Ok((mode, sync, keys))
+        store
+            .run(move |c| {
+                let text = |r: &rusqlite::Row<'_>| -> rusqlite::Result<String> {
+                    Ok(match r.get_ref(0)? {
+                        rusqlite::types::ValueRef::Integer(i) => i.to_string(),
+                        other => other.as_str()?.to_owned(),
+                    })
+                };
+                let values = names.iter().map(|n| c.pragma_query_value(None, n, text));
+                Ok(values.collect::<rusqlite::Result<Vec<_>>>()?)
             })
             .await
-            .unwrap();
-        assert_eq!(mode, "wal");
+            .unwrap()
+    }
+
+    /// What `tests/durability.rs` cannot see (SIGKILL keeps the OS page
+    /// cache): every commit is synced to disk, in WAL mode.
+    #[tokio::test]
+    async fn the_sqlite_connection_syncs_every_commit() {
+        let got = writer_pragmas(&["journal_mode", "synchronous", "foreign_keys"]).await;
+        assert_eq!(got[0], "wal");
         assert_eq!(
-            sync, 2,
+            got[1], "2",
             "synchronous=FULL (2): a commit returns once it is on disk"
         );
-        assert_eq!(keys, 1, "foreign keys are enforced");
+        assert_eq!(got[2], "1", "foreign keys are enforced");
     }
 
     /// The writer checkpoints every 10,000 WAL pages of 4 KiB (39 MiB), not
@@ -511,20 +521,7 @@ mod tests {
     /// (BENCHMARKS.md, "P8").
     #[tokio::test]
     async fn the_sqlite_writer_checkpoints_every_10000_wal_pages() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(&dir.path().join("d.sqlite3"))
-            .await
-            .unwrap();
-        let (pages, limit, page) = store
-            .run(|c| {
-                let pages: i64 = c.pragma_query_value(None, "wal_autocheckpoint", |r| r.get(0))?;
-                let limit: i64 = c.pragma_query_value(None, "journal_size_limit", |r| r.get(0))?;
-                let page: i64 = c.pragma_query_value(None, "page_size", |r| r.get(0))?;
-                Ok((pages, limit, page))
-            })
-            .await
-            .unwrap();
-        assert_eq!((pages, page), (10_000, 4096));
-        assert_eq!(limit, 128 << 20);
+        let got = writer_pragmas(&["wal_autocheckpoint", "page_size", "journal_size_limit"]).await;
+        assert_eq!(got, ["10000", "4096", (128 << 20).to_string().as_str()]);
     }
 }
