@@ -72,7 +72,7 @@ pub(super) const STATEMENTS: &[&str] = &[
 /// instead of SQLite's 1,000.
 ///
 /// A batch of readings touches a page per point (they sit in point order):
-/// in the ingest bench a batch of the whole portfolio wrote about 3,900 WAL
+/// in the ingest bench a batch of the whole portfolio wrote about 3,970 WAL
 /// pages (16 MB), up to one page per point (6,910) once the table is
 /// large. At the default, every commit was followed by a checkpoint that
 /// read all of them back and wrote them into the database file; now a page
